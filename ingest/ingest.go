@@ -1,0 +1,48 @@
+// Package ingest turns documents (files, web pages, feed items, corpus
+// lines) into stored, chunked and embedded articles.
+package ingest
+
+import (
+	"time"
+)
+
+// Document is an article before it is stored: what a loader or extractor
+// produced from a file, a web page, a feed item or a JSON Lines record.
+type Document struct {
+	ID          string // optional; derived from URL or content hash when empty
+	URL         string
+	Title       string
+	Outlet      string
+	Author      string
+	PublishedAt time.Time
+	Language    string
+	Body        string
+}
+
+// Status is the outcome of ingesting one document.
+type Status string
+
+// Outcomes of ingesting one document.
+const (
+	StatusNew       Status = "new"
+	StatusUpdated   Status = "updated"
+	StatusUnchanged Status = "unchanged"
+	StatusRefused   Status = "refused"
+)
+
+// Receipt reports what happened to one ingested document.
+type Receipt struct {
+	Status      Status
+	ArticleID   string
+	Title       string
+	Outlet      string
+	URL         string
+	PublishedAt time.Time
+	Words       int
+	Chunks      int
+	// Reason says, in words a user can read, why a document was refused.
+	Reason string
+}
+
+// Progress is called after each document of a batch: done of total.
+type Progress func(done, total int, r Receipt)
