@@ -111,3 +111,13 @@ var (
 	// ErrQuestionTooLong means the question exceeds the accepted length.
 	ErrQuestionTooLong = errors.New("rag: question too long")
 )
+
+// PutResult says what storing an article did.
+type PutResult int
+
+// Outcomes of storing an article.
+const (
+	PutNew       PutResult = iota + 1 // the article was not stored before
+	PutUpdated                        // its content changed; chunks were replaced
+	PutUnchanged                      // same content; nothing was written
+)
