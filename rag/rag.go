@@ -121,3 +121,25 @@ const (
 	PutUpdated                        // its content changed; chunks were replaced
 	PutUnchanged                      // same content; nothing was written
 )
+
+// Query is a question as the retriever sees it.
+type Query struct {
+	Text   string
+	Filter Filter    // explicit constraints (from /ask options or the digest)
+	Now    time.Time // "today" for relative dates in the question
+	Limit  int       // passages wanted; 0 means a default
+}
+
+// Retrieval is what a Retriever found for a question.
+type Retrieval struct {
+	Hits []Hit // best first
+	// Notice, when set, is a plain sentence explaining that the question's
+	// own constraint cannot be met ("I have no articles from Reuters.").
+	// The answerer then declines with exactly this text.
+	Notice string
+}
+
+// Retriever finds the passages that answer a question.
+type Retriever interface {
+	Retrieve(ctx context.Context, ns string, q Query) (Retrieval, error)
+}
