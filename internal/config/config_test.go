@@ -1,0 +1,123 @@
+package config
+
+import (
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/joho/godotenv"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestLoadDefaultsOffline(t *testing.T) {
+	c, err := Load(env(map[string]string{"GAZETTE_DATA_DIR": "/tmp/x"}))
+	if err != nil {
+		t.Fatalf("Load() error = %v", err)
+	}
+	if c.ChatEnabled() {
+		t.Errorf("ChatEnabled() = true with no model configured")
+	}
+	if c.Embedder != EmbedderBuiltin {
+		t.Errorf("Embedder = %q, want %q", c.Embedder, EmbedderBuiltin)
+	}
+	if c.FetchMaxBytes != 10<<20 || c.FetchTimeout != 20*time.Second {
+		t.Errorf("fetch limits = %d, %v", c.FetchMaxBytes, c.FetchTimeout)
+	}
+}
+
+func TestLoadKeyImpliesChatModel(t *testing.T) {
+	c, err := Load(env(map[string]string{"GAZETTE_DATA_DIR": "d", "OPENAI_API_KEY": "sk-x"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ChatModel != DefaultChatModel || c.EmbedAPIKey != "sk-x" {
+		t.Errorf("ChatModel = %q, EmbedAPIKey = %q", c.ChatModel, c.EmbedAPIKey)
+	}
+}
+
+func TestLoadReportsEveryProblem(t *testing.T) {
+	_, err := Load(env(map[string]string{
+		"GAZETTE_DATA_DIR":      "d",
+		"LOG_LEVEL":             "loud",
+		"GAZETTE_EMBEDDER":      "magic",
+		"GAZETTE_FETCH_TIMEOUT": "soon",
+		"OPENAI_BASE_URL":       "ftp://x",
+		"DISCORD_SHARD_ID":      "3",
+		"DISCORD_SHARD_COUNT":   "2",
+	}))
+	if err == nil {
+		t.Fatal("Load() error = nil, want problems")
+	}
+	for _, want := range []string{"LOG_LEVEL", "GAZETTE_EMBEDDER", "GAZETTE_FETCH_TIMEOUT", "OPENAI_BASE_URL", "GAZETTE_CHAT_MODEL", "DISCORD_SHARD_ID"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not mention %s:\n%v", want, err)
+		}
+	}
+}
+
+func TestOpenAIEmbedderNeedsModel(t *testing.T) {
+	_, err := Load(env(map[string]string{"GAZETTE_DATA_DIR": "d", "GAZETTE_EMBEDDER": "openai", "OPENAI_API_KEY": "k"}))
+	if err == nil || !strings.Contains(err.Error(), "GAZETTE_EMBED_MODEL") {
+		t.Fatalf("Load() error = %v, want GAZETTE_EMBED_MODEL required", err)
+	}
+}
+
+func TestLogAttrsHideSecrets(t *testing.T) {
+	c, err := Load(env(map[string]string{"GAZETTE_DATA_DIR": "d", "OPENAI_API_KEY": "sk-secret", "DISCORD_TOKEN": "tok-secret"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range c.LogAttrs() {
+		if s, ok := a.(string); ok && strings.Contains(s, "secret") {
+			t.Errorf("LogAttrs leaks %q", s)
+		}
+	}
+}
+
+// TestEnvExample checks that .env.example passes validation and documents
+// every key Load reads, and nothing else.
+func TestEnvExample(t *testing.T) {
+	f, err := os.Open("../../.env.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	m, err := godotenv.Parse(f)
+	if err != nil {
+		t.Fatalf("parse .env.example: %v", err)
+	}
+	if _, err := Load(env(m)); err != nil {
+		t.Errorf("Load(.env.example) error = %v", err)
+	}
+	for _, k := range Keys {
+		if _, ok := m[k]; !ok {
+			t.Errorf(".env.example lacks %s", k)
+		}
+	}
+	for k := range m {
+		if !slices.Contains(Keys, k) {
+			t.Errorf(".env.example has %s, which Load does not read", k)
+		}
+	}
+}
+
+// TestKeysComplete checks that Keys names exactly the variables Load reads.
+func TestKeysComplete(t *testing.T) {
+	read := map[string]bool{}
+	_, _ = Load(func(k string) string { read[k] = true; return "" })
+	for k := range read {
+		if !slices.Contains(Keys, k) {
+			t.Errorf("Load reads %s, missing from Keys", k)
+		}
+	}
+	for _, k := range Keys {
+		if !read[k] {
+			t.Errorf("Keys lists %s, which Load never reads", k)
+		}
+	}
+}
