@@ -1,0 +1,449 @@
+package rag
+
+import (
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// OutletInfo describes one outlet a namespace holds articles from.
+type OutletInfo struct {
+	Name     string // as stored, e.g. "The Independent - Sports"
+	Articles int
+}
+
+// Period is a span of publication time named by a question.
+type Period struct {
+	Label string    // the words of the question, e.g. "last week"
+	Since time.Time // inclusive
+	Until time.Time // exclusive
+	// Exact is true for a named calendar day ("on October 22, 2023"): a
+	// strong hint, used to boost rather than filter, since a comparison
+	// question names several days.
+	Exact bool
+}
+
+// Intent is what a question says beyond its topic: the outlets it names
+// (those the namespace holds and those it does not) and the periods.
+type Intent struct {
+	Outlets        []string // stored outlet names the question refers to
+	UnknownOutlets []string // outlet-like names with no stored articles
+	Periods        []Period
+	// Relative is the first relative period ("yesterday", "last week"),
+	// which restricts the search; absolute days only boost.
+	Relative *Period
+}
+
+// ParseIntent reads the outlets and periods a question names. outlets are
+// the outlets the namespace holds; now anchors relative dates.
+func ParseIntent(question string, outlets []OutletInfo, now time.Time) Intent {
+	var in Intent
+	in.Outlets, in.UnknownOutlets = matchOutlets(question, outlets)
+	in.Periods = parsePeriods(question, now)
+	for i := range in.Periods {
+		if !in.Periods[i].Exact {
+			in.Relative = &in.Periods[i]
+			break
+		}
+	}
+	return in
+}
+
+// --- outlets ----------------------------------------------------------------
+
+// outletAliases returns the lower-case names by which a stored outlet is
+// usually called: "The Independent - Life and Style" is also "The
+// Independent" and "Independent"; "BBC News - Entertainment & Arts" is also
+// "BBC News" and "BBC"; "CBSSports.com" is also "CBS Sports".
+func outletAliases(name string) []string {
+	var out []string
+	add := func(s string) {
+		s = normName(s)
+		if len([]rune(s)) >= 2 && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	add(name)
+	base := name
+	for _, sep := range []string{" - ", " | ", ": ", " — "} {
+		if i := strings.Index(base, sep); i > 0 {
+			base = base[:i]
+		}
+	}
+	add(base)
+	b := strings.TrimSpace(base)
+	b = strings.TrimSuffix(b, ".com")
+	add(b)
+	if split := splitCamel(b); split != b {
+		add(split)
+	}
+	if nt, ok := strings.CutPrefix(b, "The "); ok {
+		add(nt)
+	}
+	// "BBC News" -> "BBC", "FOX News" -> "FOX": an acronym stands alone.
+	if head, ok := strings.CutSuffix(strings.TrimPrefix(b, "The "), " News"); ok && isUpperWord(head) {
+		add(head)
+	}
+	return out
+}
+
+func isUpperWord(s string) bool {
+	if len(s) < 2 {
+		return false
+	}
+	for _, r := range s {
+		if !unicode.IsUpper(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// splitCamel splits "CBSSports" into "CBS Sports".
+func splitCamel(s string) string {
+	rs := []rune(s)
+	var b strings.Builder
+	for i, r := range rs {
+		if i > 0 && unicode.IsUpper(r) && i+1 < len(rs) && unicode.IsLower(rs[i+1]) && unicode.IsUpper(rs[i-1]) {
+			b.WriteRune(' ')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// normName lower-cases, folds quotes and collapses spaces.
+func normName(s string) string {
+	s = strings.ToLower(s)
+	s = strings.NewReplacer("’", "'", "‘", "'", "&amp;", "&").Replace(s)
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// mentionRe finds names in the places a question names an outlet: "an
+// article from X", "according to X", "reported by X", "X reported",
+// "a X article".
+var (
+	capSpan = `((?:[Tt]he\s+)?[A-Z][\w.&'’-]*(?:\s+(?:of|&|\||[A-Z0-9][\w.&'’-]*))*)`
+	afterRe = regexp.MustCompile(`(?:\b(?:article|articles|report|reports|piece|story|stories|review|coverage|post|feature|editorial|op-ed|column|analysis|update|updates|interview)\s+(?:from|by|in|at)|\banother\s+(?:one\s+)?(?:from|by|in)|\baccording\s+to|\b(?:reported|published|written|covered|featured|noted|highlighted|stated|mentioned|discussed|described|detailed|provided|introduced|outlined)\s+(?:by|in)|\bas\s+per|\b(?:from|by|in)\s+(?:a|an|the)\s+(?:recent\s+)?(?:article|report|piece|story)\s+(?:from|by|in|on))\s+['"“]?` + capSpan)
+	// "an article on The Verge": after "on", only a name that starts with a
+	// capital "The" is taken for an outlet ("a report on Google's..." is a topic).
+	onRe      = regexp.MustCompile(`\b(?:article|articles|report|reports|piece|story|stories|another)\s+on\s+(The\s+[A-Z][\w.&'’-]*(?:\s+(?:of|&|[A-Z][\w.&'’-]*))*)`)
+	beforeRe  = regexp.MustCompile(capSpan + `['"”]?(?:'s|’s)?\s+(?:article|articles|report|reports|piece|story|stories|review|coverage|post|feature|editorial|op-ed|column|analysis|reported|reports)\b`)
+	stopNames = map[string]bool{
+		"the": true, "a": true, "an": true, "both": true, "this": true, "that": true, "these": true, "another": true,
+		"which": true, "what": true, "who": true, "one": true, "first": true, "second": true, "latter": true, "former": true,
+		"same": true, "separate": true, "recent": true, "subsequent": true, "later": true, "earlier": true, "news": true,
+		"considering": true, "based": true, "between": true, "after": true, "before": true, "did": true, "does": true, "was": true,
+		"is": true, "has": true, "according": true, "while": true, "and": true,
+	}
+)
+
+// matchOutlets returns the stored outlets a question names and the names in
+// outlet position that match no stored outlet.
+func matchOutlets(q string, outlets []OutletInfo) (known, unknown []string) {
+	type alias struct {
+		text   string
+		outlet string
+	}
+	var aliases []alias
+	for _, o := range outlets {
+		if o.Name == "" {
+			continue
+		}
+		for _, a := range outletAliases(o.Name) {
+			aliases = append(aliases, alias{a, o.Name})
+		}
+	}
+	// Longest aliases first, so "the independent - sports" wins over
+	// "the independent".
+	sort.SliceStable(aliases, func(i, j int) bool { return len(aliases[i].text) > len(aliases[j].text) })
+	lq := normName(q)
+	covered := make([]bool, len(lq))
+	byText := map[string][]string{}
+	for _, a := range aliases {
+		byText[a.text] = append(byText[a.text], a.outlet)
+	}
+	seenAlias := map[string]bool{}
+	for _, a := range aliases {
+		if seenAlias[a.text] {
+			continue
+		}
+		seenAlias[a.text] = true
+		for from := 0; ; {
+			i := strings.Index(lq[from:], a.text)
+			if i < 0 {
+				break
+			}
+			i += from
+			j := i + len(a.text)
+			from = j
+			if !wordBoundary(lq, i, j) || slices.Contains(covered[i:j], true) {
+				continue
+			}
+			for k := i; k < j; k++ {
+				covered[k] = true
+			}
+			for _, o := range byText[a.text] {
+				if !slices.Contains(known, o) {
+					known = append(known, o)
+				}
+			}
+		}
+	}
+	// Names in outlet position that are not stored outlets.
+	for _, re := range []*regexp.Regexp{afterRe, onRe, beforeRe} {
+		for _, m := range re.FindAllStringSubmatchIndex(q, -1) {
+			name := strings.TrimSpace(q[m[2]:m[3]])
+			name = strings.Trim(name, `'"“”‘’`)
+			name = trimName(name)
+			if name == "" || possessive(name) {
+				continue
+			}
+			ln := normName(name)
+			// Skip when any part of it is a stored outlet's alias.
+			start := strings.Index(lq, ln)
+			if start >= 0 && slices.Contains(covered[start:start+len(ln)], true) {
+				continue
+			}
+			if knownAliasIn(ln, seenAlias) || !looksLikeOutlet(name) {
+				continue
+			}
+			if re == afterRe && personLike(name) && strings.Contains(strings.ToLower(q[max(0, m[0]-2):m[2]]), "according to") {
+				continue
+			}
+			if !slices.Contains(unknown, name) {
+				unknown = append(unknown, name)
+			}
+		}
+	}
+	return known, unknown
+}
+
+func knownAliasIn(ln string, aliases map[string]bool) bool {
+	for a := range aliases {
+		if i := strings.Index(ln, a); i >= 0 && wordBoundary(ln, i, i+len(a)) {
+			return true
+		}
+	}
+	return false
+}
+
+// trimName drops leading words that cannot start an outlet name and
+// trailing connectors.
+func trimName(name string) string {
+	ws := strings.Fields(name)
+	for len(ws) > 0 && stopNames[strings.ToLower(ws[0])] && !(strings.EqualFold(ws[0], "the") && len(ws) > 1 && isCap(ws[1])) {
+		ws = ws[1:]
+	}
+	for len(ws) > 0 {
+		l := strings.ToLower(ws[len(ws)-1])
+		if l == "of" || l == "and" || l == "&" || l == "for" || l == "on" || l == "|" || l == "the" {
+			ws = ws[:len(ws)-1]
+			continue
+		}
+		break
+	}
+	return strings.Join(ws, " ")
+}
+
+func isCap(w string) bool {
+	r := []rune(w)
+	return len(r) > 0 && (unicode.IsUpper(r[0]) || unicode.IsDigit(r[0]))
+}
+
+// looksLikeOutlet rejects names that are plainly not publications: single
+// common words, dates, numbers.
+func looksLikeOutlet(name string) bool {
+	ws := strings.Fields(name)
+	if len(ws) == 0 || len(ws) > 7 {
+		return false
+	}
+	last := strings.ToLower(strings.Trim(ws[len(ws)-1], ".,"))
+	if _, ok := monthNames[last]; ok {
+		return false
+	}
+	if _, err := strconv.Atoi(last); err == nil {
+		return false
+	}
+	first := strings.ToLower(ws[0])
+	if stopNames[first] && len(ws) == 1 {
+		return false
+	}
+	if _, ok := monthNames[first]; ok {
+		return false
+	}
+	return true
+}
+
+func wordBoundary(s string, i, j int) bool {
+	isWord := func(b byte) bool {
+		return b == '_' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 0x80
+	}
+	if i > 0 && isWord(s[i-1]) && isWord(s[i]) {
+		return false
+	}
+	if j < len(s) && isWord(s[j]) && isWord(s[j-1]) {
+		return false
+	}
+	return true
+}
+
+// --- periods ----------------------------------------------------------------
+
+var monthNames = map[string]time.Month{
+	"january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+	"may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
+	"sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+
+var (
+	monthRe   = `(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?`
+	mdyRe     = regexp.MustCompile(`(?i)\b` + monthRe + `\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?\b`)
+	dmyRe     = regexp.MustCompile(`(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?` + monthRe + `(?:,?\s+(\d{4}))?\b`)
+	isoRe     = regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})(?:T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?\b`)
+	monthYrRe = regexp.MustCompile(`(?i)\bin\s+` + monthRe + `(?:\s+(\d{4}))?\b`)
+	lastNRe   = regexp.MustCompile(`(?i)\b(?:past|last)\s+(\d{1,3})\s+(day|days|week|weeks|month|months|hours)\b`)
+)
+
+func parsePeriods(q string, now time.Time) []Period {
+	var ps []Period
+	if now.IsZero() {
+		now = time.Now()
+	}
+	loc := now.Location()
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, loc) }
+	today := day(now.Year(), now.Month(), now.Day())
+	exact := func(label string, t time.Time) {
+		for _, p := range ps {
+			if p.Exact && p.Since.Equal(t) {
+				return
+			}
+		}
+		ps = append(ps, Period{Label: label, Since: t, Until: t.AddDate(0, 0, 1), Exact: true})
+	}
+	// A date without a year is the latest such date not after today.
+	year := func(s string, m time.Month, d int) int {
+		if s != "" {
+			y, _ := strconv.Atoi(s)
+			return y
+		}
+		y := now.Year()
+		if day(y, m, d).After(today) {
+			y--
+		}
+		return y
+	}
+	for _, m := range mdyRe.FindAllStringSubmatch(q, -1) {
+		mo := monthNames[strings.ToLower(m[1])]
+		d, _ := strconv.Atoi(m[2])
+		if d >= 1 && d <= 31 {
+			exact(m[0], day(year(m[3], mo, d), mo, d))
+		}
+	}
+	for _, m := range dmyRe.FindAllStringSubmatch(q, -1) {
+		mo := monthNames[strings.ToLower(m[2])]
+		d, _ := strconv.Atoi(m[1])
+		if d >= 1 && d <= 31 {
+			exact(m[0], day(year(m[3], mo, d), mo, d))
+		}
+	}
+	for _, m := range isoRe.FindAllStringSubmatch(q, -1) {
+		y, _ := strconv.Atoi(m[1])
+		mo, _ := strconv.Atoi(m[2])
+		d, _ := strconv.Atoi(m[3])
+		if mo >= 1 && mo <= 12 && d >= 1 && d <= 31 {
+			exact(m[0], day(y, time.Month(mo), d))
+		}
+	}
+	lq := strings.ToLower(q)
+	rel := func(label string, since, until time.Time) {
+		ps = append(ps, Period{Label: label, Since: since, Until: until})
+	}
+	weekStart := today.AddDate(0, 0, -((int(today.Weekday()) + 6) % 7)) // Monday
+	switch {
+	case strings.Contains(lq, "yesterday"):
+		rel("yesterday", today.AddDate(0, 0, -1), today)
+	case containsWord(lq, "today") || strings.Contains(lq, "this morning"):
+		rel("today", today, today.AddDate(0, 0, 1))
+	case strings.Contains(lq, "this week"):
+		rel("this week", weekStart, today.AddDate(0, 0, 1))
+	case strings.Contains(lq, "last week") || strings.Contains(lq, "past week"):
+		rel("last week", today.AddDate(0, 0, -7), today.AddDate(0, 0, 1))
+	case strings.Contains(lq, "this month"):
+		rel("this month", day(now.Year(), now.Month(), 1), today.AddDate(0, 0, 1))
+	case strings.Contains(lq, "last month") || strings.Contains(lq, "past month"):
+		rel("last month", today.AddDate(0, -1, 0), today.AddDate(0, 0, 1))
+	}
+	if m := lastNRe.FindStringSubmatch(q); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		var since time.Time
+		switch strings.TrimSuffix(strings.ToLower(m[2]), "s") {
+		case "day":
+			since = today.AddDate(0, 0, -n)
+		case "week":
+			since = today.AddDate(0, 0, -7*n)
+		case "month":
+			since = today.AddDate(0, -n, 0)
+		case "hour":
+			since = now.Add(-time.Duration(n) * time.Hour)
+		}
+		if n > 0 {
+			rel(m[0], since, now.Add(time.Second))
+		}
+	}
+	for _, m := range monthYrRe.FindAllStringSubmatch(q, -1) {
+		mo := monthNames[strings.ToLower(m[1])]
+		y := year(m[2], mo, 1)
+		// "in October 2023" is a month, not a day: a boost-only span.
+		ps = append(ps, Period{Label: m[0], Since: day(y, mo, 1), Until: day(y, mo, 1).AddDate(0, 1, 0), Exact: true})
+	}
+	return ps
+}
+
+func containsWord(s, w string) bool {
+	for from := 0; ; {
+		i := strings.Index(s[from:], w)
+		if i < 0 {
+			return false
+		}
+		i += from
+		if wordBoundary(s, i, i+len(w)) {
+			return true
+		}
+		from = i + len(w)
+	}
+}
+
+// possessive reports a name like "Google's" or "Britney Spears'": the
+// subject of a report, not its outlet.
+func possessive(name string) bool {
+	return strings.HasSuffix(name, "'s") || strings.HasSuffix(name, "’s") || strings.HasSuffix(name, "'") || strings.HasSuffix(name, "’")
+}
+
+// outletWords are words that make a capitalised name read as a publication.
+var outletWords = map[string]bool{
+	"times": true, "news": true, "post": true, "journal": true, "herald": true, "today": true, "daily": true,
+	"magazine": true, "reporter": true, "tribune": true, "guardian": true, "telegraph": true, "weekly": true,
+	"wire": true, "insider": true, "street": true, "press": true, "gazette": true, "review": true, "sport": true,
+	"sports": true, "mail": true, "standard": true, "observer": true, "economist": true, "chronicle": true,
+}
+
+// personLike reports a name of two or three capitalised words with no
+// article and no publication word, such as "Eddy Cue": after "according
+// to" that is a person, not an outlet.
+func personLike(name string) bool {
+	ws := strings.Fields(name)
+	if len(ws) < 2 || len(ws) > 3 || strings.EqualFold(ws[0], "the") {
+		return false
+	}
+	for _, w := range ws {
+		if outletWords[strings.ToLower(w)] || !isCap(w) || isUpperWord(w) {
+			return false
+		}
+	}
+	return true
+}

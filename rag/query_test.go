@@ -1,0 +1,104 @@
+package rag
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+var testOutlets = []OutletInfo{
+	{Name: "TechCrunch", Articles: 5},
+	{Name: "The Verge", Articles: 3},
+	{Name: "The Independent - Life and Style", Articles: 2},
+	{Name: "The Independent - Sports", Articles: 2},
+	{Name: "BBC News - Entertainment & Arts", Articles: 1},
+	{Name: "CBSSports.com", Articles: 1},
+	{Name: "The Roar | Sports Writers Blog", Articles: 1},
+	{Name: "Fortune", Articles: 2},
+}
+
+func TestParseIntentOutlets(t *testing.T) {
+	tests := []struct {
+		name        string
+		q           string
+		known, unkn []string
+	}{
+		{"two known", "According to TechCrunch and The Verge, what did Google pay Apple?", []string{"TechCrunch", "The Verge"}, nil},
+		{"longest alias wins", "What did The Independent - Sports say about United?", []string{"The Independent - Sports"}, nil},
+		{"short alias covers sections", "Did The Independent report on Taylor Swift?", []string{"The Independent - Life and Style", "The Independent - Sports"}, nil},
+		{"acronym alias", "What did a BBC article say about the show?", []string{"BBC News - Entertainment & Arts"}, nil},
+		{"camel alias", "Did CBS Sports predict the winner?", []string{"CBSSports.com"}, nil},
+		{"pipe name", "What did The Roar report about the All Blacks?", []string{"The Roar | Sports Writers Blog"}, nil},
+		{"unknown after article from", "What does an article from The Financial Times say about Google?", nil, []string{"The Financial Times"}},
+		{"unknown before report", "Which company did a Forbes report and a TechCrunch article both cover?", []string{"TechCrunch"}, []string{"Forbes"}},
+		{"unknown after another", "Considering an article by The Verge and another by Wired on John Mueller, who?", []string{"The Verge"}, []string{"Wired"}},
+		{"possessive is a topic", "Did the TechCrunch report on Google's antitrust case agree with Fortune?", []string{"TechCrunch", "Fortune"}, nil},
+		{"lowercase the after on is a topic", "Did the TechCrunch report on the Google antitrust case change?", []string{"TechCrunch"}, nil},
+		{"person after according to", "Which company, according to Eddy Cue, had no alternative, as The Verge reported?", []string{"The Verge"}, nil},
+		{"no outlets", "Who won the match on Sunday?", nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := ParseIntent(tt.q, testOutlets, time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC))
+			sorted := cmpopts.SortSlices(func(a, b string) bool { return a < b })
+			if diff := cmp.Diff(tt.known, in.Outlets, sorted, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("Outlets mismatch (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.unkn, in.UnknownOutlets, sorted, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("UnknownOutlets mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestParseIntentPeriods(t *testing.T) {
+	now := time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC) // a Friday
+	d := func(y int, m time.Month, day int) time.Time { return time.Date(y, m, day, 0, 0, 0, 0, time.UTC) }
+	tests := []struct {
+		name string
+		q    string
+		want []Period
+	}{
+		{"month day year", "What did TechCrunch publish on October 31, 2023?", []Period{{Since: d(2023, 10, 31), Until: d(2023, 11, 1), Exact: true}}},
+		{"ordinal", "after Fortune's report on October 6th, 2023", []Period{{Since: d(2023, 10, 6), Until: d(2023, 10, 7), Exact: true}}},
+		{"day month", "the report of 5 December 2023", []Period{{Since: d(2023, 12, 5), Until: d(2023, 12, 6), Exact: true}}},
+		{"no year takes the latest past date", "the article of December 24", []Period{{Since: d(2025, 12, 24), Until: d(2025, 12, 25), Exact: true}}},
+		{"iso timestamp", "published at '2023-10-04T20:07:42+00:00'", []Period{{Since: d(2023, 10, 4), Until: d(2023, 10, 5), Exact: true}}},
+		{"yesterday", "What happened yesterday?", []Period{{Since: d(2026, 11, 26), Until: d(2026, 11, 27)}}},
+		{"this week from monday", "news this week", []Period{{Since: d(2026, 11, 23), Until: d(2026, 11, 28)}}},
+		{"last week", "What did The Verge say last week?", []Period{{Since: d(2026, 11, 20), Until: d(2026, 11, 28)}}},
+		{"in a month", "stories in October 2023", []Period{{Since: d(2023, 10, 1), Until: d(2023, 11, 1), Exact: true}}},
+		{"not a date", "Which team won May's derby?", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := ParseIntent(tt.q, nil, now).Periods
+			if diff := cmp.Diff(tt.want, got, cmpopts.IgnoreFields(Period{}, "Label"), cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("Periods mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestParseIntentRelativeRestricts(t *testing.T) {
+	in := ParseIntent("What did Fortune report on October 6, 2023 and yesterday?", testOutlets, time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC))
+	if in.Relative == nil || in.Relative.Label != "yesterday" {
+		t.Fatalf("Relative = %+v, want yesterday", in.Relative)
+	}
+}
+
+func FuzzParseIntent(f *testing.F) {
+	f.Add("According to TechCrunch, what happened on October 31, 2023?")
+	f.Add("an article from The  Financial Times's 12th of")
+	f.Add("yesterday last 3 days in May 2023-13-45")
+	f.Fuzz(func(t *testing.T, q string) {
+		in := ParseIntent(q, testOutlets, time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC))
+		for _, p := range in.Periods {
+			if !p.Until.After(p.Since) {
+				t.Errorf("period %+v is empty", p)
+			}
+		}
+	})
+}
