@@ -1,0 +1,317 @@
+package rag
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Index is the store as the retriever sees it: dense and keyword search over
+// one namespace's chunks, and the outlets it holds.
+type Index interface {
+	Dense(ctx context.Context, ns string, vec []float32, k int, f Filter) ([]Hit, error)
+	Keyword(ctx context.Context, ns, query string, k int, f Filter) ([]Hit, error)
+	Outlets(ctx context.Context, ns string) ([]OutletInfo, error)
+}
+
+// RetrieverOptions tunes hybrid retrieval. Zero values take the defaults
+// measured best on the development bench (see BENCHMARKS.md).
+type RetrieverOptions struct {
+	Candidates    int     // chunks taken from each of dense and keyword search; default 100
+	RRFK          float64 // Reciprocal Rank Fusion constant; default 60
+	DenseWeight   float64 // default 1
+	KeywordWeight float64 // default 1
+	// OutletWeight weighs the per-outlet sub-queries run when a question
+	// names several outlets; default 1.
+	OutletWeight float64
+	// DateBoost multiplies the score of passages published on a day the
+	// question names; default 0.5 (a 1.5× score).
+	DateBoost float64
+	Limit     int // passages returned; default 10
+	Logger    *slog.Logger
+}
+
+func (o *RetrieverOptions) defaults() {
+	if o.Candidates <= 0 {
+		o.Candidates = 100
+	}
+	if o.RRFK <= 0 {
+		o.RRFK = 60
+	}
+	if o.DenseWeight == 0 {
+		o.DenseWeight = 1
+	}
+	if o.KeywordWeight == 0 {
+		o.KeywordWeight = 1
+	}
+	if o.OutletWeight == 0 {
+		o.OutletWeight = 1
+	}
+	if o.DateBoost == 0 {
+		o.DateBoost = 0.5
+	}
+	if o.Limit <= 0 {
+		o.Limit = 10
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+// HybridRetriever fuses dense and keyword search and uses what the question
+// says: outlets become filters and per-outlet sub-queries, named days boost
+// the passages published on them, relative periods ("last week") restrict
+// the search, and the top passages are spread over distinct articles.
+type HybridRetriever struct {
+	ix  Index
+	emb Embedder
+	o   RetrieverOptions
+}
+
+var _ Retriever = (*HybridRetriever)(nil)
+
+// NewRetriever returns a hybrid retriever over ix that embeds questions
+// with emb.
+func NewRetriever(ix Index, emb Embedder, o RetrieverOptions) *HybridRetriever {
+	o.defaults()
+	return &HybridRetriever{ix: ix, emb: emb, o: o}
+}
+
+// Retrieve implements [Retriever].
+func (r *HybridRetriever) Retrieve(ctx context.Context, ns string, q Query) (Retrieval, error) {
+	text := strings.TrimSpace(q.Text)
+	if text == "" {
+		return Retrieval{}, ErrEmptyQuestion
+	}
+	now := q.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = r.o.Limit
+	}
+	outlets, err := r.ix.Outlets(ctx, ns)
+	if err != nil {
+		return Retrieval{}, fmt.Errorf("list outlets: %w", err)
+	}
+	in := ParseIntent(text, outlets, now)
+	if len(in.UnknownOutlets) > 0 {
+		return Retrieval{Notice: "I have no articles from " + joinNames(in.UnknownOutlets) + "."}, nil
+	}
+
+	f := q.Filter
+	if in.Relative != nil {
+		f.Since = later(f.Since, in.Relative.Since)
+		f.Until = earlier(f.Until, in.Relative.Until)
+	}
+	if len(f.Outlets) == 0 {
+		f.Outlets = in.Outlets
+	}
+
+	vecs, err := r.emb.Embed(ctx, []string{text})
+	if err != nil {
+		return Retrieval{}, fmt.Errorf("embed question: %w", err)
+	}
+	if len(vecs) != 1 {
+		return Retrieval{}, fmt.Errorf("embed question: got %d vectors, want 1", len(vecs))
+	}
+	qv := vecs[0]
+
+	fused := map[string]*fusedHit{}
+	add := func(hits []Hit, w float64) {
+		for rank, h := range hits {
+			fh := fused[h.Chunk.ID]
+			if fh == nil {
+				fh = &fusedHit{hit: h}
+				fh.hit.Score = 0
+				fused[h.Chunk.ID] = fh
+			}
+			fh.score += w / (r.o.RRFK + float64(rank+1))
+		}
+	}
+	search := func(f Filter, k int, w float64) error {
+		dense, err := r.ix.Dense(ctx, ns, qv, k, f)
+		if err != nil {
+			return fmt.Errorf("dense search: %w", err)
+		}
+		kw, err := r.ix.Keyword(ctx, ns, text, k, f)
+		if err != nil {
+			return fmt.Errorf("keyword search: %w", err)
+		}
+		add(dense, w*r.o.DenseWeight)
+		add(kw, w*r.o.KeywordWeight)
+		return nil
+	}
+	if err := search(f, r.o.Candidates, 1); err != nil {
+		return Retrieval{}, err
+	}
+	// Several outlets named: each gets its own sub-query, so one outlet's
+	// many articles cannot crowd out another's few.
+	if len(f.Outlets) > 1 {
+		for _, o := range f.Outlets {
+			sub := f
+			sub.Outlets = []string{o}
+			if err := search(sub, max(10, r.o.Candidates/4), r.o.OutletWeight); err != nil {
+				return Retrieval{}, err
+			}
+		}
+	}
+	if len(fused) == 0 {
+		switch {
+		case in.Relative != nil:
+			return Retrieval{Notice: "I have no articles from " + in.Relative.Label + "."}, nil
+		case len(f.Outlets) > 0 && len(q.Filter.Outlets) > 0:
+			return Retrieval{Notice: "I have no articles from " + joinNames(f.Outlets) + " on this."}, nil
+		}
+		return Retrieval{}, nil
+	}
+
+	var days []Period
+	for _, p := range in.Periods {
+		if p.Exact {
+			days = append(days, p)
+		}
+	}
+	hits := make([]fusedHit, 0, len(fused))
+	for _, fh := range fused {
+		if len(days) > 0 && publishedIn(fh.hit.Article.PublishedAt, days) {
+			fh.score *= 1 + r.o.DateBoost
+		}
+		hits = append(hits, *fh)
+	}
+	slices.SortFunc(hits, func(a, b fusedHit) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
+		}
+		return strings.Compare(a.hit.Chunk.ID, b.hit.Chunk.ID)
+	})
+	out := spread(hits, f.Outlets, limit)
+	r.o.Logger.Debug("retrieve", "ns", ns, "outlets", f.Outlets, "periods", len(in.Periods), "candidates", len(hits), "returned", len(out))
+	return Retrieval{Hits: out}, nil
+}
+
+type fusedHit struct {
+	hit   Hit
+	score float64
+}
+
+// spread orders the passages for the answer: first the best passage of each
+// article, articles in score order, taking named outlets in turn so that a
+// multi-outlet question sees every outlet early; then the remaining
+// passages in score order.
+func spread(hits []fusedHit, outlets []string, limit int) []Hit {
+	var firsts, rest []fusedHit
+	seen := map[string]bool{}
+	for _, h := range hits {
+		if seen[h.hit.Article.ID] {
+			rest = append(rest, h)
+			continue
+		}
+		seen[h.hit.Article.ID] = true
+		firsts = append(firsts, h)
+	}
+	if len(outlets) > 1 {
+		firsts = interleaveByOutlet(firsts, outlets)
+	}
+	out := make([]Hit, 0, limit)
+	for _, list := range [][]fusedHit{firsts, rest} {
+		for _, h := range list {
+			if len(out) == limit {
+				return out
+			}
+			h.hit.Score = h.score
+			out = append(out, h.hit)
+		}
+	}
+	return out
+}
+
+// interleaveByOutlet takes the best article of each named outlet in turn
+// for the first rounds, then keeps score order.
+func interleaveByOutlet(firsts []fusedHit, outlets []string) []fusedHit {
+	const rounds = 2
+	queues := make(map[string][]int, len(outlets))
+	for i, h := range firsts {
+		o := h.hit.Article.Outlet
+		queues[o] = append(queues[o], i)
+	}
+	used := make([]bool, len(firsts))
+	out := make([]fusedHit, 0, len(firsts))
+	for round := 0; round < rounds; round++ {
+		// Visit outlets in the order of their best remaining article.
+		order := slices.Clone(outlets)
+		slices.SortStableFunc(order, func(a, b string) int {
+			qa, qb := queues[a], queues[b]
+			ia, ib := len(firsts), len(firsts)
+			if round < len(qa) {
+				ia = qa[round]
+			}
+			if round < len(qb) {
+				ib = qb[round]
+			}
+			return cmp.Compare(ia, ib)
+		})
+		for _, o := range order {
+			if q := queues[o]; round < len(q) {
+				used[q[round]] = true
+				out = append(out, firsts[q[round]])
+			}
+		}
+	}
+	for i, h := range firsts {
+		if !used[i] {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// publishedIn reports whether t falls in one of the days, allowing a day
+// either side for time zones and late-night publication.
+func publishedIn(t time.Time, days []Period) bool {
+	if t.IsZero() {
+		return false
+	}
+	for _, d := range days {
+		lo, hi := d.Since, d.Until
+		if hi.Sub(lo) <= 48*time.Hour {
+			lo, hi = lo.Add(-24*time.Hour), hi.Add(24*time.Hour)
+		}
+		// Compare the calendar date in the article's own zone.
+		local := time.Date(t.Year(), t.Month(), t.Day(), 12, 0, 0, 0, lo.Location())
+		if !local.Before(lo) && local.Before(hi) {
+			return true
+		}
+	}
+	return false
+}
+
+func later(a, b time.Time) time.Time {
+	if a.IsZero() || b.After(a) {
+		return b
+	}
+	return a
+}
+
+func earlier(a, b time.Time) time.Time {
+	if a.IsZero() || (!b.IsZero() && b.Before(a)) {
+		return b
+	}
+	return a
+}
+
+// joinNames writes "A", "A and B" or "A, B and C".
+func joinNames(names []string) string {
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}

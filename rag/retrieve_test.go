@@ -1,0 +1,201 @@
+package rag
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// fakeIndex ranks chunks by how many question words they contain (keyword)
+// and by a fixed order (dense), honouring outlet and date filters.
+type fakeIndex struct {
+	hits    []Hit
+	filters []Filter
+}
+
+func (f *fakeIndex) match(h Hit, flt Filter) bool {
+	if len(flt.Outlets) > 0 && !slices.Contains(flt.Outlets, h.Article.Outlet) {
+		return false
+	}
+	p := h.Article.PublishedAt
+	if !flt.Since.IsZero() && (p.IsZero() || p.Before(flt.Since)) {
+		return false
+	}
+	if !flt.Until.IsZero() && (p.IsZero() || !p.Before(flt.Until)) {
+		return false
+	}
+	return true
+}
+
+func (f *fakeIndex) Dense(_ context.Context, _ string, _ []float32, k int, flt Filter) ([]Hit, error) {
+	f.filters = append(f.filters, flt)
+	var out []Hit
+	for _, h := range f.hits {
+		if f.match(h, flt) && len(out) < k {
+			out = append(out, h)
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeIndex) Keyword(_ context.Context, _ string, q string, k int, flt Filter) ([]Hit, error) {
+	var out []Hit
+	words := strings.Fields(strings.ToLower(q))
+	for _, h := range f.hits {
+		if !f.match(h, flt) {
+			continue
+		}
+		for _, w := range words {
+			if len(w) > 3 && strings.Contains(strings.ToLower(h.Chunk.Text), w) {
+				out = append(out, h)
+				break
+			}
+		}
+	}
+	if len(out) > k {
+		out = out[:k]
+	}
+	return out, nil
+}
+
+func (f *fakeIndex) Outlets(context.Context, string) ([]OutletInfo, error) {
+	n := map[string]int{}
+	var out []OutletInfo
+	for _, h := range f.hits {
+		if n[h.Article.Outlet] == 0 {
+			out = append(out, OutletInfo{Name: h.Article.Outlet})
+		}
+		n[h.Article.Outlet]++
+	}
+	return out, nil
+}
+
+type constEmbedder struct{}
+
+func (constEmbedder) ID() string { return "const" }
+func (constEmbedder) Dim() int   { return 2 }
+func (constEmbedder) Embed(_ context.Context, texts []string) ([][]float32, error) {
+	out := make([][]float32, len(texts))
+	for i := range out {
+		out[i] = []float32{1, 0}
+	}
+	return out, nil
+}
+
+func hit(article, outlet string, pos int, text string, published time.Time) Hit {
+	return Hit{
+		Chunk:   Chunk{ID: article + "#" + string(rune('0'+pos)), ArticleID: article, Position: pos, Text: text},
+		Article: Article{ID: article, Outlet: outlet, Title: article, PublishedAt: published},
+	}
+}
+
+func articleIDs(hs []Hit) []string {
+	var out []string
+	for _, h := range hs {
+		out = append(out, h.Article.ID)
+	}
+	return out
+}
+
+var oct = func(d int) time.Time { return time.Date(2023, 10, d, 9, 0, 0, 0, time.UTC) }
+
+func TestRetrieveSpreadsOverArticles(t *testing.T) {
+	ix := &fakeIndex{hits: []Hit{
+		hit("a", "TechCrunch", 0, "google search deal", oct(1)),
+		hit("a", "TechCrunch", 1, "google search deal again", oct(1)),
+		hit("a", "TechCrunch", 2, "google more", oct(1)),
+		hit("b", "The Verge", 0, "google pays apple", oct(2)),
+		hit("c", "Fortune", 0, "markets", oct(3)),
+	}}
+	r := NewRetriever(ix, constEmbedder{}, RetrieverOptions{})
+	got, err := r.Retrieve(t.Context(), "g", Query{Text: "google search", Limit: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"a", "b", "c"}, articleIDs(got.Hits)); diff != "" {
+		t.Errorf("articles mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestRetrieveUnknownOutletNotice(t *testing.T) {
+	ix := &fakeIndex{hits: []Hit{hit("a", "TechCrunch", 0, "google", oct(1))}}
+	r := NewRetriever(ix, constEmbedder{}, RetrieverOptions{})
+	got, err := r.Retrieve(t.Context(), "g", Query{Text: "What did an article from Bloomberg and a Reuters report say about Google?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "I have no articles from Bloomberg and Reuters."; got.Notice != want || len(got.Hits) != 0 {
+		t.Errorf("Retrieve() = %+v, want notice %q", got, want)
+	}
+}
+
+func TestRetrieveOutletsFilterAndInterleave(t *testing.T) {
+	ix := &fakeIndex{hits: []Hit{
+		hit("t1", "TechCrunch", 0, "google antitrust", oct(1)),
+		hit("t2", "TechCrunch", 0, "google antitrust two", oct(2)),
+		hit("t3", "TechCrunch", 0, "google antitrust three", oct(3)),
+		hit("x", "Fortune", 0, "google antitrust fortune", oct(4)),
+		hit("v1", "The Verge", 0, "google antitrust verge", oct(5)),
+	}}
+	r := NewRetriever(ix, constEmbedder{}, RetrieverOptions{})
+	got, err := r.Retrieve(t.Context(), "g", Query{Text: "What did TechCrunch and The Verge say about Google's antitrust case?", Limit: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := articleIDs(got.Hits)
+	if slices.Contains(ids, "x") {
+		t.Errorf("got Fortune article with outlets TechCrunch and The Verge: %v", ids)
+	}
+	if !slices.Contains(ids[:2], "v1") {
+		t.Errorf("The Verge's article not among the first two: %v", ids)
+	}
+}
+
+func TestRetrieveDateBoost(t *testing.T) {
+	ix := &fakeIndex{hits: []Hit{
+		hit("early", "TechCrunch", 0, "google report", oct(1)),
+		hit("named", "TechCrunch", 0, "google report", oct(20)),
+	}}
+	r := NewRetriever(ix, constEmbedder{}, RetrieverOptions{})
+	got, err := r.Retrieve(t.Context(), "g", Query{Text: "What did TechCrunch report about google on October 20, 2023?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids := articleIDs(got.Hits); len(ids) == 0 || ids[0] != "named" {
+		t.Errorf("first article = %v, want the one published on the named day", ids)
+	}
+}
+
+func TestRetrieveRelativePeriod(t *testing.T) {
+	now := time.Date(2023, 10, 20, 12, 0, 0, 0, time.UTC)
+	ix := &fakeIndex{hits: []Hit{
+		hit("old", "TechCrunch", 0, "google news", oct(1)),
+		hit("new", "TechCrunch", 0, "google news", oct(19)),
+	}}
+	r := NewRetriever(ix, constEmbedder{}, RetrieverOptions{})
+	got, err := r.Retrieve(t.Context(), "g", Query{Text: "What happened with google yesterday?", Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"new"}, articleIDs(got.Hits)); diff != "" {
+		t.Errorf("articles mismatch (-want +got):\n%s", diff)
+	}
+	got, err = r.Retrieve(t.Context(), "g", Query{Text: "What happened with google this morning?", Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Notice != "I have no articles from today." {
+		t.Errorf("Notice = %q, want no articles from today", got.Notice)
+	}
+}
+
+func TestRetrieveEmptyQuestion(t *testing.T) {
+	r := NewRetriever(&fakeIndex{}, constEmbedder{}, RetrieverOptions{})
+	if _, err := r.Retrieve(t.Context(), "g", Query{Text: "  "}); err != ErrEmptyQuestion {
+		t.Errorf("Retrieve() error = %v, want ErrEmptyQuestion", err)
+	}
+}
