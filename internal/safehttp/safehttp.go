@@ -1,0 +1,429 @@
+// Package safehttp is the one HTTP client Gazette uses for every outside
+// fetch (web pages, uploaded attachments, feeds). It refuses requests that
+// could reach the host's own network: every address is checked after DNS
+// resolution, at dial time, on every redirect, for IPv4 and IPv6, and
+// unusual spellings of IP addresses are refused before any lookup. It also
+// limits schemes, redirects, response size and time.
+package safehttp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Defaults for the zero values of [Options].
+const (
+	DefaultMaxBytes     = 10 << 20
+	DefaultTimeout      = 30 * time.Second
+	DefaultMaxRedirects = 5
+	DefaultUserAgent    = "Gazette/1.0 (news bot; +https://github.com/gazettebot/gazette)"
+)
+
+// Resolver looks up the addresses of a host name. [*net.Resolver]
+// satisfies it; tests inject a fake.
+type Resolver interface {
+	LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error)
+}
+
+// Options configures a [Client]. The zero value is safe: private networks
+// closed, 10 MB, 30 s, 5 redirects.
+type Options struct {
+	// AllowPrivate opens loopback, private, link-local, shared (CGNAT) and
+	// unique local addresses, for self-hosted sources and tests. Cloud
+	// metadata, multicast, unspecified and reserved addresses stay closed.
+	// Fed by GAZETTE_ALLOW_PRIVATE_NETWORKS.
+	AllowPrivate bool
+	// Allow lists prefixes allowed even though they are private, for a
+	// single self-hosted source without opening every private network.
+	Allow []netip.Prefix
+	// MaxBytes limits a response body; 0 means DefaultMaxBytes.
+	MaxBytes int64
+	// Timeout limits a whole fetch, body included; 0 means DefaultTimeout.
+	Timeout time.Duration
+	// MaxRedirects limits redirects followed; 0 means DefaultMaxRedirects,
+	// a negative value follows none.
+	MaxRedirects int
+	// UserAgent is sent with every request; "" means DefaultUserAgent.
+	UserAgent string
+	// Resolver resolves host names; nil means net.DefaultResolver.
+	Resolver Resolver
+}
+
+// RefusedError is a fetch that was refused or failed for a reason a user can
+// read, such as an address that is not allowed or a page that is too large.
+type RefusedError struct {
+	URL    string
+	Reason string
+	Err    error // the underlying error, if any
+}
+
+func (e *RefusedError) Error() string {
+	if e.URL == "" {
+		return "refused: " + e.Reason
+	}
+	return fmt.Sprintf("refused %s: %s", e.URL, e.Reason)
+}
+
+func (e *RefusedError) Unwrap() error { return e.Err }
+
+// Reason returns the user-readable reason of a refused or failed fetch:
+// the Reason of a [*RefusedError] in err's chain, a timeout message, or a
+// generic sentence. It never returns err.Error() verbatim.
+func Reason(err error) string {
+	var re *RefusedError
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &re):
+		return re.Reason
+	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
+		return "the site took too long to answer"
+	case errors.Is(err, context.Canceled):
+		return "the fetch was cancelled"
+	default:
+		var dnsErr *net.DNSError
+		if errors.As(err, &dnsErr) {
+			return "the site's name could not be resolved"
+		}
+		return "the site could not be reached"
+	}
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// Client fetches URLs safely. It is safe for concurrent use.
+type Client struct {
+	opts Options
+	hc   *http.Client
+}
+
+// New returns a Client with opts (zero fields take their defaults).
+func New(opts Options) *Client {
+	if opts.MaxBytes <= 0 {
+		opts.MaxBytes = DefaultMaxBytes
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultTimeout
+	}
+	if opts.MaxRedirects == 0 {
+		opts.MaxRedirects = DefaultMaxRedirects
+	}
+	if opts.UserAgent == "" {
+		opts.UserAgent = DefaultUserAgent
+	}
+	if opts.Resolver == nil {
+		opts.Resolver = net.DefaultResolver
+	}
+	c := &Client{opts: opts}
+	tr := &http.Transport{
+		// No Proxy: a proxy from the environment would make the proxy, not
+		// us, resolve and connect, bypassing the address check.
+		Proxy:                  nil,
+		DialContext:            c.dialContext,
+		ForceAttemptHTTP2:      true,
+		MaxIdleConns:           32,
+		IdleConnTimeout:        60 * time.Second,
+		TLSHandshakeTimeout:    10 * time.Second,
+		ResponseHeaderTimeout:  opts.Timeout,
+		MaxResponseHeaderBytes: 1 << 20,
+	}
+	c.hc = &http.Client{
+		Transport:     tr,
+		Timeout:       opts.Timeout,
+		CheckRedirect: c.checkRedirect,
+	}
+	return c
+}
+
+// MaxBytes is the response size limit in force.
+func (c *Client) MaxBytes() int64 { return c.opts.MaxBytes }
+
+// AllowPrivate reports whether private networks are open.
+func (c *Client) AllowPrivate() bool { return c.opts.AllowPrivate }
+
+// Response is a fetched response with its whole body read.
+type Response struct {
+	// URL is the final URL after redirects.
+	URL        string
+	StatusCode int
+	Header     http.Header
+	Body       []byte
+}
+
+// Get fetches rawURL with extra request headers (may be nil) and reads the
+// body up to the size limit. Any status is returned as a Response; refusals
+// and limits are [*RefusedError].
+func (c *Client) Get(ctx context.Context, rawURL string, header http.Header) (*Response, error) {
+	u, err := c.CheckURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, &RefusedError{URL: rawURL, Reason: "the address is not a valid URL", Err: err}
+	}
+	for k, vs := range header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	if req.Header.Get("User-Agent") == "" {
+		req.Header.Set("User-Agent", c.opts.UserAgent)
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return nil, c.wrapDoErr(rawURL, err)
+	}
+	defer resp.Body.Close()
+	if resp.ContentLength > c.opts.MaxBytes {
+		return nil, c.tooLarge(rawURL)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, c.opts.MaxBytes+1))
+	if err != nil {
+		return nil, c.wrapDoErr(rawURL, fmt.Errorf("read body: %w", err))
+	}
+	if int64(len(body)) > c.opts.MaxBytes {
+		return nil, c.tooLarge(rawURL)
+	}
+	return &Response{
+		URL:        resp.Request.URL.String(),
+		StatusCode: resp.StatusCode,
+		Header:     resp.Header,
+		Body:       body,
+	}, nil
+}
+
+func (c *Client) tooLarge(rawURL string) error {
+	return &RefusedError{URL: rawURL, Reason: fmt.Sprintf("the response is larger than the %s limit", formatBytes(c.opts.MaxBytes))}
+}
+
+func formatBytes(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + " MB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return strconv.FormatInt(n>>10, 10) + " KB"
+	default:
+		return strconv.FormatInt(n, 10) + " bytes"
+	}
+}
+
+// wrapDoErr turns an error from http.Client.Do into a RefusedError when it
+// carries one (refusals from the dialer or redirect checks) or a timeout.
+func (c *Client) wrapDoErr(rawURL string, err error) error {
+	var re *RefusedError
+	if errors.As(err, &re) {
+		out := *re
+		if out.URL == "" {
+			out.URL = rawURL
+		}
+		out.Err = err
+		return &out
+	}
+	if errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
+		return &RefusedError{URL: rawURL, Reason: fmt.Sprintf("the site took longer than %s to answer", c.opts.Timeout), Err: err}
+	}
+	return fmt.Errorf("get %s: %w", rawURL, err)
+}
+
+// CheckURL parses rawURL and refuses, before any lookup, what can be judged
+// from the text alone: schemes other than http and https, credentials, IP
+// literals in refused ranges, unusual spellings of IPv4 addresses (decimal,
+// octal, hexadecimal, short forms) and bad ports.
+func (c *Client) CheckURL(rawURL string) (*url.URL, error) {
+	return checkURL(rawURL, c.opts.AllowPrivate, c.opts.Allow)
+}
+
+// CheckURL is [Client.CheckURL] with the given settings, for callers that
+// want to validate an address without a client.
+func CheckURL(rawURL string, allowPrivate bool) (*url.URL, error) {
+	return checkURL(rawURL, allowPrivate, nil)
+}
+
+func checkURL(rawURL string, allowPrivate bool, allow []netip.Prefix) (*url.URL, error) {
+	refuse := func(reason string) (*url.URL, error) {
+		return nil, &RefusedError{URL: rawURL, Reason: reason}
+	}
+	if strings.TrimSpace(rawURL) != rawURL || rawURL == "" {
+		return refuse("the address is empty or has spaces around it")
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return refuse("the address is not a valid URL")
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https":
+	case "":
+		return refuse("the address has no scheme; use http:// or https://")
+	default:
+		return refuse(fmt.Sprintf("only http and https addresses are allowed, not %s:", u.Scheme))
+	}
+	if u.Opaque != "" {
+		return refuse("the address is not a valid URL")
+	}
+	if u.User != nil {
+		return refuse("addresses with a user name or password are not allowed")
+	}
+	host := u.Hostname()
+	if host == "" {
+		return refuse("the address has no host")
+	}
+	if p := u.Port(); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 65535 {
+			return refuse("the address has an invalid port")
+		}
+	}
+	if strings.HasPrefix(u.Host, "[") {
+		if strings.Contains(host, "%") {
+			return refuse("addresses with an IPv6 zone are not allowed")
+		}
+		addr, err := netip.ParseAddr(host)
+		if err != nil {
+			return refuse("the address has an invalid IPv6 literal")
+		}
+		if reason := checkAllowed(addr, allowPrivate, allow); reason != "" {
+			return refuse(notAllowed(addr, reason))
+		}
+		return u, nil
+	}
+	if addr, err := netip.ParseAddr(host); err == nil && addr.Is4() {
+		if reason := checkAllowed(addr, allowPrivate, allow); reason != "" {
+			return refuse(notAllowed(addr, reason))
+		}
+		return u, nil
+	}
+	if addr, ok := parseLooseIPv4(host); ok {
+		return refuse(fmt.Sprintf("the address is not allowed: %q is an unusual spelling of the IP address %s", host, addr))
+	}
+	lower := strings.ToLower(strings.TrimSuffix(host, "."))
+	if lower == "localhost" || strings.HasSuffix(lower, ".localhost") {
+		return refuse("the address is not allowed: localhost is this machine")
+	}
+	if strings.ContainsAny(host, "%\\ ") {
+		return refuse("the address has an invalid host name")
+	}
+	return u, nil
+}
+
+func notAllowed(addr netip.Addr, reason string) string {
+	return fmt.Sprintf("the address is not allowed: %s is %s", addr, reason)
+}
+
+func checkAllowed(addr netip.Addr, allowPrivate bool, allow []netip.Prefix) string {
+	reason := CheckAddr(addr, allowPrivate)
+	if reason == "" {
+		return ""
+	}
+	if metadataAddrs[addr.Unmap()] {
+		return reason
+	}
+	for _, p := range allow {
+		if p.Contains(addr.Unmap()) || p.Contains(addr) {
+			// Only ranges AllowPrivate could open may be opened one by one.
+			if CheckAddr(addr, true) == "" {
+				return ""
+			}
+		}
+	}
+	return reason
+}
+
+func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
+	if c.opts.MaxRedirects < 0 || len(via) > c.opts.MaxRedirects {
+		return &RefusedError{URL: via[0].URL.String(), Reason: fmt.Sprintf("the site redirected more than %d times", max(c.opts.MaxRedirects, 0))}
+	}
+	next := req.URL.String()
+	for _, v := range via {
+		if v.URL.String() == next {
+			return &RefusedError{URL: via[0].URL.String(), Reason: "the site redirects in a loop (" + next + ")"}
+		}
+	}
+	if _, err := c.CheckURL(next); err != nil {
+		var re *RefusedError
+		if errors.As(err, &re) {
+			return &RefusedError{URL: via[0].URL.String(), Reason: "it redirects to " + next + ": " + re.Reason}
+		}
+		return err
+	}
+	return nil
+}
+
+// dialContext resolves the host itself, refuses disallowed addresses, and
+// dials the checked IP directly; the dialer's Control re-checks the address
+// actually connected to.
+func (c *Client) dialContext(ctx context.Context, network, address string) (net.Conn, error) {
+	host, port, err := net.SplitHostPort(address)
+	if err != nil {
+		return nil, fmt.Errorf("dial %s: %w", address, err)
+	}
+	var addrs []netip.Addr
+	if a, err := netip.ParseAddr(host); err == nil {
+		addrs = []netip.Addr{a}
+	} else {
+		if _, ok := parseLooseIPv4(host); ok {
+			return nil, &RefusedError{Reason: fmt.Sprintf("the address is not allowed: %q is an unusual spelling of an IP address", host)}
+		}
+		addrs, err = c.opts.Resolver.LookupNetIP(ctx, "ip", host)
+		if err != nil {
+			return nil, fmt.Errorf("resolve %s: %w", host, err)
+		}
+		if len(addrs) == 0 {
+			return nil, fmt.Errorf("resolve %s: no addresses", host)
+		}
+	}
+	// Refuse the host if any of its addresses is refused: a name that mixes
+	// public and private addresses is a rebinding attempt or a mistake.
+	for _, a := range addrs {
+		if reason := checkAllowed(a, c.opts.AllowPrivate, c.opts.Allow); reason != "" {
+			if a.String() == host {
+				return nil, &RefusedError{Reason: notAllowed(a, reason)}
+			}
+			return nil, &RefusedError{Reason: fmt.Sprintf("the address is not allowed: %s resolves to %s, which is %s", host, a, reason)}
+		}
+	}
+	d := &net.Dialer{Timeout: 10 * time.Second, Control: c.control}
+	var firstErr error
+	for _, a := range addrs {
+		conn, err := d.DialContext(ctx, network, net.JoinHostPort(a.Unmap().String(), port))
+		if err == nil {
+			return conn, nil
+		}
+		var re *RefusedError
+		if errors.As(err, &re) {
+			return nil, re
+		}
+		if firstErr == nil {
+			firstErr = err
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return nil, firstErr
+}
+
+// control runs just before connect(2) with the address actually dialled.
+func (c *Client) control(_, address string, _ syscall.RawConn) error {
+	ap, err := netip.ParseAddrPort(address)
+	if err != nil {
+		return &RefusedError{Reason: "the address could not be checked"}
+	}
+	if reason := checkAllowed(ap.Addr(), c.opts.AllowPrivate, c.opts.Allow); reason != "" {
+		return &RefusedError{Reason: notAllowed(ap.Addr().Unmap(), reason)}
+	}
+	return nil
+}
