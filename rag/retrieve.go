@@ -32,7 +32,12 @@ type RetrieverOptions struct {
 	// question names; default 0.5 (a 1.5× score).
 	DateBoost float64
 	Limit     int // passages returned; default 10
-	Logger    *slog.Logger
+	// Mode selects the retrievers for ablations: "" (hybrid, the default),
+	// "dense" or "keyword". Plain turns off the use of the question's
+	// outlets and dates, also for ablations.
+	Mode   string
+	Plain  bool
+	Logger *slog.Logger
 }
 
 func (o *RetrieverOptions) defaults() {
@@ -100,6 +105,9 @@ func (r *HybridRetriever) Retrieve(ctx context.Context, ns string, q Query) (Ret
 		return Retrieval{}, fmt.Errorf("list outlets: %w", err)
 	}
 	in := ParseIntent(text, outlets, now)
+	if r.o.Plain {
+		in = Intent{}
+	}
 	if len(in.UnknownOutlets) > 0 {
 		return Retrieval{Notice: "I have no articles from " + joinNames(in.UnknownOutlets) + "."}, nil
 	}
@@ -135,16 +143,20 @@ func (r *HybridRetriever) Retrieve(ctx context.Context, ns string, q Query) (Ret
 		}
 	}
 	search := func(f Filter, k int, w float64) error {
-		dense, err := r.ix.Dense(ctx, ns, qv, k, f)
-		if err != nil {
-			return fmt.Errorf("dense search: %w", err)
+		if r.o.Mode != "keyword" {
+			dense, err := r.ix.Dense(ctx, ns, qv, k, f)
+			if err != nil {
+				return fmt.Errorf("dense search: %w", err)
+			}
+			add(dense, w*r.o.DenseWeight)
 		}
-		kw, err := r.ix.Keyword(ctx, ns, text, k, f)
-		if err != nil {
-			return fmt.Errorf("keyword search: %w", err)
+		if r.o.Mode != "dense" {
+			kw, err := r.ix.Keyword(ctx, ns, text, k, f)
+			if err != nil {
+				return fmt.Errorf("keyword search: %w", err)
+			}
+			add(kw, w*r.o.KeywordWeight)
 		}
-		add(dense, w*r.o.DenseWeight)
-		add(kw, w*r.o.KeywordWeight)
 		return nil
 	}
 	if err := search(f, r.o.Candidates, 1); err != nil {
