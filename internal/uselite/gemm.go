@@ -1,0 +1,86 @@
+package uselite
+
+// Matrix products. Every product in the model multiplies activations A
+// (row-major, M×K, leading dimension lda) by a matrix B (K×N) stored as
+// panels of 16 columns: panel p holds B[0:K, 16p:16p+16] as K consecutive
+// rows of 16 floats. A 6×16 microkernel (AVX2+FMA assembly on amd64, plain
+// Go elsewhere) computes one block of C at a time; the driver walks K in
+// blocks of kcBlock so that the B panel block stays in the L1 cache while
+// every row block of A streams past it.
+
+const (
+	mr      = 6   // rows of the microkernel
+	nr      = 16  // columns of the microkernel (one B panel)
+	kcBlock = 256 // K block of the driver
+)
+
+// roundUp rounds n up to a multiple of m.
+func roundUp(n, m int) int { return (n + m - 1) / m * m }
+
+// packB returns B (K×N, row-major with leading dimension ldb) in panels.
+// N must be a multiple of nr.
+func packB(b []float32, k, n, ldb int) []float32 {
+	p := make([]float32, k*n)
+	packBInto(p, b, k, n, ldb)
+	return p
+}
+
+func packBInto(p, b []float32, k, n, ldb int) {
+	for j := 0; j < n; j += nr {
+		dst := p[j*k : j*k+k*nr]
+		for i := range k {
+			copy(dst[i*nr:i*nr+nr], b[i*ldb+j:i*ldb+j+nr])
+		}
+	}
+}
+
+// gemm sets C = A·B + bias for M rows (rounded up to a multiple of mr: A and
+// C must hold roundUp(m, mr) rows), N columns (a multiple of nr) and depth
+// K. bp is B packed by packB; bias may be nil.
+func gemm(m, n, k int, a []float32, lda int, bp []float32, c []float32, ldc int, bias []float32) {
+	mp := roundUp(m, mr)
+	if n%nr != 0 || len(bp) < k*n || len(a) < (mp-1)*lda+k || len(c) < (mp-1)*ldc+n || (bias != nil && len(bias) < n) {
+		panic("uselite: gemm operands too small")
+	}
+	for i := range mp {
+		row := c[i*ldc : i*ldc+n]
+		if bias != nil {
+			copy(row, bias[:n])
+		} else {
+			clear(row)
+		}
+	}
+	if k == 0 {
+		return
+	}
+	for k0 := 0; k0 < k; k0 += kcBlock {
+		kl := min(kcBlock, k-k0)
+		for j := 0; j < n; j += nr {
+			panel := bp[j*k+k0*nr:]
+			for i := 0; i < mp; i += mr {
+				kernel(kl, a[i*lda+k0:], lda, panel, c[i*ldc+j:], ldc)
+			}
+		}
+	}
+}
+
+// kernelGo is the portable microkernel: C[0:6, 0:16] += A[0:6, 0:k]·P[0:k, 0:16].
+func kernelGo(k int, a []float32, lda int, p []float32, c []float32, ldc int) {
+	var acc [mr][nr]float32
+	for r := range mr {
+		copy(acc[r][:], c[r*ldc:r*ldc+nr])
+	}
+	for l := range k {
+		b := (*[nr]float32)(p[l*nr : l*nr+nr])
+		for r := range mr {
+			av := a[r*lda+l]
+			row := &acc[r]
+			for j := range nr {
+				row[j] += av * b[j]
+			}
+		}
+	}
+	for r := range mr {
+		copy(c[r*ldc:r*ldc+nr], acc[r][:])
+	}
+}
