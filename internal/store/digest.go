@@ -1,0 +1,226 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/gazettebot/gazette/digest"
+	"github.com/gazettebot/gazette/rag"
+)
+
+// The store persists digest subscriptions and runs, and is the source
+// digests are built from.
+var (
+	_ digest.Store  = (*Store)(nil)
+	_ digest.Source = (*Store)(nil)
+)
+
+// IngestedBetween returns the namespace's articles ingested at or after
+// since and before until, newest first, with their bodies.
+func (s *Store) IngestedBetween(ctx context.Context, ns string, since, until time.Time) ([]rag.Article, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+articleColumns+`, a.body FROM articles a
+		WHERE a.namespace = ? AND a.ingested_at >= ? AND a.ingested_at < ?
+		ORDER BY a.ingested_at DESC, a.id`, ns, since.UnixMilli(), until.UnixMilli())
+	if err != nil {
+		return nil, fmt.Errorf("articles ingested between: %w", err)
+	}
+	defer rows.Close()
+	var out []rag.Article
+	for rows.Next() {
+		a, err := scanArticle(rows, true)
+		if err != nil {
+			return nil, fmt.Errorf("articles ingested between: scan: %w", err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("articles ingested between: %w", err)
+	}
+	return out, nil
+}
+
+// PutSubscription creates or replaces the channel's digest subscription.
+func (s *Store) PutSubscription(ctx context.Context, sub digest.Subscription) error {
+	outlets, err := jsonList(sub.Outlets)
+	if err != nil {
+		return fmt.Errorf("put subscription: %w", err)
+	}
+	topics, err := jsonList(sub.Topics)
+	if err != nil {
+		return fmt.Errorf("put subscription: %w", err)
+	}
+	_, err = s.db.ExecContext(ctx, `INSERT INTO digest_subscriptions
+		(channel_id, guild_id, hour, minute, timezone, outlets, topics, created_by, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (channel_id) DO UPDATE SET guild_id = excluded.guild_id, hour = excluded.hour,
+			minute = excluded.minute, timezone = excluded.timezone, outlets = excluded.outlets,
+			topics = excluded.topics, created_by = excluded.created_by, created_at = excluded.created_at`,
+		sub.ChannelID, sub.GuildID, sub.Hour, sub.Minute, sub.Timezone, outlets, topics, sub.CreatedBy, sub.CreatedAt.UnixMilli())
+	if err != nil {
+		return fmt.Errorf("put subscription %s: %w", sub.ChannelID, err)
+	}
+	return nil
+}
+
+// DeleteSubscription removes the channel's subscription in the guild and
+// reports whether there was one. The channel's runs are kept.
+func (s *Store) DeleteSubscription(ctx context.Context, guildID, channelID string) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM digest_subscriptions WHERE guild_id = ? AND channel_id = ?`, guildID, channelID)
+	if err != nil {
+		return false, fmt.Errorf("delete subscription %s: %w", channelID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("delete subscription %s: %w", channelID, err)
+	}
+	return n > 0, nil
+}
+
+// ListSubscriptions returns the guild's subscriptions (every one when
+// guildID is empty), ordered by channel.
+func (s *Store) ListSubscriptions(ctx context.Context, guildID string) ([]digest.Subscription, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT channel_id, guild_id, hour, minute, timezone, outlets, topics,
+		created_by, created_at FROM digest_subscriptions WHERE ? = '' OR guild_id = ? ORDER BY channel_id`, guildID, guildID)
+	if err != nil {
+		return nil, fmt.Errorf("list subscriptions: %w", err)
+	}
+	defer rows.Close()
+	var out []digest.Subscription
+	for rows.Next() {
+		var (
+			sub             digest.Subscription
+			outlets, topics string
+			created         int64
+		)
+		if err := rows.Scan(&sub.ChannelID, &sub.GuildID, &sub.Hour, &sub.Minute, &sub.Timezone,
+			&outlets, &topics, &sub.CreatedBy, &created); err != nil {
+			return nil, fmt.Errorf("list subscriptions: scan: %w", err)
+		}
+		if err := json.Unmarshal([]byte(outlets), &sub.Outlets); err != nil {
+			return nil, fmt.Errorf("list subscriptions: outlets of %s: %w", sub.ChannelID, err)
+		}
+		if err := json.Unmarshal([]byte(topics), &sub.Topics); err != nil {
+			return nil, fmt.Errorf("list subscriptions: topics of %s: %w", sub.ChannelID, err)
+		}
+		sub.CreatedAt = time.UnixMilli(created).UTC()
+		out = append(out, sub)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list subscriptions: %w", err)
+	}
+	return out, nil
+}
+
+// ClaimRun records the run as claimed unless the channel already has a run
+// for that day; a failed run is claimed again with one more attempt. The
+// single upsert statement makes the claim atomic across connections and
+// processes. It reports whether the caller owns the run.
+func (s *Store) ClaimRun(ctx context.Context, r digest.Run) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `INSERT INTO digest_runs
+		(channel_id, day, guild_id, status, scheduled_at, claimed_at, attempts)
+		VALUES (?, ?, ?, 'claimed', ?, ?, 1)
+		ON CONFLICT (channel_id, day) DO UPDATE SET status = 'claimed',
+			scheduled_at = excluded.scheduled_at, claimed_at = excluded.claimed_at,
+			attempts = digest_runs.attempts + 1, error = ''
+		WHERE digest_runs.status = 'failed'`,
+		r.ChannelID, r.Day, r.GuildID, r.ScheduledAt.UnixMilli(), r.ClaimedAt.UnixMilli())
+	if err != nil {
+		return false, fmt.Errorf("claim run %s %s: %w", r.ChannelID, r.Day, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("claim run %s %s: %w", r.ChannelID, r.Day, err)
+	}
+	return n > 0, nil
+}
+
+// errNoClaim means FinishRun found no claimed run to finish.
+var errNoClaim = errors.New("no claimed run")
+
+// FinishRun records a claimed run's outcome.
+func (s *Store) FinishRun(ctx context.Context, r digest.Run) error {
+	ids, err := jsonList(r.ArticleIDs)
+	if err != nil {
+		return fmt.Errorf("finish run %s %s: %w", r.ChannelID, r.Day, err)
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE digest_runs SET status = ?, finished_at = ?, message_id = ?,
+		since = ?, until = ?, article_ids = ?, error = ?
+		WHERE channel_id = ? AND day = ? AND status = 'claimed'`,
+		string(r.Status), millis(r.FinishedAt), r.MessageID, millis(r.Since), millis(r.Until), ids, r.Error,
+		r.ChannelID, r.Day)
+	if err != nil {
+		return fmt.Errorf("finish run %s %s: %w", r.ChannelID, r.Day, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return fmt.Errorf("finish run %s %s: %w", r.ChannelID, r.Day, errors.Join(errNoClaim, err))
+	}
+	return nil
+}
+
+const runColumns = `channel_id, day, guild_id, status, scheduled_at, claimed_at, finished_at, message_id,
+	since, until, article_ids, attempts, error`
+
+// LastRun returns the channel's sent or empty run with the latest window
+// end.
+func (s *Store) LastRun(ctx context.Context, channelID string) (digest.Run, bool, error) {
+	return s.runWhere(ctx, `channel_id = ? AND status IN ('sent', 'empty') ORDER BY until DESC LIMIT 1`, channelID)
+}
+
+// RunByMessage returns the run whose digest was posted as the message.
+func (s *Store) RunByMessage(ctx context.Context, messageID string) (digest.Run, bool, error) {
+	if messageID == "" {
+		return digest.Run{}, false, nil
+	}
+	return s.runWhere(ctx, `message_id = ? LIMIT 1`, messageID)
+}
+
+func (s *Store) runWhere(ctx context.Context, cond string, args ...any) (digest.Run, bool, error) {
+	var (
+		r                        digest.Run
+		status, ids              string
+		scheduled, claimed       int64
+		finished, since, untilAt sql.NullInt64
+	)
+	err := s.db.QueryRowContext(ctx, `SELECT `+runColumns+` FROM digest_runs WHERE `+cond, args...).Scan(
+		&r.ChannelID, &r.Day, &r.GuildID, &status, &scheduled, &claimed, &finished, &r.MessageID,
+		&since, &untilAt, &ids, &r.Attempts, &r.Error)
+	if errors.Is(err, sql.ErrNoRows) {
+		return digest.Run{}, false, nil
+	}
+	if err != nil {
+		return digest.Run{}, false, fmt.Errorf("digest run: %w", err)
+	}
+	if err := json.Unmarshal([]byte(ids), &r.ArticleIDs); err != nil {
+		return digest.Run{}, false, fmt.Errorf("digest run %s %s: article ids: %w", r.ChannelID, r.Day, err)
+	}
+	r.Status = digest.RunStatus(status)
+	r.ScheduledAt = time.UnixMilli(scheduled).UTC()
+	r.ClaimedAt = time.UnixMilli(claimed).UTC()
+	r.FinishedAt = fromMillis(finished)
+	r.Since = fromMillis(since)
+	r.Until = fromMillis(untilAt)
+	return r, true, nil
+}
+
+func fromMillis(n sql.NullInt64) time.Time {
+	if !n.Valid {
+		return time.Time{}
+	}
+	return time.UnixMilli(n.Int64).UTC()
+}
+
+// jsonList encodes a string list as a JSON array, never null.
+func jsonList(v []string) (string, error) {
+	if v == nil {
+		v = []string{}
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", err
+	}
+	return string(b), nil
+}
