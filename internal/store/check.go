@@ -1,0 +1,148 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+)
+
+// CheckReport lists the inconsistencies [Store.Check] found.
+type CheckReport struct {
+	Articles, Chunks int
+	// Problems describes each inconsistency in a sentence; empty when the
+	// store is sound.
+	Problems []string
+}
+
+// OK reports whether no problem was found.
+func (r CheckReport) OK() bool { return len(r.Problems) == 0 }
+
+// maxProblems bounds the problems listed of each kind.
+const maxProblems = 20
+
+// Check verifies the store's integrity: SQLite's own integrity check, every
+// article has chunks at positions 0..n-1, the keyword index has exactly one
+// row per chunk, every chunk has a vector of the store's embedder and
+// dimension, and the in-memory index holds exactly the stored chunks. An
+// error means the check itself could not run.
+func (s *Store) Check(ctx context.Context) (CheckReport, error) {
+	var r CheckReport
+	add := func(format string, args ...any) { r.Problems = append(r.Problems, fmt.Sprintf(format, args...)) }
+	if err := s.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM chunks)`).
+		Scan(&r.Articles, &r.Chunks); err != nil {
+		return r, fmt.Errorf("check: count: %w", err)
+	}
+
+	msgs, err := s.strings(ctx, `PRAGMA integrity_check`)
+	if err != nil {
+		return r, fmt.Errorf("check: %w", err)
+	}
+	for _, m := range msgs {
+		if m != "ok" {
+			add("sqlite integrity: %s", m)
+		}
+	}
+
+	bad, err := s.strings(ctx, `SELECT a.namespace || '/' || a.id || ': ' || count(c.seq) || ' chunks, positions '
+			|| coalesce(min(c.position), '-') || '..' || coalesce(max(c.position), '-')
+		FROM articles a LEFT JOIN chunks c ON c.namespace = a.namespace AND c.article_id = a.id
+		GROUP BY a.namespace, a.id
+		HAVING count(c.seq) = 0 OR min(c.position) != 0 OR max(c.position) != count(c.seq) - 1
+		LIMIT ?`, maxProblems)
+	if err != nil {
+		return r, fmt.Errorf("check: positions: %w", err)
+	}
+	for _, b := range bad {
+		add("article %s (want at least one, at 0..n-1)", b)
+	}
+
+	var ftsRows, ftsOrphans, unindexed int
+	if err := s.db.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM chunks_fts),
+		(SELECT count(*) FROM chunks_fts WHERE rowid NOT IN (SELECT seq FROM chunks)),
+		(SELECT count(*) FROM chunks WHERE seq NOT IN (SELECT rowid FROM chunks_fts))`).
+		Scan(&ftsRows, &ftsOrphans, &unindexed); err != nil {
+		return r, fmt.Errorf("check: keyword index: %w", err)
+	}
+	if ftsRows != r.Chunks || ftsOrphans > 0 || unindexed > 0 {
+		add("keyword index has %d rows for %d chunks (%d without a chunk, %d chunks missing)",
+			ftsRows, r.Chunks, ftsOrphans, unindexed)
+	}
+
+	id, dim := s.EmbedderID(), s.Dim()
+	bad, err = s.strings(ctx, `SELECT namespace || '/' || id || ': ' || length(embedding) || ' bytes by ' || embedder
+		FROM chunks WHERE embedder != ? OR length(embedding) != ? LIMIT ?`, id, 4*dim, maxProblems)
+	if err != nil {
+		return r, fmt.Errorf("check: vectors: %w", err)
+	}
+	for _, b := range bad {
+		add("chunk %s (want %d bytes by %s)", b, 4*dim, id)
+	}
+
+	if err := s.checkIndex(ctx, add); err != nil {
+		return r, fmt.Errorf("check: %w", err)
+	}
+	return r, nil
+}
+
+// checkIndex compares the in-memory index with SQLite, namespace by
+// namespace.
+func (s *Store) checkIndex(ctx context.Context, add func(string, ...any)) error {
+	nss, err := s.strings(ctx, `SELECT DISTINCT namespace FROM chunks ORDER BY namespace`)
+	if err != nil {
+		return fmt.Errorf("namespaces: %w", err)
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for name := range s.index.ListCollections() {
+		if !slices.Contains(nss, name) {
+			if c, _ := s.collection(name, false); c != nil && c.Count() > 0 {
+				add("vector index holds %d chunks of namespace %q, which has none stored", c.Count(), name)
+			}
+		}
+	}
+	for _, ns := range nss {
+		ids, err := s.strings(ctx, `SELECT id FROM chunks WHERE namespace = ?`, ns)
+		if err != nil {
+			return fmt.Errorf("chunk ids: %w", err)
+		}
+		coll, err := s.collection(ns, false)
+		if err != nil {
+			return err
+		}
+		if coll == nil {
+			add("vector index has no collection for namespace %q (%d chunks stored)", ns, len(ids))
+			continue
+		}
+		missing := 0
+		for _, id := range ids {
+			if _, err := coll.GetByID(ctx, id); err != nil {
+				if missing < maxProblems {
+					add("chunk %s/%s is not in the vector index", ns, id)
+				}
+				missing++
+			}
+		}
+		if n := coll.Count(); n != len(ids)-missing {
+			add("vector index holds %d chunks of namespace %q, SQLite %d", n, ns, len(ids))
+		}
+	}
+	return nil
+}
+
+func (s *Store) strings(ctx context.Context, query string, args ...any) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,322 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/gazettebot/gazette/rag"
+)
+
+// filterSQL returns the conditions on articles a that f imposes, and their
+// arguments; empty when f is the zero filter.
+func filterSQL(f rag.Filter) (string, []any) {
+	var (
+		conds []string
+		args  []any
+	)
+	if len(f.Outlets) > 0 {
+		conds = append(conds, "a.outlet COLLATE NOCASE IN ("+placeholders(len(f.Outlets))+")")
+		for _, o := range f.Outlets {
+			args = append(args, o)
+		}
+	}
+	if !f.Since.IsZero() {
+		conds = append(conds, "a.published_at >= ?")
+		args = append(args, f.Since.UnixMilli())
+	}
+	if !f.Until.IsZero() {
+		conds = append(conds, "a.published_at < ?")
+		args = append(args, f.Until.UnixMilli())
+	}
+	if !f.IngestedSince.IsZero() {
+		conds = append(conds, "a.ingested_at >= ?")
+		args = append(args, f.IngestedSince.UnixMilli())
+	}
+	if f.ArticleIDs != nil {
+		if len(f.ArticleIDs) == 0 {
+			conds = append(conds, "0")
+		} else {
+			conds = append(conds, "a.id IN ("+placeholders(len(f.ArticleIDs))+")")
+			for _, id := range f.ArticleIDs {
+				args = append(args, id)
+			}
+		}
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+// Dense returns the k chunks of ns whose vectors are nearest to vec by
+// cosine, best first, restricted to the articles f selects. Hit.Score is the
+// cosine. vec need not be unit length but must have the store's dimension.
+func (s *Store) Dense(ctx context.Context, ns string, vec []float32, k int, f rag.Filter) ([]rag.Hit, error) {
+	if k <= 0 {
+		return nil, nil
+	}
+	q, err := normalize(vec, s.Dim())
+	if err != nil {
+		return nil, fmt.Errorf("dense search: %w", err)
+	}
+	cond, args := filterSQL(f)
+	if cond == "" {
+		ids, scores, err := s.denseAll(ctx, ns, q, k)
+		if err != nil {
+			return nil, fmt.Errorf("dense search: %w", err)
+		}
+		return s.hits(ctx, ns, ids, scores)
+	}
+	ids, scores, err := s.denseFiltered(ctx, ns, q, k, cond, args)
+	if err != nil {
+		return nil, fmt.Errorf("dense search: %w", err)
+	}
+	return s.hits(ctx, ns, ids, scores)
+}
+
+// denseAll queries the namespace's whole collection.
+func (s *Store) denseAll(ctx context.Context, ns string, q []float32, k int) ([]string, []float64, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	coll, err := s.collection(ns, false)
+	if err != nil || coll == nil {
+		return nil, nil, err
+	}
+	k = min(k, coll.Count()) // chromem-go errors when asked for more than it holds
+	if k == 0 {
+		return nil, nil, nil
+	}
+	res, err := coll.QueryEmbedding(ctx, q, k, nil, nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("query %q: %w", ns, err)
+	}
+	ids := make([]string, len(res))
+	scores := make([]float64, len(res))
+	for i, r := range res {
+		ids[i], scores[i] = r.ID, float64(r.Similarity)
+	}
+	return ids, scores, nil
+}
+
+// denseFiltered finds the k nearest among the chunks of the articles that
+// match cond. When they are a large share of the namespace it asks the index
+// for enough extra results to expect k matches and keeps the matching ones;
+// otherwise, or when that falls short, it computes the cosine of every
+// matching chunk directly. Either way the result is exact.
+func (s *Store) denseFiltered(ctx context.Context, ns string, q []float32, k int, cond string, args []any) ([]string, []float64, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT c.id FROM chunks c JOIN articles a
+		ON a.namespace = c.namespace AND a.id = c.article_id
+		WHERE c.namespace = ? AND `+cond, append([]any{ns}, args...)...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("filter chunks: %w", err)
+	}
+	allowed := make(map[string]bool)
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, nil, fmt.Errorf("filter chunks: %w", err)
+		}
+		allowed[id] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("filter chunks: %w", err)
+	}
+	if len(allowed) == 0 {
+		return nil, nil, nil
+	}
+
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	coll, err := s.collection(ns, false)
+	if err != nil || coll == nil {
+		return nil, nil, err
+	}
+	total := coll.Count()
+	if total == 0 {
+		return nil, nil, nil
+	}
+	// Over-query when the filter keeps at least a quarter of the chunks:
+	// about 2k/share results should then hold k matches.
+	if 4*len(allowed) >= total {
+		n := min(total, 2*k*total/len(allowed)+k)
+		res, err := coll.QueryEmbedding(ctx, q, n, nil, nil)
+		if err != nil {
+			return nil, nil, fmt.Errorf("query %q: %w", ns, err)
+		}
+		var (
+			ids    []string
+			scores []float64
+		)
+		for _, r := range res {
+			if allowed[r.ID] {
+				ids = append(ids, r.ID)
+				scores = append(scores, float64(r.Similarity))
+				if len(ids) == k {
+					break
+				}
+			}
+		}
+		if len(ids) == k || n == total {
+			return ids, scores, nil
+		}
+	}
+	// Brute force over the matching chunks.
+	type scored struct {
+		id    string
+		score float64
+	}
+	cands := make([]scored, 0, len(allowed))
+	for id := range allowed {
+		doc, err := coll.GetByID(ctx, id)
+		if err != nil {
+			continue // in SQLite but not indexed: Check reports it
+		}
+		cands = append(cands, scored{id, dot(q, doc.Embedding)})
+	}
+	sort.Slice(cands, func(i, j int) bool {
+		if cands[i].score != cands[j].score {
+			return cands[i].score > cands[j].score
+		}
+		return cands[i].id < cands[j].id
+	})
+	cands = cands[:min(k, len(cands))]
+	ids := make([]string, len(cands))
+	scores := make([]float64, len(cands))
+	for i, c := range cands {
+		ids[i], scores[i] = c.id, c.score
+	}
+	return ids, scores, nil
+}
+
+// hits loads the chunks named by ids with their articles, in the same order.
+func (s *Store) hits(ctx context.Context, ns string, ids []string, scores []float64) ([]rag.Hit, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, 0, len(ids)+1)
+	args = append(args, ns)
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+articleColumns+`, c.id, c.position, c.text
+		FROM chunks c JOIN articles a ON a.namespace = c.namespace AND a.id = c.article_id
+		WHERE c.namespace = ? AND c.id IN (`+placeholders(len(ids))+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("load hits: %w", err)
+	}
+	defer rows.Close()
+	byID := make(map[string]rag.Hit, len(ids))
+	for rows.Next() {
+		var c rag.Chunk
+		a, err := scanArticle(rows, false, &c.ID, &c.Position, &c.Text)
+		if err != nil {
+			return nil, fmt.Errorf("load hits: scan: %w", err)
+		}
+		c.ArticleID = a.ID
+		byID[c.ID] = rag.Hit{Chunk: c, Article: a}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("load hits: %w", err)
+	}
+	out := make([]rag.Hit, 0, len(ids))
+	for i, id := range ids {
+		h, ok := byID[id]
+		if !ok {
+			continue // deleted meanwhile
+		}
+		h.Score = scores[i]
+		out = append(out, h)
+	}
+	return out, nil
+}
+
+// Keyword returns the k chunks of ns that best match the free-text query by
+// FTS5 bm25 over title and passage, best first, restricted to the articles
+// f selects. Hit.Score is -bm25 (higher is better). Any text is accepted:
+// it is reduced to an OR of quoted terms, so it never is an FTS5 syntax
+// error; a query with no searchable words finds nothing.
+func (s *Store) Keyword(ctx context.Context, ns, query string, k int, f rag.Filter) ([]rag.Hit, error) {
+	match := FTSQuery(query)
+	if match == "" || k <= 0 {
+		return nil, nil
+	}
+	cond, args := filterSQL(f)
+	if cond != "" {
+		cond = " AND " + cond
+	}
+	all := append([]any{match, ns}, args...)
+	all = append(all, k)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+articleColumns+`, c.id, c.position, c.text, bm25(chunks_fts)
+		FROM chunks_fts JOIN chunks c ON c.seq = chunks_fts.rowid
+		JOIN articles a ON a.namespace = c.namespace AND a.id = c.article_id
+		WHERE chunks_fts MATCH ? AND c.namespace = ?`+cond+`
+		ORDER BY bm25(chunks_fts), c.seq LIMIT ?`, all...)
+	if err != nil {
+		return nil, fmt.Errorf("keyword search: %w", err)
+	}
+	defer rows.Close()
+	var out []rag.Hit
+	for rows.Next() {
+		var (
+			c    rag.Chunk
+			bm25 float64
+		)
+		a, err := scanArticle(rows, false, &c.ID, &c.Position, &c.Text, &bm25)
+		if err != nil {
+			return nil, fmt.Errorf("keyword search: scan: %w", err)
+		}
+		c.ArticleID = a.ID
+		out = append(out, rag.Hit{Chunk: c, Article: a, Score: -bm25})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("keyword search: %w", err)
+	}
+	return out, nil
+}
+
+// maxFTSTerms bounds the terms of a keyword query.
+const maxFTSTerms = 64
+
+// FTSQuery turns free text into a safe FTS5 query: the distinct words
+// (letters and digits, lower-cased, at most 64), stopwords dropped, each
+// quoted, joined by OR. It returns "" when no word is left.
+func FTSQuery(text string) string {
+	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsNumber(r)
+	})
+	seen := make(map[string]bool, len(words))
+	terms := make([]string, 0, len(words))
+	for _, w := range words {
+		if seen[w] || stopwords[w] {
+			continue
+		}
+		if len(w) == 1 && w[0] < 0x80 && !(w[0] >= '0' && w[0] <= '9') {
+			continue // single Latin letters ("s" of "'s") match too much
+		}
+		seen[w] = true
+		terms = append(terms, `"`+w+`"`)
+		if len(terms) == maxFTSTerms {
+			break
+		}
+	}
+	return strings.Join(terms, " OR ")
+}
+
+// stopwords are English function words and question words that carry no
+// topic.
+var stopwords = func() map[string]bool {
+	m := make(map[string]bool)
+	for _, w := range strings.Fields(`a about above after again against all also am an and any are as at
+		be because been before being below between both but by can could did do does doing down during
+		each few for from further had has have having he her here hers herself him himself his how i if
+		in into is it its itself just me more most my myself no nor not now of off on once only or other
+		our ours ourselves out over own same she should so some such than that the their theirs them
+		themselves then there these they this those through to too under until up very was we were what
+		when where which while who whom why will with would you your yours yourself yourselves
+		according article articles report reported reports reporting said say says`) {
+		m[w] = true
+	}
+	return m
+}()

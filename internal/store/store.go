@@ -1,0 +1,264 @@
+// Package store keeps Gazette's articles in SQLite, the source of truth, and
+// their chunk vectors in an in-memory chromem-go index rebuilt from SQLite at
+// start-up. It serves keyword search (FTS5 bm25) and dense search (cosine),
+// one isolated namespace per Discord guild.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"runtime"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+
+	chromem "github.com/philippgille/chromem-go"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// ErrNotFound means the requested article does not exist in the namespace.
+var ErrNotFound = errors.New("store: not found")
+
+// ErrEmbedderMismatch means the store holds vectors of another embedder (or
+// dimension) than the one the caller asked for. Open the store with an empty
+// [Options.EmbedderID] and call [Store.Reembed] to switch it over.
+var ErrEmbedderMismatch = errors.New("store: vectors were made by another embedder; re-embed the store")
+
+// Options configures [Open]. The zero value is usable: it discards logs and
+// adopts whatever embedder the store already records.
+type Options struct {
+	// Logger receives start-up and maintenance events; nil discards them.
+	Logger *slog.Logger
+	// EmbedderID names the embedder the caller will use for new chunks and
+	// queries. When the store already holds chunks from another embedder,
+	// Open fails with ErrEmbedderMismatch. Empty adopts the store's own.
+	EmbedderID string
+	// Dim is the embedder's vector dimension; it must be set with EmbedderID.
+	Dim int
+	// Now returns the current time, used for IngestedAt when an article has
+	// none; nil means time.Now.
+	Now func() time.Time
+	// MaxOpenConns bounds the SQLite connection pool; 0 means a default of
+	// max(4, GOMAXPROCS). Writes are serialised by the store itself.
+	MaxOpenConns int
+}
+
+// Store is the article store. Its methods are safe for concurrent use.
+type Store struct {
+	db  *sql.DB
+	log *slog.Logger
+	now func() time.Time
+
+	// wmu serialises writers, so a write transaction and the in-memory
+	// index update that follows it are one step for other writers.
+	wmu sync.Mutex
+
+	// mu guards embedderID, dim and index.
+	mu         sync.RWMutex
+	embedderID string
+	dim        int
+	index      *chromem.DB
+
+	reembedBatch int
+}
+
+// Open opens (creating if needed) the store in the SQLite file at path,
+// applies pending migrations and rebuilds the in-memory vector index from
+// the stored embeddings.
+func Open(ctx context.Context, path string, opts Options) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("open store: empty path")
+	}
+	if (opts.EmbedderID == "") != (opts.Dim == 0) || opts.Dim < 0 {
+		return nil, fmt.Errorf("open store: embedder id %q and dimension %d must be set together", opts.EmbedderID, opts.Dim)
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	q := url.Values{}
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	maxConns := opts.MaxOpenConns
+	if maxConns <= 0 {
+		maxConns = max(4, runtime.GOMAXPROCS(0))
+	}
+	db.SetMaxOpenConns(maxConns)
+	db.SetMaxIdleConns(maxConns)
+	db.SetConnMaxIdleTime(0)
+	s := &Store{db: db, log: log, now: now, index: chromem.NewDB(), reembedBatch: defaultReembedBatch}
+	if err := s.open(ctx, opts); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	return s, nil
+}
+
+func (s *Store) open(ctx context.Context, opts Options) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping: %w", err)
+	}
+	if err := migrate(ctx, s.db, s.log); err != nil {
+		return err
+	}
+	id, dim, err := s.readEmbedder(ctx)
+	if err != nil {
+		return err
+	}
+	if opts.EmbedderID != "" && (opts.EmbedderID != id || opts.Dim != dim) {
+		var n int
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM chunks`).Scan(&n); err != nil {
+			return fmt.Errorf("count chunks: %w", err)
+		}
+		if n > 0 && id != "" {
+			return fmt.Errorf("store has %d chunks from %s (dim %d), caller uses %s (dim %d): %w",
+				n, id, dim, opts.EmbedderID, opts.Dim, ErrEmbedderMismatch)
+		}
+		if err := setEmbedder(ctx, s.db, opts.EmbedderID, opts.Dim); err != nil {
+			return err
+		}
+		id, dim = opts.EmbedderID, opts.Dim
+	}
+	s.embedderID, s.dim = id, dim
+	start := time.Now()
+	n, err := s.rebuildIndex(ctx)
+	if err != nil {
+		return err
+	}
+	s.log.Info("store open", "embedder", id, "dim", dim, "chunks", n, "rebuild", time.Since(start))
+	return nil
+}
+
+// Close closes the database. The store must not be used afterwards.
+func (s *Store) Close() error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("close store: %w", err)
+	}
+	return nil
+}
+
+// DB returns the underlying database, for sibling files of this package and
+// for tests. Writers should hold no transaction open for long.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// EmbedderID returns the id of the embedder whose vectors the store holds
+// ("" for a new store opened without one).
+func (s *Store) EmbedderID() string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.embedderID
+}
+
+// Dim returns the dimension of the store's vectors (0 when not yet known).
+func (s *Store) Dim() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.dim
+}
+
+// migrate applies every embedded migration not yet recorded, in file-name
+// order, each in its own transaction.
+func migrate(ctx context.Context, db *sql.DB, log *slog.Logger) error {
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		name TEXT PRIMARY KEY,
+		applied_at INTEGER NOT NULL
+	)`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		return fmt.Errorf("list migrations: %w", err)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		body, err := migrationFiles.ReadFile(name)
+		if err != nil {
+			return fmt.Errorf("read migration %s: %w", name, err)
+		}
+		base := name[len("migrations/"):]
+		applied, err := applyMigration(ctx, db, base, string(body))
+		if err != nil {
+			return err
+		}
+		if applied {
+			log.Info("migration applied", "name", base)
+		}
+	}
+	return nil
+}
+
+func applyMigration(ctx context.Context, db *sql.DB, name, body string) (bool, error) {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, fmt.Errorf("migration %s: begin: %w", name, err)
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE name = ?`, name).Scan(&n); err != nil {
+		return false, fmt.Errorf("migration %s: check: %w", name, err)
+	}
+	if n > 0 {
+		return false, nil
+	}
+	if _, err := tx.ExecContext(ctx, body); err != nil {
+		return false, fmt.Errorf("migration %s: %w", name, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)`,
+		name, time.Now().UnixMilli()); err != nil {
+		return false, fmt.Errorf("migration %s: record: %w", name, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("migration %s: commit: %w", name, err)
+	}
+	return true, nil
+}
+
+func (s *Store) readEmbedder(ctx context.Context) (string, int, error) {
+	var id, dimText string
+	err := s.db.QueryRowContext(ctx, `SELECT
+		coalesce((SELECT value FROM meta WHERE key = 'embedder'), ''),
+		coalesce((SELECT value FROM meta WHERE key = 'dim'), '0')`).Scan(&id, &dimText)
+	if err != nil {
+		return "", 0, fmt.Errorf("read embedder: %w", err)
+	}
+	dim, err := strconv.Atoi(dimText)
+	if err != nil {
+		return "", 0, fmt.Errorf("read embedder: bad dimension %q: %w", dimText, err)
+	}
+	return id, dim, nil
+}
+
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func setEmbedder(ctx context.Context, db execer, id string, dim int) error {
+	_, err := db.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('embedder', ?), ('dim', ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, id, strconv.Itoa(dim))
+	if err != nil {
+		return fmt.Errorf("set embedder: %w", err)
+	}
+	return nil
+}
