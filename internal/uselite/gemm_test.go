@@ -92,3 +92,13 @@ func TestKernelsAgree(t *testing.T) {
 		t.Errorf("assembly and Go kernels differ by %g", d)
 	}
 }
+
+func TestExpf(t *testing.T) {
+	for x := float32(-90); x <= 0; x += 0.001 {
+		want := math.Exp(float64(x))
+		got := float64(expf(x))
+		if math.Abs(got-want) > 3e-7*want+2e-38 {
+			t.Fatalf("expf(%g) = %g, want %g", x, got, want)
+		}
+	}
+}

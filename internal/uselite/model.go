@@ -12,7 +12,7 @@ const (
 	ffnDim    = 1536 // FFN hidden width
 	numHeads  = 4
 	vocabRows = 8002
-	maxRows   = 4 * MaxTokens // token rows of one batched forward pass
+	maxRows   = 2 * MaxTokens // token rows of one batched forward pass
 	lnEps     = 1e-6
 )
 
@@ -270,7 +270,7 @@ func softmaxRow(row []float32, n int, scale float32) {
 	}
 	var sum float32
 	for j := range n {
-		e := float32(math.Exp(float64(row[j] - mx)))
+		e := expf(row[j] - mx)
 		row[j] = e
 		sum += e
 	}
@@ -316,4 +316,17 @@ func relu(x []float32) {
 			x[i] = 0
 		}
 	}
+}
+
+// expf is exp for x ≤ 0 in float32 arithmetic: x = n·ln2 + r with
+// |r| ≤ ln2/2, a degree-6 Taylor polynomial for e^r (relative error below
+// 2e-7) and 2^n from the exponent bits.
+func expf(x float32) float32 {
+	if x < -87 {
+		return 0
+	}
+	n := float32(int32(x*1.442695041 - 0.5))
+	r := x - n*0.693145751953125 - n*1.428606765330187e-06
+	p := 1 + r*(1+r*(0.5+r*(1.0/6+r*(1.0/24+r*(1.0/120+r*(1.0/720))))))
+	return p * math.Float32frombits(uint32(int32(n)+127)<<23)
 }

@@ -3,7 +3,6 @@ package uselite
 import (
 	"strings"
 	"unicode/utf16"
-	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -18,23 +17,26 @@ const reservedPieces = 6
 // unset, a character no piece starts with becomes the unknown id 0, and runs
 // of unknown ids merge into one.
 type tokenizer struct {
-	pieces  map[string]int32
-	scores  []float64 // by id
-	steps   []int     // by id: UTF-16 length of the piece, used to backtrack
-	maxRune int       // longest piece in runes
+	// prefixes maps every piece and every prefix of a piece to the piece's
+	// id, or to -1 for a prefix that is no piece itself.
+	prefixes map[string]int32
+	scores   []float64 // by id
+	steps    []int     // by id: UTF-16 length of the piece, used to backtrack
 }
 
 func newTokenizer(pieces []string, scores []float64) *tokenizer {
-	t := &tokenizer{pieces: make(map[string]int32, len(pieces)), scores: scores, steps: make([]int, len(pieces))}
+	t := &tokenizer{prefixes: make(map[string]int32, 2*len(pieces)), scores: scores, steps: make([]int, len(pieces))}
 	for i, p := range pieces {
 		t.steps[i] = len(utf16.Encode([]rune(p)))
 		if i < reservedPieces {
 			continue
 		}
-		t.pieces[p] = int32(i) // a later duplicate wins, as in the reference trie
-		if n := utf8.RuneCountInString(p); n > t.maxRune {
-			t.maxRune = n
+		for j := range p {
+			if _, ok := t.prefixes[p[:j]]; j > 0 && !ok {
+				t.prefixes[p[:j]] = -1
+			}
 		}
+		t.prefixes[p] = int32(i) // a later duplicate wins, as in the reference trie
 	}
 	return t
 }
@@ -65,25 +67,26 @@ func (t *tokenizer) encode(text string, s *tokScratch) []int32 {
 	s.words = resize(s.words, n+1)
 	clear(s.best)
 	clear(s.words)
-	// The reference collects every candidate (start, end) first and then
-	// relaxes ends in increasing order, starts in increasing order. There
-	// is at most one candidate per (start, end), so relaxing in order of
-	// end, then start, reproduces it exactly.
-	for end := 1; end <= n; end++ {
-		lo := max(0, end-t.maxRune)
-		for start := lo; start < end; start++ {
-			id, ok := t.candidate(text, start, end, s.offs)
+	// The reference collects every candidate (start, end) and then
+	// relaxes ends in increasing order and, for each end, starts in
+	// increasing order. Relaxing by increasing start instead visits the
+	// candidates of each end in the same order, and best[start] is final by
+	// then, so the result is identical.
+	for start := range n {
+		found := false
+		for end := start + 1; end <= n; end++ {
+			id, ok := t.prefixes[text[s.offs[start]:s.offs[end]]]
 			if !ok {
+				break
+			}
+			if id < 0 {
 				continue
 			}
-			score := t.scores[id] + s.best[start]
-			if id == 0 {
-				score = s.best[start]
-			}
-			if s.best[end] == 0 || score >= s.best[end] {
-				s.best[end] = score
-				s.words[end] = id
-			}
+			found = true
+			s.relax(start, end, t.scores[id]+s.best[start], id)
+		}
+		if !found { // unknown character: id 0, score 0
+			s.relax(start, start+1, s.best[start], 0)
 		}
 	}
 	s.out = s.out[:0]
@@ -108,23 +111,14 @@ func (t *tokenizer) encode(text string, s *tokScratch) []int32 {
 	return s.out
 }
 
-// candidate reports the piece the reference proposes for runes
-// [start, end): a vocabulary piece, or the unknown id 0 for a single rune
-// when no piece starts at start.
-func (t *tokenizer) candidate(text string, start, end int, offs []int) (int32, bool) {
-	if id, ok := t.pieces[text[offs[start]:offs[end]]]; ok {
-		return id, true
+// relax keeps the candidate when it is at least as good as the best path
+// to end so far; a best score of exactly 0 counts as unset, as in the
+// reference.
+func (s *tokScratch) relax(start, end int, score float64, id int32) {
+	if s.best[end] == 0 || score >= s.best[end] {
+		s.best[end] = score
+		s.words[end] = id
 	}
-	if end != start+1 {
-		return 0, false
-	}
-	n := len(offs) - 1
-	for e := start + 1; e <= min(n, start+t.maxRune); e++ {
-		if _, ok := t.pieces[text[offs[start]:offs[e]]]; ok {
-			return 0, false
-		}
-	}
-	return 0, true
 }
 
 func resize[T any](s []T, n int) []T {

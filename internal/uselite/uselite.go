@@ -42,9 +42,12 @@ const dim = modelDim
 // Encoder embeds texts with the Universal Sentence Encoder Lite. It is safe
 // for concurrent use.
 type Encoder struct {
-	m    *model
-	tok  *tokenizer
-	pool sync.Pool // *state
+	m   *model
+	tok *tokenizer
+	// free keeps the scratch of finished calls for the next ones. Unlike
+	// a sync.Pool it is not emptied by the garbage collector, so steady
+	// use allocates no new buffers.
+	free chan *state
 }
 
 // state is the per-goroutine scratch of an encoding.
@@ -80,11 +83,24 @@ func newEncoder(b []byte) (*Encoder, error) {
 	if err != nil {
 		return nil, fmt.Errorf("uselite: %w", err)
 	}
-	e := &Encoder{m: m, tok: newTokenizer(pieces, scores)}
-	e.pool.New = func() any {
+	return &Encoder{m: m, tok: newTokenizer(pieces, scores), free: make(chan *state, 2*runtime.NumCPU())}, nil
+}
+
+func (e *Encoder) get() *state {
+	select {
+	case st := <-e.free:
+		return st
+	default:
 		return &state{s: newScratch(), ids: make([]int32, 0, maxRows), wins: make([]span, 0, maxRows), own: make([]int, 0, maxRows)}
 	}
-	return e, nil
+}
+
+func (e *Encoder) put(st *state) {
+	st.ids, st.wins, st.own = st.ids[:0], st.wins[:0], st.own[:0]
+	select {
+	case e.free <- st:
+	default: // enough kept; let this one go
+	}
 }
 
 // ID names the model, its weight precision and its pooling of long texts,
@@ -97,16 +113,16 @@ func (e *Encoder) Dim() int { return dim }
 // CountTokens returns the number of SentencePiece tokens of text, without
 // truncation.
 func (e *Encoder) CountTokens(text string) int {
-	st := e.pool.Get().(*state)
-	defer e.pool.Put(st)
+	st := e.get()
+	defer e.put(st)
 	return len(e.tok.encode(text, &st.tok))
 }
 
 // EmbedText returns the unit vector of one text, computed on the calling
 // goroutine only.
 func (e *Encoder) EmbedText(text string) []float32 {
-	st := e.pool.Get().(*state)
-	defer e.pool.Put(st)
+	st := e.get()
+	defer e.put(st)
 	out := make([]float32, dim)
 	e.encodeText(st, text, 0, [][]float32{out})
 	e.flush(st, [][]float32{out})
@@ -129,8 +145,8 @@ func (e *Encoder) Embed(ctx context.Context, texts []string) ([][]float32, error
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			st := e.pool.Get().(*state)
-			defer e.pool.Put(st)
+			st := e.get()
+			defer e.put(st)
 			for ctx.Err() == nil {
 				i := int(next.Add(1) - 1)
 				if i >= len(texts) {
@@ -141,7 +157,6 @@ func (e *Encoder) Embed(ctx context.Context, texts []string) ([][]float32, error
 			if ctx.Err() == nil {
 				e.flush(st, out)
 			}
-			st.ids, st.wins, st.own = st.ids[:0], st.wins[:0], st.own[:0]
 		}()
 	}
 	wg.Wait()
