@@ -417,8 +417,10 @@ func (s *Server) noContent(w http.ResponseWriter, _ *http.Request) {
 
 func (s *Server) bulkOverwrite(w http.ResponseWriter, r *http.Request) {
 	c := callOf(r)
-	out := make([]any, 0, len(c.BodyList))
-	for _, v := range c.BodyList {
+	var list []any // a fresh copy: the recorded body must not change
+	_ = json.Unmarshal(c.Raw, &list)
+	out := make([]any, 0, len(list))
+	for _, v := range list {
 		if m, ok := v.(map[string]any); ok {
 			m["id"] = s.id()
 			m["application_id"] = AppID
