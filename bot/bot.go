@@ -149,7 +149,7 @@ type Bot struct {
 	// commands are registered. Ready is both.
 	connected  atomic.Bool
 	registered atomic.Bool
-	botUser atomic.Pointer[discordgo.User]
+	botUser    atomic.Pointer[discordgo.User]
 
 	// mu guards closing; wg counts in-flight handlers.
 	mu      sync.Mutex
