@@ -1,6 +1,7 @@
 package rag
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -157,7 +158,7 @@ func isCiteDash(r rune) bool {
 // Renumber rewrites the citations in text for an answer drawn on n
 // numbered sources. Citations outside 1..n are dropped; the rest are
 // renumbered 1, 2, … in order of first citation and written in the
-// canonical form "[1][2]". cited lists, for each new number, the original
+// canonical form "[1][2]" (adjacent citations merged, in ascending order). cited lists, for each new number, the original
 // source number it stands for (so cited[0] is the original number of the
 // new [1]). Every citation left in out is within 1..len(cited).
 func Renumber(text string, n int) (out string, cited []int) {
@@ -191,13 +192,22 @@ func renumberOnce(text string, n int) (string, []int) {
 	if len(groups) == 0 {
 		return text, nil
 	}
+	// Adjacent groups ("[3][1]") form one run, written in ascending order.
+	var runs []citeGroup
+	for _, g := range groups {
+		if k := len(runs) - 1; k >= 0 && runs[k].end == g.start {
+			runs[k].end = g.end
+			runs[k].nums = append(runs[k].nums, g.nums...)
+			continue
+		}
+		runs = append(runs, citeGroup{start: g.start, end: g.end, nums: slices.Clone(g.nums)})
+	}
 	var cited []int
 	newNum := map[int]int{}
 	var b strings.Builder
 	prev := 0
-	for _, g := range groups {
+	for _, g := range runs {
 		var nums []int
-		seen := map[int]bool{}
 		for _, old := range g.nums {
 			if old < 1 || old > n {
 				continue
@@ -208,11 +218,10 @@ func renumberOnce(text string, n int) (string, []int) {
 				nn = len(cited)
 				newNum[old] = nn
 			}
-			if !seen[nn] {
-				seen[nn] = true
-				nums = append(nums, nn)
-			}
+			nums = append(nums, nn)
 		}
+		slices.Sort(nums)
+		nums = slices.Compact(nums)
 		chunk := text[prev:g.start]
 		if len(nums) == 0 {
 			// Drop the group and the spaces before it: "won [9]." -> "won."

@@ -55,6 +55,8 @@ func TestRenumber(t *testing.T) {
 		{name: "out of range dropped", text: "A [7]. B [2]. C [0].", n: 3, want: "A. B [1]. C.", wantCited: []int{2}},
 		{name: "partly out of range", text: "A [2, 9].", n: 3, want: "A [1].", wantCited: []int{2}},
 		{name: "list canonical", text: "A [4, 2].", n: 4, want: "A [1][2].", wantCited: []int{4, 2}},
+		{name: "adjacent merged in order", text: "A [3][1]. B [1].", n: 3, want: "A [1][2]. B [2].", wantCited: []int{3, 1}},
+		{name: "adjacent with a dropped one", text: "A [9][2].", n: 3, want: "A [1].", wantCited: []int{2}},
 		{name: "range expanded", text: "A [2-4].", n: 3, want: "A [1][2].", wantCited: []int{2, 3}},
 		{name: "duplicates in group", text: "A [2, 2-3].", n: 3, want: "A [1][2].", wantCited: []int{2, 3}},
 		{name: "full-width", text: "甲［2］乙【1】", n: 2, want: "甲[1]乙[2]", wantCited: []int{2, 1}},
