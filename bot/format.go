@@ -113,47 +113,53 @@ func Split(text string, limit int) []string {
 
 // splitLine cuts one long line at allowed spaces.
 func splitLine(r []rune, limit int) []string {
+	atoms := atomSpans(r)
+	inside := make([]bool, len(r)) // a rune strictly inside an atom
+	for _, a := range atoms {
+		for k := a[0] + 1; k < a[1]; k++ {
+			inside[k] = true
+		}
+	}
 	var out []string
-	for len(r) > limit {
-		atoms := atomSpans(r)
+	start := 0
+	for len(r)-start > limit {
+		end := start + limit
 		cut := -1
-		for i := limit; i > 0; i-- {
-			if (r[i] == ' ' || r[i] == '\t') && !inSpan(atoms, i) {
+		for i := end; i > start; i-- {
+			if (r[i] == ' ' || r[i] == '\t') && !inside[i] {
 				cut = i
 				break
 			}
 		}
 		var head []rune
+		next := 0
 		if cut > 0 {
-			head, r = r[:cut], r[cut+1:]
+			head, next = r[start:cut], cut+1
 		} else {
 			// No space: cut before an atom straddling the limit, else hard.
-			at := limit
+			at := end
 			for _, a := range atoms {
-				if a[0] < limit && a[1] > limit && a[0] > 0 {
+				if a[0] > start && a[0] < end && a[1] > end {
 					at = a[0]
 					break
 				}
 			}
-			head, r = r[:at], r[at:]
+			head, next = r[start:at], at
 		}
 		if s := strings.TrimSpace(string(head)); s != "" {
 			out = append(out, s)
 		}
-		r = []rune(strings.TrimLeft(string(r), " \t"))
+		start = next
+		for start < len(r) && (r[start] == ' ' || r[start] == '\t') {
+			start++
+		}
 	}
-	out = append(out, string(r))
+	out = append(out, string(r[start:]))
 	return out
 }
 
-func inSpan(spans [][2]int, i int) bool {
-	for _, s := range spans {
-		if i > s[0] && i < s[1] {
-			return true
-		}
-	}
-	return false
-}
+// maxAtom bounds the length of an atom, so scanning stays linear.
+const maxAtom = 1000
 
 // atomSpans finds the [start, end) rune ranges that must not be cut:
 // citations like [3] or [1, 2], markdown links [text](url) and <http...>.
@@ -162,12 +168,11 @@ func atomSpans(r []rune) [][2]int {
 	for i := 0; i < len(r); i++ {
 		switch r[i] {
 		case '[':
-			if end := citationEnd(r, i); end > 0 {
-				spans = append(spans, [2]int{i, end})
-				i = end - 1
-				continue
+			end := linkEnd(r, i)
+			if end < 0 {
+				end = citationEnd(r, i)
 			}
-			if end := linkEnd(r, i); end > 0 {
+			if end > 0 {
 				spans = append(spans, [2]int{i, end})
 				i = end - 1
 			}
@@ -184,7 +189,7 @@ func atomSpans(r []rune) [][2]int {
 // citationEnd returns the end of "[1]" or "[1, 2]" starting at i, or -1.
 func citationEnd(r []rune, i int) int {
 	digits := false
-	for j := i + 1; j < len(r); j++ {
+	for j := i + 1; j < len(r) && j-i <= maxAtom; j++ {
 		switch c := r[j]; {
 		case c >= '0' && c <= '9':
 			digits = true
@@ -205,14 +210,14 @@ func citationEnd(r []rune, i int) int {
 func linkEnd(r []rune, i int) int {
 	j := i + 1
 	for ; j < len(r) && r[j] != ']'; j++ {
-		if r[j] == '[' {
+		if r[j] == '[' || j-i > maxAtom {
 			return -1
 		}
 	}
 	if j+1 >= len(r) || r[j+1] != '(' {
 		return -1
 	}
-	for k := j + 2; k < len(r); k++ {
+	for k := j + 2; k < len(r) && k-i <= maxAtom; k++ {
 		switch r[k] {
 		case ')':
 			return k + 1
@@ -228,7 +233,7 @@ func angleURLEnd(r []rune, i int) int {
 	if !strings.HasPrefix(string(r[i+1:min(len(r), i+6)]), "http") {
 		return -1
 	}
-	for k := i + 1; k < len(r); k++ {
+	for k := i + 1; k < len(r) && k-i <= maxAtom; k++ {
 		switch r[k] {
 		case '>':
 			return k + 1
