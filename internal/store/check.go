@@ -56,17 +56,19 @@ func (s *Store) Check(ctx context.Context) (CheckReport, error) {
 		add("article %s (want at least one, at 0..n-1)", b)
 	}
 
-	var ftsRows, ftsOrphans, unindexed int
+	var ftsRows, ftsOrphans, unindexed, wrong int
 	if err := s.db.QueryRowContext(ctx, `SELECT
 		(SELECT count(*) FROM chunks_fts),
 		(SELECT count(*) FROM chunks_fts WHERE rowid NOT IN (SELECT seq FROM chunks)),
-		(SELECT count(*) FROM chunks WHERE seq NOT IN (SELECT rowid FROM chunks_fts))`).
-		Scan(&ftsRows, &ftsOrphans, &unindexed); err != nil {
+		(SELECT count(*) FROM chunks WHERE seq NOT IN (SELECT rowid FROM chunks_fts)),
+		(SELECT count(*) FROM chunks_fts f JOIN chunks c ON c.seq = f.rowid
+			WHERE f.ns != 'n' || lower(hex(c.namespace)) OR f.article != c.article_id OR f.text != c.text)`).
+		Scan(&ftsRows, &ftsOrphans, &unindexed, &wrong); err != nil {
 		return r, fmt.Errorf("check: keyword index: %w", err)
 	}
-	if ftsRows != r.Chunks || ftsOrphans > 0 || unindexed > 0 {
-		add("keyword index has %d rows for %d chunks (%d without a chunk, %d chunks missing)",
-			ftsRows, r.Chunks, ftsOrphans, unindexed)
+	if ftsRows != r.Chunks || ftsOrphans > 0 || unindexed > 0 || wrong > 0 {
+		add("keyword index has %d rows for %d chunks (%d without a chunk, %d chunks missing, %d out of date)",
+			ftsRows, r.Chunks, ftsOrphans, unindexed, wrong)
 	}
 
 	id, dim := s.EmbedderID(), s.Dim()

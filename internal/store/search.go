@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/hex"
 	"fmt"
 	"sort"
 	"strings"
@@ -242,17 +243,29 @@ func (s *Store) Keyword(ctx context.Context, ns, query string, k int, f rag.Filt
 	if match == "" || k <= 0 {
 		return nil, nil
 	}
-	cond, args := filterSQL(f)
+	// Rank inside the FTS index first (restricted to the namespace by its
+	// token), joining articles only when the filter needs them, then load
+	// the k winners' rows.
+	inner := `SELECT f.rowid AS seq, bm25(chunks_fts, 0, 0, ?, 1) AS score FROM chunks_fts f
+		WHERE chunks_fts MATCH ?`
+	cond, fargs := filterSQL(f)
 	if cond != "" {
-		cond = " AND " + cond
+		inner = `SELECT f.rowid AS seq, bm25(chunks_fts, 0, 0, ?, 1) AS score FROM chunks_fts f
+		JOIN articles a ON a.namespace = ? AND a.id = f.article
+		WHERE chunks_fts MATCH ? AND ` + cond
 	}
-	all := append([]any{match, ns}, args...)
-	all = append(all, k)
-	rows, err := s.db.QueryContext(ctx, `SELECT `+articleColumns+`, c.id, c.position, c.text, bm25(chunks_fts)
-		FROM chunks_fts JOIN chunks c ON c.seq = chunks_fts.rowid
+	args := []any{s.titleWeight}
+	if cond != "" {
+		args = append(args, ns)
+	}
+	args = append(args, `ns : "`+nsToken(ns)+`" AND (`+match+`)`)
+	args = append(args, fargs...)
+	args = append(args, k)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+articleColumns+`, c.id, c.position, c.text, top.score
+		FROM (`+inner+` ORDER BY score, seq LIMIT ?) top
+		JOIN chunks c ON c.seq = top.seq
 		JOIN articles a ON a.namespace = c.namespace AND a.id = c.article_id
-		WHERE chunks_fts MATCH ? AND c.namespace = ?`+cond+`
-		ORDER BY bm25(chunks_fts), c.seq LIMIT ?`, all...)
+		ORDER BY top.score, top.seq`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("keyword search: %w", err)
 	}
@@ -275,6 +288,10 @@ func (s *Store) Keyword(ctx context.Context, ns, query string, k int, f rag.Filt
 	}
 	return out, nil
 }
+
+// nsToken is the single token that names namespace ns in the keyword index
+// (see migrations/0001_core.sql).
+func nsToken(ns string) string { return "n" + hex.EncodeToString([]byte(ns)) }
 
 // maxFTSTerms bounds the terms of a keyword query.
 const maxFTSTerms = 64

@@ -48,6 +48,9 @@ type Options struct {
 	// Now returns the current time, used for IngestedAt when an article has
 	// none; nil means time.Now.
 	Now func() time.Time
+	// TitleWeight is the weight of the title column against the passage's
+	// (1) in keyword ranking; 0 means 1.
+	TitleWeight float64
 	// MaxOpenConns bounds the SQLite connection pool; 0 means a default of
 	// max(4, GOMAXPROCS). Writes are serialised by the store itself.
 	MaxOpenConns int
@@ -70,6 +73,7 @@ type Store struct {
 	index      *chromem.DB
 
 	reembedBatch int
+	titleWeight  float64
 }
 
 // Open opens (creating if needed) the store in the SQLite file at path,
@@ -106,7 +110,11 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	db.SetMaxOpenConns(maxConns)
 	db.SetMaxIdleConns(maxConns)
 	db.SetConnMaxIdleTime(0)
-	s := &Store{db: db, log: log, now: now, index: chromem.NewDB(), reembedBatch: defaultReembedBatch}
+	s := &Store{db: db, log: log, now: now, index: chromem.NewDB(), reembedBatch: defaultReembedBatch,
+		titleWeight: 1}
+	if opts.TitleWeight > 0 {
+		s.titleWeight = opts.TitleWeight
+	}
 	if err := s.open(ctx, opts); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)

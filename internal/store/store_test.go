@@ -450,6 +450,22 @@ func TestNamespaceIsolation(t *testing.T) {
 			}
 		})
 	}
+	// Any namespace string works, and a prefix of one is another namespace.
+	a, c := article("Ünï cödé 東京 ns", "nvidia", "Nvidia in Tokyo", "Nikkei", day, "Nvidia opened a Tokyo office.")
+	mustPut(t, s, a, c, rag.PutNew)
+	a, c = article("g", "nvidia", "Nvidia in g", "Nikkei", day, "Nvidia is in namespace g.")
+	mustPut(t, s, a, c, rag.PutNew)
+	for ns, want := range map[string]string{"Ünï cödé 東京 ns": "Nvidia in Tokyo", "g": "Nvidia in g"} {
+		kw, err := s.Keyword(ctx, ns, "nvidia", 10, rag.Filter{Outlets: []string{"nikkei"}})
+		if err != nil || len(kw) != 1 || kw[0].Article.Title != want {
+			t.Errorf("Keyword(%q) = %+v, %v; want only %q", ns, kw, err, want)
+		}
+		kw, err = s.Keyword(ctx, ns, "nvidia", 10, rag.Filter{})
+		if err != nil || len(kw) != 1 || kw[0].Article.Title != want {
+			t.Errorf("Keyword(%q) = %+v, %v; want only %q", ns, kw, err, want)
+		}
+	}
+	mustCheck(t, s)
 	g2, _ := s.Dense(ctx, "g2", testEmbedder.vec("Nvidia"), 100, rag.Filter{})
 	if len(g2) != 1 || g2[0].Article.Title != "Nvidia stock falls" {
 		t.Errorf("Dense(g2) = %+v", g2)

@@ -44,16 +44,21 @@ CREATE TABLE chunks (
 	FOREIGN KEY (namespace, article_id) REFERENCES articles (namespace, id) ON DELETE CASCADE
 );
 
--- Keyword index: one row per chunk, rowid = chunks.seq.
+-- Keyword index: one row per chunk, rowid = chunks.seq. ns holds one token
+-- naming the namespace ('n' || lower(hex(namespace))), so a query restricts
+-- itself to a namespace inside the index (ns : "n6c6f63616c" AND ...)
+-- without reading chunk rows; article is the chunk's article id.
 CREATE VIRTUAL TABLE chunks_fts USING fts5 (
+	ns,
+	article UNINDEXED,
 	title,
 	text,
 	tokenize = 'porter unicode61 remove_diacritics 2'
 );
 
 CREATE TRIGGER chunks_fts_insert AFTER INSERT ON chunks BEGIN
-	INSERT INTO chunks_fts (rowid, title, text)
-	SELECT new.seq, a.title, new.text FROM articles a
+	INSERT INTO chunks_fts (rowid, ns, article, title, text)
+	SELECT new.seq, 'n' || lower(hex(new.namespace)), new.article_id, a.title, new.text FROM articles a
 	WHERE a.namespace = new.namespace AND a.id = new.article_id;
 END;
 
