@@ -81,7 +81,7 @@ type Story struct {
 	// Disagreement, when a model is configured and finds one, says in one
 	// sentence where the outlets disagree on a fact (with citations).
 	Disagreement string
-	// Outlets names each reporting outlet once, in source order.
+	// Outlets names each known reporting outlet once, in source order.
 	Outlets []string
 	// Sources are the story's articles, newest first, numbered across the
 	// digest.
@@ -188,8 +188,12 @@ func filterArticles(arts []rag.Article, since, until time.Time, outlets, topics 
 	return out
 }
 
+// unknownOutlet names the outlet of an article with neither an outlet nor
+// a URL; it never counts as an outlet.
+const unknownOutlet = "unknown source"
+
 // outletName is the article's outlet, or its URL's host when the outlet is
-// unknown, or "unknown source".
+// unknown, or unknownOutlet.
 func outletName(a rag.Article) string {
 	if o := strings.TrimSpace(a.Outlet); o != "" {
 		return o
@@ -197,7 +201,15 @@ func outletName(a rag.Article) string {
 	if u, err := url.Parse(a.URL); err == nil && u.Hostname() != "" {
 		return strings.TrimPrefix(u.Hostname(), "www.")
 	}
-	return "unknown source"
+	return unknownOutlet
+}
+
+// outletKey identifies an outlet for counting; "" when unknown.
+func outletKey(a rag.Article) string {
+	if n := outletName(a); n != unknownOutlet {
+		return strings.ToLower(n)
+	}
+	return ""
 }
 
 // when is the article's publication time, or its ingestion time when the
@@ -226,7 +238,9 @@ func rankStories(items []item, clusters [][]int) []group {
 		})
 		seen := map[string]bool{}
 		for _, m := range g.members {
-			seen[strings.ToLower(outletName(items[m].art))] = true
+			if k := outletKey(items[m].art); k != "" {
+				seen[k] = true
+			}
 			if t := when(items[m].art); t.After(g.latest) {
 				g.latest = t
 			}
@@ -265,7 +279,7 @@ func newStory(items []item, g group, maxSources int, n *int) Story {
 			PublishedAt: a.PublishedAt,
 			URL:         a.URL,
 		})
-		if k := strings.ToLower(outletName(a)); !seen[k] {
+		if k := outletKey(a); k != "" && !seen[k] {
 			seen[k] = true
 			st.Outlets = append(st.Outlets, outletName(a))
 		}

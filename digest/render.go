@@ -83,7 +83,11 @@ func (d Digest) Text() string {
 		if s.Disagreement != "" {
 			fmt.Fprintf(&b, "   Where outlets differ: %s\n", s.Disagreement)
 		}
-		fmt.Fprintf(&b, "   Outlets: %s\n", strings.Join(s.Outlets, ", "))
+		more := ""
+		if n := s.Articles - len(s.Sources); n > 0 {
+			more = fmt.Sprintf(" (and %d more articles)", n)
+		}
+		fmt.Fprintf(&b, "   Outlets: %s%s\n", strings.Join(s.Outlets, ", "), more)
 		for _, src := range s.Sources {
 			date := ""
 			if !src.PublishedAt.IsZero() {

@@ -191,3 +191,13 @@ type Store interface {
 	SubscriptionStore
 	RunStore
 }
+
+// Next returns the subscription's first scheduled instant after t, or the
+// zero time when its zone is invalid.
+func (s Subscription) Next(t time.Time) time.Time {
+	loc, err := LoadTimezone(s.Timezone)
+	if err != nil {
+		return time.Time{}
+	}
+	return nextOccurrence(s, loc, t)
+}
