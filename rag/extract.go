@@ -30,18 +30,29 @@ const (
 	extractMinWords      = 4
 	extractEmbedTop      = 16 // sentences rescored by meaning when an Embedder is given
 	extractDenseWeight   = 0.4
-	extractRelativeFloor = 0.5 // extra sentences must score at least this share of the best
-	extractSecondFloor   = 0.3 // … or this share, for a second sentence from a used passage
+	extractRelativeFloor = 0.5  // extra sentences must score at least this share of the best
+	extractSecondFloor   = 0.3  // … or this share, for a second sentence from a used passage
+	extractMinGain       = 0.15 // … or add this share of the question's words
+	// extractMetaWeight is the share of a question word's weight earned
+	// when it is in the article's outlet or title rather than the sentence.
+	extractMetaWeight = 0.5
+	// extractFragmentPenalty scales the score of a piece of a sentence.
+	extractFragmentPenalty = 0.85
 )
 
 // extractCandidate is one sentence of a retrieved passage.
 type extractCandidate struct {
-	text  string
-	hit   int // index into the hits
-	terms map[string]bool
-	kw    float64
-	cos   float64
-	score float64
+	text string
+	hit  int // index into the hits
+	// fragment is set for a passage's first sentence when it starts in
+	// lower case, or its last when it lacks an ending: pieces of a
+	// sentence cut by chunking.
+	fragment bool
+	terms    map[string]bool
+	meta     map[string]bool // words of the article's outlet and title
+	kw       float64
+	cos      float64
+	score    float64
 }
 
 // extract picks the sentences of hits that best answer question and
@@ -54,12 +65,23 @@ func extract(ctx context.Context, emb Embedder, question string, hits []Hit, gro
 	}
 	var cands []*extractCandidate
 	for i, h := range hits {
-		for _, s := range extractSentences(h.Chunk.Text) {
+		// The outlet and title tell which article a sentence speaks for
+		// ("according to The Verge"): their words count for each sentence.
+		meta := map[string]bool{}
+		for _, t := range extractTerms(h.Article.Outlet + " " + h.Article.Title) {
+			meta[t] = true
+		}
+		sents := extractSentences(h.Chunk.Text)
+		for j, s := range sents {
 			terms := map[string]bool{}
 			for _, t := range extractTerms(s) {
 				terms[t] = true
 			}
-			cands = append(cands, &extractCandidate{text: s, hit: i, terms: terms})
+			first, _ := utf8.DecodeRuneInString(s)
+			last, _ := utf8.DecodeLastRuneInString(s)
+			fragment := len(sents) > 1 && (j == 0 && unicode.IsLower(first) ||
+				j == len(sents)-1 && !strings.ContainsRune(".!?\"'”’)。！？", last))
+			cands = append(cands, &extractCandidate{text: s, hit: i, terms: terms, meta: meta, fragment: fragment})
 		}
 	}
 	if len(cands) == 0 {
@@ -85,14 +107,20 @@ func extract(ctx context.Context, emb Embedder, question string, hits []Hit, gro
 	for _, c := range cands {
 		var got float64
 		for _, t := range qTerms {
-			if c.terms[t] {
+			switch {
+			case c.terms[t]:
 				got += weight[t]
+			case c.meta[t]:
+				got += extractMetaWeight * weight[t]
 			}
 		}
 		c.kw = got / total
 		// Earlier hits were ranked more relevant by retrieval.
 		prior := 1 / (1 + 0.15*float64(c.hit))
 		c.score = c.kw * (0.8 + 0.2*prior)
+		if c.fragment {
+			c.score *= extractFragmentPenalty
+		}
 	}
 	slices.SortStableFunc(cands, func(a, b *extractCandidate) int { return cmpFloatDesc(a.score, b.score) })
 	if emb != nil {
@@ -104,7 +132,7 @@ func extract(ctx context.Context, emb Embedder, question string, hits []Hit, gro
 		return "", nil, false, nil
 	}
 
-	picked := pickSentences(cands)
+	picked := pickSentences(cands, qTerms, weight, total)
 	groupOf := map[string]int{} // article id -> source number
 	for _, g := range groups {
 		groupOf[g.src.ArticleID] = g.src.N
@@ -145,14 +173,23 @@ func rescoreByMeaning(ctx context.Context, emb Embedder, question string, cands 
 	return nil
 }
 
-// pickSentences takes the best sentence, then up to three more from other
-// passages (other articles first) that score close to it, skipping near
-// duplicates; it settles for a second sentence from a used passage only
-// to reach two.
-func pickSentences(cands []*extractCandidate) []*extractCandidate {
+// pickSentences takes the best sentence, then up to three more, each time
+// the one that best adds question words not yet covered (so a multi-part
+// question gets a sentence for each part), from passages not used yet,
+// while they score close to the best or add much; near duplicates are
+// skipped. It settles for a second sentence from a used passage only to
+// reach two.
+func pickSentences(cands []*extractCandidate, qTerms []string, weight map[string]float64, total float64) []*extractCandidate {
 	best := cands[0]
 	picked := []*extractCandidate{best}
 	usedHit := map[int]bool{best.hit: true}
+	covered := map[string]bool{}
+	cover := func(c *extractCandidate) {
+		for t := range c.terms {
+			covered[t] = true
+		}
+	}
+	cover(best)
 	dup := func(c *extractCandidate) bool {
 		for _, p := range picked {
 			if c.text == p.text || jaccard(c.terms, p.terms) > 0.7 {
@@ -161,15 +198,36 @@ func pickSentences(cands []*extractCandidate) []*extractCandidate {
 		}
 		return false
 	}
-	for _, c := range cands[1:] {
-		if len(picked) == extractMaxSentences || c.score < extractRelativeFloor*best.score {
+	gain := func(c *extractCandidate) float64 {
+		var g float64
+		for _, t := range qTerms {
+			if c.terms[t] && !covered[t] {
+				g += weight[t]
+			}
+		}
+		return g / total
+	}
+	for len(picked) < extractMaxSentences {
+		var next *extractCandidate
+		var nextVal float64
+		for _, c := range cands[1:] {
+			if c.kw == 0 || usedHit[c.hit] || dup(c) {
+				continue
+			}
+			g := gain(c)
+			if c.score < extractRelativeFloor*best.score && g < extractMinGain {
+				continue
+			}
+			if v := c.score + g; next == nil || v > nextVal {
+				next, nextVal = c, v
+			}
+		}
+		if next == nil {
 			break
 		}
-		if c.kw == 0 || usedHit[c.hit] || dup(c) {
-			continue
-		}
-		picked = append(picked, c)
-		usedHit[c.hit] = true
+		picked = append(picked, next)
+		usedHit[next.hit] = true
+		cover(next)
 	}
 	if len(picked) < extractMinSentences {
 		for _, c := range cands[1:] {
