@@ -1,0 +1,91 @@
+package web
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+// Page furniture that extractors keep but that is never article text:
+// copyright and rights lines, calls to action, share and subscription
+// prompts, reprint notices, bare "related" labels. Matched against whole
+// short paragraphs only.
+var boilerplate = regexp.MustCompile(`(?i)^(` +
+	`(copyright|©|\(c\))\s*(©\s*)?\d{4}|all rights reserved|` +
+	`click here|tap here|read more|read next|read the full|see more|see also|don.t miss|you may also like|you might also like|` +
+	`related( articles| stories| coverage| content| news| posts)?\s*:?$|more from|recommended( for you)?\s*:?$|most (read|popular)|trending( now)?\s*:?$|` +
+	`sign up|subscribe( now| to| today)|get (the|our) .*(newsletter|app)|download (the|our) .*app|follow us|like us on|` +
+	`share (this|on)|advertisement\s*$|sponsored( content)?\s*$|tags?\s*:?\s*$|topics?\s*:\s*$|` +
+	`this copy is for your personal, non-commercial use|write to .{1,80}\bat\b.{1,80}@|` +
+	`an error has occurred|thank you\s*$|this article has been sent to|` +
+	`we use cookies|by (using|continuing)|comments?\s*(\(\d+\))?\s*$|leave a (comment|reply)|` +
+	`photo:|image:|credit:|getty images\s*$|ap photo` +
+	`)`)
+
+// tailMarkers are headings after which a page lists other stories.
+var tailMarkers = regexp.MustCompile(`(?i)^(related( articles| stories| coverage| content| news| posts)?|you may also like|you might also like|more from .{1,40}|recommended( for you)?|read next|more stories|most (read|popular)|trending( now)?|more on this story|latest news|top stories)\s*[:.…]*$`)
+
+// cleanBlocks drops page furniture from extracted paragraphs: the title
+// repeated at the top, bare URLs, boilerplate lines, and related-story lists
+// after a marker heading late in the text.
+func cleanBlocks(blocks []textBlock, title, pageURL string) []string {
+	normTitle := normWords(title)
+	total := 0
+	for _, b := range blocks {
+		total += len(b.text)
+	}
+	var out []string
+	dup := map[string]bool{}
+	seen := 0
+	for i, tb := range blocks {
+		b := tb.text
+		seen += len(b)
+		// A short paragraph that is nearly all link text is navigation or
+		// a teaser for another story.
+		if linkBlock(tb) {
+			continue
+		}
+		nb := normWords(b)
+		if nb == "" {
+			continue
+		}
+		// The title, repeated as the first heading (the title is kept apart).
+		if i < 3 && normTitle != "" && len(out) == 0 && (nb == normTitle || (len(nb) > 20 && strings.Contains(normTitle, nb))) {
+			continue
+		}
+		if len(nb) > 20 && dup[nb] {
+			continue
+		}
+		dup[nb] = true
+		if isURL(b) || (pageURL != "" && strings.TrimSpace(b) == pageURL) {
+			continue
+		}
+		if len(b) < 80 && tailMarkers.MatchString(strings.TrimSpace(b)) && seen > total/2 && len(out) > 0 {
+			break
+		}
+		if len(b) < 400 && boilerplate.MatchString(strings.TrimSpace(b)) {
+			continue
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+func isURL(s string) bool {
+	s = strings.TrimSpace(s)
+	return !strings.ContainsAny(s, " \t\n") && (strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "www."))
+}
+
+// normWords lowercases s and keeps only its words, space separated.
+func normWords(s string) string {
+	f := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !(unicode.IsLetter(r) || unicode.IsNumber(r))
+	})
+	return strings.Join(f, " ")
+}
+
+// linkBlock reports a short paragraph of at least four words that is nearly
+// all link text: navigation, or a teaser for another story.
+func linkBlock(tb textBlock) bool {
+	return len(tb.text) < 300 && tb.linkChars*10 >= len(tb.text)*8 && len(strings.Fields(tb.text)) >= 4
+}

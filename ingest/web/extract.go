@@ -1,0 +1,191 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/markusmobius/go-htmldate"
+	"github.com/markusmobius/go-trafilatura"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/charset"
+	"golang.org/x/text/transform"
+
+	"github.com/gazettebot/gazette/ingest"
+)
+
+// minWords is the fewest words an extracted page may have; fewer is a
+// menu or an error page, not an article.
+const minWords = 3
+
+// ErrNoText means a page or file held no readable article text.
+var ErrNoText = errors.New("web: no readable text found")
+
+// decodeText converts text to UTF-8 by the charset in contentType, a byte
+// order mark, or a guess.
+func decodeText(data []byte, contentType string) ([]byte, string, error) {
+	return decode(data, contentType)
+}
+
+// decode converts page to UTF-8 using, in order, a byte order mark, the
+// charset in contentType, a <meta> declaration in the first 1024 bytes, and
+// a guess; UTF-8 input is returned as is.
+func decode(page []byte, contentType string) ([]byte, string, error) {
+	enc, name, _ := charset.DetermineEncoding(page, contentType)
+	if name == "utf-8" || enc == nil {
+		return bytes.TrimPrefix(page, []byte("\xef\xbb\xbf")), "utf-8", nil
+	}
+	out, _, err := transform.Bytes(enc.NewDecoder(), page)
+	if err != nil {
+		return nil, name, fmt.Errorf("decode %s: %w", name, err)
+	}
+	return out, name, nil
+}
+
+// ExtractHTML extracts the article from an HTML page: main text, title,
+// author, published date, outlet, canonical URL and language. contentType
+// is the response's Content-Type (for its charset; may be empty) and
+// pageURL the address the page was fetched from (may be empty). The page is
+// decoded to UTF-8 and parsed once.
+func ExtractHTML(page []byte, contentType, pageURL string) (ingest.Document, error) {
+	return extractHTML(page, contentType, pageURL)
+}
+
+func extractHTML(page []byte, contentType, pageURL string) (ingest.Document, error) {
+	utf8Page, _, err := decode(page, contentType)
+	if err != nil {
+		return ingest.Document{}, err
+	}
+	root, err := html.Parse(bytes.NewReader(utf8Page))
+	if err != nil {
+		return ingest.Document{}, fmt.Errorf("parse html: %w", err)
+	}
+	return extractNode(root, pageURL)
+}
+
+func extractNode(root *html.Node, pageURL string) (ingest.Document, error) {
+	var base *url.URL
+	if pageURL != "" {
+		if u, err := url.Parse(pageURL); err == nil && u.IsAbs() {
+			base = u
+		}
+	}
+	meta := readMeta(root)
+	opts := trafilatura.Options{
+		OriginalURL:     base,
+		ExcludeComments: true,
+		EnableFallback:  false,
+		// Links are kept so that link-only paragraphs can be recognised;
+		// only their text reaches the document.
+		IncludeLinks: true,
+		HtmlDateMode: trafilatura.Fast,
+	}
+	if !meta.published.IsZero() {
+		// The page states its date: skip the costlier whole-page date search.
+		opts.HtmlDateOverride = &htmldate.Result{DateTime: meta.published, HasTime: true}
+	}
+	res, err := trafilatura.ExtractDocument(root, opts)
+	if err != nil {
+		return ingest.Document{}, fmt.Errorf("%w: %v", ErrNoText, err)
+	}
+	md := res.Metadata
+	blocks := cleanBlocks(nodeBlocks(res.ContentNode), md.Title, pageURL)
+	// When the page holds far more paragraph text than was extracted,
+	// trafilatura probably picked a fragment: let it compare its result
+	// with the readability and DOM distiller candidates. Gated, because
+	// the fallback doubles the cost of a page.
+	if n := blocksLen(blocks); n < paragraphTextLen(root)/2 {
+		opts.EnableFallback = true
+		if fres, err := trafilatura.ExtractDocument(root, opts); err == nil {
+			if fb := cleanBlocks(nodeBlocks(fres.ContentNode), md.Title, pageURL); blocksLen(fb) > n {
+				blocks = fb
+			}
+		}
+	}
+	body := cleanText(strings.Join(blocks, "\n\n"))
+	if len(strings.Fields(body)) < minWords {
+		return ingest.Document{}, ErrNoText
+	}
+	lang := meta.lang
+	if lang == "" {
+		lang = md.Language
+	}
+	doc := ingest.Document{
+		URL:         canonicalFor(pageURL, meta.canonical),
+		Title:       strings.TrimSpace(md.Title),
+		Outlet:      outletName(md.Sitename, pageURL),
+		Author:      strings.TrimSpace(md.Author),
+		PublishedAt: md.Date,
+		Language:    strings.TrimSpace(lang),
+		Body:        body,
+	}
+	if !doc.PublishedAt.IsZero() {
+		doc.PublishedAt = doc.PublishedAt.UTC()
+	}
+	if doc.PublishedAt.After(time.Now().Add(48 * time.Hour)) {
+		doc.PublishedAt = time.Time{}
+	}
+	return doc, nil
+}
+
+// cleanText normalises extracted text: trimmed lines, at most one blank
+// line between paragraphs, no soft hyphens.
+func cleanText(s string) string {
+	s = strings.ReplaceAll(s, "\u00ad", "")
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	lines := strings.Split(s, "\n")
+	var b strings.Builder
+	blank := false
+	for _, l := range lines {
+		l = strings.TrimSpace(l)
+		if l == "" {
+			blank = b.Len() > 0
+			continue
+		}
+		if b.Len() > 0 {
+			if blank {
+				b.WriteString("\n\n")
+			} else {
+				b.WriteString("\n")
+			}
+		}
+		blank = false
+		b.WriteString(l)
+	}
+	return b.String()
+}
+
+func parseHTML(utf8Page []byte) (*html.Node, error) {
+	return html.Parse(bytes.NewReader(utf8Page))
+}
+
+func blocksLen(blocks []string) int {
+	n := 0
+	for _, b := range blocks {
+		n += len(b)
+	}
+	return n
+}
+
+// canonicalFor is the document URL: the page's canonical link when on the
+// same site, else pageURL canonicalised; "" without a page URL.
+func canonicalFor(pageURL, link string) string {
+	if pageURL == "" {
+		return ""
+	}
+	return preferCanonical(pageURL, link)
+}
+
+// outletName is the site's declared name, else its host without "www.".
+func outletName(siteName, pageURL string) string {
+	if s := strings.TrimSpace(siteName); s != "" {
+		return s
+	}
+	if u, err := url.Parse(pageURL); err == nil {
+		return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+	}
+	return ""
+}
