@@ -182,6 +182,10 @@ func (b *Bot) answer(ctx context.Context, sk sink, q question) {
 	b.metrics.AnswerSeconds.Observe(time.Since(start).Seconds())
 	log.Debug("answered", "question", q.req.Question, "answer", ans.Text)
 
+	if q.source != "slash" {
+		// Before the reply is visible, so a quick follow-up sees this turn.
+		b.convs.add(q.channelID, q.req.Question, ans.Text)
+	}
 	var buttons []discordgo.MessageComponent
 	if b.deps.Feedback != nil {
 		id, err := b.deps.Feedback.RecordAnswer(ectx, q.guildID, q.channelID, q.userID, q.req.Question, ans)
@@ -214,9 +218,6 @@ func (b *Bot) answer(ctx context.Context, sk sink, q question) {
 			b.metrics.Errors.WithLabelValues("send").Inc()
 			return
 		}
-	}
-	if q.source != "slash" {
-		b.convs.add(q.channelID, q.req.Question, ans.Text)
 	}
 }
 

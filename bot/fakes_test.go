@@ -276,6 +276,12 @@ func plainMember() *discordgo.Member {
 // start runs the bot until the test ends. tweak may change deps and opts.
 func start(t testing.TB, tweak func(*Deps, *Options)) *harness {
 	t.Helper()
+	return startWith(t, SessionOptions{}, tweak)
+}
+
+// startWith is start with session options.
+func startWith(t testing.TB, so SessionOptions, tweak func(*Deps, *Options)) *harness {
+	t.Helper()
 	srv := discordtest.New(t)
 	lib := newFakeLibrary()
 	h := &harness{
@@ -295,7 +301,7 @@ func start(t testing.TB, tweak func(*Deps, *Options)) *harness {
 		tweak(&deps, &opts)
 	}
 	h.bot = New(deps, opts)
-	sess, err := NewSession("test-token", srv.URL, SessionOptions{})
+	sess, err := NewSession("test-token", srv.URL, so)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,7 @@ type SessionOptions struct {
 	// ShardID and ShardCount split guilds across processes; ShardCount 0 or 1
 	// means no sharding.
 	ShardID, ShardCount int
-	// HTTPClient carries REST calls; nil means a client with a 30 s timeout.
+	// HTTPClient carries REST calls; nil means [DefaultHTTPClient].
 	// Its transport is wrapped when an API URL is given.
 	HTTPClient *http.Client
 }
@@ -44,7 +44,7 @@ func NewSession(token, apiURL string, opts SessionOptions) (*discordgo.Session, 
 	}
 	client := opts.HTTPClient
 	if client == nil {
-		client = &http.Client{Timeout: 30 * time.Second}
+		client = DefaultHTTPClient()
 	}
 	if apiURL != "" {
 		base, err := url.Parse(apiURL)
@@ -69,6 +69,17 @@ func NewSession(token, apiURL string, opts SessionOptions) (*discordgo.Session, 
 		s.Identify.Shard = &[2]int{opts.ShardID, opts.ShardCount}
 	}
 	return s, nil
+}
+
+// DefaultHTTPClient is the REST client NewSession uses by default: a 30 s
+// timeout, and a connection pool sized for many concurrent interactions to
+// the one Discord host (the standard transport keeps only 2 idle
+// connections per host, so bursts of interactions open new connections).
+func DefaultHTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 100
+	t.MaxIdleConns = 200
+	return &http.Client{Timeout: 30 * time.Second, Transport: t}
 }
 
 // discordBase is the prefix of every discordgo REST endpoint.
