@@ -60,7 +60,7 @@ type question struct {
 	guildID   string
 	channelID string
 	userID    string
-	req       Request
+	req       rag.Request
 }
 
 // askCommand is /ask question [outlet] [since].
@@ -83,7 +83,7 @@ func (b *Bot) askCommand() Command {
 func (b *Bot) onAsk(ctx context.Context, in *Interaction) {
 	q := question{
 		source: "slash", guildID: in.GuildID, channelID: in.ChannelID, userID: in.UserID(),
-		req: Request{Question: in.StringOption("question")},
+		req: rag.Request{Question: in.StringOption("question")},
 	}
 	if o := in.StringOption("outlet"); o != "" {
 		q.req.Filter.Outlets = []string{o}
@@ -370,7 +370,7 @@ func (b *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 	}
 	b.answer(ctx, &channelSink{s: s, channelID: channelID, messageID: placeholder.ID}, question{
 		source: source, guildID: m.GuildID, channelID: channelID, userID: m.Author.ID,
-		req: Request{Question: text, History: history},
+		req: rag.Request{Question: text, History: history},
 	})
 }
 

@@ -36,7 +36,7 @@ func benchDefer(b *testing.B, so SessionOptions) {
 		o.QuestionsPerMinute = 1 << 20
 	})
 	h.lib.add(guildA, fedArticle())
-	h.ans.fn = func(ctx context.Context, ns string, req Request, onDelta func(string)) (rag.Answer, error) {
+	h.ans.fn = func(ctx context.Context, ns string, req rag.Request, onDelta func(string)) (rag.Answer, error) {
 		onDelta("Rates held ")
 		return libraryAnswerer(h.lib)(ctx, ns, req, nil)
 	}

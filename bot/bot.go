@@ -23,8 +23,11 @@ import (
 // Answerer answers a question from a namespace's articles; onDelta receives
 // the answer text as it streams (it may never be called).
 type Answerer interface {
-	Answer(ctx context.Context, ns string, req Request, onDelta func(string)) (rag.Answer, error)
+	Answer(ctx context.Context, ns string, req rag.Request, onDelta func(string)) (rag.Answer, error)
 }
+
+// The engine's answer service is an Answerer.
+var _ Answerer = (*rag.Service)(nil)
 
 // Ingester stores articles from a URL or an uploaded file.
 type Ingester interface {

@@ -55,7 +55,7 @@ func TestAskStreamsAndCites(t *testing.T) {
 	h.lib.add(guildA, fedArticle())
 	var pushed *discordgo.Interaction
 	started := make(chan struct{})
-	h.ans.fn = func(ctx context.Context, ns string, req Request, onDelta func(string)) (rag.Answer, error) {
+	h.ans.fn = func(ctx context.Context, ns string, req rag.Request, onDelta func(string)) (rag.Answer, error) {
 		<-started
 		onDelta("The Fed held ")
 		h.waitEdit(0, pushed, "The Fed held")
@@ -85,7 +85,7 @@ func TestAskStreamsAndCites(t *testing.T) {
 	if len(got) != 1 {
 		t.Fatalf("answerer called %d times, want 1", len(got))
 	}
-	wantReq := Request{Question: "What did the Fed do?", Filter: rag.Filter{Outlets: []string{"Reuters"}, Since: time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC)}}
+	wantReq := rag.Request{Question: "What did the Fed do?", Filter: rag.Filter{Outlets: []string{"Reuters"}, Since: time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC)}}
 	if diff := cmp.Diff(answerCall{NS: guildA, Req: wantReq}, got[0]); diff != "" {
 		t.Errorf("answer request mismatch (-want +got):\n%s", diff)
 	}
@@ -97,7 +97,7 @@ func TestAskStreamsAndCites(t *testing.T) {
 func TestLongAnswerIsSplit(t *testing.T) {
 	h := start(t, nil)
 	long := strings.Repeat("The committee voted to keep the target range unchanged [1]. ", 60)
-	h.ans.fn = func(context.Context, string, Request, func(string)) (rag.Answer, error) {
+	h.ans.fn = func(context.Context, string, rag.Request, func(string)) (rag.Answer, error) {
 		return rag.Answer{Text: long, Sources: []rag.Source{{N: 1, Title: "T", URL: "https://example.com/t"}}}, nil
 	}
 	n := h.srv.Len()
@@ -155,7 +155,7 @@ func TestGuildCannotSeeAnotherGuildsArticles(t *testing.T) {
 
 func TestEveryoneInAnswerPingsNoOne(t *testing.T) {
 	h := start(t, nil)
-	h.ans.fn = func(_ context.Context, _ string, _ Request, onDelta func(string)) (rag.Answer, error) {
+	h.ans.fn = func(_ context.Context, _ string, _ rag.Request, onDelta func(string)) (rag.Answer, error) {
 		onDelta("@everyone ")
 		return rag.Answer{Text: "@everyone <@&1> <@2> look [1]", Sources: []rag.Source{{N: 1, Title: "@here news", URL: "https://example.com/x"}}}, nil
 	}
@@ -173,7 +173,7 @@ func TestBusyWhenCapReached(t *testing.T) {
 	h.lib.add(guildA, fedArticle())
 	release := make(chan struct{})
 	inside := make(chan struct{})
-	h.ans.fn = func(ctx context.Context, ns string, req Request, _ func(string)) (rag.Answer, error) {
+	h.ans.fn = func(ctx context.Context, ns string, req rag.Request, _ func(string)) (rag.Answer, error) {
 		if req.Question == "first" {
 			close(inside)
 			<-release
@@ -215,7 +215,7 @@ func TestRateLimitPerUser(t *testing.T) {
 
 func TestInternalErrorIsNotShown(t *testing.T) {
 	h := start(t, nil)
-	h.ans.fn = func(context.Context, string, Request, func(string)) (rag.Answer, error) {
+	h.ans.fn = func(context.Context, string, rag.Request, func(string)) (rag.Answer, error) {
 		return rag.Answer{}, errSecret
 	}
 	n := h.srv.Len()
@@ -271,7 +271,7 @@ func TestMentionAnsweredInThreadWithFollowUp(t *testing.T) {
 		{Role: "user", Content: "what did the Fed do?"},
 		{Role: "assistant", Content: "According to Reuters, Fed holds rates steady [1]."},
 	}
-	if diff := cmp.Diff(Request{Question: "and why?", History: wantHist}, calls[1].Req); diff != "" {
+	if diff := cmp.Diff(rag.Request{Question: "and why?", History: wantHist}, calls[1].Req); diff != "" {
 		t.Errorf("follow-up request mismatch (-want +got):\n%s", diff)
 	}
 	for _, c := range h.srv.Calls() {
@@ -528,7 +528,7 @@ func TestShutdownDuringAnswer(t *testing.T) {
 			h := start(t, func(_ *Deps, o *Options) { o.GracePeriod = tt.grace })
 			h.lib.add(guildA, fedArticle())
 			inside := make(chan struct{})
-			h.ans.fn = func(ctx context.Context, ns string, req Request, _ func(string)) (rag.Answer, error) {
+			h.ans.fn = func(ctx context.Context, ns string, req rag.Request, _ func(string)) (rag.Answer, error) {
 				close(inside)
 				if tt.finish {
 					for h.bot.Ready() { // until shutdown starts

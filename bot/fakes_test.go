@@ -21,15 +21,15 @@ import (
 type fakeAnswerer struct {
 	mu   sync.Mutex
 	reqs []answerCall
-	fn   func(ctx context.Context, ns string, req Request, onDelta func(string)) (rag.Answer, error)
+	fn   func(ctx context.Context, ns string, req rag.Request, onDelta func(string)) (rag.Answer, error)
 }
 
 type answerCall struct {
 	NS  string
-	Req Request
+	Req rag.Request
 }
 
-func (f *fakeAnswerer) Answer(ctx context.Context, ns string, req Request, onDelta func(string)) (rag.Answer, error) {
+func (f *fakeAnswerer) Answer(ctx context.Context, ns string, req rag.Request, onDelta func(string)) (rag.Answer, error) {
 	f.mu.Lock()
 	f.reqs = append(f.reqs, answerCall{ns, req})
 	fn := f.fn
@@ -96,8 +96,8 @@ func (l *fakeLibrary) Counts(_ context.Context, ns string) (int, int, error) {
 
 // libraryAnswerer answers from the fake library's namespace, citing its
 // first article, so guild isolation is visible end to end.
-func libraryAnswerer(l *fakeLibrary) func(ctx context.Context, ns string, req Request, onDelta func(string)) (rag.Answer, error) {
-	return func(_ context.Context, ns string, req Request, _ func(string)) (rag.Answer, error) {
+func libraryAnswerer(l *fakeLibrary) func(ctx context.Context, ns string, req rag.Request, onDelta func(string)) (rag.Answer, error) {
+	return func(_ context.Context, ns string, req rag.Request, _ func(string)) (rag.Answer, error) {
 		arts, _, _ := l.Articles(context.Background(), ns, "", 0, 1)
 		if len(arts) == 0 {
 			return rag.Answer{}, rag.ErrNoSources
