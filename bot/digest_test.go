@@ -168,20 +168,20 @@ func startDigestBot(t *testing.T, d Digests, arts DigestArticles) *digestBot {
 
 type recordingAnswerer struct {
 	mu   sync.Mutex
-	reqs []Request
+	reqs []rag.Request
 }
 
-func (a *recordingAnswerer) Answer(_ context.Context, _ string, req Request, _ func(string)) (rag.Answer, error) {
+func (a *recordingAnswerer) Answer(_ context.Context, _ string, req rag.Request, _ func(string)) (rag.Answer, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.reqs = append(a.reqs, req)
 	return rag.Answer{Text: "The bridge closed [1].", Sources: []rag.Source{{N: 1, ArticleID: "a1", Title: "Bridge", Outlet: "Wire"}}}, nil
 }
 
-func (a *recordingAnswerer) requests() []Request {
+func (a *recordingAnswerer) requests() []rag.Request {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return append([]Request(nil), a.reqs...)
+	return append([]rag.Request(nil), a.reqs...)
 }
 
 type emptyLibrary struct{}
@@ -440,7 +440,7 @@ func TestDigestThreadQuestionUsesDigestArticles(t *testing.T) {
 	h.srv.Wait(n, func(c discordtest.Call) bool {
 		return c.Method == "PATCH" && c.Params["channel"] == dgThread && strings.Contains(c.Content(), "**Sources**")
 	})
-	want := []Request{{Question: "why did the bridge close?", Filter: rag.Filter{ArticleIDs: []string{"a2", "a1"}}}}
+	want := []rag.Request{{Question: "why did the bridge close?", Filter: rag.Filter{ArticleIDs: []string{"a2", "a1"}}}}
 	if diff := cmp.Diff(want, h.ans.requests()); diff != "" {
 		t.Errorf("requests mismatch (-want +got):\n%s", diff)
 	}
