@@ -21,9 +21,12 @@ import (
 // title and lead (DefaultLexicalThreshold), whose scores run lower.
 const (
 	DefaultThreshold        = 0.75
-	DefaultLexicalThreshold = 0.30
+	DefaultLexicalThreshold = 0.40
 	DefaultEntityWeight     = 0.05
 )
+
+// minIDFDocs is the smallest document count IDF weights assume.
+const minIDFDocs = 50
 
 // leadChars is how much of the body, after the title, describes the event
 // for entities and the lexical vector.
@@ -112,7 +115,10 @@ func weighTerms(items []item) {
 			df[w]++
 		}
 	}
-	n := float64(len(items))
+	// A small batch (one quiet day) would make the words of its main event
+	// look common; counting as if there were at least minIDFDocs documents
+	// keeps them weighty.
+	n := float64(max(len(items), minIDFDocs))
 	for _, it := range items {
 		var norm float64
 		for w, c := range it.terms {
