@@ -26,6 +26,20 @@ type SessionOptions struct {
 // (mentions and thread follow-ups) and the privileged message content.
 const Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsMessageContent
 
+// InvitePermissions are the channel permissions the bot needs: view
+// channels, send messages, read message history (thread follow-ups), create
+// public threads and send messages in threads.
+const InvitePermissions = discordgo.PermissionViewChannel | discordgo.PermissionSendMessages |
+	discordgo.PermissionReadMessageHistory | discordgo.PermissionCreatePublicThreads |
+	discordgo.PermissionSendMessagesInThreads
+
+// InviteURL returns the URL a server admin opens to add the bot, with the
+// bot and applications.commands scopes and [InvitePermissions].
+func InviteURL(appID string) string {
+	return fmt.Sprintf("https://discord.com/oauth2/authorize?client_id=%s&scope=bot+applications.commands&permissions=%d",
+		url.QueryEscape(appID), InvitePermissions)
+}
+
 // NewSession builds a discordgo session for the bot token. When apiURL is not
 // empty (DISCORD_API_URL: a REST proxy such as nirn-proxy, or a fake), every
 // REST call, and so the gateway discovery, goes to it instead of

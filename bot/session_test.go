@@ -127,3 +127,10 @@ func TestAdminHandler(t *testing.T) {
 	check("/metrics", `gazette_questions_total{outcome="answered",source="slash"} 1`, 200)
 	check("/metrics", `gazette_feed_polls_total{outcome="ok"} 1`, 200)
 }
+
+func TestInviteURL(t *testing.T) {
+	want := "https://discord.com/oauth2/authorize?client_id=123&scope=bot+applications.commands&permissions=309237713920"
+	if got := InviteURL("123"); got != want {
+		t.Errorf("InviteURL() = %q, want %q", got, want)
+	}
+}
