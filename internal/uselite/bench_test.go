@@ -69,7 +69,7 @@ func BenchmarkGemm(b *testing.B) {
 	}
 	c0 := cpuTime()
 	for b.Loop() {
-		gemm(m, n, k, a, k, bp, c, n, nil)
+		gemm(m, n, k, a, k, bp, c, n, nil, false)
 	}
 	cpu := (cpuTime() - c0).Seconds()
 	b.ReportMetric(2*m*n*k*float64(b.N)/cpu/1e9, "GFLOP/cpu-s")

@@ -34,41 +34,68 @@ func packBInto(p, b []float32, k, n, ldb int) {
 	}
 }
 
+// Microkernel flags.
+const (
+	flagInit = 1 << iota // start from the bias row (zero if nil), not from C
+	flagReLU             // store max(0, result)
+)
+
 // gemm sets C = A·B + bias for M rows (rounded up to a multiple of mr: A and
 // C must hold roundUp(m, mr) rows), N columns (a multiple of nr) and depth
-// K. bp is B packed by packB; bias may be nil.
-func gemm(m, n, k int, a []float32, lda int, bp []float32, c []float32, ldc int, bias []float32) {
+// K, then applies ReLU when relu is set. bp is B packed by packB; bias may
+// be nil.
+func gemm(m, n, k int, a []float32, lda int, bp []float32, c []float32, ldc int, bias []float32, relu bool) {
 	mp := roundUp(m, mr)
 	if n%nr != 0 || len(bp) < k*n || len(a) < (mp-1)*lda+k || len(c) < (mp-1)*ldc+n || (bias != nil && len(bias) < n) {
 		panic("uselite: gemm operands too small")
 	}
-	for i := range mp {
-		row := c[i*ldc : i*ldc+n]
-		if bias != nil {
-			copy(row, bias[:n])
-		} else {
-			clear(row)
-		}
-	}
 	if k == 0 {
+		for i := range mp {
+			row := c[i*ldc : i*ldc+n]
+			clear(row)
+			if bias != nil {
+				copy(row, bias[:n])
+			}
+			if relu {
+				for j, v := range row {
+					row[j] = max(v, 0)
+				}
+			}
+		}
 		return
 	}
 	for k0 := 0; k0 < k; k0 += kcBlock {
 		kl := min(kcBlock, k-k0)
+		flags := 0
+		if k0 == 0 {
+			flags |= flagInit
+		}
+		if relu && k0+kl == k {
+			flags |= flagReLU
+		}
 		for j := 0; j < n; j += nr {
 			panel := bp[j*k+k0*nr:]
+			var bj []float32
+			if bias != nil {
+				bj = bias[j : j+nr]
+			}
 			for i := 0; i < mp; i += mr {
-				kernel(kl, a[i*lda+k0:], lda, panel, c[i*ldc+j:], ldc)
+				kernel(kl, a[i*lda+k0:], lda, panel, c[i*ldc+j:], ldc, bj, flags)
 			}
 		}
 	}
 }
 
-// kernelGo is the portable microkernel: C[0:6, 0:16] += A[0:6, 0:k]·P[0:k, 0:16].
-func kernelGo(k int, a []float32, lda int, p []float32, c []float32, ldc int) {
+// kernelGo is the portable microkernel: see kernel6x16 in gemm_amd64.s.
+func kernelGo(k int, a []float32, lda int, p []float32, c []float32, ldc int, bias []float32, flags int) {
 	var acc [mr][nr]float32
 	for r := range mr {
-		copy(acc[r][:], c[r*ldc:r*ldc+nr])
+		switch {
+		case flags&flagInit == 0:
+			copy(acc[r][:], c[r*ldc:r*ldc+nr])
+		case bias != nil:
+			copy(acc[r][:], bias[:nr])
+		}
 	}
 	for l := range k {
 		b := (*[nr]float32)(p[l*nr : l*nr+nr])
@@ -81,6 +108,11 @@ func kernelGo(k int, a []float32, lda int, p []float32, c []float32, ldc int) {
 		}
 	}
 	for r := range mr {
+		if flags&flagReLU != 0 {
+			for j, v := range acc[r] {
+				acc[r][j] = max(v, 0)
+			}
+		}
 		copy(c[r*ldc:r*ldc+nr], acc[r][:])
 	}
 }

@@ -1,8 +1,10 @@
 #include "textflag.h"
 
-// func kernel6x16(k int, a *float32, lda int, p *float32, c *float32, ldc int)
-// C[0:6, 0:16] += A[0:6, 0:k] · P[0:k, 0:16], P packed with 16 floats a row.
-TEXT ·kernel6x16(SB), NOSPLIT, $0-48
+// func kernel6x16(k int, a *float32, lda int, p *float32, c *float32, ldc int, bias *float32, flags int)
+// C[0:6, 0:16] = C0 + A[0:6, 0:k] · P[0:k, 0:16], P packed with 16 floats a
+// row. C0 is C itself, or with flagInit each row is bias[0:16] (zero when
+// bias is nil). With flagReLU negative results are stored as zero.
+TEXT ·kernel6x16(SB), NOSPLIT, $0-64
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), DX
@@ -15,7 +17,35 @@ TEXT ·kernel6x16(SB), NOSPLIT, $0-48
 	ADDQ DX, R8               // R8 = row 3 of A
 	LEAQ (R9)(R10*2), R11
 	ADDQ R10, R11             // R11 = row 3 of C
+	MOVQ flags+56(FP), R12
 
+	TESTQ $1, R12
+	JZ    loadc
+	MOVQ  bias+48(FP), R13
+	TESTQ R13, R13
+	JZ    zeroc
+	VMOVUPS (R13), Y0
+	VMOVUPS 32(R13), Y1
+	JMP   spread
+
+zeroc:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+
+spread:
+	VMOVAPS Y0, Y2
+	VMOVAPS Y1, Y3
+	VMOVAPS Y0, Y4
+	VMOVAPS Y1, Y5
+	VMOVAPS Y0, Y6
+	VMOVAPS Y1, Y7
+	VMOVAPS Y0, Y8
+	VMOVAPS Y1, Y9
+	VMOVAPS Y0, Y10
+	VMOVAPS Y1, Y11
+	JMP     start
+
+loadc:
 	VMOVUPS (R9), Y0
 	VMOVUPS 32(R9), Y1
 	VMOVUPS (R9)(R10*1), Y2
@@ -29,6 +59,7 @@ TEXT ·kernel6x16(SB), NOSPLIT, $0-48
 	VMOVUPS (R11)(R10*2), Y10
 	VMOVUPS 32(R11)(R10*2), Y11
 
+start:
 	CMPQ CX, $4
 	JLT  tail
 
@@ -158,6 +189,23 @@ loop1:
 	JNZ          loop1
 
 store:
+	TESTQ  $2, R12
+	JZ     write
+	VXORPS Y12, Y12, Y12
+	VMAXPS Y12, Y0, Y0
+	VMAXPS Y12, Y1, Y1
+	VMAXPS Y12, Y2, Y2
+	VMAXPS Y12, Y3, Y3
+	VMAXPS Y12, Y4, Y4
+	VMAXPS Y12, Y5, Y5
+	VMAXPS Y12, Y6, Y6
+	VMAXPS Y12, Y7, Y7
+	VMAXPS Y12, Y8, Y8
+	VMAXPS Y12, Y9, Y9
+	VMAXPS Y12, Y10, Y10
+	VMAXPS Y12, Y11, Y11
+
+write:
 	VMOVUPS Y0, (R9)
 	VMOVUPS Y1, 32(R9)
 	VMOVUPS Y2, (R9)(R10*1)

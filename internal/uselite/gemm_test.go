@@ -7,7 +7,7 @@ import (
 )
 
 // naive computes C = A·B + bias directly from unpacked B.
-func naive(m, n, k int, a []float32, lda int, b []float32, bias []float32) []float32 {
+func naive(m, n, k int, a []float32, lda int, b []float32, bias []float32, relu bool) []float32 {
 	c := make([]float32, m*n)
 	for i := range m {
 		for j := range n {
@@ -17,6 +17,9 @@ func naive(m, n, k int, a []float32, lda int, b []float32, bias []float32) []flo
 			}
 			for l := range k {
 				s += float64(a[i*lda+l]) * float64(b[l*n+j])
+			}
+			if relu {
+				s = max(s, 0)
 			}
 			c[i*n+j] = float32(s)
 		}
@@ -37,12 +40,14 @@ func TestGemm(t *testing.T) {
 		name    string
 		m, n, k int
 		bias    bool
+		relu    bool
 	}{
-		{"one block", 6, 16, 4, false},
-		{"ragged rows and depth", 13, 32, 7, true},
-		{"depth past one K block", 20, 48, kcBlock + 37, true},
-		{"model shape", 128, 768, 256, true},
-		{"empty depth", 6, 16, 0, true},
+		{"one block", 6, 16, 4, false, false},
+		{"ragged rows and depth", 13, 32, 7, true, false},
+		{"depth past one K block", 20, 48, kcBlock + 37, true, true},
+		{"relu without bias", 12, 32, 300, false, true},
+		{"model shape", 128, 768, 256, true, false},
+		{"empty depth", 6, 16, 0, true, true},
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, tt := range tests {
@@ -54,7 +59,7 @@ func TestGemm(t *testing.T) {
 			if tt.bias {
 				bias = randSlice(r, tt.n)
 			}
-			want := naive(tt.m, tt.n, tt.k, a, tt.k, b, bias)
+			want := naive(tt.m, tt.n, tt.k, a, tt.k, b, bias, tt.relu)
 			bp := packB(b, tt.k, tt.n, tt.n)
 			for _, asm := range []bool{false, true} {
 				if asm && !useAsm {
@@ -63,8 +68,8 @@ func TestGemm(t *testing.T) {
 				}
 				saved := useAsm
 				setAsm(asm)
-				c := make([]float32, mp*tt.n)
-				gemm(tt.m, tt.n, tt.k, a, tt.k, bp, c, tt.n, bias)
+				c := randSlice(r, mp*tt.n) // stale contents must not leak in
+				gemm(tt.m, tt.n, tt.k, a, tt.k, bp, c, tt.n, bias, tt.relu)
 				setAsm(saved)
 				for i := range tt.m * tt.n {
 					if d := math.Abs(float64(c[i] - want[i])); d > 1e-4*(1+math.Abs(float64(want[i]))) {

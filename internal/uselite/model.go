@@ -170,7 +170,7 @@ func (m *model) forward(ids []int32, wins []span, s *scratch) {
 			p[j] *= inv
 		}
 	}
-	gemm(len(wins), modelDim, modelDim, s.pooled, modelDim, m.tanhW, s.out, modelDim, m.tanhB)
+	gemm(len(wins), modelDim, modelDim, s.pooled, modelDim, m.tanhW, s.out, modelDim, m.tanhB, false)
 	for wi := range wins {
 		o := s.out[wi*modelDim:][:modelDim]
 		var ss float64
@@ -191,25 +191,24 @@ func (m *model) forward(ids []int32, wins []span, s *scratch) {
 func (m *model) layer(l *layer, in []float32, rows int, wins []span, s *scratch) {
 	d := l.in
 	layerNorm(s.h, in, rows, d, l.ln1g, l.ln1b)
-	gemm(rows, 3*d, d, s.h, d, l.qkvW, s.qkv, 3*d, l.qkvB)
+	gemm(rows, 3*d, d, s.h, d, l.qkvW, s.qkv, 3*d, l.qkvB, false)
 	for _, w := range wins {
 		if w.n > 0 {
 			l.attention(w, s)
 		}
 	}
 	if l.hasResProjection {
-		gemm(rows, modelDim, d, s.att, d, l.outW, s.x, modelDim, l.outB)
-		gemm(rows, modelDim, d, in, d, l.resW, s.tmp, modelDim, l.resB)
+		gemm(rows, modelDim, d, s.att, d, l.outW, s.x, modelDim, l.outB, false)
+		gemm(rows, modelDim, d, in, d, l.resW, s.tmp, modelDim, l.resB, false)
 		addTo(s.x[:rows*modelDim], s.tmp[:rows*modelDim])
 	} else {
-		gemm(rows, modelDim, d, s.att, d, l.outW, s.tmp, modelDim, l.outB)
+		gemm(rows, modelDim, d, s.att, d, l.outW, s.tmp, modelDim, l.outB, false)
 		addTo(s.x[:rows*modelDim], s.tmp[:rows*modelDim])
 	}
 	// FFN with its own pre-norm and residual.
 	layerNorm(s.h, s.x, rows, modelDim, l.ln2g, l.ln2b)
-	gemm(rows, ffnDim, modelDim, s.h, modelDim, l.ff1W, s.ff, ffnDim, l.ff1B)
-	relu(s.ff[:rows*ffnDim])
-	gemm(rows, modelDim, ffnDim, s.ff, ffnDim, l.ff2W, s.tmp, modelDim, l.ff2B)
+	gemm(rows, ffnDim, modelDim, s.h, modelDim, l.ff1W, s.ff, ffnDim, l.ff1B, true)
+	gemm(rows, modelDim, ffnDim, s.ff, ffnDim, l.ff2W, s.tmp, modelDim, l.ff2B, false)
 	addTo(s.x[:rows*modelDim], s.tmp[:rows*modelDim])
 }
 
@@ -250,11 +249,11 @@ func (l *layer) attention(w span, s *scratch) {
 				copy(dst, s.qkv[(w.start+j)*ld+2*d+h*dh+p:][:nr])
 			}
 		}
-		gemm(n, np, dh, s.qkv[w.start*ld+h*dh:], ld, kt, s.scores, np, nil)
+		gemm(n, np, dh, s.qkv[w.start*ld+h*dh:], ld, kt, s.scores, np, nil, false)
 		for i := range n {
 			softmaxRow(s.scores[i*np:][:np], n, l.scale)
 		}
-		gemm(n, dh, np, s.scores, np, vp, s.o, dh, nil)
+		gemm(n, dh, np, s.scores, np, vp, s.o, dh, nil, false)
 		for i := range n {
 			copy(s.att[(w.start+i)*d+h*dh:][:dh], s.o[i*dh:][:dh])
 		}
@@ -307,14 +306,6 @@ func addTo(dst, src []float32) {
 	src = src[:len(dst)]
 	for i := range dst {
 		dst[i] += src[i]
-	}
-}
-
-func relu(x []float32) {
-	for i, v := range x {
-		if v < 0 {
-			x[i] = 0
-		}
 	}
 }
 
