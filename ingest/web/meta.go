@@ -1,7 +1,9 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
+	"net/url"
 	"strings"
 	"time"
 
@@ -158,4 +160,45 @@ func firstNonEmpty(ss ...string) string {
 		}
 	}
 	return ""
+}
+
+// AlternateFeedLink returns the first RSS or Atom feed a web page
+// advertises with <link rel="alternate">, resolved against base, or "".
+func AlternateFeedLink(page []byte, base string) string {
+	root, err := html.Parse(bytes.NewReader(page))
+	if err != nil {
+		return ""
+	}
+	var found string
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if found != "" {
+			return
+		}
+		if n.Type == html.ElementNode && n.DataAtom == atom.Link && strings.Contains(strings.ToLower(attr(n, "rel")), "alternate") {
+			switch strings.ToLower(strings.TrimSpace(attr(n, "type"))) {
+			case "application/rss+xml", "application/atom+xml", "application/feed+json", "application/rdf+xml":
+				if href := strings.TrimSpace(attr(n, "href")); href != "" {
+					found = href
+					return
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(root)
+	if found == "" {
+		return ""
+	}
+	b, err := url.Parse(base)
+	if err != nil {
+		return found
+	}
+	ref, err := url.Parse(found)
+	if err != nil {
+		return ""
+	}
+	return b.ResolveReference(ref).String()
 }

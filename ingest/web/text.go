@@ -179,3 +179,24 @@ func paragraphTextLen(n *html.Node) int {
 	walk(n, false)
 	return total
 }
+
+// HTMLText returns the text of an HTML fragment (a feed item's summary,
+// say) with one paragraph per block element; plain text passes through
+// with its spacing normalised.
+func HTMLText(fragment string) string {
+	if strings.TrimSpace(fragment) == "" {
+		return ""
+	}
+	if !strings.ContainsAny(fragment, "<&") {
+		return cleanText(fragment)
+	}
+	nodes, err := html.ParseFragment(strings.NewReader(fragment), &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body})
+	if err != nil {
+		return cleanText(fragment)
+	}
+	var blocks []textBlock
+	for _, n := range nodes {
+		blocks = append(blocks, nodeBlocks(n)...)
+	}
+	return cleanText(joinBlocks(blocks))
+}
