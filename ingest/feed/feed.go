@@ -1,0 +1,181 @@
+// Package feed follows RSS and Atom feeds for each namespace (a Discord
+// guild, or the command line's local library): it validates a feed when it
+// is added, polls each one on an interval with jitter, sends conditional
+// requests (ETag, Last-Modified), backs off after failures, ingests every
+// item exactly once (by guid, else link) and keeps its state in a [Store] so
+// that a restart neither re-ingests nor skips items. Every fetch goes
+// through the SSRF-safe [safehttp.Client].
+package feed
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/gazettebot/gazette/ingest"
+	"github.com/gazettebot/gazette/ingest/web"
+	"github.com/gazettebot/gazette/internal/safehttp"
+)
+
+// Feed is a followed feed and its polling state.
+type Feed struct {
+	Namespace string
+	// URL is the canonical feed address, the feed's key in its namespace.
+	URL           string
+	Title         string
+	AddedAt       time.Time
+	LastPolledAt  time.Time // last attempt, zero before the first
+	LastSuccessAt time.Time // last poll that read the feed (or got 304)
+	NextPollAt    time.Time
+	// ETag and LastModified are the validators of the last fully processed
+	// response, sent back as If-None-Match and If-Modified-Since.
+	ETag         string
+	LastModified string
+	// Failures counts consecutive failed polls; it drives the backoff.
+	Failures int
+	// LastError says, in words a user can read, why the last poll failed;
+	// empty after a success.
+	LastError string
+	// Items counts the items ingested from this feed so far.
+	Items int
+}
+
+// SeenItem records a feed item that was handled and must not be ingested
+// again.
+type SeenItem struct {
+	Key       string // guid, else canonical link, else a content hash
+	ArticleID string // the stored article, if any
+	Status    ingest.Status
+	SeenAt    time.Time
+}
+
+// Sentinel errors callers branch on.
+var (
+	// ErrNotFound means the namespace does not follow that feed.
+	ErrNotFound = errors.New("feed: not followed")
+	// ErrExists means the namespace already follows that feed.
+	ErrExists = errors.New("feed: already followed")
+	// ErrTooManyFeeds means the namespace reached Options.MaxFeeds.
+	ErrTooManyFeeds = errors.New("feed: too many feeds")
+)
+
+// Store keeps feeds and the items already handled. Implementations must be
+// safe for concurrent use.
+type Store interface {
+	// SaveFeed inserts or replaces a feed (key: Namespace, URL).
+	SaveFeed(ctx context.Context, f Feed) error
+	// DeleteFeed removes a feed and its seen items; ErrNotFound if absent.
+	DeleteFeed(ctx context.Context, ns, url string) error
+	// Feeds lists a namespace's feeds ordered by URL.
+	Feeds(ctx context.Context, ns string) ([]Feed, error)
+	// DueFeeds lists the feeds of every namespace whose NextPollAt is at or
+	// before now, the most overdue first.
+	DueFeeds(ctx context.Context, now time.Time) ([]Feed, error)
+	// SeenItems reports which of keys were already handled for the feed.
+	SeenItems(ctx context.Context, ns, feedURL string, keys []string) (map[string]bool, error)
+	// MarkItemSeen records an item as handled.
+	MarkItemSeen(ctx context.Context, ns, feedURL string, it SeenItem) error
+}
+
+// Ingester stores a document; the ingestion pipeline satisfies it.
+type Ingester interface {
+	Ingest(ctx context.Context, ns string, doc ingest.Document) (ingest.Receipt, error)
+}
+
+// Defaults for the zero values of [Options].
+const (
+	DefaultInterval   = 30 * time.Minute
+	DefaultJitter     = 0.1
+	DefaultMaxBackoff = 24 * time.Hour
+	DefaultMaxItems   = 50
+	DefaultMaxFeeds   = 50
+	DefaultTick       = time.Minute
+)
+
+// Options configures a [Poller]; zero fields take the defaults above.
+type Options struct {
+	// Interval between polls of one feed.
+	Interval time.Duration
+	// Jitter spreads polls by ± this fraction of the interval (0.1 = ±10%),
+	// so feeds added together do not stay in step. Negative disables it.
+	Jitter float64
+	// MaxBackoff caps the wait after repeated failures (the interval
+	// doubles with each consecutive failure).
+	MaxBackoff time.Duration
+	// MaxItems caps the items ingested in one poll of one feed; the rest
+	// wait for the next poll.
+	MaxItems int
+	// MaxFeeds caps the feeds one namespace may follow.
+	MaxFeeds int
+	// Tick is how often Run looks for due feeds.
+	Tick time.Duration
+	// Now returns the current time; nil means time.Now.
+	Now func() time.Time
+	// Rand returns a number in [0, 1) for jitter; nil means math/rand/v2.
+	Rand func() float64
+	// Logger receives poll events; nil discards them.
+	Logger *slog.Logger
+}
+
+// Poller adds, removes, lists and polls feeds.
+type Poller struct {
+	store   Store
+	client  *safehttp.Client
+	fetcher *web.Fetcher
+	ing     Ingester
+	opts    Options
+	log     *slog.Logger
+}
+
+// NewPoller returns a Poller that keeps state in st, fetches feeds and item
+// pages through client and stores articles through ing.
+func NewPoller(st Store, client *safehttp.Client, ing Ingester, opts Options) *Poller {
+	if opts.Interval <= 0 {
+		opts.Interval = DefaultInterval
+	}
+	if opts.Jitter == 0 {
+		opts.Jitter = DefaultJitter
+	}
+	if opts.Jitter < 0 {
+		opts.Jitter = 0
+	}
+	if opts.MaxBackoff <= 0 {
+		opts.MaxBackoff = DefaultMaxBackoff
+	}
+	if opts.MaxItems <= 0 {
+		opts.MaxItems = DefaultMaxItems
+	}
+	if opts.MaxFeeds <= 0 {
+		opts.MaxFeeds = DefaultMaxFeeds
+	}
+	if opts.Tick <= 0 {
+		opts.Tick = DefaultTick
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Rand == nil {
+		opts.Rand = rand.Float64
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Poller{store: st, client: client, fetcher: web.NewFetcher(client), ing: ing, opts: opts, log: log}
+}
+
+// next is the time of the next poll after now, with jitter, backing off
+// exponentially after consecutive failures.
+func (p *Poller) next(now time.Time, failures int) time.Time {
+	d := p.opts.Interval
+	for i := 0; i < failures && d < p.opts.MaxBackoff; i++ {
+		d *= 2
+	}
+	d = min(d, p.opts.MaxBackoff)
+	if j := p.opts.Jitter; j > 0 {
+		d = time.Duration(float64(d) * (1 + j*(2*p.opts.Rand()-1)))
+	}
+	return now.Add(d)
+}
