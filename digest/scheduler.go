@@ -29,6 +29,9 @@ const (
 	// finishTimeout bounds recording a run's outcome after the post, which
 	// is done even when the caller's context is cancelled.
 	finishTimeout = 10 * time.Second
+	// fireSlack is how early a daily job may fire and still count for its
+	// own day.
+	fireSlack = time.Minute
 )
 
 // Options tune a [Scheduler]. The zero value is usable.
@@ -153,8 +156,10 @@ func (s *Scheduler) schedule(sub Subscription) error {
 	j, err := s.cron.NewJob(gocron.CronJob(spec, false),
 		gocron.NewTask(func(ctx context.Context) {
 			// Take the occurrence from the clock, not from gocron, so a
-			// job that fires late still belongs to its day.
-			at, _ := lastOccurrence(sub, loc, s.clock.Now())
+			// job that fires late still belongs to its day; the minute of
+			// slack keeps a timer that fires a little early (clock
+			// adjustments) on its own day rather than the day before.
+			at, _ := lastOccurrence(sub, loc, s.clock.Now().Add(fireSlack))
 			if _, err := s.Deliver(ctx, sub, at); err != nil {
 				s.log.Error("deliver digest", "err", err, "guild", sub.GuildID, "channel", sub.ChannelID)
 			}
