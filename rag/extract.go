@@ -50,7 +50,8 @@ type extractCandidate struct {
 	fragment bool
 	terms    map[string]bool
 	meta     map[string]bool // words of the article's outlet and title
-	kw       float64
+	own      float64         // share of the question's weight in the sentence itself
+	kw       float64         // own plus the outlet and title words' share
 	cos      float64
 	score    float64
 }
@@ -105,16 +106,17 @@ func extract(ctx context.Context, emb Embedder, question string, hits []Hit, gro
 		total += w
 	}
 	for _, c := range cands {
-		var got float64
+		var own, meta float64
 		for _, t := range qTerms {
 			switch {
 			case c.terms[t]:
-				got += weight[t]
+				own += weight[t]
 			case c.meta[t]:
-				got += extractMetaWeight * weight[t]
+				meta += extractMetaWeight * weight[t]
 			}
 		}
-		c.kw = got / total
+		c.own = own / total
+		c.kw = (own + meta) / total
 		// Earlier hits were ranked more relevant by retrieval.
 		prior := 1 / (1 + 0.15*float64(c.hit))
 		c.score = c.kw * (0.8 + 0.2*prior)
@@ -128,7 +130,9 @@ func extract(ctx context.Context, emb Embedder, question string, hits []Hit, gro
 			return "", nil, false, err
 		}
 	}
-	if cands[0].kw == 0 {
+	// Only sentences that share words with the question are quoted.
+	cands = slices.DeleteFunc(cands, func(c *extractCandidate) bool { return c.own == 0 })
+	if len(cands) == 0 {
 		return "", nil, false, nil
 	}
 
@@ -211,7 +215,7 @@ func pickSentences(cands []*extractCandidate, qTerms []string, weight map[string
 		var next *extractCandidate
 		var nextVal float64
 		for _, c := range cands[1:] {
-			if c.kw == 0 || usedHit[c.hit] || dup(c) {
+			if usedHit[c.hit] || dup(c) {
 				continue
 			}
 			g := gain(c)
@@ -234,7 +238,7 @@ func pickSentences(cands []*extractCandidate, qTerms []string, weight map[string
 			if c.score < extractSecondFloor*best.score {
 				break
 			}
-			if c.kw > 0 && !dup(c) {
+			if !dup(c) {
 				picked = append(picked, c)
 				break
 			}
