@@ -283,13 +283,14 @@ func (s *Service) generate(ctx context.Context, log *slog.Logger, question strin
 		if why = strings.TrimSpace(stripCitations(why)); why != "" {
 			text = why
 		}
-		return Answer{Text: text, Refused: true}, nil
+		// The marker was held back; the consumer sees the plain sentence.
+		return s.refuse(text, onDelta), nil
 	}
 	if hold != nil {
 		hold.flush()
 	}
 	if strings.TrimSpace(reply) == "" {
-		return Answer{Text: DeclineText, Refused: true}, nil
+		return s.refuse(DeclineText, onDelta), nil
 	}
 	return finish(reply, groups, nil), nil
 }
