@@ -126,22 +126,35 @@ func (e *Embedder) embedBatch(ctx context.Context, texts []string) ([][]float32,
 	if len(resp.Data) != len(texts) {
 		return nil, fmt.Errorf("model %q: got %d embeddings for %d inputs", e.model, len(resp.Data), len(texts))
 	}
+	// Map results back by Index. Some compatible servers number every
+	// item 0; when the indices are not a permutation, trust the order.
+	order := make([]int, len(resp.Data))
+	seen := make([]bool, len(texts))
+	permutation := true
+	for i, d := range resp.Data {
+		if d.Index < 0 || d.Index >= len(texts) || seen[d.Index] {
+			permutation = false
+			break
+		}
+		seen[d.Index] = true
+		order[i] = d.Index
+	}
+	if !permutation {
+		e.log.Warn("llm embed indices not a permutation; using response order", "model", e.model)
+		for i := range order {
+			order[i] = i
+		}
+	}
 	vecs := make([][]float32, len(texts))
-	for _, d := range resp.Data {
-		if d.Index < 0 || d.Index >= len(texts) {
-			return nil, fmt.Errorf("model %q: embedding index %d out of range [0,%d)", e.model, d.Index, len(texts))
-		}
-		if vecs[d.Index] != nil {
-			return nil, fmt.Errorf("model %q: duplicate embedding index %d", e.model, d.Index)
-		}
+	for i, d := range resp.Data {
 		v, err := normalize(d.Embedding)
 		if err != nil {
-			return nil, fmt.Errorf("model %q: embedding %d: %w", e.model, d.Index, err)
+			return nil, fmt.Errorf("model %q: embedding %d: %w", e.model, order[i], err)
 		}
 		if err := e.checkDim(len(v)); err != nil {
-			return nil, fmt.Errorf("model %q: embedding %d: %w", e.model, d.Index, err)
+			return nil, fmt.Errorf("model %q: embedding %d: %w", e.model, order[i], err)
 		}
-		vecs[d.Index] = v
+		vecs[order[i]] = v
 	}
 	e.log.Debug("llm embed", "model", e.model, "inputs", len(texts), "ms", time.Since(start).Milliseconds())
 	return vecs, nil

@@ -440,3 +440,35 @@ func (r rewriteHost) RoundTrip(req *http.Request) (*http.Response, error) {
 	req.Host = u.Host
 	return http.DefaultTransport.RoundTrip(req)
 }
+
+func TestEmbedIndicesNotPermutation(t *testing.T) {
+	// A server that numbers every item 0: the response order is trusted.
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"data": []map[string]any{
+			{"index": 0, "embedding": []float32{1, 0}},
+			{"index": 0, "embedding": []float32{0, 2}},
+		}})
+	}))
+	t.Cleanup(ts.Close)
+	e := NewEmbedder(EmbedConfig{Config: Config{BaseURL: ts.URL + "/v1", Model: "m", sleep: (&sleeps{}).sleep}})
+	got, err := e.Embed(t.Context(), []string{"a", "b"})
+	if err != nil {
+		t.Fatalf("Embed() error = %v", err)
+	}
+	if diff := cmp.Diff([][]float32{{1, 0}, {0, 1}}, got); diff != "" {
+		t.Errorf("mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestEmbedWrongCount(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"data": []map[string]any{{"index": 0, "embedding": []float32{1}}}})
+	}))
+	t.Cleanup(ts.Close)
+	e := NewEmbedder(EmbedConfig{Config: Config{BaseURL: ts.URL + "/v1", Model: "m", sleep: (&sleeps{}).sleep}})
+	if _, err := e.Embed(t.Context(), []string{"a", "b"}); err == nil || !strings.Contains(err.Error(), "got 1 embeddings for 2 inputs") {
+		t.Errorf("Embed() error = %v, want a count mismatch", err)
+	}
+}
