@@ -86,7 +86,6 @@ type Server struct {
 type failure struct {
 	status     int
 	retryAfter string
-	route      string // "" for any route
 }
 
 // DefaultDim is the dimension of the fake's default embeddings.
