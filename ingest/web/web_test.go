@@ -368,7 +368,7 @@ func TestEvalExtraction(t *testing.T) {
 	if err != nil {
 		t.Fatalf("EvalExtraction() error = %v", err)
 	}
-	if r.Pages != 2 || r.Precision != 0.5 || r.Recall != 0.5 || r.F1 != 0.5 || r.Accuracy != 0.5 || r.MsPerPageP50 <= 0 {
+	if r.Pages != 2 || r.Precision != 0.5 || r.Recall != 0.5 || r.F1 != 0.5 || r.Accuracy != 0.5 || r.MsPerPageP50 <= 0 || r.TimingRuns != 3 {
 		t.Errorf("EvalExtraction() = %+v, want 2 pages, P=R=F1=0.5", r)
 	}
 	if _, err := EvalExtraction(t.Context(), filepath.Join(dir, "missing.jsonl")); err == nil {
