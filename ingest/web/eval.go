@@ -22,11 +22,11 @@ import (
 // EvalReport scores extraction over a set of pages with the article
 // extraction benchmark metric (token 4-gram shingles, per-page normalised).
 type EvalReport struct {
-	Pages        int     `json:"pages"`
-	Precision    float64 `json:"precision"`
-	Recall       float64 `json:"recall"`
-	F1           float64 `json:"f1"`
-	Accuracy     float64 `json:"accuracy"`
+	Pages     int     `json:"pages"`
+	Precision float64 `json:"precision"`
+	Recall    float64 `json:"recall"`
+	F1        float64 `json:"f1"`
+	Accuracy  float64 `json:"accuracy"`
 	// MsPerPageP50 is the median over pages of each page's extraction
 	// time, the fastest of TimingRuns runs (extraction is deterministic;
 	// repeating filters out scheduling noise on a shared machine).
