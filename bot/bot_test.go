@@ -50,8 +50,7 @@ func TestRegistersCommands(t *testing.T) {
 }
 
 func TestAskStreamsAndCites(t *testing.T) {
-	var h *harness
-	h = start(t, func(_ *Deps, o *Options) { o.EditInterval = time.Millisecond })
+	h := start(t, func(_ *Deps, o *Options) { o.EditInterval = time.Millisecond })
 	h.lib.add(guildA, fedArticle())
 	var pushed *discordgo.Interaction
 	started := make(chan struct{})
@@ -145,7 +144,7 @@ func TestGuildCannotSeeAnotherGuildsArticles(t *testing.T) {
 		t.Errorf("guild B saw guild A's article: %q", e.Content())
 	}
 	i = h.srv.PushInteraction(discordtest.Slash(guildB, channel, plainMember(), "sources"))
-	e = h.waitEdit(n, i, "library is empty")
+	h.waitEdit(n, i, "library is empty")
 	i = h.srv.PushInteraction(discordtest.Slash(guildA, channel, plainMember(), "sources"))
 	h.waitEdit(n, i, "Fed holds rates steady")
 	if got := h.ans.calls()[0].NS; got != guildB {

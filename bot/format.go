@@ -101,9 +101,7 @@ func Split(text string, limit int) []string {
 		default:
 			flush()
 			pieces := splitLine(lr, limit)
-			for _, p := range pieces[:len(pieces)-1] {
-				parts = append(parts, p)
-			}
+			parts = append(parts, pieces[:len(pieces)-1]...)
 			cur = append(cur, []rune(pieces[len(pieces)-1])...)
 		}
 	}
