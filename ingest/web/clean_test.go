@@ -1,0 +1,33 @@
+package web
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestCleanBlocks(t *testing.T) {
+	long := "The council voted on Tuesday to keep the library open until midnight on weekdays, after a petition signed by four thousand residents."
+	blocks := []textBlock{
+		{text: "Library hours extended"},
+		{text: long},
+		{text: "https://news.example/library"},
+		{text: "By using satellite data, researchers mapped every reading room in the county."},
+		{text: "Council approves new budget for road maintenance", linkChars: 48},
+		{text: "Copyright 2024 The Example Times. All rights reserved."},
+		{text: "Click here to subscribe to our newsletter"},
+		{text: long},
+		{text: "The library will also open on Sunday mornings from next month, the council said."},
+		{text: "Related stories"},
+		{text: "A teaser for another story that happens to have no link markup at all."},
+	}
+	want := []string{
+		long,
+		"By using satellite data, researchers mapped every reading room in the county.",
+		"The library will also open on Sunday mornings from next month, the council said.",
+	}
+	got := cleanBlocks(blocks, "Library hours extended | The Example Times", "https://news.example/library")
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("cleanBlocks() mismatch (-want +got):\n%s", diff)
+	}
+}
