@@ -27,7 +27,16 @@ import (
 var migrationFiles embed.FS
 
 // ErrNotFound means the requested article does not exist in the namespace.
-var ErrNotFound = errors.New("store: not found")
+// Besides errors.Is, callers that cannot import this package (the ingest
+// pipeline) recognise it by its NotFound method.
+var ErrNotFound error = notFoundError{}
+
+type notFoundError struct{}
+
+func (notFoundError) Error() string { return "store: not found" }
+
+// NotFound reports true: the article does not exist.
+func (notFoundError) NotFound() bool { return true }
 
 // ErrEmbedderMismatch means the store holds vectors of another embedder (or
 // dimension) than the one the caller asked for. Open the store with an empty
