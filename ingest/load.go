@@ -1,0 +1,365 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/markusmobius/go-trafilatura"
+	"golang.org/x/net/html"
+)
+
+// MaxFileSize is the largest file (and JSON Lines record) the loaders read.
+const MaxFileSize = 10 << 20
+
+// ErrUnsupported means a file's type is not one the loaders read.
+var ErrUnsupported = errors.New("unsupported file type (want .txt, .md or .html)")
+
+// ErrTooLarge means a file or record is over MaxFileSize.
+var ErrTooLarge = fmt.Errorf("larger than the %d MB limit", MaxFileSize>>20)
+
+// LoadFile reads a .txt, .md or .html file into a document. For text and
+// Markdown the title is the first heading or line (Markdown front matter
+// may give title, author, date, outlet and url); for HTML the main text and
+// metadata are extracted with go-trafilatura. The document's ID is derived
+// from the file's absolute path, so ingesting an edited file again updates
+// its article.
+func LoadFile(path string) (Document, error) {
+	ext := strings.ToLower(filepath.Ext(path))
+	if !supported(ext) {
+		return Document{}, fmt.Errorf("load %s: %w", path, ErrUnsupported)
+	}
+	data, err := readLimited(path)
+	if err != nil {
+		return Document{}, fmt.Errorf("load %s: %w", path, err)
+	}
+	var d Document
+	switch ext {
+	case ".html", ".htm", ".xhtml":
+		d, err = parseHTML(data)
+		if err != nil {
+			return Document{}, fmt.Errorf("load %s: %w", path, err)
+		}
+	case ".md", ".markdown":
+		d = parseText(string(data), true)
+	default:
+		d = parseText(string(data), false)
+	}
+	if strings.TrimSpace(d.Body) == "" {
+		return Document{}, fmt.Errorf("load %s: the file has no text", path)
+	}
+	if abs, err := filepath.Abs(path); err == nil {
+		sum := ContentHash("file:" + abs) // only a stable hash of the path
+		d.ID = "f" + sum[:15]
+	}
+	if d.Title == "" {
+		d.Title = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	}
+	return d, nil
+}
+
+func supported(ext string) bool {
+	switch ext {
+	case ".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml":
+		return true
+	}
+	return false
+}
+
+func readLimited(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if st.IsDir() {
+		return nil, errors.New("is a directory")
+	}
+	if st.Size() > MaxFileSize {
+		return nil, fmt.Errorf("%.1f MB: %w", float64(st.Size())/(1<<20), ErrTooLarge)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxFileSize {
+		return nil, ErrTooLarge
+	}
+	return data, nil
+}
+
+var (
+	mdImage    = regexp.MustCompile(`!\[[^\]]*\]\([^)]*\)`)
+	mdLink     = regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)`)
+	mdEmphasis = regexp.MustCompile("(\\*\\*|__|`)")
+	mdHeading  = regexp.MustCompile(`^\s{0,3}#{1,6}\s+`)
+	mdRule     = regexp.MustCompile(`^\s{0,3}([-*_]\s*){3,}$`)
+)
+
+// parseText reads plain text or Markdown: the title is the first heading
+// (or first line), removed from the body.
+func parseText(text string, markdown bool) Document {
+	text = strings.ToValidUTF8(strings.TrimPrefix(text, "\uFEFF"), "\uFFFD")
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	var d Document
+	if markdown {
+		text = frontMatter(text, &d)
+	}
+	lines := strings.Split(text, "\n")
+	titleAt := -1
+	if d.Title == "" {
+		// The first heading among the first few lines, else the first line.
+		seen := 0
+		for i, l := range lines {
+			if strings.TrimSpace(l) == "" {
+				continue
+			}
+			if titleAt < 0 {
+				titleAt = i
+			}
+			if !markdown {
+				break
+			}
+			if mdHeading.MatchString(l) {
+				titleAt = i
+				break
+			}
+			if seen++; seen == 5 {
+				break
+			}
+		}
+		if titleAt >= 0 {
+			d.Title = cleanMarkdownLine(lines[titleAt], markdown)
+		}
+	}
+	var body []string
+	for i, l := range lines {
+		if i == titleAt {
+			continue
+		}
+		if markdown {
+			if mdRule.MatchString(l) || strings.HasPrefix(strings.TrimSpace(l), "```") {
+				body = append(body, "")
+				continue
+			}
+			l = cleanMarkdownLine(l, true)
+		}
+		body = append(body, l)
+	}
+	d.Body = strings.TrimSpace(strings.Join(body, "\n"))
+	return d
+}
+
+func cleanMarkdownLine(l string, markdown bool) string {
+	l = strings.TrimSpace(l)
+	if !markdown {
+		return l
+	}
+	l = mdHeading.ReplaceAllString(l, "")
+	l = mdImage.ReplaceAllString(l, "")
+	l = mdLink.ReplaceAllString(l, "$1")
+	l = mdEmphasis.ReplaceAllString(l, "")
+	l = strings.TrimLeft(l, "> ")
+	return strings.TrimSpace(l)
+}
+
+// frontMatter reads a leading "---" block of "key: value" lines into d and
+// returns the text after it.
+func frontMatter(text string, d *Document) string {
+	if !strings.HasPrefix(text, "---\n") {
+		return text
+	}
+	end := strings.Index(text[4:], "\n---")
+	if end < 0 {
+		return text
+	}
+	block, rest := text[4:4+end], text[4+end+4:]
+	rest = strings.TrimPrefix(rest, "-")
+	for _, line := range strings.Split(block, "\n") {
+		k, v, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		v = strings.Trim(strings.TrimSpace(v), `"'`)
+		switch strings.ToLower(strings.TrimSpace(k)) {
+		case "title":
+			d.Title = v
+		case "author":
+			d.Author = v
+		case "outlet", "source", "site":
+			d.Outlet = v
+		case "url", "link":
+			d.URL = v
+		case "date", "published", "published_at":
+			d.PublishedAt, _ = parseTime(v)
+		case "lang", "language":
+			d.Language = v
+		}
+	}
+	return rest
+}
+
+// parseHTML extracts the main text and metadata of a page.
+func parseHTML(data []byte) (Document, error) {
+	if !utf8.Valid(data) {
+		data = bytes.ToValidUTF8(data, []byte("\uFFFD"))
+	}
+	root, err := html.Parse(bytes.NewReader(data))
+	if err != nil {
+		return Document{}, fmt.Errorf("parse html: %w", err)
+	}
+	res, err := trafilatura.ExtractDocument(root, trafilatura.Options{ExcludeComments: true})
+	if err != nil {
+		return Document{}, fmt.Errorf("extract text: %w", err)
+	}
+	md := res.Metadata
+	return Document{
+		URL:         md.URL,
+		Title:       strings.TrimSpace(md.Title),
+		Outlet:      strings.TrimSpace(md.Sitename),
+		Author:      strings.TrimSpace(md.Author),
+		PublishedAt: md.Date,
+		Language:    md.Language,
+		Body:        strings.TrimSpace(res.ContentText),
+	}, nil
+}
+
+// LoadDir loads every supported file under dir (recursively, in name
+// order, skipping hidden files and directories). It returns the documents
+// it could load and, joined, the errors of the files it could not.
+func LoadDir(dir string) ([]Document, error) {
+	var paths []string
+	err := filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		name := e.Name()
+		if path != dir && strings.HasPrefix(name, ".") {
+			if e.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !e.IsDir() && supported(strings.ToLower(filepath.Ext(name))) {
+			paths = append(paths, path)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load dir %s: %w", dir, err)
+	}
+	sort.Strings(paths)
+	var (
+		docs []Document
+		errs []error
+	)
+	for _, p := range paths {
+		d, err := LoadFile(p)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		docs = append(docs, d)
+	}
+	return docs, errors.Join(errs...)
+}
+
+// jsonlRecord is one line of a corpus in the bench format.
+type jsonlRecord struct {
+	ID          string `json:"id"`
+	Title       string `json:"title"`
+	URL         string `json:"url"`
+	Source      string `json:"source"`
+	Outlet      string `json:"outlet"`
+	PublishedAt string `json:"published_at"`
+	Author      string `json:"author"`
+	Language    string `json:"language"`
+	Body        string `json:"body"`
+}
+
+// LoadJSONL reads JSON Lines in the bench corpus format: one object a line
+// with id, title, url, source (the outlet), published_at (RFC 3339), author
+// and body; any may be null, and other fields are ignored. Blank lines are
+// skipped. A malformed line, or one over MaxFileSize, is an error naming
+// its line number.
+func LoadJSONL(r io.Reader) ([]Document, error) {
+	br := bufio.NewReaderSize(r, 1<<16)
+	var docs []Document
+	for n := 1; ; n++ {
+		line, err := readLine(br)
+		if errors.Is(err, io.EOF) && len(line) == 0 {
+			return docs, nil
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			return docs, fmt.Errorf("line %d: %w", n, err)
+		}
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		var rec jsonlRecord
+		dec := json.NewDecoder(bytes.NewReader(line))
+		if err := dec.Decode(&rec); err != nil {
+			return docs, fmt.Errorf("line %d: %w", n, err)
+		}
+		if dec.More() {
+			return docs, fmt.Errorf("line %d: more than one JSON value", n)
+		}
+		d := Document{
+			ID: strings.TrimSpace(rec.ID), URL: strings.TrimSpace(rec.URL), Title: strings.TrimSpace(rec.Title),
+			Outlet: strings.TrimSpace(rec.Source), Author: strings.TrimSpace(rec.Author),
+			Language: rec.Language, Body: rec.Body,
+		}
+		if d.Outlet == "" {
+			d.Outlet = strings.TrimSpace(rec.Outlet)
+		}
+		if rec.PublishedAt != "" {
+			if d.PublishedAt, err = parseTime(rec.PublishedAt); err != nil {
+				return docs, fmt.Errorf("line %d: published_at: %w", n, err)
+			}
+		}
+		docs = append(docs, d)
+	}
+}
+
+// readLine reads one line of at most MaxFileSize bytes, without its end.
+func readLine(br *bufio.Reader) ([]byte, error) {
+	var line []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		line = append(line, chunk...)
+		if len(line) > MaxFileSize {
+			return nil, ErrTooLarge
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		return bytes.TrimRight(line, "\r\n"), err
+	}
+}
+
+// parseTime reads RFC 3339 (with or without fractions or a zone) or a bare
+// date.
+func parseTime(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05Z07:00", "2006-01-02 15:04:05", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("cannot read %q as a date (want RFC 3339)", s)
+}
