@@ -18,7 +18,7 @@ var boilerplate = regexp.MustCompile(`(?i)^(` +
 	`share (this|on)|advertisement\s*$|sponsored( content)?\s*$|tags?\s*:?\s*$|topics?\s*:\s*$|` +
 	`this copy is for your personal, non-commercial use|write to .{1,80}\bat\b.{1,80}@|` +
 	`an error has occurred|thank you\s*$|this article has been sent to|` +
-	`we use cookies|by (using|continuing)|comments?\s*(\(\d+\))?\s*$|leave a (comment|reply)|` +
+	`we use cookies|by (using|continuing to use) (this|our) (site|website)|comments?\s*(\(\d+\))?\s*$|leave a (comment|reply)|` +
 	`photo:|image:|credit:|getty images\s*$|ap photo` +
 	`)`)
 
