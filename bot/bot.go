@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
 
 	"github.com/gazettebot/gazette/ingest"
 	"github.com/gazettebot/gazette/rag"
@@ -247,6 +248,10 @@ func (b *Bot) Run(ctx context.Context, s *discordgo.Session) error {
 	s.AddHandler(b.onMessage)
 
 	if err := s.Open(); err != nil {
+		var ce *websocket.CloseError
+		if errors.As(err, &ce) && ce.Code == 4014 {
+			return fmt.Errorf("open gateway: enable the Message Content intent for the bot in the Discord developer portal (Bot → Privileged Gateway Intents): %w", err)
+		}
 		return fmt.Errorf("open gateway: %w", err)
 	}
 	if err := b.registerCommands(ctx, s); err != nil {

@@ -570,3 +570,29 @@ func TestGuildOnlyAndUnknown(t *testing.T) {
 		t.Errorf("unknown command reply = %s", cb.Raw)
 	}
 }
+
+func TestShutdownDuringIngest(t *testing.T) {
+	h := start(t, func(_ *Deps, o *Options) { o.GracePeriod = 10 * time.Millisecond })
+	inside := make(chan struct{})
+	h.ing.hook = func(ctx context.Context) error {
+		close(inside)
+		<-ctx.Done()
+		return ctx.Err()
+	}
+	n := h.srv.Len()
+	i := h.srv.PushInteraction(discordtest.Slash(guildA, channel, managerMember(), "ingest",
+		discordtest.Option("url", discordgo.ApplicationCommandOptionString, "https://example.com/slow")))
+	<-inside
+	if err := h.stop(); err != nil {
+		t.Errorf("Run() error = %v", err)
+	}
+	var last discordtest.Call
+	for _, c := range h.srv.Calls()[n:] {
+		if isEditOriginal(i)(c) {
+			last = c
+		}
+	}
+	if !strings.Contains(last.Content(), "interrupted") {
+		t.Errorf("last edit = %q, want it to say the ingest was interrupted", last.Content())
+	}
+}

@@ -117,13 +117,20 @@ type fakeIngester struct {
 	files map[string][]byte
 	urls  []string
 	err   error
+	// hook, when set, runs first in IngestURL; its error is returned.
+	hook func(ctx context.Context) error
 }
 
-func (f *fakeIngester) IngestURL(_ context.Context, ns, url string, progress ingest.Progress) (ingest.Receipt, error) {
+func (f *fakeIngester) IngestURL(ctx context.Context, ns, url string, progress ingest.Progress) (ingest.Receipt, error) {
 	f.mu.Lock()
 	f.urls = append(f.urls, url)
-	err := f.err
+	err, hook := f.err, f.hook
 	f.mu.Unlock()
+	if hook != nil {
+		if err := hook(ctx); err != nil {
+			return ingest.Receipt{}, err
+		}
+	}
 	if err != nil {
 		return ingest.Receipt{}, err
 	}

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -198,10 +199,15 @@ func (b *Bot) onIngest(ctx context.Context, in *Interaction) {
 		if b.opts.ErrorReason != nil {
 			reason = b.opts.ErrorReason(err)
 		}
-		if fe, ok := err.(*fileError); ok {
+		var fe *fileError
+		if errors.As(err, &fe) {
 			reason = fe.reason
 		}
 		b.metrics.Ingests.WithLabelValues(kind, "error").Inc()
+		if ctx.Err() != nil {
+			_ = in.Edit(ectx, "I was interrupted by a restart before I could finish. Please try again; nothing was half-saved.", nil)
+			return
+		}
 		if reason == "" {
 			b.log.Error("ingest", "err", err, "guild", in.GuildID, "kind", kind)
 			b.metrics.Errors.WithLabelValues("ingest").Inc()

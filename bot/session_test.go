@@ -10,6 +10,8 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/gazettebot/gazette/internal/discordtest"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -132,5 +134,26 @@ func TestInviteURL(t *testing.T) {
 	want := "https://discord.com/oauth2/authorize?client_id=123&scope=bot+applications.commands&permissions=309237713920"
 	if got := InviteURL("123"); got != want {
 		t.Errorf("InviteURL() = %q, want %q", got, want)
+	}
+}
+
+func TestRunExplainsDisallowedIntents(t *testing.T) {
+	srv := discordtest.New(t)
+	srv.RejectIdentify(4014, "Disallowed intent(s).")
+	s, err := NewSession("t", srv.URL, SessionOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.ShouldReconnectOnError = false
+	s.LogLevel = -1
+	b := New(Deps{Answerer: &fakeAnswerer{}, Library: newFakeLibrary()}, Options{})
+	err = b.Run(t.Context(), s)
+	if err == nil || !strings.Contains(err.Error(), "Message Content intent") {
+		t.Errorf("Run() error = %v, want a hint about the Message Content intent", err)
+	}
+	for _, c := range srv.Calls() {
+		if c.Method == http.MethodPut {
+			t.Errorf("commands registered although the gateway refused: %s", c.Path)
+		}
 	}
 }

@@ -153,6 +153,18 @@ type Server struct {
 	threads     map[string]string // thread id -> parent channel
 	// Handlers, when set for a route pattern, replace the default response.
 	overrides map[string]http.HandlerFunc
+	// rejectCode, when set, closes the gateway on IDENTIFY with this code.
+	rejectCode int
+	rejectText string
+}
+
+// RejectIdentify makes the gateway answer IDENTIFY by closing the
+// connection with code and text, as Discord does for disallowed intents
+// (4014) or a bad token (4004).
+func (s *Server) RejectIdentify(code int, text string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rejectCode, s.rejectText = code, text
 }
 
 type attachment struct {
@@ -600,6 +612,15 @@ func (s *Server) gatewayWS(w http.ResponseWriter, r *http.Request) {
 			select {
 			case s.Identifies <- d:
 			default:
+			}
+			s.mu.Lock()
+			code, text := s.rejectCode, s.rejectText
+			s.mu.Unlock()
+			if code != 0 {
+				gc.mu.Lock()
+				_ = ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(code, text))
+				gc.mu.Unlock()
+				return
 			}
 			shard := []any{0, 1}
 			if sh, ok := d["shard"].([]any); ok {
