@@ -1,0 +1,83 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/gazettebot/gazette/rag"
+)
+
+// jsonSource is one source in `ask --json` output.
+type jsonSource struct {
+	N           int    `json:"n"`
+	Title       string `json:"title"`
+	Outlet      string `json:"outlet"`
+	PublishedAt string `json:"published_at"`
+	URL         string `json:"url"`
+	ArticleID   string `json:"article_id"`
+}
+
+// jsonAnswer is the `ask --json` output.
+type jsonAnswer struct {
+	Answer  string       `json:"answer"`
+	Sources []jsonSource `json:"sources"`
+	Refused bool         `json:"refused"`
+}
+
+func toJSONAnswer(a rag.Answer) jsonAnswer {
+	out := jsonAnswer{Answer: a.Text, Refused: a.Refused, Sources: []jsonSource{}}
+	for _, s := range a.Sources {
+		out.Sources = append(out.Sources, jsonSource{
+			N: s.N, Title: s.Title, Outlet: s.Outlet, PublishedAt: isoDate(s.PublishedAt),
+			URL: s.URL, ArticleID: s.ArticleID,
+		})
+	}
+	return out
+}
+
+func isoDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.RFC3339)
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// printAnswer writes an answer and its numbered sources for a terminal.
+func printAnswer(w io.Writer, a rag.Answer) {
+	fmt.Fprintln(w, strings.TrimSpace(a.Text))
+	if len(a.Sources) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nSources:")
+	for _, s := range a.Sources {
+		fmt.Fprintf(w, "[%d] %s\n", s.N, sourceLine(s))
+	}
+}
+
+func sourceLine(s rag.Source) string {
+	meta := s.Outlet
+	if !s.PublishedAt.IsZero() {
+		if meta != "" {
+			meta += ", "
+		}
+		meta += s.PublishedAt.Format("2 Jan 2006")
+	}
+	line := s.Title
+	if meta != "" {
+		line += " — " + meta
+	}
+	if s.URL != "" {
+		line += "\n    " + s.URL
+	}
+	return line
+}

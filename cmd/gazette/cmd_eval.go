@@ -1,0 +1,310 @@
+package main
+
+import (
+	"bufio"
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/gazettebot/gazette/rag"
+)
+
+func init() {
+	register(command{name: "eval", summary: "measure retrieval (eval retrieval) or article extraction (eval extraction) on a benchmark", run: runEval})
+}
+
+func runEval(ctx context.Context, e *env) error {
+	if len(e.args) == 0 {
+		return errors.New("usage: gazette eval retrieval|extraction [flags]")
+	}
+	sub := *e
+	sub.args = e.args[1:]
+	switch e.args[0] {
+	case "retrieval":
+		return runEvalRetrieval(ctx, &sub)
+	case "extraction":
+		return runEvalExtraction(ctx, &sub)
+	}
+	return fmt.Errorf("unknown eval %q: want retrieval or extraction", e.args[0])
+}
+
+// benchQuery is one line of a MultiHop-RAG style question file.
+type benchQuery struct {
+	ID       string `json:"id"`
+	Question string `json:"question"`
+	Answer   string `json:"answer"`
+	Type     string `json:"question_type"`
+	Evidence []struct {
+		ArticleID string `json:"article_id"`
+	} `json:"evidence"`
+}
+
+// retrievalMetrics are article-level metrics over the top passages.
+type retrievalMetrics struct {
+	Queries   int     `json:"queries"`
+	HitsAt4   float64 `json:"hits_at_4"`
+	HitsAt10  float64 `json:"hits_at_10"`
+	RecallAt  float64 `json:"recall_at_10"`
+	MRRAt10   float64 `json:"mrr_at_10"`
+	AllAt10   float64 `json:"all_at_10"`
+	sumHits4  float64
+	sumHitsK  float64
+	sumRecall float64
+	sumMRR    float64
+	sumAll    float64
+}
+
+func (m *retrievalMetrics) add(gold []string, ranked []string, k int) {
+	goldSet := map[string]bool{}
+	for _, g := range gold {
+		goldSet[g] = true
+	}
+	found := map[string]bool{}
+	first := 0
+	for i, id := range ranked {
+		if i >= k {
+			break
+		}
+		if goldSet[id] {
+			found[id] = true
+			if first == 0 {
+				first = i + 1
+			}
+		}
+	}
+	hit4 := false
+	for i, id := range ranked {
+		if i >= 4 {
+			break
+		}
+		if goldSet[id] {
+			hit4 = true
+		}
+	}
+	m.Queries++
+	if hit4 {
+		m.sumHits4++
+	}
+	if first > 0 {
+		m.sumHitsK++
+		m.sumMRR += 1 / float64(first)
+	}
+	m.sumRecall += float64(len(found)) / float64(len(goldSet))
+	if len(found) == len(goldSet) {
+		m.sumAll++
+	}
+}
+
+func (m *retrievalMetrics) finish() {
+	if m.Queries == 0 {
+		return
+	}
+	n := float64(m.Queries)
+	m.HitsAt4, m.HitsAt10, m.RecallAt, m.MRRAt10, m.AllAt10 = m.sumHits4/n, m.sumHitsK/n, m.sumRecall/n, m.sumMRR/n, m.sumAll/n
+}
+
+type retrievalReport struct {
+	Queries            int                          `json:"queries"`
+	Chunks             int                          `json:"chunks"`
+	IngestSeconds      float64                      `json:"ingest_seconds"`
+	QueryMsP50         float64                      `json:"query_ms_p50"`
+	QueryMsP95         float64                      `json:"query_ms_p95"`
+	Overall            *retrievalMetrics            `json:"overall"`
+	ByType             map[string]*retrievalMetrics `json:"by_type"`
+	NullQuestions      int                          `json:"null_questions"`
+	NullDeclined       float64                      `json:"null_declined"`
+	AnswerableDeclined float64                      `json:"answerable_declined"`
+	Embedder           string                       `json:"embedder"`
+	Mode               string                       `json:"mode"`
+}
+
+func runEvalRetrieval(ctx context.Context, e *env) error {
+	fs := newFlags(e, "eval retrieval", "")
+	corpus := fs.String("corpus", "", "articles as JSON Lines (bench corpus format)")
+	queries := fs.String("queries", "", "questions as JSON Lines (bench query format)")
+	k := fs.Int("k", 10, "passages considered per question")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	data := fs.String("data", "", "reuse (or create) the store in this directory instead of a temporary one")
+	mode := fs.String("mode", "", "ablation: dense or keyword alone (default hybrid)")
+	plain := fs.Bool("plain", false, "ablation: ignore the outlets and dates the question names")
+	noAnswers := fs.Bool("no-answers", false, "skip the answerer (decline rates)")
+	if _, err := parseFlags(fs, e.args); err != nil {
+		return err
+	}
+	if *corpus == "" || *queries == "" {
+		fs.Usage()
+		return errors.New("eval retrieval needs --corpus and --queries")
+	}
+	qs, err := readQueries(*queries)
+	if err != nil {
+		return err
+	}
+	dir := *data
+	if dir == "" {
+		dir, err = os.MkdirTemp("", "gazette-eval-")
+		if err != nil {
+			return fmt.Errorf("create temporary store: %w", err)
+		}
+		defer os.RemoveAll(dir)
+	} else if err := os.MkdirAll(dir, 0o750); err != nil {
+		return fmt.Errorf("create %s: %w", dir, err)
+	}
+	a, err := openApp(ctx, e.cfg, e.log, appOptions{dbPath: filepath.Join(dir, "gazette.db")})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	retriever := rag.NewRetriever(storeIndex{a.store}, a.embedder, rag.RetrieverOptions{Mode: *mode, Plain: *plain, Logger: e.log})
+
+	docs, err := loadPath(*corpus, true)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	if _, err := ingestDocs(ctx, e, a, rag.LocalNamespace, docs); err != nil {
+		return err
+	}
+	rep := retrievalReport{
+		IngestSeconds: time.Since(start).Seconds(),
+		Overall:       &retrievalMetrics{},
+		ByType:        map[string]*retrievalMetrics{},
+		Embedder:      a.embedder.ID(),
+		Mode:          cmp.Or(*mode, "hybrid"),
+	}
+	st, err := a.store.Stats(ctx, rag.LocalNamespace)
+	if err != nil {
+		return err
+	}
+	rep.Chunks = st.Chunks
+
+	var lat []float64
+	nullDeclined, answerable, answerableDeclined := 0, 0, 0
+	now := time.Now()
+	for _, q := range qs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rep.Queries++
+		if q.Type != "null_query" && len(q.Evidence) > 0 {
+			t0 := time.Now()
+			r, err := retriever.Retrieve(ctx, rag.LocalNamespace, rag.Query{Text: q.Question, Now: now, Limit: *k})
+			if err != nil {
+				return fmt.Errorf("question %s: %w", q.ID, err)
+			}
+			lat = append(lat, float64(time.Since(t0).Microseconds())/1000)
+			var ranked, gold []string
+			for _, h := range r.Hits {
+				ranked = append(ranked, h.Article.ID)
+			}
+			for _, ev := range q.Evidence {
+				gold = append(gold, ev.ArticleID)
+			}
+			rep.Overall.add(gold, ranked, *k)
+			bt := rep.ByType[q.Type]
+			if bt == nil {
+				bt = &retrievalMetrics{}
+				rep.ByType[q.Type] = bt
+			}
+			bt.add(gold, ranked, *k)
+		}
+		if *noAnswers {
+			continue
+		}
+		ans, err := a.answers.Answer(ctx, rag.LocalNamespace, rag.Request{Question: q.Question}, nil)
+		if err != nil && !errors.Is(err, rag.ErrNoSources) {
+			return fmt.Errorf("answer %s: %w", q.ID, err)
+		}
+		declined := err != nil || ans.Refused
+		if q.Type == "null_query" {
+			rep.NullQuestions++
+			if declined {
+				nullDeclined++
+			}
+		} else {
+			answerable++
+			if declined {
+				answerableDeclined++
+			}
+		}
+	}
+	rep.Overall.finish()
+	for _, m := range rep.ByType {
+		m.finish()
+	}
+	if rep.NullQuestions > 0 {
+		rep.NullDeclined = float64(nullDeclined) / float64(rep.NullQuestions)
+	}
+	if answerable > 0 {
+		rep.AnswerableDeclined = float64(answerableDeclined) / float64(answerable)
+	}
+	rep.QueryMsP50, rep.QueryMsP95 = percentile(lat, 50), percentile(lat, 95)
+	if *asJSON {
+		return writeJSON(e.stdout, rep)
+	}
+	printRetrievalReport(e.stdout, rep, *noAnswers)
+	return nil
+}
+
+func readQueries(path string) ([]benchQuery, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read questions: %w", err)
+	}
+	defer f.Close()
+	var qs []benchQuery
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 1<<16), 1<<24)
+	for line := 1; sc.Scan(); line++ {
+		if len(sc.Bytes()) == 0 {
+			continue
+		}
+		var q benchQuery
+		if err := json.Unmarshal(sc.Bytes(), &q); err != nil {
+			return nil, fmt.Errorf("read questions: %s line %d: %w", path, line, err)
+		}
+		qs = append(qs, q)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read questions: %w", err)
+	}
+	return qs, nil
+}
+
+func percentile(xs []float64, p float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	sort.Float64s(s)
+	i := int(float64(len(s)-1) * p / 100)
+	return s[i]
+}
+
+func printRetrievalReport(w io.Writer, r retrievalReport, noAnswers bool) {
+	fmt.Fprintf(w, "embedder %s, mode %s: %d questions, %d chunks, ingest %.1f s, query p50 %.1f ms, p95 %.1f ms\n\n",
+		r.Embedder, r.Mode, r.Queries, r.Chunks, r.IngestSeconds, r.QueryMsP50, r.QueryMsP95)
+	fmt.Fprintf(w, "%-18s %5s %7s %8s %9s %7s %7s\n", "", "n", "Hits@4", "Hits@10", "Recall@10", "MRR@10", "All@10")
+	row := func(name string, m *retrievalMetrics) {
+		fmt.Fprintf(w, "%-18s %5d %7.3f %8.3f %9.3f %7.3f %7.3f\n", name, m.Queries, m.HitsAt4, m.HitsAt10, m.RecallAt, m.MRRAt10, m.AllAt10)
+	}
+	row("overall", r.Overall)
+	types := make([]string, 0, len(r.ByType))
+	for t := range r.ByType {
+		types = append(types, t)
+	}
+	sort.Strings(types)
+	for _, t := range types {
+		row(t, r.ByType[t])
+	}
+	if !noAnswers {
+		fmt.Fprintf(w, "\nnull questions declined: %.3f of %d; answerable questions declined: %.3f\n", r.NullDeclined, r.NullQuestions, r.AnswerableDeclined)
+	}
+}
