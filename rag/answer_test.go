@@ -317,6 +317,7 @@ func TestSupport(t *testing.T) {
 		{name: "date named", question: "What did The Verge report on March 4, 2024 about Apple?", min: 0.95, max: 1},
 		{name: "unknown names", question: "Did Bloomberg report that Samsung paid Qualcomm for modem patents?", min: 0, max: 0.2},
 		{name: "no content words", question: "What did they say?", min: 0, max: 0},
+		{name: "acronym in question", question: "Did The Verge say the EC fined Apple?", min: 0.95, max: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -325,6 +326,35 @@ func TestSupport(t *testing.T) {
 				t.Errorf("Support(%q) = %.3f, want in [%v, %v]", tt.question, got, tt.min, tt.max)
 			}
 		})
+	}
+}
+
+func TestSupportAcronyms(t *testing.T) {
+	hits := []Hit{{Chunk: Chunk{Text: "The U.S. economy grew while the European Union acted."}}}
+	tests := []struct {
+		question string
+		want     float64
+	}{
+		{question: "Did the United States economy grow?", want: 7.0 / 8}, // all but "grow"
+		{question: "Did the EU act?", want: 1},
+		{question: "Did the UK act?", want: 0.25},
+	}
+	for _, tt := range tests {
+		if got := Support(tt.question, hits); got != tt.want {
+			t.Errorf("Support(%q) = %v, want %v", tt.question, got, tt.want)
+		}
+	}
+}
+
+func TestSupportWordsAcronyms(t *testing.T) {
+	got := supportWords("Did the United States and the European Union, says U.S. News, fine Apple?")
+	alts := map[string]string{}
+	for _, w := range got {
+		alts[w.term] = w.alt
+	}
+	want := map[string]string{"unit": "us", "stat": "us", "european": "eu", "union": "eu", "us": "", "fin": "", "appl": ""}
+	if diff := cmp.Diff(want, alts); diff != "" {
+		t.Errorf("acronyms mismatch (-want +got):\n%s", diff)
 	}
 }
 

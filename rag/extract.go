@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -277,12 +278,15 @@ func Support(question string, hits []Hit) float64 {
 			for _, t := range extractTerms(s) {
 				have[t] = true
 			}
+			for _, a := range acronyms(s) {
+				have[a] = true
+			}
 		}
 	}
 	var got, total float64
 	for _, w := range words {
 		total += w.weight
-		if have[w.term] {
+		if have[w.term] || w.alt != "" && have[w.alt] {
 			got += w.weight
 		}
 	}
@@ -292,6 +296,9 @@ func Support(question string, hits []Hit) float64 {
 type weightedTerm struct {
 	term   string
 	weight float64
+	// alt is the acronym of the run of capitalised words the term is part
+	// of ("united" in "United States" -> "us"): the text may use either.
+	alt string
 }
 
 // supportWords returns the distinct content words of a question with their
@@ -301,28 +308,84 @@ func supportWords(question string) []weightedTerm {
 	idx := map[string]int{}
 	var out []weightedTerm
 	sentenceStart := true
+	var run []int // indices in out of the current run of capitalised words
+	var initials []rune
+	closeRun := func() {
+		if len(initials) >= 2 {
+			alt := strings.ToLower(string(initials))
+			for _, i := range run {
+				if out[i].alt == "" {
+					out[i].alt = alt
+				}
+			}
+		}
+		run, initials = run[:0], initials[:0]
+	}
 	for _, raw := range strings.FieldsFunc(question, func(r rune) bool {
 		return unicode.IsSpace(r) || r == '"' || r == '(' || r == ')' || r == '“' || r == '”'
 	}) {
 		w := 1.0
-		first, _ := utf8.DecodeRuneInString(raw)
+		first, _ := utf8.DecodeRuneInString(strings.TrimLeft(raw, "'‘"))
+		capital := unicode.IsUpper(first)
 		switch {
 		case unicode.IsDigit(first):
 			w = 1.5
-		case unicode.IsUpper(first) && !sentenceStart:
+		case capital && !sentenceStart:
 			w = 3
+		}
+		if !capital {
+			closeRun()
 		}
 		last, _ := utf8.DecodeLastRuneInString(raw)
 		sentenceStart = last == '.' || last == '?' || last == '!' || last == ':'
-		for _, t := range extractTerms(raw) {
-			if i, ok := idx[t]; ok {
+		terms := extractTerms(raw)
+		for _, t := range terms {
+			i, ok := idx[t]
+			if ok {
 				out[i].weight = max(out[i].weight, w)
-				continue
+			} else {
+				i = len(out)
+				idx[t] = i
+				out = append(out, weightedTerm{term: t, weight: w})
 			}
-			idx[t] = len(out)
-			out = append(out, weightedTerm{term: t, weight: w})
+			if capital {
+				run = append(run, i)
+			}
+		}
+		if capital && len(terms) > 0 {
+			initials = append(initials, first)
+		}
+		if capital && len(terms) == 0 || strings.ContainsRune(",;:.?!'’", last) {
+			closeRun()
 		}
 	}
+	closeRun()
+	return out
+}
+
+// acronyms returns the lower-case initials of each run of two or more
+// capitalised words in text: "the European Union's rules" gives "eu".
+func acronyms(text string) []string {
+	var out []string
+	var initials []rune
+	flush := func() {
+		if len(initials) >= 2 {
+			out = append(out, strings.ToLower(string(initials)))
+		}
+		initials = initials[:0]
+	}
+	for _, w := range strings.Fields(text) {
+		first, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsUpper(first) {
+			flush()
+			continue
+		}
+		initials = append(initials, first)
+		if last, _ := utf8.DecodeLastRuneInString(w); !unicode.IsLetter(last) {
+			flush()
+		}
+	}
+	flush()
 	return out
 }
 
@@ -484,6 +547,7 @@ func extractTerms(text string) []string {
 		}
 		out = append(out, stem(w))
 	}
+	text = dottedAcronym.ReplaceAllStringFunc(text, func(m string) string { return strings.ReplaceAll(m, ".", "") })
 	for _, r := range strings.ToLower(text) {
 		switch {
 		case isIdeograph(r):
@@ -498,6 +562,10 @@ func extractTerms(text string) []string {
 	flush()
 	return out
 }
+
+// dottedAcronym matches acronyms written with full stops, "U.S." or
+// "e.g.", which are read as one word.
+var dottedAcronym = regexp.MustCompile(`\b(?:[A-Za-z]\.){2,}`)
 
 // stem strips common English endings so that inflections meet: plural
 // s, -ed, -ing and a final e ("fined" and "fine" -> "fin", "companies" ->
