@@ -315,6 +315,10 @@ func (b *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 	ctx := b.hard
 	log := b.log.With("guild", m.GuildID, "channel", m.ChannelID, "message", m.ID)
 	text := stripMention(m.Content, bot.ID)
+	if !inThread {
+		// A thread the bot started before a restart: recover its history.
+		history, inThread = b.resumeThread(ctx, s, m.Message, bot.ID)
+	}
 	source := "mention"
 	if inThread {
 		source = "thread"
@@ -361,7 +365,7 @@ func (b *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 		}
 	}
 	placeholder, err := s.ChannelMessageSendComplex(channelID, &discordgo.MessageSend{
-		Content: "Looking through the articles…", AllowedMentions: noMentions(),
+		Content: msgPlaceholder, AllowedMentions: noMentions(),
 	}, discordgo.WithContext(ctx))
 	if err != nil {
 		log.Warn("send placeholder", "err", err)
@@ -373,6 +377,51 @@ func (b *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 		req: rag.Request{Question: text, History: history},
 	})
 }
+
+// resumeThread recognises a thread the bot started that it no longer
+// remembers (after a restart) and rebuilds its recent history from the
+// thread's messages and the question it was started from.
+func (b *Bot) resumeThread(ctx context.Context, s *discordgo.Session, m *discordgo.Message, botID string) ([]rag.Message, bool) {
+	ch, err := s.Channel(m.ChannelID, discordgo.WithContext(ctx))
+	if err != nil || !ch.IsThread() || ch.OwnerID != botID {
+		return nil, false
+	}
+	var hist []rag.Message
+	// A thread started from a message has that message's id.
+	if start, err := s.ChannelMessage(ch.ParentID, ch.ID, discordgo.WithContext(ctx)); err == nil {
+		if q := stripMention(start.Content, botID); q != "" {
+			hist = append(hist, rag.Message{Role: "user", Content: q})
+		}
+	}
+	msgs, err := s.ChannelMessages(m.ChannelID, 2*b.convs.maxTurns+10, m.ID, "", "", discordgo.WithContext(ctx))
+	if err != nil {
+		b.log.Warn("thread history", "err", err, "channel", m.ChannelID)
+	}
+	for i := len(msgs) - 1; i >= 0; i-- { // oldest first
+		mm := msgs[i]
+		switch {
+		case mm.Author == nil:
+		case mm.Author.ID == botID:
+			text, _, _ := strings.Cut(mm.Content, "\n\n**Sources**")
+			if text = strings.TrimSpace(text); text != "" && text != msgPlaceholder {
+				hist = append(hist, rag.Message{Role: "assistant", Content: text})
+			}
+		case !mm.Author.Bot:
+			if q := stripMention(mm.Content, botID); q != "" {
+				hist = append(hist, rag.Message{Role: "user", Content: q})
+			}
+		}
+	}
+	if n := len(hist) - 2*b.convs.maxTurns; n > 0 {
+		hist = hist[n:]
+	}
+	b.convs.start(m.ChannelID, m.GuildID)
+	b.convs.set(m.ChannelID, hist)
+	return hist, true
+}
+
+// msgPlaceholder is the message a thread answer starts as.
+const msgPlaceholder = "Looking through the articles…"
 
 // stripMention removes mentions of the bot from a message.
 func stripMention(content, botID string) string {

@@ -596,3 +596,50 @@ func TestShutdownDuringIngest(t *testing.T) {
 		t.Errorf("last edit = %q, want it to say the ingest was interrupted", last.Content())
 	}
 }
+
+func TestThreadResumedAfterRestart(t *testing.T) {
+	h := start(t, nil)
+	h.lib.add(guildA, fedArticle())
+	n := h.srv.Len()
+	bot := &discordgo.User{ID: discordtest.BotUserID, Username: discordtest.BotName, Bot: true}
+	user := &discordgo.User{ID: member, Username: "reader"}
+	m := h.srv.PushMessage(&discordgo.Message{
+		ChannelID: channel, GuildID: guildA, Author: user,
+		Content: "<@" + bot.ID + "> what did the Fed do?", Mentions: []*discordgo.User{bot},
+	})
+	h.srv.Wait(n, func(c discordtest.Call) bool {
+		return c.Method == "PATCH" && strings.Contains(c.Content(), "**Sources**")
+	})
+	// The bot forgets its threads, as after a restart.
+	h.bot.convs.mu.Lock()
+	h.bot.convs.lru.Init()
+	clear(h.bot.convs.byID)
+	h.bot.convs.mu.Unlock()
+
+	// A follow-up without a mention is not recognised...
+	h.srv.PushMessage(&discordgo.Message{ChannelID: m.ID, GuildID: guildA, Author: user, Content: "ignored"})
+	// ...but one with a mention is, with the history rebuilt from Discord.
+	n = h.srv.Len()
+	h.srv.PushMessage(&discordgo.Message{ChannelID: m.ID, GuildID: guildA, Author: user,
+		Content: "<@" + bot.ID + "> and why?", Mentions: []*discordgo.User{bot}})
+	h.srv.Wait(n, func(c discordtest.Call) bool {
+		return c.Method == "PATCH" && c.Params["channel"] == m.ID && strings.Contains(c.Content(), "**Sources**")
+	})
+	calls := h.ans.calls()
+	if len(calls) != 2 {
+		t.Fatalf("answerer called %d times, want 2", len(calls))
+	}
+	want := rag.Request{Question: "and why?", History: []rag.Message{
+		{Role: "user", Content: "what did the Fed do?"},
+		{Role: "assistant", Content: "According to Reuters, Fed holds rates steady [1]."},
+		{Role: "user", Content: "ignored"},
+	}}
+	if diff := cmp.Diff(want, calls[1].Req); diff != "" {
+		t.Errorf("resumed request mismatch (-want +got):\n%s", diff)
+	}
+	for _, c := range h.srv.Calls()[n:] {
+		if strings.HasSuffix(c.Path, "/threads") {
+			t.Errorf("a follow-up started another thread: %s", c.Path)
+		}
+	}
+}

@@ -102,6 +102,15 @@ func (c *conversations) history(threadID string) ([]rag.Message, bool) {
 	return append([]rag.Message(nil), e.Value.(*conversation).history...), true
 }
 
+// set replaces a known thread's history.
+func (c *conversations) set(threadID string, history []rag.Message) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.byID[threadID]; ok {
+		e.Value.(*conversation).history = append([]rag.Message(nil), history...)
+	}
+}
+
 // add appends a question and its answer to a known thread.
 func (c *conversations) add(threadID, question, answer string) {
 	c.mu.Lock()

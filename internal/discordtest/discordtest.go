@@ -206,6 +206,8 @@ func New(t testing.TB) *Server {
 		"POST " + api + "/channels/{channel}/messages":                                s.channelSend,
 		"PATCH " + api + "/channels/{channel}/messages/{message}":                     s.channelEdit,
 		"GET " + api + "/channels/{channel}/messages":                                 s.channelMessages,
+		"GET " + api + "/channels/{channel}":                                          s.channel,
+		"GET " + api + "/channels/{channel}/messages/{message}":                       s.channelMessage,
 		"POST " + api + "/channels/{channel}/messages/{message}/threads":              s.threadStart,
 		"POST " + api + "/channels/{channel}/typing":                                  s.noContent,
 		"PUT " + api + "/channels/{channel}/messages/{message}/reactions/{emoji}/@me": s.noContent,
@@ -508,15 +510,52 @@ func (s *Server) channelEdit(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, m)
 }
 
-// channelMessages answers newest first, as Discord does.
+// channel describes a thread the fake created (owned by the bot) or else a
+// guild text channel.
+func (s *Server) channel(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("channel")
+	s.mu.Lock()
+	parent, isThread := s.threads[id]
+	s.mu.Unlock()
+	if isThread {
+		writeJSON(w, &discordgo.Channel{ID: id, ParentID: parent, Type: discordgo.ChannelTypeGuildPublicThread, OwnerID: BotUserID})
+		return
+	}
+	writeJSON(w, &discordgo.Channel{ID: id, Type: discordgo.ChannelTypeGuildText})
+}
+
+func (s *Server) channelMessage(w http.ResponseWriter, r *http.Request) {
+	ch, id := r.PathValue("channel"), r.PathValue("message")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, m := range s.messages[ch] {
+		if m.ID == id {
+			writeJSON(w, m)
+			return
+		}
+	}
+	w.WriteHeader(http.StatusNotFound)
+	writeJSON(w, map[string]any{"message": "Unknown Message", "code": 10008})
+}
+
+// channelMessages answers newest first, as Discord does, honouring before.
 func (s *Server) channelMessages(w http.ResponseWriter, r *http.Request) {
 	ch := r.PathValue("channel")
 	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
 	if limit <= 0 || limit > 100 {
 		limit = 50
 	}
+	before := r.URL.Query().Get("before")
 	s.mu.Lock()
 	all := s.messages[ch]
+	if before != "" {
+		for i, m := range all {
+			if m.ID == before {
+				all = all[:i]
+				break
+			}
+		}
+	}
 	out := make([]*discordgo.Message, 0, limit)
 	for i := len(all) - 1; i >= 0 && len(out) < limit; i-- {
 		out = append(out, all[i])
@@ -529,7 +568,8 @@ func (s *Server) threadStart(w http.ResponseWriter, r *http.Request) {
 	c := callOf(r)
 	parent := r.PathValue("channel")
 	name, _ := c.Body["name"].(string)
-	id := s.id()
+	// As on Discord, a thread started from a message has the message's id.
+	id := r.PathValue("message")
 	s.mu.Lock()
 	s.threads[id] = parent
 	s.mu.Unlock()
