@@ -22,6 +22,14 @@ type ChunkOptions struct {
 	// MaxChunks bounds the passages of one article (and so the work done on
 	// a huge one): the text beyond is dropped; 0 means 1000.
 	MaxChunks int
+	// Tokens, when set, counts the tokens of a text as the embedder does
+	// (for the built-in encoder, its CountTokens method). A passage then
+	// also ends before its tokens would exceed MaxTokens, and a sentence
+	// over MaxTokens alone is split between words.
+	Tokens func(string) int
+	// MaxTokens is a passage's token budget when Tokens is set; 0 means
+	// 128. The pipeline takes the title's tokens off it for each article.
+	MaxTokens int
 }
 
 func (o ChunkOptions) withDefaults() ChunkOptions {
@@ -36,6 +44,9 @@ func (o ChunkOptions) withDefaults() ChunkOptions {
 	}
 	if o.MaxChunks <= 0 {
 		o.MaxChunks = 1000
+	}
+	if o.MaxTokens <= 0 {
+		o.MaxTokens = 128
 	}
 	return o
 }
@@ -62,6 +73,7 @@ func ChunkArticle(a rag.Article, o ChunkOptions) []rag.Chunk {
 		chunks []rag.Chunk
 		cur    strings.Builder
 		words  int
+		tokens int       // counted only with o.Tokens
 		first  separator // what preceded the current passage's first unit
 	)
 	flush := func() {
@@ -75,14 +87,16 @@ func ChunkArticle(a rag.Article, o ChunkOptions) []rag.Chunk {
 			Text:      cur.String(),
 		})
 		cur.Reset()
-		words = 0
+		words, tokens = 0, 0
 	}
-	for _, u := range splitUnits(body, o.MaxWords) {
+	for _, u := range splitUnits(body, o) {
 		if len(chunks) == o.MaxChunks {
 			break
 		}
 		switch {
 		case words > 0 && words+u.words > o.MaxWords:
+			flush()
+		case words > 0 && o.Tokens != nil && tokens+u.tokens > o.MaxTokens:
 			flush()
 		case words >= o.TargetWords:
 			flush()
@@ -96,10 +110,12 @@ func ChunkArticle(a rag.Article, o ChunkOptions) []rag.Chunk {
 		}
 		cur.WriteString(u.text)
 		words += u.words
+		tokens += u.tokens
 	}
 	// A short last passage joins the previous one when it fits.
 	if n := len(chunks); n > 0 && n < o.MaxChunks && words > 0 && 3*words < o.TargetWords &&
-		countWords(chunks[n-1].Text)+words <= o.MaxWords {
+		countWords(chunks[n-1].Text)+words <= o.MaxWords &&
+		(o.Tokens == nil || o.Tokens(chunks[n-1].Text)+tokens <= o.MaxTokens) {
 		chunks[n-1].Text += first.String() + cur.String()
 		words = 0
 	}
@@ -129,13 +145,15 @@ func (s separator) String() string {
 // unit is a sentence, a line without sentence punctuation (a heading, a
 // table row, a list item), or a piece of a sentence too long to keep whole.
 type unit struct {
-	text  string
-	words int
-	sep   separator
+	text   string
+	words  int
+	tokens int // counted only with ChunkOptions.Tokens
+	sep    separator
 }
 
-// splitUnits splits text into units of at most maxWords words.
-func splitUnits(text string, maxWords int) []unit {
+// splitUnits splits text into units of at most o.MaxWords words (and
+// o.MaxTokens tokens, when counted).
+func splitUnits(text string, o ChunkOptions) []unit {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	text = strings.ReplaceAll(text, "\r", "\n")
 	var units []unit
@@ -147,11 +165,23 @@ func splitUnits(text string, maxWords int) []unit {
 			continue
 		}
 		for _, s := range splitSentences(line) {
-			for _, piece := range splitLong(s, maxWords) {
+			limit := o.MaxWords
+			if o.Tokens != nil {
+				// split a sentence over the token budget into about equal
+				// parts, with the words a part may hold estimated from it
+				if t := o.Tokens(s); t > o.MaxTokens {
+					limit = max(1, min(limit, countWords(s)*o.MaxTokens/t*9/10))
+				}
+			}
+			for _, piece := range splitLong(s, limit) {
 				if len(units) == 0 {
 					sep = sepParagraph
 				}
-				units = append(units, unit{text: piece, words: countWords(piece), sep: sep})
+				u := unit{text: piece, words: countWords(piece), sep: sep}
+				if o.Tokens != nil {
+					u.tokens = o.Tokens(piece)
+				}
+				units = append(units, u)
 				sep = sepSpace
 			}
 		}

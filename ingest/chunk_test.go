@@ -252,3 +252,30 @@ func FuzzChunkArticle(f *testing.F) {
 		}
 	})
 }
+
+func TestChunkTokenBudget(t *testing.T) {
+	// two tokens a word, a budget of 50: at most 25 words a passage, even
+	// though the word limits allow more
+	tokens := func(s string) int { return 2 * CountWords(s) }
+	var sentences []string
+	for i := range 30 {
+		sentences = append(sentences, sentence(i, 6+i%9))
+	}
+	sentences = append(sentences, sentence(99, 70)) // alone over the budget
+	body := strings.Join(sentences, " ")
+	o := ChunkOptions{Tokens: tokens, MaxTokens: 50}
+	a := rag.Article{ID: "a", Body: body}
+	chunks := ChunkArticle(a, o)
+	checkChunks(t, a, chunks, o)
+	for i, c := range chunks {
+		if n := tokens(c.Text); n > 50 {
+			t.Errorf("chunk %d has %d tokens > 50", i, n)
+		}
+	}
+	if len(chunks) < 2*len(ChunkArticle(a, ChunkOptions{})) {
+		t.Errorf("a token budget of 25 words made %d chunks, want at least twice the default's", len(chunks))
+	}
+	if squash(joined(chunks)) != squash(body) {
+		t.Error("chunks do not hold exactly the body's text")
+	}
+}

@@ -191,7 +191,13 @@ func (p *Pipeline) chunk(j *job) {
 	if j.done {
 		return
 	}
-	j.chunks = ChunkArticle(j.a, p.o.Chunk)
+	o := p.o.Chunk
+	if o.Tokens != nil {
+		// the title is embedded with every passage: it takes its share
+		o = o.withDefaults()
+		o.MaxTokens = max(o.MaxTokens/4, o.MaxTokens-o.Tokens(rag.EmbeddingText(j.a, ""))-1)
+	}
+	j.chunks = ChunkArticle(j.a, o)
 	j.receipt.Chunks = len(j.chunks)
 	if len(j.chunks) == 0 {
 		j.receipt.Status, j.receipt.Reason, j.done = StatusRefused, "the document has no text", true

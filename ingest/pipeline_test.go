@@ -300,3 +300,26 @@ func TestArticleID(t *testing.T) {
 		t.Error("ContentHash does not normalise white space (only)")
 	}
 }
+
+func TestIngestTokenBudgetCountsTitle(t *testing.T) {
+	s := newFakeStore()
+	tokens := func(s string) int { return CountWords(s) }
+	p := NewPipeline(s, &fakeEmbedder{dim: 4}, PipelineOptions{Chunk: ChunkOptions{Tokens: tokens, MaxTokens: 40}})
+	var sentences []string
+	for i := range 20 {
+		sentences = append(sentences, fmt.Sprintf("Sentence %d has exactly six words.", i))
+	}
+	title := "A title of six words here"
+	r, err := p.Ingest(t.Context(), "g", Document{ID: "x", Title: title, Body: strings.Join(sentences, " ")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range s.chunks["g/x"] {
+		if n := tokens(rag.EmbeddingText(rag.Article{Title: title}, c.Text)); n > 40 {
+			t.Errorf("chunk %s embeds %d tokens with its title > 40", c.ID, n)
+		}
+	}
+	if r.Chunks != 4 { // 120 words; 33 tokens left a passage hold 5 sentences of 6
+		t.Errorf("got %d chunks, want 4", r.Chunks)
+	}
+}
