@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -206,8 +207,44 @@ func prune(n *html.Node) {
 			(c.DataAtom == atom.Script && !strings.Contains(attr(c, "type"), "ld+json"))):
 			n.RemoveChild(c)
 		default:
+			if c.Type == html.ElementNode && c.DataAtom == atom.Blockquote {
+				unmarkEmbed(c)
+			}
 			prune(c)
 		}
 		c = next
 	}
+}
+
+// unmarkEmbed strips the class of an embedded post's blockquote (tweets,
+// Instagram, Facebook, TikTok posts) and of the wrappers that hold nothing
+// else, which trafilatura otherwise discards as widgets: in news articles
+// the quoted post is part of the story.
+func unmarkEmbed(n *html.Node) {
+	v := strings.ToLower(attr(n, "class"))
+	if !(strings.Contains(v, "twitter-tweet") || strings.Contains(v, "instagram-media") || strings.Contains(v, "fb-xfbml") || strings.Contains(v, "tiktok-embed")) {
+		return
+	}
+	own := textLen(n)
+	for p := n; p != nil && p.Type == html.ElementNode && p.DataAtom != atom.Body; p = p.Parent {
+		if p != n && textLen(p) > own+20 {
+			break
+		}
+		p.Attr = slices.DeleteFunc(p.Attr, func(a html.Attribute) bool { return a.Key == "class" || a.Key == "id" })
+	}
+}
+
+// textLen counts the non-space bytes of text under n, scripts excluded.
+func textLen(n *html.Node) int {
+	if n.Type == html.TextNode {
+		return len(strings.TrimSpace(n.Data))
+	}
+	if n.Type == html.ElementNode && (n.DataAtom == atom.Script || n.DataAtom == atom.Style) {
+		return 0
+	}
+	t := 0
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		t += textLen(c)
+	}
+	return t
 }
