@@ -375,3 +375,15 @@ func TestEvalExtraction(t *testing.T) {
 		t.Error("EvalExtraction(missing) error = nil")
 	}
 }
+
+func TestExtractKeepsEmbeddedPost(t *testing.T) {
+	page := bytes.Replace(readFixture(t, "article.html"), []byte("<p>Shopkeepers"),
+		[]byte(`<div class="social-media-embed"><blockquote class="twitter-tweet"><p lang="en">The bridge is open again and the queue of cyclists stretches back to the station this morning.</p>— City Cyclists (@citycyclists) <a href="https://twitter.com/x/status/1">March 14, 2024</a></blockquote><script src="https://platform.twitter.com/widgets.js"></script></div><p>Shopkeepers`), 1)
+	doc, err := ExtractHTML(page, "text/html", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(doc.Body, "the queue of cyclists stretches back to the station") {
+		t.Errorf("embedded post dropped:\n%s", doc.Body)
+	}
+}
