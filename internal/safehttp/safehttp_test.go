@@ -413,3 +413,28 @@ func FuzzCheckURL(f *testing.F) {
 		}
 	})
 }
+
+// TestControlRechecks checks the last line of defence: the address the
+// socket is about to connect to is judged again, whatever resolved it.
+func TestControlRechecks(t *testing.T) {
+	tests := []struct {
+		name, address string
+		allowPrivate  bool
+		refused       bool
+	}{
+		{"loopback closed", "127.0.0.1:80", false, true},
+		{"mapped loopback closed", "[::ffff:127.0.0.1]:80", false, true},
+		{"metadata open", "169.254.169.254:80", true, true},
+		{"loopback open", "127.0.0.1:80", true, false},
+		{"public", "93.184.216.34:443", false, false},
+		{"garbage", "not-an-address", false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := New(Options{AllowPrivate: tt.allowPrivate}).control("tcp", tt.address, nil)
+			if (err != nil) != tt.refused {
+				t.Errorf("control(%q) error = %v, want refused %v", tt.address, err, tt.refused)
+			}
+		})
+	}
+}
