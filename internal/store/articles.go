@@ -66,6 +66,9 @@ func (s *Store) PutArticle(ctx context.Context, a rag.Article, chunks []rag.Chun
 
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
+	if s.Dim() != dim || s.EmbedderID() != embedder { // a re-embedding switched over meanwhile
+		return 0, fmt.Errorf("put article %s: %w", a.ID, ErrEmbedderMismatch)
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("put article %s: begin: %w", a.ID, err)
