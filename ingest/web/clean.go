@@ -26,9 +26,10 @@ var boilerplate = regexp.MustCompile(`(?i)^(` +
 var tailMarkers = regexp.MustCompile(`(?i)^(related( articles| stories| coverage| content| news| posts)?|you may also like|you might also like|more from .{1,40}|recommended( for you)?|read next|more stories|most (read|popular)|trending( now)?|more on this story|latest news|top stories)\s*[:.…]*$`)
 
 // cleanBlocks drops page furniture from extracted paragraphs: the title
-// repeated at the top, bare URLs, boilerplate lines, and related-story lists
-// after a marker heading late in the text.
-func cleanBlocks(blocks []textBlock, title, pageURL string) []string {
+// repeated at the top, bare URLs, boilerplate lines, paragraphs that were
+// links on the page (links, from [linkTexts]; may be nil), and
+// related-story lists after a marker heading late in the text.
+func cleanBlocks(blocks []textBlock, title, pageURL string, links map[string]bool) []string {
 	normTitle := normWords(title)
 	total := 0
 	for _, b := range blocks {
@@ -40,13 +41,13 @@ func cleanBlocks(blocks []textBlock, title, pageURL string) []string {
 	for i, tb := range blocks {
 		b := tb.text
 		seen += len(b)
-		// A short paragraph that is nearly all link text is navigation or
-		// a teaser for another story.
-		if linkBlock(tb) {
-			continue
-		}
 		nb := normWords(b)
 		if nb == "" {
+			continue
+		}
+		// A short paragraph that was nearly all link text on the page is
+		// navigation or a teaser for another story.
+		if len(b) < maxLinkBlock && links[nb] {
 			continue
 		}
 		// The title, repeated as the first heading (the title is kept apart).
@@ -82,10 +83,4 @@ func normWords(s string) string {
 		return !(unicode.IsLetter(r) || unicode.IsNumber(r))
 	})
 	return strings.Join(f, " ")
-}
-
-// linkBlock reports a short paragraph of at least four words that is nearly
-// all link text: navigation, or a teaser for another story.
-func linkBlock(tb textBlock) bool {
-	return len(tb.text) < 300 && tb.linkChars*10 >= len(tb.text)*8 && len(strings.Fields(tb.text)) >= 4
 }

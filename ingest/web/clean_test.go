@@ -13,20 +13,21 @@ func TestCleanBlocks(t *testing.T) {
 		{text: long},
 		{text: "https://news.example/library"},
 		{text: "By using satellite data, researchers mapped every reading room in the county."},
-		{text: "Council approves new budget for road maintenance", linkChars: 48},
 		{text: "Copyright 2024 The Example Times. All rights reserved."},
 		{text: "Click here to subscribe to our newsletter"},
 		{text: long},
 		{text: "The library will also open on Sunday mornings from next month, the council said."},
+		{text: "A teaser for another story that happens to be a link."},
 		{text: "Related stories"},
-		{text: "A teaser for another story that happens to have no link markup at all."},
+		{text: "Another story listed after the marker."},
+		{text: "A teaser for another story that happens to be a link."},
 	}
 	want := []string{
 		long,
 		"By using satellite data, researchers mapped every reading room in the county.",
 		"The library will also open on Sunday mornings from next month, the council said.",
 	}
-	got := cleanBlocks(blocks, "Library hours extended | The Example Times", "https://news.example/library")
+	got := cleanBlocks(blocks, "Library hours extended | The Example Times", "https://news.example/library", map[string]bool{"a teaser for another story that happens to be a link": true})
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("cleanBlocks() mismatch (-want +got):\n%s", diff)
 	}

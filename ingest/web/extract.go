@@ -77,14 +77,12 @@ func extractNode(root *html.Node, pageURL string) (ingest.Document, error) {
 	}
 	meta := readMeta(root)
 	prune(root)
+	links := linkTexts(root)
 	opts := trafilatura.Options{
 		OriginalURL:     base,
 		ExcludeComments: true,
 		EnableFallback:  false,
-		// Links are kept so that link-only paragraphs can be recognised;
-		// only their text reaches the document.
-		IncludeLinks: true,
-		HtmlDateMode: trafilatura.Fast,
+		HtmlDateMode:    trafilatura.Fast,
 	}
 	if !meta.published.IsZero() {
 		// The page states its date: skip the costlier whole-page date search.
@@ -95,7 +93,7 @@ func extractNode(root *html.Node, pageURL string) (ingest.Document, error) {
 		return ingest.Document{}, fmt.Errorf("%w: %v", ErrNoText, err)
 	}
 	md := res.Metadata
-	blocks := cleanBlocks(nodeBlocks(res.ContentNode), md.Title, pageURL)
+	blocks := cleanBlocks(nodeBlocks(res.ContentNode), md.Title, pageURL, links)
 	// When the page holds far more paragraph text than was extracted,
 	// trafilatura probably picked a fragment: let it compare its result
 	// with the readability and DOM distiller candidates. Gated, because
@@ -103,7 +101,7 @@ func extractNode(root *html.Node, pageURL string) (ingest.Document, error) {
 	if n := blocksLen(blocks); n < paragraphTextLen(root)/2 {
 		opts.EnableFallback = true
 		if fres, err := trafilatura.ExtractDocument(root, opts); err == nil {
-			if fb := cleanBlocks(nodeBlocks(fres.ContentNode), md.Title, pageURL); blocksLen(fb) > n {
+			if fb := cleanBlocks(nodeBlocks(fres.ContentNode), md.Title, pageURL, links); blocksLen(fb) > n {
 				blocks = fb
 			}
 		}

@@ -28,8 +28,6 @@ func nodeText(n *html.Node) string {
 // textBlock is one paragraph of extracted text.
 type textBlock struct {
 	text string
-	// linkChars counts the bytes of text inside links.
-	linkChars int
 }
 
 func joinBlocks(blocks []textBlock) string {
@@ -44,14 +42,12 @@ func joinBlocks(blocks []textBlock) string {
 func nodeBlocks(n *html.Node) []textBlock {
 	var out []textBlock
 	var b strings.Builder
-	linkChars, inLink := 0, 0
 	flush := func() {
 		t := strings.TrimSpace(b.String())
 		if t != "" {
-			out = append(out, textBlock{text: t, linkChars: min(linkChars, len(t))})
+			out = append(out, textBlock{text: t})
 		}
 		b.Reset()
-		linkChars = 0
 	}
 	// boundary is set at an inline element's edge: trafilatura drops the
 	// spaces around inline elements, so words that meet there get one back.
@@ -67,9 +63,6 @@ func nodeBlocks(n *html.Node) []textBlock {
 		}
 		boundary = false
 		b.WriteString(s)
-		if inLink > 0 {
-			linkChars += len(strings.TrimSpace(s))
-		}
 		last, _ = utf8.DecodeLastRuneInString(s)
 	}
 	var walk func(*html.Node, bool)
@@ -102,9 +95,6 @@ func nodeBlocks(n *html.Node) []textBlock {
 				write(" ")
 			case atom.Pre:
 				pre = true
-			case atom.A:
-				inLink++
-				defer func() { inLink-- }()
 			}
 			// trafilatura renders some blocks under other names.
 			block := blockAtoms[a] || n.Data == "head" || n.Data == "list" || n.Data == "item" || n.Data == "quote"
