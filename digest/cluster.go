@@ -1,7 +1,9 @@
 package digest
 
 import (
+	"cmp"
 	"math"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -46,6 +48,16 @@ type item struct {
 	vec      []float32          // unit mean chunk embedding; nil when unknown
 	entities map[string]bool    // lower-cased capitalised token sequences
 	terms    map[string]float64 // term counts, then unit TF-IDF weights
+	// weighTerms fills these sorted forms of terms and entities, which
+	// the O(n²) pair scores read much faster than maps.
+	sparse []termWeight
+	ents   []int32
+}
+
+// termWeight is one component of a sparse TF-IDF vector.
+type termWeight struct {
+	id int32
+	w  float64
 }
 
 // newItem prepares an article and its chunks.
@@ -119,20 +131,39 @@ func weighTerms(items []item) {
 	// look common; counting as if there were at least minIDFDocs documents
 	// keeps them weighty.
 	n := float64(max(len(items), minIDFDocs))
-	for _, it := range items {
+	ids := map[string]int32{}
+	id := func(s string) int32 {
+		v, ok := ids[s]
+		if !ok {
+			v = int32(len(ids))
+			ids[s] = v
+		}
+		return v
+	}
+	for i := range items {
+		it := &items[i]
 		var norm float64
 		for w, c := range it.terms {
 			x := (1 + math.Log(c)) * math.Log(1+n/float64(df[w]))
 			it.terms[w] = x
 			norm += x * x
 		}
-		if norm == 0 {
-			continue
+		if norm > 0 {
+			norm = math.Sqrt(norm)
+			for w := range it.terms {
+				it.terms[w] /= norm
+			}
 		}
-		norm = math.Sqrt(norm)
-		for w := range it.terms {
-			it.terms[w] /= norm
+		it.sparse = it.sparse[:0]
+		for w, x := range it.terms {
+			it.sparse = append(it.sparse, termWeight{id("t:" + w), x})
 		}
+		slices.SortFunc(it.sparse, func(a, b termWeight) int { return cmp.Compare(a.id, b.id) })
+		it.ents = it.ents[:0]
+		for e := range it.entities {
+			it.ents = append(it.ents, id("e:"+e))
+		}
+		slices.Sort(it.ents)
 	}
 }
 
@@ -149,11 +180,27 @@ func similarity(a, b item) float64 {
 		}
 		return s
 	}
+	var s float64
+	if a.sparse != nil && b.sparse != nil {
+		i, j := 0, 0
+		for i < len(a.sparse) && j < len(b.sparse) {
+			switch x, y := a.sparse[i], b.sparse[j]; {
+			case x.id == y.id:
+				s += x.w * y.w
+				i++
+				j++
+			case x.id < y.id:
+				i++
+			default:
+				j++
+			}
+		}
+		return s
+	}
 	small, large := a.terms, b.terms
 	if len(small) > len(large) {
 		small, large = large, small
 	}
-	var s float64
 	for w, x := range small {
 		s += x * large[w]
 	}
@@ -162,6 +209,22 @@ func similarity(a, b item) float64 {
 
 // sharedEntities counts the entities two items have in common.
 func sharedEntities(a, b item) int {
+	if a.ents != nil && b.ents != nil {
+		n, i, j := 0, 0, 0
+		for i < len(a.ents) && j < len(b.ents) {
+			switch {
+			case a.ents[i] == b.ents[j]:
+				n++
+				i++
+				j++
+			case a.ents[i] < b.ents[j]:
+				i++
+			default:
+				j++
+			}
+		}
+		return n
+	}
 	small, large := a.entities, b.entities
 	if len(small) > len(large) {
 		small, large = large, small
