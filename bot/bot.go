@@ -159,6 +159,10 @@ type Bot struct {
 	mu      sync.Mutex
 	closing bool
 	wg      sync.WaitGroup
+	// sharedEditBucket restores discordgo's single bucket for all webhook
+	// edits; only the benchmark comparing the two sets it.
+	sharedEditBucket bool
+
 	// hard is cancelled when the grace period ends; handlers derive their
 	// contexts from it. Set once by Run before the session opens.
 	hard context.Context

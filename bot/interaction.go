@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"time"
 
@@ -196,7 +197,16 @@ func (in *Interaction) Edit(ctx context.Context, content string, components []di
 	if components != nil {
 		e.Components = &components
 	}
-	_, err := in.s.InteractionResponseEdit(in.Interaction, e, discordgo.WithContext(ctx))
+	if in.b.sharedEditBucket {
+		_, err := in.s.InteractionResponseEdit(in.Interaction, e, discordgo.WithContext(ctx))
+		return err
+	}
+	// discordgo puts every webhook edit of the process in one rate-limit
+	// bucket, whose lock is held for the whole request, so concurrent
+	// answers would edit one at a time. Discord limits interaction
+	// webhooks per token: use a bucket per interaction token.
+	uri := discordgo.EndpointWebhookMessage(in.AppID, in.Token, "@original")
+	_, err := in.s.RequestWithBucketID(http.MethodPatch, uri, e, discordgo.EndpointWebhookToken(in.AppID, in.Token), discordgo.WithContext(ctx))
 	return err
 }
 
