@@ -188,6 +188,30 @@ func (s *Store) DeleteArticle(ctx context.Context, ns, id string) error {
 	return nil
 }
 
+// DeleteNamespace removes every article of ns (a guild that left) with its
+// chunks, keyword rows and vectors, and returns how many articles it
+// removed.
+func (s *Store) DeleteNamespace(ctx context.Context, ns string) (int, error) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	res, err := s.db.ExecContext(ctx, `DELETE FROM articles WHERE namespace = ?`, ns)
+	if err != nil {
+		return 0, fmt.Errorf("delete namespace %q: %w", ns, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("delete namespace %q: %w", ns, err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.index.GetCollection(ns, noEmbedding) != nil {
+		if err := s.index.DeleteCollection(ns); err != nil {
+			return int(n), fmt.Errorf("delete namespace %q: deleted, but drop its vectors: %w", ns, err)
+		}
+	}
+	return int(n), nil
+}
+
 const articleColumns = `a.namespace, a.id, a.url, a.title, a.outlet, a.author, a.published_at,
 	a.ingested_at, a.content_hash, a.language`
 
