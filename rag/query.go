@@ -42,8 +42,15 @@ type Intent struct {
 // the outlets the namespace holds; now anchors relative dates.
 func ParseIntent(question string, outlets []OutletInfo, now time.Time) Intent {
 	var in Intent
-	in.Outlets, in.UnknownOutlets = matchOutlets(question, outlets)
-	in.Periods = parsePeriods(question, now)
+	var spans []string
+	in.Outlets, in.UnknownOutlets, spans = matchOutlets(question, outlets)
+	// Outlet names can hold date words ("Business Today", "USA Today"):
+	// periods are read with the names blanked out.
+	masked := strings.ToLower(question)
+	for _, sp := range spans {
+		masked = strings.ReplaceAll(masked, sp, strings.Repeat(" ", len(sp)))
+	}
+	in.Periods = parsePeriods(masked, now)
 	for i := range in.Periods {
 		if !in.Periods[i].Exact {
 			in.Relative = &in.Periods[i]
@@ -128,10 +135,12 @@ func normName(s string) string {
 // "a X article".
 var (
 	capSpan = `((?:[Tt]he\s+)?[A-Z][\w.&'’-]*(?:\s+(?:of|&|\||[A-Z0-9][\w.&'’-]*))*)`
-	afterRe = regexp.MustCompile(`(?:\b(?:article|articles|report|reports|piece|story|stories|review|coverage|post|feature|editorial|op-ed|column|analysis|update|updates|interview)\s+(?:from|by|in|at)|\banother\s+(?:one\s+)?(?:from|by|in)|\baccording\s+to|\b(?:reported|published|written|covered|featured|noted|highlighted|stated|mentioned|discussed|described|detailed|provided|introduced|outlined)\s+(?:by|in)|\bas\s+per|\b(?:from|by|in)\s+(?:a|an|the)\s+(?:recent\s+)?(?:article|report|piece|story)\s+(?:from|by|in|on))\s+['"“]?` + capSpan)
-	// "an article on The Verge": after "on", only a name that starts with a
-	// capital "The" is taken for an outlet ("a report on Google's..." is a topic).
-	onRe      = regexp.MustCompile(`\b(?:article|articles|report|reports|piece|story|stories|another)\s+on\s+(The\s+[A-Z][\w.&'’-]*(?:\s+(?:of|&|[A-Z][\w.&'’-]*))*)`)
+	afterRe = regexp.MustCompile(`(?:\b(?:article|articles|report|reports|piece|story|stories|review|coverage|post|feature|editorial|op-ed|column|analysis|update|updates|interview)\s+(?:from|by|in|at)|\banother\s+(?:one\s+)?(?:from|by|in)|\baccording\s+to|\b(?:reported|published|written|covered|featured|noted|highlighted|stated|mentioned)\s+(?:by|in)|\bas\s+per|\b(?:from|by|in)\s+(?:a|an|the)\s+(?:recent\s+)?(?:article|report|piece|story)\s+(?:from|by|in|on))\s+['"“]?` + capSpan)
+	// "an article on The Verge", "details provided by The Washington Post":
+	// after these weaker cues only a name that starts with a capital "The"
+	// is taken for an outlet ("a report on Google's...", "the rationale
+	// provided by Apple" are topics).
+	onRe      = regexp.MustCompile(`\b(?:(?:article|articles|report|reports|piece|story|stories|another)\s+on|(?:discussed|described|detailed|provided|introduced|outlined|covered|explained)\s+(?:by|in))\s+(The\s+[A-Z][\w.&'’-]*(?:\s+(?:of|&|[A-Z][\w.&'’-]*))*)`)
 	beforeRe  = regexp.MustCompile(capSpan + `['"”]?(?:'s|’s)?\s+(?:article|articles|report|reports|piece|story|stories|review|coverage|post|feature|editorial|op-ed|column|analysis|reported|reports)\b`)
 	stopNames = map[string]bool{
 		"the": true, "a": true, "an": true, "both": true, "this": true, "that": true, "these": true, "another": true,
@@ -144,7 +153,7 @@ var (
 
 // matchOutlets returns the stored outlets a question names and the names in
 // outlet position that match no stored outlet.
-func matchOutlets(q string, outlets []OutletInfo) (known, unknown []string) {
+func matchOutlets(q string, outlets []OutletInfo) (known, unknown, spans []string) {
 	type alias struct {
 		text   string
 		outlet string
@@ -187,6 +196,9 @@ func matchOutlets(q string, outlets []OutletInfo) (known, unknown []string) {
 			for k := i; k < j; k++ {
 				covered[k] = true
 			}
+			if !slices.Contains(spans, a.text) {
+				spans = append(spans, a.text)
+			}
 			for _, o := range byText[a.text] {
 				if !slices.Contains(known, o) {
 					known = append(known, o)
@@ -220,7 +232,7 @@ func matchOutlets(q string, outlets []OutletInfo) (known, unknown []string) {
 			}
 		}
 	}
-	return known, unknown
+	return known, unknown, spans
 }
 
 func knownAliasIn(ln string, aliases map[string]bool) bool {
@@ -304,7 +316,7 @@ var (
 	monthRe   = `(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?`
 	mdyRe     = regexp.MustCompile(`(?i)\b` + monthRe + `\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?\b`)
 	dmyRe     = regexp.MustCompile(`(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?` + monthRe + `(?:,?\s+(\d{4}))?\b`)
-	isoRe     = regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})(?:T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?\b`)
+	isoRe     = regexp.MustCompile(`(?i)\b(\d{4})-(\d{2})-(\d{2})(?:T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?\b`)
 	monthYrRe = regexp.MustCompile(`(?i)\bin\s+` + monthRe + `(?:\s+(\d{4}))?\b`)
 	lastNRe   = regexp.MustCompile(`(?i)\b(?:past|last)\s+(\d{1,3})\s+(day|days|week|weeks|month|months|hours)\b`)
 )

@@ -38,6 +38,7 @@ func TestParseIntentOutlets(t *testing.T) {
 		{"lowercase the after on is a topic", "Did the TechCrunch report on the Google antitrust case change?", []string{"TechCrunch"}, nil},
 		{"person after according to", "Which company, according to Eddy Cue, had no alternative, as The Verge reported?", []string{"The Verge"}, nil},
 		{"no outlets", "Who won the match on Sunday?", nil, nil},
+		{"weak cue needs The", "Is the rationale provided by Apple consistent with details provided by The Washington Post?", nil, []string{"The Washington Post"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -71,10 +72,11 @@ func TestParseIntentPeriods(t *testing.T) {
 		{"last week", "What did The Verge say last week?", []Period{{Since: d(2026, 11, 20), Until: d(2026, 11, 28)}}},
 		{"in a month", "stories in October 2023", []Period{{Since: d(2023, 10, 1), Until: d(2023, 11, 1), Exact: true}}},
 		{"not a date", "Which team won May's derby?", nil},
+		{"outlet names are not dates", "What did Business Today report?", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := ParseIntent(tt.q, nil, now).Periods
+			got := ParseIntent(tt.q, []OutletInfo{{Name: "Business Today | Latest Stock Market News"}}, now).Periods
 			if diff := cmp.Diff(tt.want, got, cmpopts.IgnoreFields(Period{}, "Label"), cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("Periods mismatch (-want +got):\n%s", diff)
 			}

@@ -28,6 +28,11 @@ type RetrieverOptions struct {
 	// OutletWeight weighs the per-outlet sub-queries run when a question
 	// names several outlets; default 1.
 	OutletWeight float64
+	// GlobalWeight weighs a search over every outlet run when the question
+	// names outlets, so a strongly relevant article from an outlet it did not
+	// name can still appear after the named outlets' articles; default 0.3.
+	// A negative value turns it off.
+	GlobalWeight float64
 	// DateBoost multiplies the score of passages published on a day the
 	// question names; default 0.5 (a 1.5× score).
 	DateBoost float64
@@ -55,6 +60,9 @@ func (o *RetrieverOptions) defaults() {
 	}
 	if o.OutletWeight == 0 {
 		o.OutletWeight = 1
+	}
+	if o.GlobalWeight == 0 {
+		o.GlobalWeight = 0.3
 	}
 	if o.DateBoost == 0 {
 		o.DateBoost = 0.5
@@ -117,7 +125,11 @@ func (r *HybridRetriever) Retrieve(ctx context.Context, ns string, q Query) (Ret
 		f.Since = later(f.Since, in.Relative.Since)
 		f.Until = earlier(f.Until, in.Relative.Until)
 	}
-	if len(f.Outlets) == 0 {
+	// Outlets the question names (rather than an explicit filter) steer
+	// the search without forbidding other outlets.
+	global := f
+	namedOnly := len(f.Outlets) == 0 && len(in.Outlets) > 0
+	if namedOnly {
 		f.Outlets = in.Outlets
 	}
 
@@ -161,6 +173,11 @@ func (r *HybridRetriever) Retrieve(ctx context.Context, ns string, q Query) (Ret
 	}
 	if err := search(f, r.o.Candidates, 1); err != nil {
 		return Retrieval{}, err
+	}
+	if namedOnly && r.o.GlobalWeight > 0 {
+		if err := search(global, r.o.Candidates, r.o.GlobalWeight); err != nil {
+			return Retrieval{}, err
+		}
 	}
 	// Several outlets named: each gets its own sub-query, so one outlet's
 	// many articles cannot crowd out another's few.
