@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/gazettebot/gazette/rag"
@@ -136,6 +137,15 @@ func runEvalRetrieval(ctx context.Context, e *env) error {
 	mode := fs.String("mode", "", "ablation: dense or keyword alone (default hybrid)")
 	plain := fs.Bool("plain", false, "ablation: ignore the outlets and dates the question names")
 	noAnswers := fs.Bool("no-answers", false, "skip the answerer (decline rates)")
+	var ro rag.RetrieverOptions
+	fs.IntVar(&ro.Candidates, "tune-candidates", 0, "tuning: candidates per retriever (0: default)")
+	fs.Float64Var(&ro.RRFK, "tune-rrfk", 0, "tuning: RRF constant (0: default)")
+	fs.Float64Var(&ro.DenseWeight, "tune-dense", 0, "tuning: dense weight (0: default)")
+	fs.Float64Var(&ro.KeywordWeight, "tune-keyword", 0, "tuning: keyword weight (0: default)")
+	fs.Float64Var(&ro.OutletWeight, "tune-outlet", 0, "tuning: per-outlet sub-query weight (0: default)")
+	fs.Float64Var(&ro.GlobalWeight, "tune-global", 0, "tuning: all-outlet search weight when outlets are named (0: default, <0: off)")
+	fs.Float64Var(&ro.DateBoost, "tune-date", 0, "tuning: boost for passages published on a named day (0: default)")
+	misses := fs.Bool("misses", false, "list the gold articles missing from each question's top k on stderr")
 	if _, err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
@@ -162,7 +172,8 @@ func runEvalRetrieval(ctx context.Context, e *env) error {
 		return err
 	}
 	defer a.Close()
-	retriever := rag.NewRetriever(storeIndex{a.store}, a.embedder, rag.RetrieverOptions{Mode: *mode, Plain: *plain, Logger: e.log})
+	ro.Mode, ro.Plain, ro.Logger = *mode, *plain, e.log
+	retriever := rag.NewRetriever(storeIndex{a.store}, a.embedder, ro)
 
 	docs, err := loadPath(*corpus, true)
 	if err != nil {
@@ -208,6 +219,9 @@ func runEvalRetrieval(ctx context.Context, e *env) error {
 				gold = append(gold, ev.ArticleID)
 			}
 			rep.Overall.add(gold, ranked, *k)
+			if *misses {
+				printMisses(ctx, e, a, q, gold, ranked)
+			}
 			bt := rep.ByType[q.Type]
 			if bt == nil {
 				bt = &retrievalMetrics{}
@@ -307,4 +321,35 @@ func printRetrievalReport(w io.Writer, r retrievalReport, noAnswers bool) {
 	if !noAnswers {
 		fmt.Fprintf(w, "\nnull questions declined: %.3f of %d; answerable questions declined: %.3f\n", r.NullDeclined, r.NullQuestions, r.AnswerableDeclined)
 	}
+}
+
+// printMisses lists, for tuning, the gold articles a question's passages
+// did not reach.
+func printMisses(ctx context.Context, e *env, a *app, q benchQuery, gold, ranked []string) {
+	var missing []string
+	for _, g := range gold {
+		if !slices.Contains(ranked, g) && !slices.Contains(missing, g) {
+			missing = append(missing, g)
+		}
+	}
+	if len(missing) == 0 {
+		return
+	}
+	fmt.Fprintf(e.stderr, "\n%s %s: %s\n", q.ID, q.Type, q.Question)
+	for _, id := range missing {
+		art, err := a.store.Article(ctx, rag.LocalNamespace, id)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "  missing %s (%v)\n", id, err)
+			continue
+		}
+		fmt.Fprintf(e.stderr, "  missing %s %q %s %s\n", id, art.Title, art.Outlet, art.PublishedAt.Format("2006-01-02"))
+	}
+	var got []string
+	for _, id := range ranked {
+		art, err := a.store.Article(ctx, rag.LocalNamespace, id)
+		if err == nil {
+			got = append(got, fmt.Sprintf("%s[%s %s]", id, art.Outlet, art.PublishedAt.Format("01-02")))
+		}
+	}
+	fmt.Fprintf(e.stderr, "  got %s\n", strings.Join(got, " "))
 }

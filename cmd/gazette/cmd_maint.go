@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/schollz/progressbar/v3"
+)
+
+func init() {
+	register(command{name: "reembed", summary: "re-embed every stored passage with the configured embedder (after switching models)", run: runReembed})
+	register(command{name: "check", summary: "verify the store: SQLite integrity, complete articles, keyword and vector indexes", run: runCheck})
+}
+
+func runReembed(ctx context.Context, e *env) error {
+	fs := newFlags(e, "reembed", "")
+	if _, err := parseFlags(fs, e.args); err != nil {
+		return err
+	}
+	a, err := openApp(ctx, e.cfg, e.log, appOptions{adoptEmbedder: true})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if a.store.EmbedderID() == a.embedder.ID() && a.store.Dim() == a.embedder.Dim() {
+		fmt.Fprintf(e.stdout, "The store is already embedded with %s; nothing to do.\n", a.embedder.ID())
+		return nil
+	}
+	from := a.store.EmbedderID()
+	var bar *progressbar.ProgressBar
+	progress := func(done, total int) {
+		fmt.Fprintf(e.stderr, "re-embedded %d of %d passages\n", done, total)
+	}
+	if isTerminal(e.stderr) {
+		progress = func(done, total int) {
+			if bar == nil {
+				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(e.stderr),
+					progressbar.OptionSetDescription("re-embedding"), progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true))
+			}
+			_ = bar.Set(done)
+		}
+	}
+	if err := a.store.Reembed(ctx, a.embedder, progress); err != nil {
+		return fmt.Errorf("re-embed: %w", err)
+	}
+	if bar != nil {
+		_ = bar.Finish()
+	}
+	fmt.Fprintf(e.stdout, "Re-embedded the store with %s (was %s).\n", a.embedder.ID(), from)
+	return nil
+}
+
+func runCheck(ctx context.Context, e *env) error {
+	fs := newFlags(e, "check", "")
+	if _, err := parseFlags(fs, e.args); err != nil {
+		return err
+	}
+	a, err := openApp(ctx, e.cfg, e.log, appOptions{adoptEmbedder: true})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	r, err := a.store.Check(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%d articles, %d chunks\n", r.Articles, r.Chunks)
+	if r.OK() {
+		fmt.Fprintln(e.stdout, "ok: the store is consistent")
+		return nil
+	}
+	for _, p := range r.Problems {
+		fmt.Fprintln(e.stdout, "problem:", p)
+	}
+	return fmt.Errorf("check found %d problems", len(r.Problems))
+}
