@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"regexp"
@@ -371,5 +372,46 @@ func TestJSON(t *testing.T) {
 	}
 	if got := d.Text(); !strings.Contains(got, "[1] T (Metro Daily, 2026-03-28) <https://m.example/a>") {
 		t.Errorf("Text() = %q", got)
+	}
+}
+
+// benchSource makes n articles about n/3 events (three outlets each), with
+// 512-dimension vectors when vectors is set.
+func benchSource(n int, vectors bool) *fakeSource {
+	f := &fakeSource{chunks: map[string][]rag.Chunk{}}
+	outlets := []string{"Harbor Times", "Coastal Wire", "Metro Daily"}
+	for i := range n {
+		ev := i / 3
+		id := fmt.Sprintf("n%d", i)
+		body := fmt.Sprintf("Officials in Town%d said on Monday that Project%d had reached stage %d after a long review by the Board%d. ", ev, ev, i%3, ev) +
+			strings.Repeat(fmt.Sprintf("Residents of District%d asked about costs and timing of the works number %d. ", ev%17, ev), 8)
+		a := rag.Article{Namespace: "g1", ID: id, Title: fmt.Sprintf("Project%d in Town%d reaches a new stage", ev, ev), Outlet: outlets[i%3],
+			IngestedAt: since.Add(time.Duration(i) * time.Minute), Body: body}
+		f.arts = append(f.arts, a)
+		c := rag.Chunk{ID: id + "#0", ArticleID: id, Text: body}
+		if vectors {
+			v := make([]float32, 512)
+			v[ev%512] = 1
+			v[(i*7)%512] += 0.3
+			normalise(v)
+			c.Embedding = v
+		}
+		f.chunks[id] = []rag.Chunk{c}
+	}
+	return f
+}
+
+func BenchmarkBuild(b *testing.B) {
+	for _, n := range []int{60, 300} {
+		for _, vectors := range []bool{false, true} {
+			src := benchSource(n, vectors)
+			b.Run(fmt.Sprintf("articles=%d/vectors=%v", n, vectors), func(b *testing.B) {
+				for b.Loop() {
+					if _, err := Build(b.Context(), src, "g1", since, until, BuildOptions{}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }
