@@ -226,7 +226,8 @@ func New(deps Deps, opts Options) *Bot {
 	return b
 }
 
-// Ready reports whether the gateway session is connected (for /readyz).
+// Ready reports whether the gateway session is connected and the commands
+// are registered (for /readyz).
 func (b *Bot) Ready() bool { return b.connected.Load() && b.registered.Load() }
 
 // Run registers the commands (bulk overwrite, global or to Options.GuildID),
@@ -240,6 +241,10 @@ func (b *Bot) Run(ctx context.Context, s *discordgo.Session) error {
 	b.hard = hard
 	s.Identify.Intents = Intents
 	s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) {
+		if r.User == nil {
+			b.log.Error("ready without a user")
+			return
+		}
 		b.botUser.Store(r.User)
 		b.connected.Store(true)
 		b.log.Info("discord ready", "user", r.User.Username, "guilds", len(r.Guilds), "shard", s.ShardID)
@@ -253,13 +258,23 @@ func (b *Bot) Run(ctx context.Context, s *discordgo.Session) error {
 
 	if err := s.Open(); err != nil {
 		var ce *websocket.CloseError
-		if errors.As(err, &ce) && ce.Code == 4014 {
-			return fmt.Errorf("open gateway: enable the Message Content intent for the bot in the Discord developer portal (Bot → Privileged Gateway Intents): %w", err)
+		if errors.As(err, &ce) {
+			switch ce.Code {
+			case 4014:
+				return fmt.Errorf("open gateway: enable the Message Content intent for the bot in the Discord developer portal (Bot → Privileged Gateway Intents): %w", err)
+			case 4004:
+				return fmt.Errorf("open gateway: Discord refused the token; check DISCORD_TOKEN: %w", err)
+			}
 		}
 		return fmt.Errorf("open gateway: %w", err)
 	}
 	if err := b.registerCommands(ctx, s); err != nil {
+		b.mu.Lock()
+		b.closing = true
+		b.mu.Unlock()
 		_ = s.Close()
+		cancelHard()
+		b.wg.Wait()
 		return err
 	}
 	b.registered.Store(true)
