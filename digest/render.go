@@ -87,7 +87,11 @@ func (d Digest) Text() string {
 		if n := s.Articles - len(s.Sources); n > 0 {
 			more = fmt.Sprintf(" (and %d more articles)", n)
 		}
-		fmt.Fprintf(&b, "   Outlets: %s%s\n", strings.Join(s.Outlets, ", "), more)
+		outlets := strings.Join(s.Outlets, ", ")
+		if outlets == "" {
+			outlets = unknownOutlet
+		}
+		fmt.Fprintf(&b, "   Outlets: %s%s\n", outlets, more)
 		for _, src := range s.Sources {
 			date := ""
 			if !src.PublishedAt.IsZero() {
