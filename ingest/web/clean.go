@@ -29,7 +29,7 @@ var tailMarkers = regexp.MustCompile(`(?i)^(related( articles| stories| coverage
 // repeated at the top, bare URLs, boilerplate lines, paragraphs that were
 // links on the page (links, from [linkTexts]; may be nil), and
 // related-story lists after a marker heading late in the text.
-func cleanBlocks(blocks []textBlock, title, pageURL string, links map[string]bool) []string {
+func cleanBlocks(blocks []textBlock, title, pageURL string, links linkSet) []string {
 	normTitle := normWords(title)
 	total := 0
 	for _, b := range blocks {
@@ -47,7 +47,7 @@ func cleanBlocks(blocks []textBlock, title, pageURL string, links map[string]boo
 		}
 		// A short paragraph that was nearly all link text on the page is
 		// navigation or a teaser for another story.
-		if len(b) < maxLinkBlock && links[nb] {
+		if links.isLinks(nb, len(b)) {
 			continue
 		}
 		// The title, repeated as the first heading (the title is kept apart).

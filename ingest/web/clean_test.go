@@ -18,6 +18,8 @@ func TestCleanBlocks(t *testing.T) {
 		{text: long},
 		{text: "The library will also open on Sunday mornings from next month, the council said."},
 		{text: "A teaser for another story that happens to be a link."},
+		{text: "Stock car brasil, stock car interlagos, Formula 1"},
+		{text: "Results of the stock car brasil season were announced, the league said."},
 		{text: "Related stories"},
 		{text: "Another story listed after the marker."},
 		{text: "A teaser for another story that happens to be a link."},
@@ -26,8 +28,12 @@ func TestCleanBlocks(t *testing.T) {
 		long,
 		"By using satellite data, researchers mapped every reading room in the county.",
 		"The library will also open on Sunday mornings from next month, the council said.",
+		"Results of the stock car brasil season were announced, the league said.",
 	}
-	got := cleanBlocks(blocks, "Library hours extended | The Example Times", "https://news.example/library", map[string]bool{"a teaser for another story that happens to be a link": true})
+	got := cleanBlocks(blocks, "Library hours extended | The Example Times", "https://news.example/library", linkSet{
+		blocks:  map[string]bool{"a teaser for another story that happens to be a link": true},
+		anchors: map[string]bool{"stock car brasil": true, "stock car interlagos": true, "formula 1": true, "results": true},
+	})
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("cleanBlocks() mismatch (-want +got):\n%s", diff)
 	}

@@ -204,6 +204,16 @@ func prune(n *html.Node) {
 		case c.Type == html.ElementNode && (c.DataAtom == atom.Style || c.DataAtom == atom.Svg ||
 			(c.DataAtom == atom.Script && !strings.Contains(attr(c, "type"), "ld+json"))):
 			n.RemoveChild(c)
+		case c.Type == html.ElementNode && c.DataAtom == 0 && strings.Contains(c.Data, "-") && c.Namespace == "":
+			// A custom element (<hl-trusted-source>…): extractors drop
+			// unknown tags with their text, so its pruned children take
+			// its place.
+			prune(c)
+			for gc := c.FirstChild; gc != nil; gc = c.FirstChild {
+				c.RemoveChild(gc)
+				n.InsertBefore(gc, c)
+			}
+			n.RemoveChild(c)
 		default:
 			if c.Type == html.ElementNode && c.DataAtom == atom.Blockquote {
 				unmarkEmbed(c)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"slices"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -15,8 +16,8 @@ const maxLinkBlock = 300
 // short element that is nearly all link text (a teaser, a navigation entry,
 // a related-story title), with at least four words. The extracted text is
 // matched against it because trafilatura's tree keeps no usable links.
-func linkTexts(root *html.Node) map[string]bool {
-	out := map[string]bool{}
+func linkTexts(root *html.Node) linkSet {
+	out := linkSet{blocks: map[string]bool{}, anchors: map[string]bool{}}
 	var walk func(n *html.Node, inLink bool) (text string, total, linked int)
 	walk = func(n *html.Node, inLink bool) (string, int, int) {
 		switch n.Type {
@@ -36,6 +37,9 @@ func linkTexts(root *html.Node) map[string]bool {
 				return "", 0, 0
 			case atom.A:
 				inLink = true
+				if t := normWords(textOf(n, maxLinkBlock)); t != "" {
+					out.anchors[t] = true
+				}
 			}
 		}
 		var b strings.Builder
@@ -55,11 +59,85 @@ func linkTexts(root *html.Node) map[string]bool {
 		text := b.String()
 		if n.Type == html.ElementNode && total > 0 && linked*10 >= total*8 {
 			if nw := normWords(text); strings.Count(nw, " ") >= 3 {
-				out[nw] = true
+				out.blocks[nw] = true
 			}
 		}
 		return text, total, linked
 	}
 	walk(root, false)
 	return out
+}
+
+// linkSet is what a page showed as links.
+type linkSet struct {
+	// blocks holds the normalised text of short elements that were nearly
+	// all link text.
+	blocks map[string]bool
+	// anchors holds the normalised text of every link.
+	anchors map[string]bool
+}
+
+// maxLinkList is the longest paragraph judged by link coverage (a tag list
+// or a row of related links can be longer than one teaser).
+const maxLinkList = 1000
+
+// isLinks reports whether a paragraph (nb: its normalised words; n: its
+// length) was link text on the page: a whole link-dense element, or a run of
+// at least four words at least 80% covered by the texts of several links,
+// none covering it alone (a tag list, a row of related stories).
+func (ls linkSet) isLinks(nb string, n int) bool {
+	if n < maxLinkBlock && ls.blocks[nb] {
+		return true
+	}
+	if n >= maxLinkList || len(ls.anchors) == 0 || strings.Count(nb, " ") < 3 {
+		return false
+	}
+	words := strings.Fields(nb)
+	covered := make([]bool, len(words))
+	for a := range ls.anchors {
+		aw := strings.Fields(a)
+		if len(aw) == 0 || len(aw) > len(words) {
+			continue
+		}
+		for k := 0; k+len(aw) <= len(words); k++ {
+			if words[k] == aw[0] && slices.Equal(words[k:k+len(aw)], aw) {
+				if len(aw)*10 >= len(words)*8 {
+					// One link's text repeated as a paragraph is as often
+					// the article's own heading, linked from a breadcrumb.
+					return false
+				}
+				for x := k; x < k+len(aw); x++ {
+					covered[x] = true
+				}
+			}
+		}
+	}
+	n = 0
+	for _, c := range covered {
+		if c {
+			n++
+		}
+	}
+	return n*10 >= len(words)*8
+}
+
+// textOf returns the text under n, stopping once it exceeds limit bytes.
+func textOf(n *html.Node, limit int) string {
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if b.Len() > limit {
+			return
+		}
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+			b.WriteByte(' ')
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return b.String()
 }
