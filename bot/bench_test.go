@@ -36,10 +36,10 @@ func benchDefer(b *testing.B, so SessionOptions) {
 		o.QuestionsPerMinute = 1 << 20
 	})
 	h.lib.add(guildA, fedArticle())
-	h.ans.fn = func(ctx context.Context, ns string, req rag.Request, onDelta func(string)) (rag.Answer, error) {
+	h.ans.set(func(ctx context.Context, ns string, req rag.Request, onDelta func(string)) (rag.Answer, error) {
 		onDelta("Rates held ")
 		return libraryAnswerer(h.lib)(ctx, ns, req, nil)
-	}
+	})
 	var lat []time.Duration
 	b.ResetTimer()
 	for range b.N {

@@ -54,14 +54,14 @@ func TestAskStreamsAndCites(t *testing.T) {
 	h.lib.add(guildA, fedArticle())
 	var pushed *discordgo.Interaction
 	started := make(chan struct{})
-	h.ans.fn = func(ctx context.Context, ns string, req rag.Request, onDelta func(string)) (rag.Answer, error) {
+	h.ans.set(func(ctx context.Context, ns string, req rag.Request, onDelta func(string)) (rag.Answer, error) {
 		<-started
 		onDelta("The Fed held ")
 		h.waitEdit(0, pushed, "The Fed held")
 		onDelta("rates steady [1].")
 		h.waitEdit(0, pushed, "rates steady [1]")
 		return libraryAnswerer(h.lib)(ctx, ns, req, nil)
-	}
+	})
 	n := h.srv.Len()
 	pushed = h.srv.PushInteraction(ask(guildA, plainMember(), "What did the Fed do?",
 		discordtest.Option("outlet", discordgo.ApplicationCommandOptionString, "Reuters"),
@@ -88,6 +88,8 @@ func TestAskStreamsAndCites(t *testing.T) {
 	if diff := cmp.Diff(answerCall{NS: guildA, Req: wantReq}, got[0]); diff != "" {
 		t.Errorf("answer request mismatch (-want +got):\n%s", diff)
 	}
+	h.fb.mu.Lock()
+	defer h.fb.mu.Unlock()
 	if len(h.fb.answers) != 1 || h.fb.answers[0].Question != "What did the Fed do?" || len(h.fb.answers[0].Answer.Sources) != 1 {
 		t.Errorf("recorded answers = %+v", h.fb.answers)
 	}
@@ -96,9 +98,9 @@ func TestAskStreamsAndCites(t *testing.T) {
 func TestLongAnswerIsSplit(t *testing.T) {
 	h := start(t, nil)
 	long := strings.Repeat("The committee voted to keep the target range unchanged [1]. ", 60)
-	h.ans.fn = func(context.Context, string, rag.Request, func(string)) (rag.Answer, error) {
+	h.ans.set(func(context.Context, string, rag.Request, func(string)) (rag.Answer, error) {
 		return rag.Answer{Text: long, Sources: []rag.Source{{N: 1, Title: "T", URL: "https://example.com/t"}}}, nil
-	}
+	})
 	n := h.srv.Len()
 	i := h.srv.PushInteraction(ask(guildA, plainMember(), "long?"))
 	h.srv.Wait(n, func(c discordtest.Call) bool { return isFollowup(i)(c) && strings.Contains(c.Content(), "**Sources**") })
@@ -154,10 +156,10 @@ func TestGuildCannotSeeAnotherGuildsArticles(t *testing.T) {
 
 func TestEveryoneInAnswerPingsNoOne(t *testing.T) {
 	h := start(t, nil)
-	h.ans.fn = func(_ context.Context, _ string, _ rag.Request, onDelta func(string)) (rag.Answer, error) {
+	h.ans.set(func(_ context.Context, _ string, _ rag.Request, onDelta func(string)) (rag.Answer, error) {
 		onDelta("@everyone ")
 		return rag.Answer{Text: "@everyone <@&1> <@2> look [1]", Sources: []rag.Source{{N: 1, Title: "@here news", URL: "https://example.com/x"}}}, nil
-	}
+	})
 	n := h.srv.Len()
 	i := h.srv.PushInteraction(ask(guildA, plainMember(), "ping?"))
 	e := h.waitEdit(n, i, "**Sources**")
@@ -172,13 +174,13 @@ func TestBusyWhenCapReached(t *testing.T) {
 	h.lib.add(guildA, fedArticle())
 	release := make(chan struct{})
 	inside := make(chan struct{})
-	h.ans.fn = func(ctx context.Context, ns string, req rag.Request, _ func(string)) (rag.Answer, error) {
+	h.ans.set(func(ctx context.Context, ns string, req rag.Request, _ func(string)) (rag.Answer, error) {
 		if req.Question == "first" {
 			close(inside)
 			<-release
 		}
 		return libraryAnswerer(h.lib)(ctx, ns, req, nil)
-	}
+	})
 	n := h.srv.Len()
 	first := h.srv.PushInteraction(ask(guildA, plainMember(), "first"))
 	<-inside
@@ -214,9 +216,9 @@ func TestRateLimitPerUser(t *testing.T) {
 
 func TestInternalErrorIsNotShown(t *testing.T) {
 	h := start(t, nil)
-	h.ans.fn = func(context.Context, string, rag.Request, func(string)) (rag.Answer, error) {
+	h.ans.set(func(context.Context, string, rag.Request, func(string)) (rag.Answer, error) {
 		return rag.Answer{}, errSecret
-	}
+	})
 	n := h.srv.Len()
 	i := h.srv.PushInteraction(ask(guildA, plainMember(), "boom?"))
 	e := h.waitEdit(n, i, "went wrong")
@@ -319,6 +321,8 @@ func TestIngestURLAndFile(t *testing.T) {
 	if diff := cmp.Diff("Added **markets**: 5 words in 1 passages.", e.Content()); diff != "" {
 		t.Errorf("file receipt mismatch (-want +got):\n%s", diff)
 	}
+	h.ing.mu.Lock()
+	defer h.ing.mu.Unlock()
 	if got := string(h.ing.files["markets.txt"]); got != string(data) {
 		t.Errorf("ingested file = %q, want %q", got, data)
 	}
@@ -350,6 +354,8 @@ func TestIngestRefusedWithoutPermission(t *testing.T) {
 			if cb.Flags() != int(discordgo.MessageFlagsEphemeral) || !strings.Contains(cb.Content(), "Manage Server") {
 				t.Errorf("refusal = %s, want ephemeral and saying why", cb.Raw)
 			}
+			h.ing.mu.Lock()
+			defer h.ing.mu.Unlock()
 			if len(h.ing.urls) != 0 {
 				t.Errorf("ingester called for a refused member: %v", h.ing.urls)
 			}
@@ -366,12 +372,12 @@ func TestIngestErrorReasons(t *testing.T) {
 			return "that address is on a private network"
 		}
 	})
-	h.ing.err = context.Canceled // mapped to a readable reason by ErrorReason
+	h.ing.setErr(context.Canceled) // mapped to a readable reason by ErrorReason
 	n := h.srv.Len()
 	i := h.srv.PushInteraction(discordtest.Slash(guildA, channel, managerMember(), "ingest",
 		discordtest.Option("url", discordgo.ApplicationCommandOptionString, "http://10.0.0.1/")))
 	h.waitEdit(n, i, "I couldn't add that: that address is on a private network.")
-	h.ing.err = errSecret
+	h.ing.setErr(errSecret)
 	i = h.srv.PushInteraction(discordtest.Slash(guildA, channel, managerMember(), "ingest",
 		discordtest.Option("url", discordgo.ApplicationCommandOptionString, "http://10.0.0.2/")))
 	h.waitEdit(n, i, "went wrong")
@@ -527,7 +533,7 @@ func TestShutdownDuringAnswer(t *testing.T) {
 			h := start(t, func(_ *Deps, o *Options) { o.GracePeriod = tt.grace })
 			h.lib.add(guildA, fedArticle())
 			inside := make(chan struct{})
-			h.ans.fn = func(ctx context.Context, ns string, req rag.Request, _ func(string)) (rag.Answer, error) {
+			h.ans.set(func(ctx context.Context, ns string, req rag.Request, _ func(string)) (rag.Answer, error) {
 				close(inside)
 				if tt.finish {
 					for h.bot.Ready() { // until shutdown starts
@@ -537,7 +543,7 @@ func TestShutdownDuringAnswer(t *testing.T) {
 				}
 				<-ctx.Done()
 				return rag.Answer{}, ctx.Err()
-			}
+			})
 			n := h.srv.Len()
 			i := h.srv.PushInteraction(ask(guildA, plainMember(), "slow?"))
 			<-inside

@@ -37,6 +37,12 @@ func (f *fakeAnswerer) Answer(ctx context.Context, ns string, req rag.Request, o
 	return fn(ctx, ns, req, onDelta)
 }
 
+func (f *fakeAnswerer) set(fn func(ctx context.Context, ns string, req rag.Request, onDelta func(string)) (rag.Answer, error)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.fn = fn
+}
+
 func (f *fakeAnswerer) calls() []answerCall {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -119,6 +125,12 @@ type fakeIngester struct {
 	err   error
 	// hook, when set, runs first in IngestURL; its error is returned.
 	hook func(ctx context.Context) error
+}
+
+func (f *fakeIngester) setErr(err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.err = err
 }
 
 func (f *fakeIngester) IngestURL(ctx context.Context, ns, url string, progress ingest.Progress) (ingest.Receipt, error) {
