@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Page furniture that extractors keep but that is never article text:
@@ -79,8 +80,26 @@ func isURL(s string) bool {
 
 // normWords lowercases s and keeps only its words, space separated.
 func normWords(s string) string {
-	f := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return !(unicode.IsLetter(r) || unicode.IsNumber(r))
-	})
-	return strings.Join(f, " ")
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsNumber(r) {
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			if r < utf8.RuneSelf {
+				if 'A' <= r && r <= 'Z' {
+					r += 'a' - 'A'
+				}
+				b.WriteByte(byte(r))
+			} else {
+				b.WriteRune(unicode.ToLower(r))
+			}
+			continue
+		}
+		space = true
+	}
+	return b.String()
 }

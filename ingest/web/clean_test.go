@@ -32,9 +32,24 @@ func TestCleanBlocks(t *testing.T) {
 	}
 	got := cleanBlocks(blocks, "Library hours extended | The Example Times", "https://news.example/library", linkSet{
 		blocks:  map[string]bool{"a teaser for another story that happens to be a link": true},
-		anchors: map[string]bool{"stock car brasil": true, "stock car interlagos": true, "formula 1": true, "results": true},
+		anchors: map[string][][]string{"stock": {{"stock", "car", "brasil"}, {"stock", "car", "interlagos"}}, "formula": {{"formula", "1"}}, "results": {{"results"}}},
 	})
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("cleanBlocks() mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestNormWords(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"  Hello, World!  ", "hello world"},
+		{"Élection à MONTRÉAL: 2024", "élection à montréal 2024"},
+		{"東京 — 2019年", "東京 2019年"},
+		{"--", ""},
+	}
+	for _, tt := range tests {
+		if got := normWords(tt.in); got != tt.want {
+			t.Errorf("normWords(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }

@@ -17,7 +17,7 @@ const maxLinkBlock = 300
 // a related-story title), with at least four words. The extracted text is
 // matched against it because trafilatura's tree keeps no usable links.
 func linkTexts(root *html.Node) linkSet {
-	out := linkSet{blocks: map[string]bool{}, anchors: map[string]bool{}}
+	out := linkSet{blocks: map[string]bool{}, anchors: map[string][][]string{}}
 	var walk func(n *html.Node, inLink bool) (text string, total, linked int)
 	walk = func(n *html.Node, inLink bool) (string, int, int) {
 		switch n.Type {
@@ -37,9 +37,6 @@ func linkTexts(root *html.Node) linkSet {
 				return "", 0, 0
 			case atom.A:
 				inLink = true
-				if t := normWords(textOf(n, maxLinkBlock)); t != "" {
-					out.anchors[t] = true
-				}
 			}
 		}
 		var b strings.Builder
@@ -57,6 +54,11 @@ func linkTexts(root *html.Node) linkSet {
 			return "", total, linked
 		}
 		text := b.String()
+		if n.Type == html.ElementNode && n.DataAtom == atom.A {
+			if aw := strings.Fields(normWords(text)); len(aw) > 0 {
+				out.anchors[aw[0]] = append(out.anchors[aw[0]], aw)
+			}
+		}
 		if n.Type == html.ElementNode && total > 0 && linked*10 >= total*8 {
 			if nw := normWords(text); strings.Count(nw, " ") >= 3 {
 				out.blocks[nw] = true
@@ -73,8 +75,8 @@ type linkSet struct {
 	// blocks holds the normalised text of short elements that were nearly
 	// all link text.
 	blocks map[string]bool
-	// anchors holds the normalised text of every link.
-	anchors map[string]bool
+	// anchors holds the words of every link's normalised text, by first word.
+	anchors map[string][][]string
 }
 
 // maxLinkList is the longest paragraph judged by link coverage (a tag list
@@ -94,21 +96,18 @@ func (ls linkSet) isLinks(nb string, n int) bool {
 	}
 	words := strings.Fields(nb)
 	covered := make([]bool, len(words))
-	for a := range ls.anchors {
-		aw := strings.Fields(a)
-		if len(aw) == 0 || len(aw) > len(words) {
-			continue
-		}
-		for k := 0; k+len(aw) <= len(words); k++ {
-			if words[k] == aw[0] && slices.Equal(words[k:k+len(aw)], aw) {
-				if len(aw)*10 >= len(words)*8 {
-					// One link's text repeated as a paragraph is as often
-					// the article's own heading, linked from a breadcrumb.
-					return false
-				}
-				for x := k; x < k+len(aw); x++ {
-					covered[x] = true
-				}
+	for k, w := range words {
+		for _, aw := range ls.anchors[w] {
+			if k+len(aw) > len(words) || !slices.Equal(words[k:k+len(aw)], aw) {
+				continue
+			}
+			if len(aw)*10 >= len(words)*8 {
+				// One link's text repeated as a paragraph is as often the
+				// article's own heading, linked from a breadcrumb.
+				return false
+			}
+			for x := k; x < k+len(aw); x++ {
+				covered[x] = true
 			}
 		}
 	}
@@ -119,25 +118,4 @@ func (ls linkSet) isLinks(nb string, n int) bool {
 		}
 	}
 	return n*10 >= len(words)*8
-}
-
-// textOf returns the text under n, stopping once it exceeds limit bytes.
-func textOf(n *html.Node, limit int) string {
-	var b strings.Builder
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		if b.Len() > limit {
-			return
-		}
-		if n.Type == html.TextNode {
-			b.WriteString(n.Data)
-			b.WriteByte(' ')
-			return
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(n)
-	return b.String()
 }
