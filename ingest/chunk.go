@@ -61,14 +61,15 @@ func ChunkArticle(a rag.Article, o ChunkOptions) []rag.Chunk {
 	o = o.withDefaults()
 	// Bound the work: no more text than MaxChunks full passages could hold
 	// (a word is rarely 20 bytes; CJK characters are 3 bytes a word).
-	body := strings.ToValidUTF8(a.Body, "\uFFFD")
+	body := a.Body
 	if limit := o.MaxChunks * o.MaxWords * 20; len(body) > limit {
 		cut := limit
-		for cut > 0 && !utf8.RuneStart(body[cut]) {
+		for cut > limit-utf8.UTFMax && cut > 0 && !utf8.RuneStart(body[cut]) {
 			cut--
 		}
 		body = body[:cut]
 	}
+	body = strings.ToValidUTF8(body, "\uFFFD")
 	var (
 		chunks []rag.Chunk
 		cur    strings.Builder
