@@ -159,10 +159,6 @@ func cleanText(s string) string {
 	return b.String()
 }
 
-func parseHTML(utf8Page []byte) (*html.Node, error) {
-	return html.Parse(bytes.NewReader(utf8Page))
-}
-
 func blocksLen(blocks []string) int {
 	n := 0
 	for _, b := range blocks {

@@ -20,11 +20,6 @@ var blockAtoms = map[atom.Atom]bool{
 	atom.Details: true, atom.Summary: true, atom.Address: true, atom.Caption: true,
 }
 
-// nodeText renders the text of n with one paragraph per block element.
-func nodeText(n *html.Node) string {
-	return cleanText(joinBlocks(nodeBlocks(n)))
-}
-
 // textBlock is one paragraph of extracted text.
 type textBlock struct {
 	text string
