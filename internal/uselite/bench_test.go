@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"os"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -156,4 +157,33 @@ func BenchmarkCorpus(b *testing.B) {
 	b.ReportMetric(sec, "s/corpus")
 	b.ReportMetric(float64(len(chunks))/sec, "chunks/s")
 	b.ReportMetric(float64(cpuTime()-c0)/float64(b.N)/float64(len(chunks))/1e6, "cpu-ms/chunk")
+}
+
+// BenchmarkLoad parses the embedded weights and reports the heap they keep.
+func BenchmarkLoad(b *testing.B) {
+	var before, after runtime.MemStats
+	var e *Encoder
+	for b.Loop() {
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		var err error
+		e, err = newEncoder(weightsFile)
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+	}
+	runtime.KeepAlive(e)
+	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "MB-weights")
+	b.ReportMetric(float64(newScratchBytes())/(1<<20), "MB-scratch/worker")
+}
+
+func newScratchBytes() int {
+	s := newScratch()
+	n := 0
+	for _, b := range [][]float32{s.x0, s.x, s.h, s.att, s.tmp, s.qkv, s.ff, s.scores, s.kt, s.vp, s.o, s.pooled, s.out} {
+		n += 4 * len(b)
+	}
+	return n
 }

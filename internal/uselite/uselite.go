@@ -9,10 +9,13 @@
 // 512-dimensional unit vectors. The model reads at most [MaxTokens] tokens.
 // A longer text is cut into ceil(n/MaxTokens) consecutive windows of equal
 // size (±1 token), each window is embedded, and the text's vector is the
-// renormalised mean of the window vectors: on the news bench this kept
-// dense retrieval well above truncation, which drops about a fifth of a
-// typical chunk. An empty text (no tokens) gets the model's output for an
-// empty sequence, a fixed unit vector.
+// renormalised mean of the window vectors. On the news bench (dev questions,
+// 85-word chunks with their title, 90% of them over 128 tokens) dense-only
+// retrieval found an evidence article in the top 4 chunks for 0.758 of the
+// questions this way, against 0.640 when cutting at 128 tokens and 0.692
+// with a full 128-token window plus a short remainder (TestRetrievalBench).
+// An empty text (no tokens) gets the model's output for an empty sequence,
+// a fixed unit vector.
 //
 // The matrix products use an AVX2+FMA assembly kernel when the CPU has it
 // and a plain Go kernel otherwise; [Encoder.Embed] spreads a batch over

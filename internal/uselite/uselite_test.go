@@ -8,7 +8,11 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/gazettebot/gazette/rag"
 )
+
+var _ rag.Embedder = (*Encoder)(nil)
 
 type golden struct {
 	Cases []struct {
