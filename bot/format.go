@@ -142,6 +142,16 @@ func splitLine(r []rune, limit int) []string {
 					break
 				}
 			}
+			// Inside an atom too long to keep (a huge link), still do
+			// not cut through a citation nested in it.
+			if at == end {
+				for j := end - 1; j > start && end-j <= 32; j-- {
+					if r[j] == '[' && citationEnd(r, j) > end {
+						at = j
+						break
+					}
+				}
+			}
 			head, next = r[start:at], at
 		}
 		if s := strings.TrimSpace(string(head)); s != "" {

@@ -99,6 +99,7 @@ func FuzzSplit(f *testing.F) {
 	f.Add("see [the story](https://x.io/a) now and [that one](https://y.io/b)", 25)
 	f.Add("ééé ü 日本語のテキスト [3]", 6)
 	f.Add("000[0 00000](00000000000000)00000000000000000000000000000", 27)
+	f.Add("[](000000000[00000000])", 21)
 	f.Fuzz(func(t *testing.T, text string, limit int) {
 		if !utf8.ValidString(text) || limit < 12 || limit > 4000 {
 			t.Skip()
