@@ -27,7 +27,8 @@ import (
 // (GAZETTE_DIGEST_LEXICAL=1 hides the vectors, to try the lexical
 // fallback; GAZETTE_DIGEST_THRESHOLDS=0.8,0.85 builds at each threshold,
 // 0 meaning the default; GAZETTE_DIGEST_OUT=path writes each digest as text
-// to path.threshold).
+// to path.threshold and as JSON to path.threshold.json; GAZETTE_DIGEST_DB
+// keeps the store in that file, so a second run skips embedding).
 func TestCorpusDigest(t *testing.T) {
 	path := os.Getenv("GAZETTE_DIGEST_CORPUS")
 	if path == "" {
@@ -42,11 +43,24 @@ func TestCorpusDigest(t *testing.T) {
 	if lexical {
 		id, dim = "none", 1
 	}
-	st, err := store.Open(t.Context(), filepath.Join(t.TempDir(), "g.db"), store.Options{Logger: slog.New(slog.DiscardHandler), EmbedderID: id, Dim: dim})
+	dbPath := os.Getenv("GAZETTE_DIGEST_DB")
+	if dbPath == "" {
+		dbPath = filepath.Join(t.TempDir(), "g.db")
+	}
+	st, err := store.Open(t.Context(), dbPath, store.Options{Logger: slog.New(slog.DiscardHandler), EmbedderID: id, Dim: dim})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
+	// A kept store (GAZETTE_DIGEST_DB) is not embedded again.
+	have := map[string]bool{}
+	stored, err := st.IngestedBetween(t.Context(), rag.LocalNamespace, time.Time{}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range stored {
+		have[a.ID] = true
+	}
 
 	f, err := os.Open(path)
 	if err != nil {
@@ -66,6 +80,10 @@ func TestCorpusDigest(t *testing.T) {
 		}
 		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
 			t.Fatal(err)
+		}
+		if have[rec.ID] {
+			ingested[rec.ID] = true
+			continue
 		}
 		a := rag.Article{Namespace: rag.LocalNamespace, ID: rec.ID, Title: rec.Title, Body: rec.Body, IngestedAt: now.Add(-time.Hour), ContentHash: rec.ID}
 		if rec.URL != nil {
@@ -120,7 +138,7 @@ func TestCorpusDigest(t *testing.T) {
 		}
 	}
 	for _, th := range thresholds {
-		opts := digest.BuildOptions{MaxStories: 1000}
+		opts := digest.BuildOptions{MaxStories: 1000, MaxSourcesPerStory: 1000}
 		opts.Cluster.Threshold, opts.Cluster.LexicalThreshold = th, th
 		start = time.Now()
 		d, err := digest.Build(t.Context(), src, rag.LocalNamespace, now.Add(-720*time.Hour), now, opts)
@@ -131,6 +149,13 @@ func TestCorpusDigest(t *testing.T) {
 		checkCitations(t, d, ingested)
 		if out := os.Getenv("GAZETTE_DIGEST_OUT"); out != "" {
 			if err := os.WriteFile(fmt.Sprintf("%s.%v", out, th), []byte(d.Text()), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			b, err := json.Marshal(d.JSON())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(fmt.Sprintf("%s.%v.json", out, th), b, 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}

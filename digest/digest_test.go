@@ -415,3 +415,31 @@ func BenchmarkBuild(b *testing.B) {
 		}
 	}
 }
+
+func TestBuildKeepsEventsDaysApartSeparate(t *testing.T) {
+	src := newSource(t, true)
+	// The same words a week earlier are another event (a recurring report).
+	for i := range src.arts {
+		if src.arts[i].ID == "a1" {
+			src.arts[i].PublishedAt = src.arts[i].PublishedAt.Add(-7 * 24 * time.Hour)
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		span time.Duration
+		want [][]string
+	}{
+		{name: "default span", want: [][]string{{"a3", "a2"}, {"b1"}, {"c1"}, {"a1"}}},
+		{name: "no limit", span: -1, want: [][]string{{"a3", "a2", "a1"}, {"b1"}, {"c1"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := Build(t.Context(), src, "g1", since, until, BuildOptions{Cluster: ClusterOptions{MaxEventSpan: tc.span}})
+			if err != nil {
+				t.Fatalf("Build() error = %v", err)
+			}
+			if diff := cmp.Diff(tc.want, storyIDs(d)); diff != "" {
+				t.Errorf("stories mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
