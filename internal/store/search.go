@@ -105,9 +105,11 @@ func (s *Store) denseAll(ctx context.Context, ns string, q []float32, k int) ([]
 // otherwise, or when that falls short, it computes the cosine of every
 // matching chunk directly. Either way the result is exact.
 func (s *Store) denseFiltered(ctx context.Context, ns string, q []float32, k int, cond string, args []any) ([]string, []float64, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT c.id FROM chunks c JOIN articles a
-		ON a.namespace = c.namespace AND a.id = c.article_id
-		WHERE c.namespace = ? AND `+cond, append([]any{ns}, args...)...)
+	// Articles first (by their indexes), then their chunks by the
+	// (namespace, article_id, position) index: never a scan of chunk rows.
+	rows, err := s.db.QueryContext(ctx, `SELECT c.id FROM articles a CROSS JOIN chunks c
+		ON c.namespace = a.namespace AND c.article_id = a.id
+		WHERE a.namespace = ? AND `+cond, append([]any{ns}, args...)...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("filter chunks: %w", err)
 	}
