@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -451,5 +452,30 @@ func TestNextJitterAndBackoff(t *testing.T) {
 				t.Errorf("next() = %v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestItemLinkToPrivateAddress checks that a feed cannot make the bot fetch
+// inside its network: an item linking to a private address is not fetched,
+// and its own summary is ingested instead.
+func TestItemLinkToPrivateAddress(t *testing.T) {
+	s := newSite(t)
+	u := s.srv.URL
+	s.set(rss("Wire", item{"x", "Inside job", "http://10.1.2.3/admin", "", "<p>The summary the feed itself carries about the story.</p>"}), "")
+	st, ing, clk := newMemStore(), &fakeIngester{}, &clock{now: t0}
+	// Only the test site's own address is opened, not private networks.
+	client := safehttp.New(safehttp.Options{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
+	p := NewPoller(st, client, ing, Options{Jitter: -1, Now: clk.Now})
+	ctx := t.Context()
+	if _, err := p.Add(ctx, "g", u+"/feed.xml"); err != nil {
+		t.Fatal(err)
+	}
+	rs, err := p.Poll(ctx, "g", u+"/feed.xml", nil)
+	if err != nil || rs.Err != nil || len(rs.Receipts) != 1 {
+		t.Fatalf("Poll() = %+v, %v", rs, err)
+	}
+	want := ingest.Document{URL: "http://10.1.2.3/admin", Title: "Inside job", Outlet: "Wire", Body: "The summary the feed itself carries about the story."}
+	if diff := cmp.Diff([]ingest.Document{want}, ing.docs); diff != "" {
+		t.Errorf("ingested mismatch (-want +got):\n%s", diff)
 	}
 }
