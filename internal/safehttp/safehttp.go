@@ -67,6 +67,7 @@ type RefusedError struct {
 	Err    error // the underlying error, if any
 }
 
+// Error describes the refusal with its URL, for logs; users see Reason.
 func (e *RefusedError) Error() string {
 	if e.URL == "" {
 		return "refused: " + e.Reason
@@ -74,6 +75,7 @@ func (e *RefusedError) Error() string {
 	return fmt.Sprintf("refused %s: %s", e.URL, e.Reason)
 }
 
+// Unwrap returns the underlying error, if any.
 func (e *RefusedError) Unwrap() error { return e.Err }
 
 // Reason returns the user-readable reason of a refused or failed fetch:
