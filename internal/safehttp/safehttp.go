@@ -312,7 +312,9 @@ func checkURL(rawURL string, allowPrivate bool, allow []netip.Prefix) (*url.URL,
 		return refuse(fmt.Sprintf("the address is not allowed: %q is an unusual spelling of the IP address %s", host, addr))
 	}
 	lower := strings.ToLower(strings.TrimSuffix(host, "."))
-	if lower == "localhost" || strings.HasSuffix(lower, ".localhost") {
+	// With private networks open (or some prefixes), localhost is left to
+	// the dial-time check like any other name.
+	if !allowPrivate && len(allow) == 0 && (lower == "localhost" || strings.HasSuffix(lower, ".localhost")) {
 		return refuse("the address is not allowed: localhost is this machine")
 	}
 	if strings.ContainsAny(host, "%\\ ") {

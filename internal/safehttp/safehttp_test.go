@@ -174,7 +174,7 @@ func TestAllowPrivate(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
-	res := fakeResolver{"news.test": {"127.0.0.1"}}
+	res := fakeResolver{"news.test": {"127.0.0.1"}, "localhost": {"127.0.0.1"}}
 
 	tests := []struct {
 		name string
@@ -184,6 +184,7 @@ func TestAllowPrivate(t *testing.T) {
 		{"setting on, literal", Options{AllowPrivate: true}, srv.URL + "/"},
 		{"setting on, name", Options{AllowPrivate: true, Resolver: res}, "http://news.test:" + port + "/"},
 		{"one prefix opened", Options{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}, Resolver: res}, "http://news.test:" + port + "/"},
+		{"localhost with the setting on", Options{AllowPrivate: true, Resolver: res}, "http://localhost:" + port + "/"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
