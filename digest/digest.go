@@ -284,8 +284,26 @@ func newStory(items []item, g group, maxSources int, n *int) Story {
 			st.Outlets = append(st.Outlets, outletName(a))
 		}
 	}
-	st.Headline = items[headlineItem(items, g.members)].art.Title
+	h := items[headlineItem(items, g.members)].art
+	st.Headline = cleanHeadline(h.Title, outletName(h))
 	return st
+}
+
+// cleanHeadline drops what outlets append to titles: a trailing
+// " | Columnist" or " | Outlet" of at most four words, or " - Outlet".
+func cleanHeadline(title, outlet string) string {
+	title = strings.Join(strings.Fields(title), " ")
+	for _, sep := range []string{" | ", " - ", " — "} {
+		i := strings.LastIndex(title, sep)
+		if i <= 0 {
+			continue
+		}
+		tail := title[i+len(sep):]
+		if strings.EqualFold(tail, outlet) || (sep == " | " && len(strings.Fields(tail)) <= 4) {
+			title = title[:i]
+		}
+	}
+	return title
 }
 
 // sourceOrder lists members newest first, one per outlet, then the rest.

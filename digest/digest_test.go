@@ -443,3 +443,17 @@ func TestBuildKeepsEventsDaysApartSeparate(t *testing.T) {
 		})
 	}
 }
+
+func TestCleanHeadline(t *testing.T) {
+	for _, tc := range []struct{ in, outlet, want string }{
+		{in: "United stand up and die | Barney Ronay", outlet: "The Guardian", want: "United stand up and die"},
+		{in: "Bridge closes - Harbor Times", outlet: "Harbor Times", want: "Bridge closes"},
+		{in: "Warriors - Suns: what we learned", outlet: "Wire", want: "Warriors - Suns: what we learned"},
+		{in: "A | B is a long phrase of five words here", outlet: "Wire", want: "A | B is a long phrase of five words here"},
+		{in: "  Plain\ntitle ", outlet: "Wire", want: "Plain title"},
+	} {
+		if got := cleanHeadline(tc.in, tc.outlet); got != tc.want {
+			t.Errorf("cleanHeadline(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
