@@ -63,3 +63,21 @@ func TestLongTextPoolsWindows(t *testing.T) {
 		t.Errorf("EmbedText equals the truncated text (diff %g)", d)
 	}
 }
+
+func FuzzTokenize(f *testing.F) {
+	for _, s := range []string{"", " ", "a", "Ünïcödé naïve café — 2024: can't stop!! :-) 東京", "\xff\xfe", "🙂🙂 x"} {
+		f.Add(s)
+	}
+	e := mustLoad(f)
+	f.Fuzz(func(t *testing.T, s string) {
+		ids := e.tok.encode(s, &tokScratch{})
+		for i, id := range ids {
+			if id < 0 || int(id) >= len(e.tok.scores) || (id > 0 && id < reservedPieces) {
+				t.Fatalf("encode(%q)[%d] = %d out of range", s, i, id)
+			}
+			if i > 0 && id == 0 && ids[i-1] == 0 {
+				t.Fatalf("encode(%q) has consecutive unknowns at %d", s, i)
+			}
+		}
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"strings"
@@ -146,5 +147,43 @@ func TestIDAndDim(t *testing.T) {
 	}
 	if e2, _ := Load(); e2 != e {
 		t.Error("Load() returned a different encoder on the second call")
+	}
+}
+
+func TestConcurrentUse(t *testing.T) {
+	e := mustLoad(t)
+	texts := []string{"Oil prices rose.", "", "Stocks fell in Tokyo after the bank of Japan held rates.", strings.Repeat("word ", 300)}
+	want := make([][]float32, len(texts))
+	for i, s := range texts {
+		want[i] = e.EmbedText(s)
+	}
+	done := make(chan error, 4)
+	for g := range 4 {
+		go func() {
+			if g%2 == 0 {
+				got, err := e.Embed(t.Context(), texts)
+				if err == nil {
+					for i := range texts {
+						if d := maxAbsDiff(got[i], want[i]); d > 1e-6 {
+							err = fmt.Errorf("text %d differs by %g", i, d)
+						}
+					}
+				}
+				done <- err
+				return
+			}
+			for i, s := range texts {
+				if d := maxAbsDiff(e.EmbedText(s), want[i]); d > 1e-6 {
+					done <- fmt.Errorf("text %d differs by %g", i, d)
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for range 4 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
 	}
 }
