@@ -302,17 +302,31 @@ const maxFTSTerms = 64
 // (letters and digits, lower-cased, at most 64), stopwords dropped, each
 // quoted, joined by OR. It returns "" when no word is left.
 func FTSQuery(text string) string {
-	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsNumber(r)
-	})
-	seen := make(map[string]bool, len(words))
-	terms := make([]string, 0, len(words))
-	for _, w := range words {
+	isSep := func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) }
+	seen := make(map[string]bool)
+	var terms []string
+	for rest := text; rest != ""; {
+		i := strings.IndexFunc(rest, func(r rune) bool { return !isSep(r) })
+		if i < 0 {
+			break
+		}
+		rest = rest[i:]
+		j := strings.IndexFunc(rest, isSep)
+		if j < 0 {
+			j = len(rest)
+		}
+		word, next := rest[:j], rest[j:]
+		rest = next
+		if len(word) == 1 && word[0] < 0x80 && !(word[0] >= '0' && word[0] <= '9') {
+			// Single Latin letters ("s" of "'s", initials, "U.S.") match
+			// too much; an upper-case one standing alone is a name ("X").
+			if word == "A" || word == "I" || !unicode.IsUpper(rune(word[0])) || strings.HasPrefix(next, ".") {
+				continue
+			}
+		}
+		w := strings.ToLower(word)
 		if seen[w] || stopwords[w] {
 			continue
-		}
-		if len(w) == 1 && w[0] < 0x80 && !(w[0] >= '0' && w[0] <= '9') {
-			continue // single Latin letters ("s" of "'s") match too much
 		}
 		seen[w] = true
 		terms = append(terms, `"`+w+`"`)

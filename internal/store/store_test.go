@@ -674,6 +674,7 @@ func TestFTSQuery(t *testing.T) {
 		{"Eagles eagles EAGLES", `"eagles"`},
 		{`a "quoted" NEAR(x y) OR AND NOT *`, `"quoted" OR "near"`},
 		{"Café 東京 2023", `"café" OR "東京" OR "2023"`},
+		{"Is Musk's X losing advertisers in the U.S. since J. Doe left? I think a lot", `"musk" OR "x" OR "losing" OR "advertisers" OR "since" OR "doe" OR "left" OR "think" OR "lot"`},
 	} {
 		if got := FTSQuery(tc.in); got != tc.want {
 			t.Errorf("FTSQuery(%q) = %s, want %s", tc.in, got, tc.want)
