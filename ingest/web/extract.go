@@ -200,10 +200,11 @@ func prune(n *html.Node) {
 		case c.Type == html.ElementNode && (c.DataAtom == atom.Style || c.DataAtom == atom.Svg ||
 			(c.DataAtom == atom.Script && !strings.Contains(attr(c, "type"), "ld+json"))):
 			n.RemoveChild(c)
-		case c.Type == html.ElementNode && c.DataAtom == 0 && strings.Contains(c.Data, "-") && c.Namespace == "":
-			// A custom element (<hl-trusted-source>…): extractors drop
-			// unknown tags with their text, so its pruned children take
-			// its place.
+		case c.Type == html.ElementNode && c.DataAtom == 0 && strings.Contains(c.Data, "-") && c.Namespace == "" && inlineContext(n):
+			// A custom element inside a paragraph (<hl-trusted-source>
+			// around a citation link): extractors drop unknown tags with
+			// their text, so its pruned children take its place. Custom
+			// elements elsewhere (menus, banners) are left to the extractor.
 			prune(c)
 			for gc := c.FirstChild; gc != nil; gc = c.FirstChild {
 				c.RemoveChild(gc)
@@ -251,4 +252,22 @@ func textLen(n *html.Node) int {
 		t += textLen(c)
 	}
 	return t
+}
+
+// inlineContext reports whether n is a paragraph-level or inline element,
+// whose content is running text.
+func inlineContext(n *html.Node) bool {
+	if n.Type != html.ElementNode {
+		return false
+	}
+	if n.DataAtom == 0 && strings.Contains(n.Data, "-") {
+		return true // a custom element inside a custom element
+	}
+	switch n.DataAtom {
+	case atom.P, atom.Li, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Td, atom.Th, atom.Dd,
+		atom.Blockquote, atom.Figcaption, atom.Span, atom.A, atom.Em, atom.Strong, atom.B, atom.I, atom.U,
+		atom.Small, atom.Sup, atom.Sub, atom.Mark, atom.Q, atom.Cite, atom.Abbr, atom.Time:
+		return true
+	}
+	return false
 }

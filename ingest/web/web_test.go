@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/net/html"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/japanese"
@@ -385,5 +386,22 @@ func TestExtractKeepsEmbeddedPost(t *testing.T) {
 	}
 	if !strings.Contains(doc.Body, "the queue of cyclists stretches back to the station") {
 		t.Errorf("embedded post dropped:\n%s", doc.Body)
+	}
+}
+
+func TestPruneUnwrapsInlineCustomElements(t *testing.T) {
+	page := []byte(`<html><body><p>Cited <x-source><a href="/s">source</a></x-source> here.</p><x-menu><a href="/">Home</a></x-menu><script>x()</script><!-- c --><style>p{}</style></body></html>`)
+	root, err := html.Parse(bytes.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	prune(root)
+	var b bytes.Buffer
+	if err := html.Render(&b, root); err != nil {
+		t.Fatal(err)
+	}
+	want := `<html><head></head><body><p>Cited <a href="/s">source</a> here.</p><x-menu><a href="/">Home</a></x-menu></body></html>`
+	if got := b.String(); got != want {
+		t.Errorf("prune() = %s, want %s", got, want)
 	}
 }
