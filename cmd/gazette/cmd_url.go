@@ -7,25 +7,19 @@ import (
 
 	"github.com/gazettebot/gazette/ingest"
 	"github.com/gazettebot/gazette/ingest/web"
-	"github.com/gazettebot/gazette/internal/safehttp"
 )
 
 // ingestURL fetches one URL through the SSRF-safe client and ingests it. A
 // refusal (an address not allowed, a limit, a page with no article) comes
 // back as a refused receipt with the reason, not as an error.
 func ingestURL(ctx context.Context, e *env, a *app, ns, rawURL string) (ingest.Receipt, error) {
-	doc, err := a.fetcher.Fetch(ctx, rawURL)
+	r, err := botIngester{a}.IngestURL(ctx, ns, rawURL, nil)
 	if err != nil {
-		var re *safehttp.RefusedError
-		if errors.As(err, &re) || errors.Is(err, web.ErrNoText) {
+		if reason := userReason(err); reason != "" {
 			e.log.Info("url refused", "url", rawURL, "err", err)
-			return ingest.Receipt{Status: ingest.StatusRefused, URL: rawURL, Reason: web.Reason(err)}, nil
+			return ingest.Receipt{Status: ingest.StatusRefused, URL: rawURL, Reason: reason}, nil
 		}
-		return ingest.Receipt{}, fmt.Errorf("fetch %s: %w", rawURL, err)
-	}
-	r, err := a.pipeline.Ingest(ctx, ns, doc)
-	if err != nil {
-		return r, fmt.Errorf("ingest %s: %w", rawURL, err)
+		return ingest.Receipt{}, fmt.Errorf("ingest %s: %w", rawURL, err)
 	}
 	return r, nil
 }

@@ -1,0 +1,248 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/gazettebot/gazette/bot"
+	"github.com/gazettebot/gazette/digest"
+	"github.com/gazettebot/gazette/ingest"
+	"github.com/gazettebot/gazette/ingest/feed"
+	"github.com/gazettebot/gazette/ingest/web"
+	"github.com/gazettebot/gazette/internal/safehttp"
+	"github.com/gazettebot/gazette/internal/store"
+	"github.com/gazettebot/gazette/rag"
+)
+
+func init() {
+	register(command{name: "serve", summary: "run the Discord bot (needs DISCORD_TOKEN)", run: runServe})
+}
+
+func runServe(ctx context.Context, e *env) error {
+	fs := newFlags(e, "serve", "")
+	if _, err := parseFlags(fs, e.args); err != nil {
+		return err
+	}
+	if err := e.cfg.ValidateServe(); err != nil {
+		return err
+	}
+	e.log.Info("server config", e.cfg.LogAttrs()...)
+	a, err := openApp(ctx, e.cfg, e.log, appOptions{})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	return serve(ctx, a, nil)
+}
+
+// serve runs the bot, the feed poller, the digest scheduler and the admin
+// listener until ctx is done, then shuts them down in order. discordHTTP
+// (nil in production) carries Discord REST calls, for tests.
+func serve(ctx context.Context, a *app, discordHTTP *http.Client) error {
+	cfg, log := a.cfg, a.log
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := bot.NewMetrics(reg)
+
+	poller := feed.NewPoller(a.store, a.http, a.pipeline, feed.Options{Interval: cfg.FeedInterval, Logger: log.With("part", "feeds")})
+	modelName := "extractive (offline)"
+	if cfg.ChatEnabled() {
+		modelName = cfg.ChatModel
+	}
+	b := bot.New(bot.Deps{
+		Answerer: a.answers,
+		Ingester: botIngester{a},
+		Library:  botLibrary{a.store},
+		Feeds:    botFeeds{poller},
+		Feedback: a.store,
+		Logger:   log.With("part", "bot"),
+		Metrics:  metrics,
+	}, bot.Options{
+		GuildID:            cfg.DiscordDevGuildID,
+		ManagerRoleID:      cfg.ManagerRoleID,
+		QuestionsPerMinute: cfg.UserRatePerMinute,
+		MaxConcurrent:      cfg.MaxConcurrent,
+		AnswerTimeout:      cfg.AnswerTimeout,
+		MaxFileBytes:       cfg.FetchMaxBytes,
+		EmbedderName:       a.embedder.ID(),
+		ModelName:          modelName,
+		ErrorReason:        userReason,
+		IsNotFound: func(err error) bool {
+			return errors.Is(err, store.ErrNotFound) || errors.Is(err, feed.ErrNotFound) || errors.Is(err, bot.ErrNotFound)
+		},
+	})
+	sess, err := bot.NewSession(cfg.DiscordToken, cfg.DiscordAPIURL, bot.SessionOptions{
+		ShardID: cfg.ShardID, ShardCount: cfg.ShardCount, HTTPClient: discordHTTP,
+	})
+	if err != nil {
+		return err
+	}
+
+	poster := b.DigestPoster(sess)
+	sched, err := digest.NewScheduler(a.store, a.store, poster, digest.Options{
+		LateWindow: cfg.DigestLateWindow,
+		PostEmpty:  cfg.DigestEmptyNote,
+		Build:      digest.BuildOptions{MaxStories: cfg.DigestMaxStories, Completer: a.chat, Log: log},
+		Log:        log.With("part", "digest"),
+	})
+	if err != nil {
+		return err
+	}
+	b.AddCommand(b.DigestCommand(sched))
+	sess.AddHandler(b.DigestThreadHandler(sched))
+
+	g, gctx := errgroup.WithContext(ctx)
+	if cfg.HTTPAddr != "" {
+		ln, err := net.Listen("tcp", cfg.HTTPAddr)
+		if err != nil {
+			return fmt.Errorf("admin listener: %w", err)
+		}
+		srv := &http.Server{Handler: bot.AdminHandler(reg, b.Ready), ReadHeaderTimeout: 5 * time.Second}
+		log.Info("admin listener", "addr", ln.Addr().String())
+		g.Go(func() error {
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				return fmt.Errorf("admin listener: %w", err)
+			}
+			return nil
+		})
+		g.Go(func() error {
+			<-gctx.Done()
+			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			return srv.Shutdown(sctx)
+		})
+	}
+	g.Go(func() error {
+		err := poller.Run(gctx)
+		if errors.Is(err, context.Canceled) {
+			return nil
+		}
+		return err
+	})
+	g.Go(func() error {
+		if err := sched.Start(gctx); err != nil {
+			return fmt.Errorf("start digests: %w", err)
+		}
+		<-gctx.Done()
+		return sched.Stop()
+	})
+	g.Go(func() error {
+		// Run returns when ctx is done and in-flight work has finished or
+		// been told to retry.
+		return b.Run(gctx, sess)
+	})
+	err = g.Wait()
+	log.Info("stopped")
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
+
+// userReason turns an ingestion error into a sentence a member may read, or
+// "" for an internal error that only the log should see.
+func userReason(err error) string {
+	var re *safehttp.RefusedError
+	if errors.As(err, &re) || errors.Is(err, web.ErrNoText) {
+		return web.Reason(err)
+	}
+	switch {
+	case errors.Is(err, feed.ErrTooManyFeeds):
+		return "this server follows as many feeds as it may; remove one first"
+	case errors.Is(err, feed.ErrExists):
+		return "this server already follows that feed"
+	}
+	return ""
+}
+
+// botIngester adapts the fetcher and pipeline to [bot.Ingester].
+type botIngester struct{ a *app }
+
+func (b botIngester) IngestURL(ctx context.Context, ns, rawURL string, progress ingest.Progress) (ingest.Receipt, error) {
+	doc, err := b.a.fetcher.Fetch(ctx, rawURL)
+	if err != nil {
+		return ingest.Receipt{}, err
+	}
+	r, err := b.a.pipeline.Ingest(ctx, ns, doc)
+	if progress != nil {
+		progress(1, 1, r)
+	}
+	return r, err
+}
+
+func (b botIngester) IngestFile(ctx context.Context, ns, name, contentType string, data []byte) (ingest.Receipt, error) {
+	doc, err := web.DocumentFromBytes(name, contentType, data)
+	if err != nil {
+		return ingest.Receipt{}, err
+	}
+	return b.a.pipeline.Ingest(ctx, ns, doc)
+}
+
+// botLibrary adapts the store to [bot.Library].
+type botLibrary struct{ s *store.Store }
+
+func (l botLibrary) Articles(ctx context.Context, ns, search string, offset, limit int) ([]rag.Article, int, error) {
+	return l.s.ListArticles(ctx, ns, store.ListOptions{Search: search, Offset: offset, Limit: limit})
+}
+
+func (l botLibrary) Forget(ctx context.Context, ns, articleID string) (rag.Article, error) {
+	art, err := l.s.Article(ctx, ns, articleID)
+	if err != nil {
+		return rag.Article{}, err
+	}
+	if err := l.s.DeleteArticle(ctx, ns, articleID); err != nil {
+		return rag.Article{}, err
+	}
+	return art, nil
+}
+
+func (l botLibrary) Counts(ctx context.Context, ns string) (int, int, error) {
+	st, err := l.s.Stats(ctx, ns)
+	return st.Articles, st.Chunks, err
+}
+
+// botFeeds adapts the feed poller to [bot.Feeds].
+type botFeeds struct{ p *feed.Poller }
+
+func (f botFeeds) AddFeed(ctx context.Context, ns, rawURL, _ string) (bot.Feed, error) {
+	fd, err := f.p.Add(ctx, ns, rawURL)
+	if err != nil {
+		return bot.Feed{}, err
+	}
+	return toBotFeed(fd), nil
+}
+
+func (f botFeeds) RemoveFeed(ctx context.Context, ns, rawURL string) error {
+	return f.p.Remove(ctx, ns, rawURL)
+}
+
+func (f botFeeds) ListFeeds(ctx context.Context, ns string) ([]bot.Feed, error) {
+	fds, err := f.p.List(ctx, ns)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]bot.Feed, 0, len(fds))
+	for _, fd := range fds {
+		out = append(out, toBotFeed(fd))
+	}
+	return out, nil
+}
+
+func toBotFeed(f feed.Feed) bot.Feed {
+	return bot.Feed{URL: f.URL, Title: f.Title, AddedAt: f.AddedAt, LastPoll: f.LastPolledAt, LastError: f.LastError}
+}
+
+var (
+	_ bot.Ingester = botIngester{}
+	_ bot.Library  = botLibrary{}
+	_ bot.Feeds    = botFeeds{}
+	_ bot.Feedback = (*store.Store)(nil)
+)
