@@ -13,9 +13,9 @@ import (
 // short paragraphs only.
 var boilerplate = regexp.MustCompile(`(?i)^(` +
 	`(copyright|©|\(c\))\s*(©\s*)?\d{4}|all rights reserved|` +
-	`click here|tap here|read more|read next|read the full|see more|see also|don.t miss|you may also like|you might also like|` +
-	`related( articles| stories| coverage| content| news| posts)?\s*:?$|more from|recommended( for you)?\s*:?$|most (read|popular)|trending( now)?\s*:?$|` +
-	`sign up|subscribe( now| to| today)|get (the|our) .*(newsletter|app)|download (the|our) .*app|follow us|like us on|` +
+	`click here|tap here|read more\b|read next|read the full|see more|see also|don.t miss|you may also like|you might also like|` +
+	`related( articles| stories| coverage| content| news| posts)?\s*:?$|more from\b.{0,40}$|recommended( for you)?\s*:?$|most (read|popular)\s*:?$|trending( now)?\s*:?$|` +
+	`sign up (for|to)|subscribe( now| to| today)|get (the|our) .{0,60}(newsletter|app)\b|download (the|our) .{0,60}\bapp\b|follow us|like us on|` +
 	`share (this|on)|advertisement\s*$|sponsored( content)?\s*$|tags?\s*:?\s*$|topics?\s*:\s*$|` +
 	`this copy is for your personal, non-commercial use|write to .{1,80}\bat\b.{1,80}@|` +
 	`an error has occurred|thank you\s*$|this article has been sent to|` +
