@@ -20,7 +20,7 @@ import (
 	"github.com/gazettebot/gazette/internal/safehttp"
 )
 
-const feedAccept = "application/rss+xml, application/atom+xml, application/feed+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"
+const feedAccept = "application/rss+xml, application/atom+xml, application/feed+json;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"
 
 // PollResult is what one poll of one feed did.
 type PollResult struct {
