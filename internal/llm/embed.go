@@ -27,6 +27,10 @@ type EmbedConfig struct {
 	Dim int
 }
 
+// maxBatchChars bounds the characters of one embeddings request, about
+// 150k tokens of English, half of OpenAI's limit per request.
+const maxBatchChars = 600_000
+
 // ErrDimension reports a vector whose length differs from the expected
 // dimension.
 var ErrDimension = errors.New("llm: embedding dimension mismatch")
@@ -101,15 +105,32 @@ func (e *Embedder) Embed(ctx context.Context, texts []string) ([][]float32, erro
 		}
 	}
 	out := make([][]float32, 0, len(texts))
-	for start := 0; start < len(texts); start += e.batch {
-		end := min(start+e.batch, len(texts))
+	for start := 0; start < len(texts); {
+		// A batch ends at BatchSize inputs or maxBatchChars characters,
+		// whichever comes first (OpenAI caps a request's tokens too).
+		end, chars := start, 0
+		for end < len(texts) && end-start < e.batch && (end == start || chars+len(texts[end]) <= maxBatchChars) {
+			chars += len(texts[end])
+			end++
+		}
 		vecs, err := e.embedBatch(ctx, texts[start:end])
 		if err != nil {
 			return nil, fmt.Errorf("embed texts %d-%d of %d: %w", start, end-1, len(texts), err)
 		}
 		out = append(out, vecs...)
+		start = end
 	}
 	return out, nil
+}
+
+// EmbedOne embeds a single text. Its signature fits chromem-go's
+// EmbeddingFunc.
+func (e *Embedder) EmbedOne(ctx context.Context, text string) ([]float32, error) {
+	vecs, err := e.Embed(ctx, []string{text})
+	if err != nil {
+		return nil, err
+	}
+	return vecs[0], nil
 }
 
 func (e *Embedder) embedBatch(ctx context.Context, texts []string) ([][]float32, error) {

@@ -472,3 +472,35 @@ func TestEmbedWrongCount(t *testing.T) {
 		t.Errorf("Embed() error = %v, want a count mismatch", err)
 	}
 }
+
+func TestEmbedBatchesByCharacters(t *testing.T) {
+	srv := openaitest.New(t)
+	e := NewEmbedder(EmbedConfig{Config: testConfig(srv, "emb", &sleeps{})})
+	big := strings.Repeat("x", maxBatchChars/2)
+	got, err := e.Embed(t.Context(), []string{big, big, "small", big})
+	if err != nil {
+		t.Fatalf("Embed() error = %v", err)
+	}
+	if len(got) != 4 {
+		t.Fatalf("got %d vectors, want 4", len(got))
+	}
+	var sizes []int
+	for _, r := range srv.EmbeddingRequests() {
+		sizes = append(sizes, len(r.Input))
+	}
+	if diff := cmp.Diff([]int{2, 2}, sizes); diff != "" {
+		t.Errorf("batch sizes mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestEmbedOne(t *testing.T) {
+	srv := openaitest.New(t)
+	e := NewEmbedder(EmbedConfig{Config: testConfig(srv, "emb", &sleeps{})})
+	got, err := e.EmbedOne(t.Context(), "hello")
+	if err != nil {
+		t.Fatalf("EmbedOne() error = %v", err)
+	}
+	if diff := cmp.Diff(openaitest.HashVector("hello", openaitest.DefaultDim), got, cmpopts.EquateApprox(0, 1e-6)); diff != "" {
+		t.Errorf("mismatch (-want +got):\n%s", diff)
+	}
+}
