@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"testing"
+	"time"
 )
 
 // memStore is an in-memory Store with the claim semantics of the SQLite
@@ -12,10 +14,12 @@ type memStore struct {
 	mu   *sync.Mutex
 	subs map[string]Subscription
 	runs map[string]Run // by channel + " " + day
+	// finished receives every finished run, so tests can wait for one.
+	finished chan Run
 }
 
 func newMemStore() memStore {
-	return memStore{mu: &sync.Mutex{}, subs: map[string]Subscription{}, runs: map[string]Run{}}
+	return memStore{mu: &sync.Mutex{}, subs: map[string]Subscription{}, runs: map[string]Run{}, finished: make(chan Run, 100)}
 }
 
 func (m memStore) PutSubscription(_ context.Context, s Subscription) error {
@@ -76,7 +80,21 @@ func (m memStore) FinishRun(_ context.Context, r Run) error {
 	k := r.ChannelID + " " + r.Day
 	r.Attempts = m.runs[k].Attempts
 	m.runs[k] = r
+	m.finished <- r
 	return nil
+}
+
+// waitFinished returns the next finished run; the bound only guards
+// against a hang.
+func (m memStore) waitFinished(t *testing.T) Run {
+	t.Helper()
+	select {
+	case r := <-m.finished:
+		return r
+	case <-time.After(10 * time.Second):
+		t.Fatal("no run finished")
+		return Run{}
+	}
 }
 
 func (m memStore) LastRun(_ context.Context, channelID string) (Run, bool, error) {

@@ -187,10 +187,12 @@ func TestSchedulerTwoZones(t *testing.T) {
 	if got := waitPost(t, p); got.channel != "la" {
 		t.Errorf("first post in %s, want la", got.channel)
 	}
+	st.waitFinished(t)
 	advanceTo(t, s, clock, 2, "tokyo", utc(2026, 6, 1, 22, 0))
 	if got := waitPost(t, p); got.channel != "tokyo" {
 		t.Errorf("second post in %s, want tokyo", got.channel)
 	}
+	st.waitFinished(t)
 	if _, ok := st.run("tokyo", "2026-06-02"); !ok {
 		t.Error("tokyo run not recorded under its local date 2026-06-02")
 	}
@@ -230,6 +232,7 @@ func TestSchedulerRestartJustAfterPosting(t *testing.T) {
 	s := newTestScheduler(t, st, src, p, clock, Options{})
 	advanceTo(t, s, clock, 1, "c1", utc(2026, 5, 4, 8, 0))
 	got := waitPost(t, p)
+	st.waitFinished(t)
 	// No previous digest: the last 24 hours only.
 	if diff := cmp.Diff([]string{"art0"}, got.digest.ArticleIDs()); diff != "" {
 		t.Errorf("articles mismatch (-want +got):\n%s", diff)
@@ -467,5 +470,32 @@ func TestTimezones(t *testing.T) {
 		if (err != nil) != tc.wantErr || h != tc.h || m != tc.m {
 			t.Errorf("ParseClock(%q) = %d, %d, %v", tc.in, h, m, err)
 		}
+	}
+}
+
+func TestSchedulerSweepRetriesFailedPost(t *testing.T) {
+	at := utc(2026, 5, 4, 8, 0)
+	clock := clockwork.NewFakeClockAt(at)
+	st := newMemStore()
+	_ = st.PutSubscription(t.Context(), Subscription{GuildID: "g1", ChannelID: "c1", Hour: 8, Timezone: "UTC", CreatedAt: at.Add(-time.Hour)})
+	p := newFakePoster(clock)
+	p.failures = 1
+	// Start's catch-up fails to post; the sweep five minutes later posts.
+	newTestScheduler(t, st, articlesAt(at.Add(-time.Hour)), p, clock, Options{SweepInterval: 5 * time.Minute})
+	if r := st.waitFinished(t); p.count() != 0 || r.Status != RunFailed {
+		t.Fatalf("after a failed start: %d posts, run %+v; want none, failed", p.count(), r)
+	}
+	// Two timers: tomorrow's digest and the sweep.
+	if err := clock.BlockUntilContext(t.Context(), 2); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(5 * time.Minute)
+	got := waitPost(t, p)
+	st.waitFinished(t)
+	if !got.at.Equal(at.Add(5 * time.Minute)) {
+		t.Errorf("retried at %v, want %v", got.at, at.Add(5*time.Minute))
+	}
+	if r, _ := st.run("c1", "2026-05-04"); r.Status != RunSent || r.Attempts != 2 {
+		t.Errorf("run = %+v, want sent on attempt 2", r)
 	}
 }
