@@ -237,6 +237,11 @@ func (s *Service) extractive(ctx context.Context, log *slog.Logger, question str
 		return s.refuse(DeclineText, onDelta), nil
 	}
 	text, used, ok, err := extract(ctx, s.o.Embedder, question, hits, groups)
+	if err != nil && ctx.Err() == nil {
+		// Scoring by meaning is a refinement: fall back to words alone.
+		log.Warn("extractive answer by meaning", "err", err)
+		text, used, ok, err = extract(ctx, nil, question, hits, groups)
+	}
 	if err != nil {
 		return Answer{}, fmt.Errorf("extractive answer: %w", err)
 	}

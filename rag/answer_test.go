@@ -293,6 +293,28 @@ func TestAnswerExtractiveWithEmbedder(t *testing.T) {
 	checkCitations(t, got)
 }
 
+// failingEmbedder always fails.
+type failingEmbedder struct{}
+
+func (failingEmbedder) ID() string { return "failing" }
+func (failingEmbedder) Dim() int   { return 4 }
+func (failingEmbedder) Embed(context.Context, []string) ([][]float32, error) {
+	return nil, errors.New("embedding endpoint down")
+}
+
+func TestAnswerExtractiveEmbedderFailureFallsBack(t *testing.T) {
+	o := testOptions()
+	o.Embedder = failingEmbedder{}
+	s := NewService(fixed(FixtureHits(t, "a-sport"), nil), o)
+	got, err := s.Answer(t.Context(), "g1", Request{Question: "How many touchdown passes did Travis Kelce catch?"}, nil)
+	if err != nil {
+		t.Fatalf("Answer() error = %v", err)
+	}
+	if !strings.Contains(got.Text, "Travis Kelce caught two touchdown passes [1].") {
+		t.Errorf("Answer().Text = %q, want the Kelce sentence", got.Text)
+	}
+}
+
 func TestAnswerMinSupportNegativeNeverDeclines(t *testing.T) {
 	o := testOptions()
 	o.MinSupport = -1
