@@ -479,3 +479,19 @@ func TestItemLinkToPrivateAddress(t *testing.T) {
 		t.Errorf("ingested mismatch (-want +got):\n%s", diff)
 	}
 }
+
+func TestJSONFeed(t *testing.T) {
+	s := newSite(t)
+	u := s.srv.URL
+	s.set(`{"version":"https://jsonfeed.org/version/1.1","title":"JSON Wire","items":[{"id":"j1","url":"`+u+`/news/json","title":"Json story","date_published":"2025-06-01T09:00:00Z"}]}`, "")
+	st, ing, clk := newMemStore(), &fakeIngester{}, &clock{now: t0}
+	p := newPoller(st, ing, clk)
+	f, err := p.Add(t.Context(), "g", u+"/feed.xml")
+	if err != nil || f.Title != "JSON Wire" {
+		t.Fatalf("Add() = %+v, %v", f, err)
+	}
+	rs, err := p.Poll(t.Context(), "g", f.URL, nil)
+	if err != nil || rs.Err != nil || len(rs.Receipts) != 1 || rs.Receipts[0].Title != "Page json" {
+		t.Fatalf("Poll() = %+v, %v", rs, err)
+	}
+}
