@@ -1,4 +1,4 @@
-// Package feed follows RSS and Atom feeds for each namespace (a Discord
+// Package feed follows RSS, Atom and JSON feeds for each namespace (a Discord
 // guild, or the command line's local library): it validates a feed when it
 // is added, polls each one on an interval with jitter, sends conditional
 // requests (ETag, Last-Modified), backs off after failures, ingests every
