@@ -146,6 +146,17 @@ func parseText(text string, markdown bool) Document {
 		if titleAt >= 0 {
 			d.Title = cleanMarkdownLine(lines[titleAt], markdown)
 		}
+	} else {
+		// a first line repeating the front matter's title is not body
+		for i, l := range lines {
+			if strings.TrimSpace(l) == "" {
+				continue
+			}
+			if strings.EqualFold(cleanMarkdownLine(l, markdown), d.Title) {
+				titleAt = i
+			}
+			break
+		}
 	}
 	var body []string
 	for i, l := range lines {
