@@ -457,3 +457,27 @@ func TestCleanHeadline(t *testing.T) {
 		}
 	}
 }
+
+func TestLeadSentence(t *testing.T) {
+	title := "Valdora Symphony names Mira Okafor as music director"
+	topic := map[string]bool{}
+	for _, w := range words(title) {
+		if !stopword[w] && len(w) > 2 {
+			topic[w] = true
+		}
+	}
+	scene := "The hall was quiet when the rehearsal ended late on a rainy evening in the old town."
+	news := "The Valdora Symphony has named Mira Okafor its next music director, the orchestra said on Thursday."
+	for _, tc := range []struct{ name, body, want string }{
+		{name: "news first", body: news + " " + scene, want: news},
+		{name: "scene-setting opening", body: "By Ana Ruiz\n\n" + scene + " " + news, want: news},
+		{name: "no topic words: the first", body: scene + " It was a long night for everyone who had come to listen.", want: scene},
+		{name: "nothing usable", body: "Photo: Getty Images\n\nShort.", want: ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := leadSentence(title, tc.body, topic); got != tc.want {
+				t.Errorf("leadSentence() = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

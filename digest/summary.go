@@ -24,6 +24,15 @@ func extractiveSummary(st *Story, items []item, g group) {
 	for _, m := range g.members {
 		byID[items[m].art.ID] = items[m]
 	}
+	// The story's topic words: those of its articles' titles.
+	topic := map[string]bool{}
+	for _, m := range g.members {
+		for _, w := range words(items[m].art.Title) {
+			if !stopword[w] && utf8.RuneCountInString(w) > 2 {
+				topic[w] = true
+			}
+		}
+	}
 	var parts []string
 	var first string
 	usedOutlet := map[string]bool{}
@@ -36,7 +45,7 @@ func extractiveSummary(st *Story, items []item, g group) {
 			continue
 		}
 		it := byID[src.ArticleID]
-		s := leadSentence(it.art.Title, it.lead)
+		s := leadSentence(it.art.Title, it.lead, topic)
 		if s == "" {
 			continue
 		}
@@ -90,23 +99,50 @@ func overlap(a, b string) float64 {
 	return float64(inter) / float64(union)
 }
 
-// leadSentence returns the first sentence of body that reads like news
-// prose: long enough, not the title again, not a byline, a caption or a
-// navigation list.
-func leadSentence(title, body string) string {
+// leadCandidates is how many prose sentences from the top of an article
+// compete to summarise it.
+const leadCandidates = 4
+
+// leadSentence returns the sentence near the top of body that best says
+// what the story is about: among the first leadCandidates sentences that
+// read like news prose (long enough, not the title again, not a byline, a
+// caption or a navigation list), the one sharing the most of the story's
+// topic words, earlier ones winning ties. A feature's scene-setting opening
+// thus gives way to its news sentence.
+func leadSentence(title, body string, topic map[string]bool) string {
+	var cands []string
 	checked := 0
+scan:
 	for para := range strings.SplitSeq(body, "\n") {
 		for _, s := range Sentences(para) {
 			checked++
-			if checked > 40 {
-				return ""
+			if checked > 40 || len(cands) == leadCandidates {
+				break scan
 			}
 			if proseLike(s, title) {
-				return truncateWords(s, maxSentence)
+				cands = append(cands, s)
 			}
 		}
 	}
-	return ""
+	best, bestScore := "", -1.0
+	for i, s := range cands {
+		seen := map[string]bool{}
+		for _, w := range words(s) {
+			if topic[w] {
+				seen[w] = true
+			}
+		}
+		// Each topic word counts; each step down the article costs half
+		// a word.
+		score := float64(len(seen)) - 0.5*float64(i)
+		if score > bestScore {
+			best, bestScore = s, score
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return truncateWords(best, maxSentence)
 }
 
 var boilerplate = regexp.MustCompile(`(?i)^(by |photo|image|update[d]?:|table of contents|advertisement|sign up|subscribe|listen|watch|share|click|read more|related:|editor'?s note|this (post|article) (has been|was) updated)|getty images|all rights reserved|affiliate|newsletter`)
