@@ -100,7 +100,7 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, o appOpti
 	})
 	a.fetcher = web.NewFetcher(a.http)
 	a.retriever = rag.NewRetriever(storeIndex{st}, emb, rag.RetrieverOptions{Logger: log})
-	opts := rag.Options{Embedder: emb, Logger: log, MinSupport: minSupport}
+	opts := rag.Options{Embedder: emb, Logger: log}
 	if cfg.ChatEnabled() {
 		chat := llm.NewChat(llm.Config{
 			BaseURL: cfg.OpenAIBaseURL, APIKey: cfg.OpenAIAPIKey, Model: cfg.ChatModel,
@@ -112,10 +112,6 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, o appOpti
 	a.answers = rag.NewService(a.retriever, opts)
 	return a, nil
 }
-
-// minSupport is the extractive answerer's decline threshold, calibrated on
-// the development bench's null questions (see BENCHMARKS.md).
-const minSupport = 0
 
 func (a *app) Close() error { return a.store.Close() }
 
