@@ -187,6 +187,16 @@ func outletName(siteName, pageURL string) string {
 	return ""
 }
 
+// prunedAtoms are elements trafilatura removes with their content in its own
+// cleaning; removing them first spares it cloning them (three times) and
+// keeps them out of its fallback candidates too.
+var prunedAtoms = map[atom.Atom]bool{
+	atom.Style: true, atom.Svg: true, atom.Nav: true, atom.Aside: true, atom.Footer: true,
+	atom.Form: true, atom.Iframe: true, atom.Noscript: true, atom.Select: true, atom.Button: true,
+	atom.Textarea: true, atom.Object: true, atom.Embed: true, atom.Canvas: true, atom.Video: true,
+	atom.Audio: true, atom.Map: true, atom.Dialog: true, atom.Menu: true, atom.Math: true,
+}
+
 // prune removes what no extractor reads before the tree is handed over:
 // scripts other than JSON-LD metadata, style sheets, inline SVG and
 // comments. trafilatura clones the tree three times, so a smaller tree is
@@ -197,7 +207,7 @@ func prune(n *html.Node) {
 		switch {
 		case c.Type == html.CommentNode:
 			n.RemoveChild(c)
-		case c.Type == html.ElementNode && (c.DataAtom == atom.Style || c.DataAtom == atom.Svg ||
+		case c.Type == html.ElementNode && (prunedAtoms[c.DataAtom] ||
 			(c.DataAtom == atom.Script && !strings.Contains(attr(c, "type"), "ld+json"))):
 			n.RemoveChild(c)
 		case c.Type == html.ElementNode && c.DataAtom == 0 && strings.Contains(c.Data, "-") && c.Namespace == "" && inlineContext(n):
