@@ -63,7 +63,7 @@ func (m memStore) ClaimRun(_ context.Context, r Run) (bool, error) {
 	defer m.mu.Unlock()
 	k := r.ChannelID + " " + r.Day
 	old, ok := m.runs[k]
-	if ok && old.Status != RunFailed {
+	if ok && (old.Status != RunFailed || old.Attempts >= MaxAttempts) {
 		return false, nil
 	}
 	if ok {

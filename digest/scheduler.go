@@ -67,8 +67,8 @@ type Options struct {
 // finished with the message id after, so a restart never posts twice. A
 // claim that was never finished (the process died while posting) is not
 // retried, since the post may have reached the channel: at most once wins
-// over a double post. A failed post is retried by the sweep within
-// LateWindow.
+// over a double post. A failed build or post is retried by the sweep
+// within LateWindow, at most MaxAttempts times.
 type Scheduler struct {
 	store  Store
 	src    Source

@@ -499,3 +499,23 @@ func TestSchedulerSweepRetriesFailedPost(t *testing.T) {
 		t.Errorf("run = %+v, want sent on attempt 2", r)
 	}
 }
+
+func TestSchedulerGivesUpAfterMaxAttempts(t *testing.T) {
+	at := utc(2026, 5, 4, 8, 0)
+	clock := clockwork.NewFakeClockAt(at)
+	st := newMemStore()
+	_ = st.PutSubscription(t.Context(), Subscription{GuildID: "g1", ChannelID: "c1", Hour: 8, Timezone: "UTC", CreatedAt: at.Add(-time.Hour)})
+	p := newFakePoster(clock)
+	p.failures = 100
+	s := newTestScheduler(t, st, articlesAt(at.Add(-time.Hour)), p, clock, Options{})
+	for range 5 {
+		clock.Advance(5 * time.Minute)
+		s.CatchUp(t.Context())
+	}
+	if r, _ := st.run("c1", "2026-05-04"); r.Status != RunFailed || r.Attempts != MaxAttempts {
+		t.Errorf("run = %+v, want failed after %d attempts", r, MaxAttempts)
+	}
+	if got := 100 - p.failures; got != MaxAttempts {
+		t.Errorf("post attempts = %d, want %d", got, MaxAttempts)
+	}
+}

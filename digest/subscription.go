@@ -138,6 +138,11 @@ const (
 	RunFailed  RunStatus = "failed"
 )
 
+// MaxAttempts bounds the claims of one run: a channel the bot can no
+// longer post to (or a model that keeps failing) costs three attempts a
+// day, not one per sweep.
+const MaxAttempts = 3
+
 // Run is one day's delivery of a subscription.
 type Run struct {
 	ChannelID string
@@ -172,9 +177,9 @@ type SubscriptionStore interface {
 // RunStore records deliveries so each is made exactly once.
 type RunStore interface {
 	// ClaimRun atomically records r (status claimed, attempts 1) unless a
-	// run for the same channel and day exists; a failed run is claimed
-	// again (attempts incremented). It reports whether the caller now owns
-	// the run and may post.
+	// run for the same channel and day exists; a failed run with fewer than
+	// MaxAttempts attempts is claimed again (attempts incremented). It
+	// reports whether the caller now owns the run and may post.
 	ClaimRun(ctx context.Context, r Run) (bool, error)
 	// FinishRun records the outcome of a claimed run: status, finish time,
 	// message id, window, article ids and error.

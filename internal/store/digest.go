@@ -116,7 +116,8 @@ func (s *Store) ListSubscriptions(ctx context.Context, guildID string) ([]digest
 }
 
 // ClaimRun records the run as claimed unless the channel already has a run
-// for that day; a failed run is claimed again with one more attempt. The
+// for that day; a failed run with fewer than digest.MaxAttempts attempts is
+// claimed again with one more attempt. The
 // single upsert statement makes the claim atomic across connections and
 // processes. It reports whether the caller owns the run.
 func (s *Store) ClaimRun(ctx context.Context, r digest.Run) (bool, error) {
@@ -126,8 +127,8 @@ func (s *Store) ClaimRun(ctx context.Context, r digest.Run) (bool, error) {
 		ON CONFLICT (channel_id, day) DO UPDATE SET status = 'claimed',
 			scheduled_at = excluded.scheduled_at, claimed_at = excluded.claimed_at,
 			attempts = digest_runs.attempts + 1, error = ''
-		WHERE digest_runs.status = 'failed'`,
-		r.ChannelID, r.Day, r.GuildID, r.ScheduledAt.UnixMilli(), r.ClaimedAt.UnixMilli())
+		WHERE digest_runs.status = 'failed' AND digest_runs.attempts < ?`,
+		r.ChannelID, r.Day, r.GuildID, r.ScheduledAt.UnixMilli(), r.ClaimedAt.UnixMilli(), digest.MaxAttempts)
 	if err != nil {
 		return false, fmt.Errorf("claim run %s %s: %w", r.ChannelID, r.Day, err)
 	}

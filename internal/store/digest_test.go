@@ -132,6 +132,22 @@ func TestDigestRunsExactlyOnce(t *testing.T) {
 	if ok, _ := s.ClaimRun(ctx, r); ok {
 		t.Fatal("second ClaimRun() after failure = true, want false")
 	}
+	// A run that keeps failing is given up after MaxAttempts claims.
+	giveUp := r
+	giveUp.ChannelID = "c9"
+	for i := range digest.MaxAttempts + 1 {
+		ok, err := s.ClaimRun(ctx, giveUp)
+		if err != nil || ok != (i < digest.MaxAttempts) {
+			t.Fatalf("claim %d of a failing run = %v, %v; want %v", i+1, ok, err, i < digest.MaxAttempts)
+		}
+		if ok {
+			f := giveUp
+			f.Status = digest.RunFailed
+			if err := s.FinishRun(ctx, f); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	sent := r
 	sent.Status, sent.MessageID, sent.FinishedAt = digest.RunSent, "m1", at.Add(time.Second)
 	sent.Since, sent.Until, sent.ArticleIDs = at.Add(-24*time.Hour), at, []string{"a2", "a1"}
