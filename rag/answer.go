@@ -100,9 +100,10 @@ type Request struct {
 // from them, citing sources as [n].
 //
 // With a Completer, the reply is streamed: onDelta (which may be nil)
-// receives the model's text as it arrives, with the model's own source
-// numbers; the returned Answer holds the final text with citations
-// renumbered to Answer.Sources, and callers should show that in the end.
+// receives the text as it arrives, with citations already renumbered as in
+// the final answer (a piece that could still change is held back briefly);
+// the returned Answer holds the final text and its cited Sources, and
+// callers should show that in the end.
 // Without one, the answer is extractive and onDelta receives it whole.
 //
 // A follow-up (Request.History set) is first made standalone: by the model
@@ -272,10 +273,16 @@ func (s *Service) generate(ctx context.Context, log *slog.Logger, question strin
 		return Answer{}, fmt.Errorf("answer prompt: %w", err)
 	}
 	log.Debug("answer prompt", "system", system, "user", user)
-	var hold *declineHold
-	var deltaFn func(string)
+	// Streamed text goes through two filters: the decline marker is held
+	// back, and citations are renumbered as they arrive.
+	var (
+		hold    *declineHold
+		cites   *citeStream
+		deltaFn func(string)
+	)
 	if onDelta != nil {
-		hold = &declineHold{out: onDelta}
+		cites = &citeStream{out: onDelta, n: len(groups)}
+		hold = &declineHold{out: cites.write}
 		deltaFn = hold.write
 	}
 	reply, err := s.o.Completer.Complete(ctx, []Message{{Role: "system", Content: system}, {Role: "user", Content: user}}, deltaFn)
@@ -291,13 +298,15 @@ func (s *Service) generate(ctx context.Context, log *slog.Logger, question strin
 		// The marker was held back; the consumer sees the plain sentence.
 		return s.refuse(text, onDelta), nil
 	}
-	if hold != nil {
-		hold.flush()
-	}
 	if strings.TrimSpace(reply) == "" {
 		return s.refuse(DeclineText, onDelta), nil
 	}
-	return finish(reply, groups, nil), nil
+	a := finish(reply, groups, nil)
+	if hold != nil {
+		hold.flush()
+		cites.finish(a.Text)
+	}
+	return a, nil
 }
 
 // declineHold forwards streamed text, holding back the start of the reply

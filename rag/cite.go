@@ -188,9 +188,26 @@ func Renumber(text string, n int) (out string, cited []int) {
 }
 
 func renumberOnce(text string, n int) (string, []int) {
+	var r renumberer
+	out := r.render(text, n)
+	return out, r.cited
+}
+
+// renumberer renumbers citations in order of first citation; its state
+// carries over between calls to render, so a text can be renumbered piece
+// by piece as long as no piece ends inside a run of citations.
+type renumberer struct {
+	newNum map[int]int // original number -> new number
+	cited  []int       // original numbers, in order of new number
+}
+
+func (r *renumberer) render(text string, n int) string {
 	groups := parseCitations(text)
 	if len(groups) == 0 {
-		return text, nil
+		return text
+	}
+	if r.newNum == nil {
+		r.newNum = map[int]int{}
 	}
 	// Adjacent groups ("[3][1]") form one run, written in ascending order.
 	var runs []citeGroup
@@ -202,8 +219,6 @@ func renumberOnce(text string, n int) (string, []int) {
 		}
 		runs = append(runs, citeGroup{start: g.start, end: g.end, nums: slices.Clone(g.nums)})
 	}
-	var cited []int
-	newNum := map[int]int{}
 	var b strings.Builder
 	prev := 0
 	for _, g := range runs {
@@ -212,11 +227,11 @@ func renumberOnce(text string, n int) (string, []int) {
 			if old < 1 || old > n {
 				continue
 			}
-			nn, ok := newNum[old]
+			nn, ok := r.newNum[old]
 			if !ok {
-				cited = append(cited, old)
-				nn = len(cited)
-				newNum[old] = nn
+				r.cited = append(r.cited, old)
+				nn = len(r.cited)
+				r.newNum[old] = nn
 			}
 			nums = append(nums, nn)
 		}
@@ -234,11 +249,81 @@ func renumberOnce(text string, n int) (string, []int) {
 		prev = g.end
 	}
 	b.WriteString(text[prev:])
-	return b.String(), cited
+	return b.String()
 }
 
 // stripCitations removes every citation group from text.
 func stripCitations(text string) string {
 	out, _ := Renumber(text, 0)
 	return strings.TrimSpace(out)
+}
+
+// citeStream renumbers the citations of streamed text as it arrives, so
+// that what a reader sees while a reply streams already matches the final
+// answer. It holds back text that a later piece could still change: an
+// unclosed bracket, trailing spaces, a rune cut in two, and a citation at
+// the very end (an adjacent one may follow and be merged with it). Each
+// piece costs time in proportion to its own length, not the reply's.
+type citeStream struct {
+	out     func(string)
+	n       int // sources
+	raw     strings.Builder
+	done    int // bytes of the reply (without leading space) already sent
+	r       renumberer
+	emitted strings.Builder
+}
+
+// write adds a piece of the reply.
+func (c *citeStream) write(s string) {
+	c.raw.WriteString(s)
+	text := strings.TrimLeft(c.raw.String(), " \t\r\n")
+	safe := c.done + len(streamSafePrefix(text[c.done:]))
+	if safe <= c.done {
+		return
+	}
+	out := c.r.render(text[c.done:safe], c.n)
+	c.done = safe
+	c.emitted.WriteString(out)
+	c.out(out)
+}
+
+// finish sends what is left of final, the whole renumbered answer. When
+// final does not extend what was sent (renumbering piece by piece can
+// differ on pathological brackets), nothing more is sent and the caller's
+// final text wins.
+func (c *citeStream) finish(final string) {
+	sent := c.emitted.String()
+	if len(final) > len(sent) && strings.HasPrefix(final, sent) {
+		c.out(final[len(sent):])
+		c.emitted.WriteString(final[len(sent):])
+	}
+}
+
+// streamSafePrefix returns the part of text that later pieces cannot turn
+// into, or merge with, a citation.
+func streamSafePrefix(text string) string {
+	// A rune split between pieces.
+	if i := len(text) - 1; i >= 0 {
+		for i > 0 && !utf8.RuneStart(text[i]) {
+			i--
+		}
+		if !utf8.FullRuneInString(text[i:]) {
+			text = text[:i]
+		}
+	}
+	// An opening bracket near the end with no closing one yet.
+	for open, closing := range citeBrackets {
+		i := strings.LastIndex(text, string(open))
+		if i >= 0 && len(text)-i <= 64 && !strings.ContainsRune(text[i:], closing) {
+			text = text[:i]
+		}
+	}
+	for {
+		text = strings.TrimRight(text, " \t\r\n")
+		groups := parseCitations(text)
+		if len(groups) == 0 || groups[len(groups)-1].end != len(text) {
+			return text
+		}
+		text = text[:groups[len(groups)-1].start]
+	}
 }

@@ -1,6 +1,7 @@
 package rag
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -102,6 +103,18 @@ func FuzzRenumber(f *testing.F) {
 				}
 			}
 		}
+		// Streaming the text in pieces never panics and ends with the
+		// final text whenever what it sent is a prefix of it.
+		var streamed strings.Builder
+		cs := &citeStream{out: func(s string) { streamed.WriteString(s) }, n: n}
+		final, _ := Renumber(strings.TrimSpace(text), n)
+		for i := 0; i < len(text); i += max(3, len(text)/500) {
+			cs.write(text[i:min(i+max(3, len(text)/500), len(text))])
+		}
+		cs.finish(final)
+		if strings.HasPrefix(final, streamed.String()) && streamed.String() != final && final != "" {
+			t.Fatalf("streamed %q, want %q", streamed.String(), final)
+		}
 		again, cited2 := Renumber(out, len(cited))
 		if again != out {
 			t.Fatalf("not idempotent: %q -> %q", out, again)
@@ -112,4 +125,31 @@ func FuzzRenumber(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestCiteStream(t *testing.T) {
+	replies := []string{
+		"Apple was fined [2], Spotify agreed [1][2] and [3-4] no [9] more.",
+		"  Leading space [2]. Lists [2, 1] and full-width ［1］ and a range [1-2].",
+		"Ends with a citation [3]",
+		"Unclosed [2 bracket and [citation needed] stay [1].",
+		"No citations at all.",
+	}
+	for _, reply := range replies {
+		want, _ := Renumber(strings.TrimSpace(reply), 3)
+		for size := 1; size <= len(reply); size++ {
+			var got strings.Builder
+			c := &citeStream{out: func(s string) { got.WriteString(s) }, n: 3}
+			for i := 0; i < len(reply); i += size {
+				c.write(reply[i:min(i+size, len(reply))])
+				if !strings.HasPrefix(want, got.String()) {
+					t.Fatalf("reply %q in pieces of %d: streamed %q, not a prefix of %q", reply, size, got.String(), want)
+				}
+			}
+			c.finish(want)
+			if got.String() != want {
+				t.Errorf("reply %q in pieces of %d: streamed %q, want %q", reply, size, got.String(), want)
+			}
+		}
+	}
 }
