@@ -1,3 +1,5 @@
+//go:build corpus
+
 package digest_test
 
 import (
@@ -23,7 +25,8 @@ import (
 // TestCorpusDigest builds the digest of a whole JSON Lines corpus (the
 // bench's corpus.jsonl format) ingested into a temporary store with the
 // built-in encoder, and checks that every citation points at an ingested
-// article. It is opt-in: set GAZETTE_DIGEST_CORPUS to the corpus path
+// article. It is opt-in, built only with -tags corpus (it links the store
+// and the 14 MB encoder): set GAZETTE_DIGEST_CORPUS to the corpus path
 // (GAZETTE_DIGEST_LEXICAL=1 hides the vectors, to try the lexical
 // fallback; GAZETTE_DIGEST_THRESHOLDS=0.8,0.85 builds at each threshold,
 // 0 meaning the default; GAZETTE_DIGEST_OUT=path writes each digest as text
