@@ -495,3 +495,20 @@ func TestJSONFeed(t *testing.T) {
 		t.Fatalf("Poll() = %+v, %v", rs, err)
 	}
 }
+
+func TestUndatedItemsKeepFeedOrder(t *testing.T) {
+	s := newSite(t)
+	u := s.srv.URL
+	s.set(rss("Wire", item{"c", "C", u + "/news/c", "", ""}, item{"b", "B", u + "/news/b", "Mon, 02 Jun 2025 09:00:00 GMT", ""}, item{"a", "A", u + "/news/a", "", ""}), "")
+	st, ing, clk := newMemStore(), &fakeIngester{}, &clock{now: t0}
+	p := newPoller(st, ing, clk)
+	if _, err := p.Add(t.Context(), "g", u+"/feed.xml"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Poll(t.Context(), "g", u+"/feed.xml", nil); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"Page a", "Page b", "Page c"}, ing.titles()); diff != "" {
+		t.Errorf("order mismatch (-want +got):\n%s", diff)
+	}
+}

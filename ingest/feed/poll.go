@@ -51,6 +51,11 @@ func (p *Poller) Add(ctx context.Context, ns, rawURL string) (Feed, error) {
 	if err != nil {
 		return Feed{}, fmt.Errorf("add feed: %w", err)
 	}
+	for _, f := range feeds {
+		if f.URL == canon {
+			return f, fmt.Errorf("add feed %s: %w", canon, ErrExists)
+		}
+	}
 	if len(feeds) >= p.opts.MaxFeeds {
 		return Feed{}, fmt.Errorf("add feed %s: %w (at most %d)", canon, ErrTooManyFeeds, p.opts.MaxFeeds)
 	}
@@ -59,7 +64,7 @@ func (p *Poller) Add(ctx context.Context, ns, rawURL string) (Feed, error) {
 		return Feed{}, err
 	}
 	for _, f := range feeds {
-		if f.URL == canon || f.URL == final {
+		if f.URL == final {
 			return f, fmt.Errorf("add feed %s: %w", final, ErrExists)
 		}
 	}
@@ -338,12 +343,11 @@ func (p *Poller) handleItems(ctx context.Context, f *Feed, parsed *gofeed.Feed, 
 		keys[k] = true
 		items = append(items, feedItem{key: k, item: it, when: itemTime(it)})
 	}
-	slices.SortStableFunc(items, func(a, b feedItem) int {
-		if a.when.IsZero() || b.when.IsZero() {
-			return 0
-		}
-		return a.when.Compare(b.when)
-	})
+	// Dated items go oldest first; if any item lacks a date, the feed's own
+	// order (reversed above) is kept.
+	if !slices.ContainsFunc(items, func(it feedItem) bool { return it.when.IsZero() }) {
+		slices.SortStableFunc(items, func(a, b feedItem) int { return a.when.Compare(b.when) })
+	}
 	allKeys := make([]string, len(items))
 	for i, it := range items {
 		allKeys[i] = it.key
