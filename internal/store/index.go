@@ -2,11 +2,15 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
+	"slices"
 	"strconv"
+	"sync"
 
 	chromem "github.com/philippgille/chromem-go"
 )
@@ -37,12 +41,24 @@ func (s *Store) collection(ns string, create bool) (*chromem.Collection, error) 
 	return c, nil
 }
 
+// vectorsOf returns the namespace's collection and the vectors that back
+// it, creating both when create is true (otherwise nil, nil when the
+// namespace has none). The caller holds s.mu, for reading at least.
+func (s *Store) vectorsOf(ns string, create bool) (*chromem.Collection, *vectors, error) {
+	coll, err := s.collection(ns, create)
+	if err != nil || coll == nil {
+		return nil, nil, err
+	}
+	return coll, s.vecs.get(ns, coll, s.dim), nil
+}
+
 // rebuildIndex replaces the in-memory index by one built from the vectors
 // stored in SQLite and returns the number of chunks indexed.
 func (s *Store) rebuildIndex(ctx context.Context) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.index = chromem.NewDB()
+	s.vecs.reset()
 	rows, err := s.db.QueryContext(ctx, `SELECT namespace, id, embedding FROM chunks ORDER BY namespace`)
 	if err != nil {
 		return 0, fmt.Errorf("rebuild index: %w", err)
@@ -52,7 +68,8 @@ func (s *Store) rebuildIndex(ctx context.Context) (int, error) {
 		n    int
 		ns   string
 		coll *chromem.Collection
-		blob []byte
+		vecs *vectors
+		blob sql.RawBytes
 		id   string
 		cur  string
 	)
@@ -61,15 +78,18 @@ func (s *Store) rebuildIndex(ctx context.Context) (int, error) {
 			return n, fmt.Errorf("rebuild index: scan: %w", err)
 		}
 		if coll == nil || ns != cur {
-			if coll, err = s.collection(ns, true); err != nil {
+			if coll, vecs, err = s.vectorsOf(ns, true); err != nil {
 				return n, fmt.Errorf("rebuild index: %w", err)
 			}
 			cur = ns
 		}
-		vec, err := decodeVector(blob, s.dim)
-		if err != nil {
-			return n, fmt.Errorf("rebuild index: chunk %s/%s: %w", ns, id, err)
+		if len(blob) != 4*s.dim {
+			return n, fmt.Errorf("rebuild index: chunk %s/%s: embedding of %d bytes, want %d", ns, id, len(blob), 4*s.dim)
 		}
+		vecs.mu.Lock()
+		vec := vecs.put(id, nil)
+		decodeInto(vec, blob)
+		vecs.mu.Unlock()
 		if err := coll.AddDocument(ctx, chromem.Document{ID: id, Embedding: vec}); err != nil {
 			return n, fmt.Errorf("rebuild index: add %s/%s: %w", ns, id, err)
 		}
@@ -85,20 +105,26 @@ func (s *Store) rebuildIndex(ctx context.Context) (int, error) {
 func (s *Store) indexChunks(ctx context.Context, ns string, remove []string, add []chromem.Document) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	coll, err := s.collection(ns, len(add) > 0)
+	coll, vecs, err := s.vectorsOf(ns, len(add) > 0)
 	if err != nil {
 		return err
 	}
 	if coll == nil {
 		return nil
 	}
+	vecs.mu.Lock()
+	defer vecs.mu.Unlock()
 	if len(remove) > 0 {
 		// By ids only: a non-nil empty where map would delete everything.
 		if err := coll.Delete(ctx, nil, nil, remove...); err != nil {
 			return fmt.Errorf("unindex %d chunks: %w", len(remove), err)
 		}
+		// Only now that no document of the collection refers to their
+		// slots may they be reused.
+		vecs.remove(remove)
 	}
 	for _, d := range add {
+		d.Embedding = vecs.put(d.ID, d.Embedding)
 		if err := coll.AddDocument(ctx, d); err != nil {
 			return fmt.Errorf("index chunk %s: %w", d.ID, err)
 		}
@@ -113,6 +139,14 @@ func encodeVector(v []float32) []byte {
 		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(x))
 	}
 	return b
+}
+
+// decodeInto decodes the float32 little-endian blob b into v, which holds
+// len(b)/4 values.
+func decodeInto(v []float32, b []byte) {
+	for i := range v {
+		v[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
 }
 
 // decodeVector decodes a float32 little-endian blob of dim values.
@@ -152,11 +186,233 @@ func normalize(v []float32, dim int) ([]float32, error) {
 	return out, nil
 }
 
-// dot is the cosine of two unit vectors.
-func dot(a, b []float32) float64 {
-	var s float32
-	for i := range a {
-		s += a[i] * b[i]
+// vectorIndex holds, per namespace, the vectors of the collection that
+// serves it. Its zero value is empty and ready.
+type vectorIndex struct {
+	mu   sync.Mutex
+	byNS map[string]*vectors
+}
+
+// get returns the vectors backing coll, the namespace's current collection,
+// making them when the namespace has none or its collection was replaced
+// (a namespace deleted and written again).
+func (x *vectorIndex) get(ns string, coll *chromem.Collection, dim int) *vectors {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if v := x.byNS[ns]; v != nil && v.coll == coll {
+		return v
 	}
-	return float64(s)
+	if x.byNS == nil {
+		x.byNS = make(map[string]*vectors)
+	}
+	v := &vectors{coll: coll, dim: dim, slot: make(map[string]int32)}
+	x.byNS[ns] = v
+	return v
+}
+
+// reset forgets every namespace.
+func (x *vectorIndex) reset() {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.byNS = nil
+}
+
+// blockVectors is the number of vectors in a block of [vectors].
+const blockVectors = 1024
+
+// vectors keeps one collection's vectors in fixed blocks of contiguous
+// memory, which the collection's documents share (each document's Embedding
+// is a slot of a block), so the vectors are held once. Dense search scans
+// the blocks directly: chromem-go's query walks its document map through a
+// channel and sums each product with one accumulator, several times
+// slower. A slot freed by a removal is reused; blocks never move.
+type vectors struct {
+	coll *chromem.Collection
+	dim  int
+
+	mu     sync.RWMutex
+	blocks [][]float32
+	ids    []string // by slot; "" for a free slot
+	slot   map[string]int32
+	free   []int32
+}
+
+// at returns slot i's vector.
+func (v *vectors) at(i int32) []float32 {
+	b, o := int(i)/blockVectors, int(i)%blockVectors*v.dim
+	return v.blocks[b][o : o+v.dim : o+v.dim]
+}
+
+// put stores vec (which may be nil, to be filled by the caller) under id
+// and returns its slot. The caller holds v.mu.
+func (v *vectors) put(id string, vec []float32) []float32 {
+	i, ok := v.slot[id]
+	if !ok {
+		if n := len(v.free); n > 0 {
+			i, v.free = v.free[n-1], v.free[:n-1]
+			v.ids[i] = id
+		} else {
+			i = int32(len(v.ids))
+			if int(i)%blockVectors == 0 {
+				v.blocks = append(v.blocks, make([]float32, blockVectors*v.dim))
+			}
+			v.ids = append(v.ids, id)
+		}
+		v.slot[id] = i
+	}
+	out := v.at(i)
+	copy(out, vec)
+	return out
+}
+
+// remove frees the slots of ids. The caller holds v.mu.
+func (v *vectors) remove(ids []string) {
+	for _, id := range ids {
+		i, ok := v.slot[id]
+		if !ok {
+			continue
+		}
+		delete(v.slot, id)
+		v.ids[i] = ""
+		clear(v.at(i))
+		v.free = append(v.free, i)
+	}
+}
+
+// scored is a candidate of a dense search.
+type scored struct {
+	slot  int32
+	score float64
+}
+
+// topK keeps the k best candidates seen, worst first (a min-heap): higher
+// score is better, and on equal scores the smaller id.
+type topK struct {
+	k    int
+	ids  []string
+	heap []scored
+}
+
+// worse reports whether a ranks below b.
+func (t *topK) worse(a, b scored) bool {
+	if a.score != b.score {
+		return a.score < b.score
+	}
+	return t.ids[a.slot] > t.ids[b.slot]
+}
+
+func (t *topK) push(c scored) {
+	if len(t.heap) < t.k {
+		t.heap = append(t.heap, c)
+		for i := len(t.heap) - 1; i > 0; {
+			p := (i - 1) / 2
+			if !t.worse(t.heap[i], t.heap[p]) {
+				break
+			}
+			t.heap[i], t.heap[p] = t.heap[p], t.heap[i]
+			i = p
+		}
+		return
+	}
+	if !t.worse(t.heap[0], c) {
+		return
+	}
+	t.heap[0] = c
+	for i, n := 0, len(t.heap); ; {
+		l, m := 2*i+1, i
+		if l < n && t.worse(t.heap[l], t.heap[m]) {
+			m = l
+		}
+		if r := l + 1; r < n && t.worse(t.heap[r], t.heap[m]) {
+			m = r
+		}
+		if m == i {
+			break
+		}
+		t.heap[i], t.heap[m] = t.heap[m], t.heap[i]
+		i = m
+	}
+}
+
+// minScanPerWorker is the number of vectors below which a dense scan is not
+// split across goroutines.
+const minScanPerWorker = 4096
+
+// search returns the ids and cosines of the k vectors nearest to the unit
+// vector q, best first (ties by id), among the slots given, or all when
+// slots is nil. The caller holds v.mu for reading.
+func (v *vectors) search(q []float32, k int, slots []int32) ([]string, []float64) {
+	n := len(v.ids)
+	if slots != nil {
+		n = len(slots)
+	}
+	workers := max(1, min(runtime.GOMAXPROCS(0), n/minScanPerWorker))
+	tops := make([]topK, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*n/workers, (w+1)*n/workers
+		t := &tops[w]
+		t.k, t.ids = k, v.ids
+		scan := func() {
+			if slots != nil {
+				for _, i := range slots[lo:hi] {
+					t.push(scored{i, dot(q, v.at(i))})
+				}
+				return
+			}
+			for i := lo; i < hi; i++ {
+				if v.ids[i] != "" {
+					t.push(scored{int32(i), dot(q, v.at(int32(i)))})
+				}
+			}
+		}
+		if w == workers-1 {
+			scan()
+			continue
+		}
+		wg.Add(1)
+		go func() { defer wg.Done(); scan() }()
+	}
+	wg.Wait()
+	all := tops[0]
+	for _, t := range tops[1:] {
+		for _, c := range t.heap {
+			all.push(c)
+		}
+	}
+	slices.SortFunc(all.heap, func(a, b scored) int {
+		switch {
+		case all.worse(b, a):
+			return -1
+		case all.worse(a, b):
+			return 1
+		}
+		return 0
+	})
+	ids := make([]string, len(all.heap))
+	scores := make([]float64, len(all.heap))
+	for i, c := range all.heap {
+		ids[i], scores[i] = v.ids[c.slot], c.score
+	}
+	return ids, scores
+}
+
+// dot is the cosine of two unit vectors of the same length. Four
+// accumulators let the products of a vector proceed in parallel, which
+// makes it about three times as fast as a single running sum.
+func dot(a, b []float32) float64 {
+	b = b[:len(a)]
+	var s0, s1, s2, s3 float32
+	i := 0
+	for ; i+4 <= len(a); i += 4 {
+		x, y := a[i:i+4:i+4], b[i:i+4:i+4]
+		s0 += x[0] * y[0]
+		s1 += x[1] * y[1]
+		s2 += x[2] * y[2]
+		s3 += x[3] * y[3]
+	}
+	for ; i < len(a); i++ {
+		s0 += a[i] * b[i]
+	}
+	return float64((s0 + s1) + (s2 + s3))
 }

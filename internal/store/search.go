@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
-	"sort"
 	"strings"
 	"unicode"
 
@@ -75,35 +74,22 @@ func (s *Store) Dense(ctx context.Context, ns string, vec []float32, k int, f ra
 	return s.hits(ctx, ns, ids, scores)
 }
 
-// denseAll queries the namespace's whole collection.
-func (s *Store) denseAll(ctx context.Context, ns string, q []float32, k int) ([]string, []float64, error) {
+// denseAll searches the namespace's whole collection.
+func (s *Store) denseAll(_ context.Context, ns string, q []float32, k int) ([]string, []float64, error) {
 	s.mu.RLock()
-	defer s.mu.RUnlock()
-	coll, err := s.collection(ns, false)
-	if err != nil || coll == nil {
+	_, vecs, err := s.vectorsOf(ns, false)
+	s.mu.RUnlock()
+	if err != nil || vecs == nil {
 		return nil, nil, err
 	}
-	k = min(k, coll.Count()) // chromem-go errors when asked for more than it holds
-	if k == 0 {
-		return nil, nil, nil
-	}
-	res, err := coll.QueryEmbedding(ctx, q, k, nil, nil)
-	if err != nil {
-		return nil, nil, fmt.Errorf("query %q: %w", ns, err)
-	}
-	ids := make([]string, len(res))
-	scores := make([]float64, len(res))
-	for i, r := range res {
-		ids[i], scores[i] = r.ID, float64(r.Similarity)
-	}
+	vecs.mu.RLock()
+	defer vecs.mu.RUnlock()
+	ids, scores := vecs.search(q, k, nil)
 	return ids, scores, nil
 }
 
 // denseFiltered finds the k nearest among the chunks of the articles that
-// match cond. When they are a large share of the namespace it asks the index
-// for enough extra results to expect k matches and keeps the matching ones;
-// otherwise, or when that falls short, it computes the cosine of every
-// matching chunk directly. Either way the result is exact.
+// match cond, by computing the cosine of each of them.
 func (s *Store) denseFiltered(ctx context.Context, ns string, q []float32, k int, cond string, args []any) ([]string, []float64, error) {
 	// Articles first (by their indexes), then their chunks by the
 	// (namespace, article_id, position) index: never a scan of chunk rows.
@@ -113,14 +99,14 @@ func (s *Store) denseFiltered(ctx context.Context, ns string, q []float32, k int
 	if err != nil {
 		return nil, nil, fmt.Errorf("filter chunks: %w", err)
 	}
-	allowed := make(map[string]bool)
+	var allowed []string
 	for rows.Next() {
 		var id string
 		if err := rows.Scan(&id); err != nil {
 			rows.Close()
 			return nil, nil, fmt.Errorf("filter chunks: %w", err)
 		}
-		allowed[id] = true
+		allowed = append(allowed, id)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -131,65 +117,20 @@ func (s *Store) denseFiltered(ctx context.Context, ns string, q []float32, k int
 	}
 
 	s.mu.RLock()
-	defer s.mu.RUnlock()
-	coll, err := s.collection(ns, false)
-	if err != nil || coll == nil {
+	_, vecs, err := s.vectorsOf(ns, false)
+	s.mu.RUnlock()
+	if err != nil || vecs == nil {
 		return nil, nil, err
 	}
-	total := coll.Count()
-	if total == 0 {
-		return nil, nil, nil
-	}
-	// Over-query when the filter keeps at least a quarter of the chunks:
-	// about 2k/share results should then hold k matches.
-	if 4*len(allowed) >= total {
-		n := min(total, 2*k*total/len(allowed)+k)
-		res, err := coll.QueryEmbedding(ctx, q, n, nil, nil)
-		if err != nil {
-			return nil, nil, fmt.Errorf("query %q: %w", ns, err)
-		}
-		var (
-			ids    []string
-			scores []float64
-		)
-		for _, r := range res {
-			if allowed[r.ID] {
-				ids = append(ids, r.ID)
-				scores = append(scores, float64(r.Similarity))
-				if len(ids) == k {
-					break
-				}
-			}
-		}
-		if len(ids) == k || n == total {
-			return ids, scores, nil
+	vecs.mu.RLock()
+	defer vecs.mu.RUnlock()
+	slots := make([]int32, 0, len(allowed))
+	for _, id := range allowed {
+		if i, ok := vecs.slot[id]; ok { // else in SQLite but not indexed: Check reports it
+			slots = append(slots, i)
 		}
 	}
-	// Brute force over the matching chunks.
-	type scored struct {
-		id    string
-		score float64
-	}
-	cands := make([]scored, 0, len(allowed))
-	for id := range allowed {
-		doc, err := coll.GetByID(ctx, id)
-		if err != nil {
-			continue // in SQLite but not indexed: Check reports it
-		}
-		cands = append(cands, scored{id, dot(q, doc.Embedding)})
-	}
-	sort.Slice(cands, func(i, j int) bool {
-		if cands[i].score != cands[j].score {
-			return cands[i].score > cands[j].score
-		}
-		return cands[i].id < cands[j].id
-	})
-	cands = cands[:min(k, len(cands))]
-	ids := make([]string, len(cands))
-	scores := make([]float64, len(cands))
-	for i, c := range cands {
-		ids[i], scores[i] = c.id, c.score
-	}
+	ids, scores := vecs.search(q, k, slots)
 	return ids, scores, nil
 }
 

@@ -80,6 +80,9 @@ type Store struct {
 	embedderID string
 	dim        int
 	index      *chromem.DB
+	// vecs holds the vectors of index's collections for dense search
+	// (see index.go); it has its own locks.
+	vecs vectorIndex
 
 	reembedBatch int
 	titleWeight  float64
