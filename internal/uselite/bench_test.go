@@ -70,7 +70,7 @@ func BenchmarkGemm(b *testing.B) {
 	}
 	c0 := cpuTime()
 	for b.Loop() {
-		gemm(m, n, k, a, k, bp, c, n, nil, false)
+		gemm(m, n, k, a, k, bp, c, n, nil, opSet)
 	}
 	cpu := (cpuTime() - c0).Seconds()
 	b.ReportMetric(2*m*n*k*float64(b.N)/cpu/1e9, "GFLOP/cpu-s")
@@ -182,7 +182,7 @@ func BenchmarkLoad(b *testing.B) {
 func newScratchBytes() int {
 	s := newScratch()
 	n := 0
-	for _, b := range [][]float32{s.x0, s.x, s.h, s.att, s.tmp, s.qkv, s.ff, s.scores, s.kt, s.vp, s.o, s.pooled, s.out} {
+	for _, b := range [][]float32{s.x0, s.x, s.h, s.att, s.qkv, s.ff, s.scores, s.kt, s.vp, s.o, s.pooled, s.out} {
 		n += 4 * len(b)
 	}
 	return n

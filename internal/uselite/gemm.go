@@ -36,15 +36,21 @@ func packBInto(p, b []float32, k, n, ldb int) {
 
 // Microkernel flags.
 const (
-	flagInit = 1 << iota // start from the bias row (zero if nil), not from C
+	flagInit = 1 << iota // start from the bias row (zero if nil), not from C (+ bias)
 	flagReLU             // store max(0, result)
 )
 
-// gemm sets C = A·B + bias for M rows (rounded up to a multiple of mr: A and
-// C must hold roundUp(m, mr) rows), N columns (a multiple of nr) and depth
-// K, then applies ReLU when relu is set. bp is B packed by packB; bias may
-// be nil.
-func gemm(m, n, k int, a []float32, lda int, bp []float32, c []float32, ldc int, bias []float32, relu bool) {
+// Operations of gemm beyond C = A·B + bias.
+const (
+	opSet  = iota // C = A·B + bias
+	opReLU        // C = max(0, A·B + bias)
+	opAdd         // C += A·B + bias (a residual connection)
+)
+
+// gemm computes C = A·B + bias (or as op says) for M rows (rounded up to a
+// multiple of mr: A and C must hold roundUp(m, mr) rows), N columns (a
+// multiple of nr) and depth K. bp is B packed by packB; bias may be nil.
+func gemm(m, n, k int, a []float32, lda int, bp []float32, c []float32, ldc int, bias []float32, op int) {
 	mp := roundUp(m, mr)
 	if n%nr != 0 || len(bp) < k*n || len(a) < (mp-1)*lda+k || len(c) < (mp-1)*ldc+n || (bias != nil && len(bias) < n) {
 		panic("uselite: gemm operands too small")
@@ -52,11 +58,13 @@ func gemm(m, n, k int, a []float32, lda int, bp []float32, c []float32, ldc int,
 	if k == 0 {
 		for i := range mp {
 			row := c[i*ldc : i*ldc+n]
-			clear(row)
-			if bias != nil {
-				copy(row, bias[:n])
+			if op != opAdd {
+				clear(row)
 			}
-			if relu {
+			if bias != nil {
+				addTo(row, bias[:n])
+			}
+			if op == opReLU {
 				for j, v := range row {
 					row[j] = max(v, 0)
 				}
@@ -67,16 +75,16 @@ func gemm(m, n, k int, a []float32, lda int, bp []float32, c []float32, ldc int,
 	for k0 := 0; k0 < k; k0 += kcBlock {
 		kl := min(kcBlock, k-k0)
 		flags := 0
-		if k0 == 0 {
+		if k0 == 0 && op != opAdd {
 			flags |= flagInit
 		}
-		if relu && k0+kl == k {
+		if op == opReLU && k0+kl == k {
 			flags |= flagReLU
 		}
 		for j := 0; j < n; j += nr {
 			panel := bp[j*k+k0*nr:]
 			var bj []float32
-			if bias != nil {
+			if bias != nil && k0 == 0 {
 				bj = bias[j : j+nr]
 			}
 			for i := 0; i < mp; i += mr {
@@ -90,11 +98,11 @@ func gemm(m, n, k int, a []float32, lda int, bp []float32, c []float32, ldc int,
 func kernelGo(k int, a []float32, lda int, p []float32, c []float32, ldc int, bias []float32, flags int) {
 	var acc [mr][nr]float32
 	for r := range mr {
-		switch {
-		case flags&flagInit == 0:
+		if flags&flagInit == 0 {
 			copy(acc[r][:], c[r*ldc:r*ldc+nr])
-		case bias != nil:
-			copy(acc[r][:], bias[:nr])
+		}
+		if bias != nil {
+			addTo(acc[r][:], bias[:nr])
 		}
 	}
 	for l := range k {

@@ -2,8 +2,9 @@
 
 // func kernel6x16(k int, a *float32, lda int, p *float32, c *float32, ldc int, bias *float32, flags int)
 // C[0:6, 0:16] = C0 + A[0:6, 0:k] · P[0:k, 0:16], P packed with 16 floats a
-// row. C0 is C itself, or with flagInit each row is bias[0:16] (zero when
-// bias is nil). With flagReLU negative results are stored as zero.
+// row. With flagInit C0 has bias[0:16] (zero when bias is nil) in each
+// row; without it C0 is C plus bias[0:16] in each row (when bias is not
+// nil). With flagReLU negative results are stored as zero.
 TEXT ·kernel6x16(SB), NOSPLIT, $0-64
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
@@ -18,10 +19,10 @@ TEXT ·kernel6x16(SB), NOSPLIT, $0-64
 	LEAQ (R9)(R10*2), R11
 	ADDQ R10, R11             // R11 = row 3 of C
 	MOVQ flags+56(FP), R12
+	MOVQ bias+48(FP), R13
 
 	TESTQ $1, R12
 	JZ    loadc
-	MOVQ  bias+48(FP), R13
 	TESTQ R13, R13
 	JZ    zeroc
 	VMOVUPS (R13), Y0
@@ -58,6 +59,22 @@ loadc:
 	VMOVUPS 32(R11)(R10*1), Y9
 	VMOVUPS (R11)(R10*2), Y10
 	VMOVUPS 32(R11)(R10*2), Y11
+	TESTQ   R13, R13
+	JZ      start
+	VMOVUPS (R13), Y12
+	VMOVUPS 32(R13), Y13
+	VADDPS  Y12, Y0, Y0
+	VADDPS  Y13, Y1, Y1
+	VADDPS  Y12, Y2, Y2
+	VADDPS  Y13, Y3, Y3
+	VADDPS  Y12, Y4, Y4
+	VADDPS  Y13, Y5, Y5
+	VADDPS  Y12, Y6, Y6
+	VADDPS  Y13, Y7, Y7
+	VADDPS  Y12, Y8, Y8
+	VADDPS  Y13, Y9, Y9
+	VADDPS  Y12, Y10, Y10
+	VADDPS  Y13, Y11, Y11
 
 start:
 	CMPQ CX, $4

@@ -7,18 +7,21 @@ import (
 )
 
 // naive computes C = A·B + bias directly from unpacked B.
-func naive(m, n, k int, a []float32, lda int, b []float32, bias []float32, relu bool) []float32 {
+func naive(m, n, k int, a []float32, lda int, b []float32, bias []float32, c0 []float32, op int) []float32 {
 	c := make([]float32, m*n)
 	for i := range m {
 		for j := range n {
 			var s float64
+			if op == opAdd {
+				s = float64(c0[i*n+j])
+			}
 			if bias != nil {
-				s = float64(bias[j])
+				s += float64(bias[j])
 			}
 			for l := range k {
 				s += float64(a[i*lda+l]) * float64(b[l*n+j])
 			}
-			if relu {
+			if op == opReLU {
 				s = max(s, 0)
 			}
 			c[i*n+j] = float32(s)
@@ -40,14 +43,17 @@ func TestGemm(t *testing.T) {
 		name    string
 		m, n, k int
 		bias    bool
-		relu    bool
+		op      int
 	}{
-		{"one block", 6, 16, 4, false, false},
-		{"ragged rows and depth", 13, 32, 7, true, false},
-		{"depth past one K block", 20, 48, kcBlock + 37, true, true},
-		{"relu without bias", 12, 32, 300, false, true},
-		{"model shape", 128, 768, 256, true, false},
-		{"empty depth", 6, 16, 0, true, true},
+		{"one block", 6, 16, 4, false, opSet},
+		{"ragged rows and depth", 13, 32, 7, true, opSet},
+		{"depth past one K block", 20, 48, kcBlock + 37, true, opReLU},
+		{"relu without bias", 12, 32, 300, false, opReLU},
+		{"accumulate with bias", 13, 32, kcBlock + 5, true, opAdd},
+		{"accumulate without bias", 6, 16, 9, false, opAdd},
+		{"model shape", 128, 768, 256, true, opSet},
+		{"empty depth", 6, 16, 0, true, opReLU},
+		{"empty depth accumulate", 6, 16, 0, true, opAdd},
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, tt := range tests {
@@ -59,7 +65,8 @@ func TestGemm(t *testing.T) {
 			if tt.bias {
 				bias = randSlice(r, tt.n)
 			}
-			want := naive(tt.m, tt.n, tt.k, a, tt.k, b, bias, tt.relu)
+			c0 := randSlice(r, mp*tt.n)
+			want := naive(tt.m, tt.n, tt.k, a, tt.k, b, bias, c0, tt.op)
 			bp := packB(b, tt.k, tt.n, tt.n)
 			for _, asm := range []bool{false, true} {
 				if asm && !useAsm {
@@ -68,8 +75,8 @@ func TestGemm(t *testing.T) {
 				}
 				saved := useAsm
 				setAsm(asm)
-				c := randSlice(r, mp*tt.n) // stale contents must not leak in
-				gemm(tt.m, tt.n, tt.k, a, tt.k, bp, c, tt.n, bias, tt.relu)
+				c := append([]float32{}, c0...) // read by opAdd only
+				gemm(tt.m, tt.n, tt.k, a, tt.k, bp, c, tt.n, bias, tt.op)
 				setAsm(saved)
 				for i := range tt.m * tt.n {
 					if d := math.Abs(float64(c[i] - want[i])); d > 1e-4*(1+math.Abs(float64(want[i]))) {

@@ -112,10 +112,10 @@ type span struct{ start, n int }
 
 // scratch holds every buffer of one forward pass, reused across calls.
 type scratch struct {
-	x0, x, h, att, tmp []float32 // rowsPad × width
-	qkv, ff            []float32 // rowsPad × 3·modelDim / ffnDim
-	scores, kt, vp, o  []float32 // attention, one sequence and head at a time
-	pooled, out        []float32 // windows (padded) × modelDim
+	x0, x, h, att     []float32 // rowsPad × width
+	qkv, ff           []float32 // rowsPad × 3·modelDim / ffnDim
+	scores, kt, vp, o []float32 // attention, one sequence and head at a time
+	pooled, out       []float32 // windows (padded) × modelDim
 }
 
 const rowsPad = maxRows + 2*mr // room for the 6-row blocks that run past a sequence
@@ -127,7 +127,6 @@ func newScratch() *scratch {
 		x:      make([]float32, rowsPad*modelDim),
 		h:      make([]float32, rowsPad*modelDim),
 		att:    make([]float32, rowsPad*modelDim),
-		tmp:    make([]float32, rowsPad*modelDim),
 		qkv:    make([]float32, rowsPad*3*modelDim),
 		ff:     make([]float32, rowsPad*ffnDim),
 		scores: make([]float32, sq*MaxTokens),
@@ -170,7 +169,7 @@ func (m *model) forward(ids []int32, wins []span, s *scratch) {
 			p[j] *= inv
 		}
 	}
-	gemm(len(wins), modelDim, modelDim, s.pooled, modelDim, m.tanhW, s.out, modelDim, m.tanhB, false)
+	gemm(len(wins), modelDim, modelDim, s.pooled, modelDim, m.tanhW, s.out, modelDim, m.tanhB, opSet)
 	for wi := range wins {
 		o := s.out[wi*modelDim:][:modelDim]
 		var ss float64
@@ -191,25 +190,22 @@ func (m *model) forward(ids []int32, wins []span, s *scratch) {
 func (m *model) layer(l *layer, in []float32, rows int, wins []span, s *scratch) {
 	d := l.in
 	layerNorm(s.h, in, rows, d, l.ln1g, l.ln1b)
-	gemm(rows, 3*d, d, s.h, d, l.qkvW, s.qkv, 3*d, l.qkvB, false)
+	gemm(rows, 3*d, d, s.h, d, l.qkvW, s.qkv, 3*d, l.qkvB, opSet)
 	for _, w := range wins {
 		if w.n > 0 {
 			l.attention(w, s)
 		}
 	}
 	if l.hasResProjection {
-		gemm(rows, modelDim, d, s.att, d, l.outW, s.x, modelDim, l.outB, false)
-		gemm(rows, modelDim, d, in, d, l.resW, s.tmp, modelDim, l.resB, false)
-		addTo(s.x[:rows*modelDim], s.tmp[:rows*modelDim])
+		gemm(rows, modelDim, d, s.att, d, l.outW, s.x, modelDim, l.outB, opSet)
+		gemm(rows, modelDim, d, in, d, l.resW, s.x, modelDim, l.resB, opAdd)
 	} else {
-		gemm(rows, modelDim, d, s.att, d, l.outW, s.tmp, modelDim, l.outB, false)
-		addTo(s.x[:rows*modelDim], s.tmp[:rows*modelDim])
+		gemm(rows, modelDim, d, s.att, d, l.outW, s.x, modelDim, l.outB, opAdd)
 	}
 	// FFN with its own pre-norm and residual.
 	layerNorm(s.h, s.x, rows, modelDim, l.ln2g, l.ln2b)
-	gemm(rows, ffnDim, modelDim, s.h, modelDim, l.ff1W, s.ff, ffnDim, l.ff1B, true)
-	gemm(rows, modelDim, ffnDim, s.ff, ffnDim, l.ff2W, s.tmp, modelDim, l.ff2B, false)
-	addTo(s.x[:rows*modelDim], s.tmp[:rows*modelDim])
+	gemm(rows, ffnDim, modelDim, s.h, modelDim, l.ff1W, s.ff, ffnDim, l.ff1B, opReLU)
+	gemm(rows, modelDim, ffnDim, s.ff, ffnDim, l.ff2W, s.x, modelDim, l.ff2B, opAdd)
 }
 
 // attention computes the multi-head self-attention of one window from
@@ -249,11 +245,11 @@ func (l *layer) attention(w span, s *scratch) {
 				copy(dst, s.qkv[(w.start+j)*ld+2*d+h*dh+p:][:nr])
 			}
 		}
-		gemm(n, np, dh, s.qkv[w.start*ld+h*dh:], ld, kt, s.scores, np, nil, false)
+		gemm(n, np, dh, s.qkv[w.start*ld+h*dh:], ld, kt, s.scores, np, nil, opSet)
 		for i := range n {
 			softmaxRow(s.scores[i*np:][:np], n, l.scale)
 		}
-		gemm(n, dh, np, s.scores, np, vp, s.o, dh, nil, false)
+		gemm(n, dh, np, s.scores, np, vp, s.o, dh, nil, opSet)
 		for i := range n {
 			copy(s.att[(w.start+i)*d+h*dh:][:dh], s.o[i*dh:][:dh])
 		}
