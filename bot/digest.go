@@ -265,7 +265,7 @@ func (b *Bot) DigestThreadHandler(d DigestArticles) func(*discordgo.Session, *di
 		}
 		b.answer(ctx, &channelSink{s: s, channelID: m.ChannelID, messageID: placeholder.ID}, question{
 			source: "digest", guildID: m.GuildID, channelID: m.ChannelID, userID: m.Author.ID,
-			req: rag.Request{Question: text, Filter: rag.Filter{ArticleIDs: ids}},
+			req: rag.Request{Question: text, Filter: rag.Filter{Prefer: ids}},
 		})
 	}
 }

@@ -440,7 +440,7 @@ func TestDigestThreadQuestionUsesDigestArticles(t *testing.T) {
 	h.srv.Wait(n, func(c discordtest.Call) bool {
 		return c.Method == "PATCH" && c.Params["channel"] == dgThread && strings.Contains(c.Content(), "**Sources**")
 	})
-	want := []rag.Request{{Question: "why did the bridge close?", Filter: rag.Filter{ArticleIDs: []string{"a2", "a1"}}}}
+	want := []rag.Request{{Question: "why did the bridge close?", Filter: rag.Filter{Prefer: []string{"a2", "a1"}}}}
 	if diff := cmp.Diff(want, h.ans.requests()); diff != "" {
 		t.Errorf("requests mismatch (-want +got):\n%s", diff)
 	}

@@ -58,6 +58,10 @@ type Filter struct {
 	// IngestedSince restricts to articles ingested at or after this time.
 	IngestedSince time.Time
 	ArticleIDs    []string // restrict to these articles
+	// Prefer ranks these articles first when they are relevant, without
+	// excluding others (questions in a digest's thread prefer its articles).
+	// Retrievers read it; stores ignore it.
+	Prefer []string
 }
 
 // Embedder turns texts into unit-length vectors of a fixed dimension.

@@ -21,6 +21,9 @@ func (f *fakeIndex) match(h Hit, flt Filter) bool {
 	if len(flt.Outlets) > 0 && !slices.Contains(flt.Outlets, h.Article.Outlet) {
 		return false
 	}
+	if flt.ArticleIDs != nil && !slices.Contains(flt.ArticleIDs, h.Article.ID) {
+		return false
+	}
 	p := h.Article.PublishedAt
 	if !flt.Since.IsZero() && (p.IsZero() || p.Before(flt.Since)) {
 		return false
@@ -197,5 +200,22 @@ func TestRetrieveEmptyQuestion(t *testing.T) {
 	r := NewRetriever(&fakeIndex{}, constEmbedder{}, RetrieverOptions{})
 	if _, err := r.Retrieve(t.Context(), "g", Query{Text: "  "}); err != ErrEmptyQuestion {
 		t.Errorf("Retrieve() error = %v, want ErrEmptyQuestion", err)
+	}
+}
+
+func TestRetrievePreferRanksFirstWithoutExcluding(t *testing.T) {
+	ix := &fakeIndex{hits: []Hit{
+		hit("other", "TechCrunch", 0, "bridge closed for repairs", oct(1)),
+		hit("digest", "Fortune", 0, "bridge closed after storm", oct(2)),
+		hit("unrelated", "Fortune", 0, "markets rally", oct(3)),
+	}}
+	r := NewRetriever(ix, constEmbedder{}, RetrieverOptions{})
+	got, err := r.Retrieve(t.Context(), "g", Query{Text: "why was the bridge closed?", Filter: Filter{Prefer: []string{"digest"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := articleIDs(got.Hits)
+	if len(ids) < 2 || ids[0] != "digest" || !slices.Contains(ids, "other") {
+		t.Errorf("articles = %v, want the preferred one first and the other kept", ids)
 	}
 }
