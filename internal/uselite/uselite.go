@@ -39,7 +39,7 @@ import (
 // MaxTokens is the longest token sequence the model reads at once.
 const MaxTokens = 128
 
-// Dim is the dimension of the vectors.
+// dim is the dimension of the vectors.
 const dim = modelDim
 
 // Encoder embeds texts with the Universal Sentence Encoder Lite. It is safe
