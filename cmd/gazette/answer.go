@@ -55,6 +55,11 @@ func writeJSON(w io.Writer, v any) error {
 // printAnswer writes an answer and its numbered sources for a terminal.
 func printAnswer(w io.Writer, a rag.Answer) {
 	fmt.Fprintln(w, strings.TrimSpace(a.Text))
+	printSources(w, a)
+}
+
+// printSources writes the numbered sources of an answer, if any.
+func printSources(w io.Writer, a rag.Answer) {
 	if len(a.Sources) == 0 {
 		return
 	}

@@ -46,11 +46,16 @@ func runAsk(ctx context.Context, e *env) error {
 	}
 	defer a.Close()
 
+	// With a model, its words are printed as they arrive (citations are
+	// renumbered on the way, so the stream is the final text); the sources
+	// follow.
 	var onDelta func(string)
+	streamed := false
 	if a.chat != nil && !*asJSON {
-		// Stream the model's words as they come; the final text with
-		// renumbered citations is printed after.
-		onDelta = func(string) {}
+		onDelta = func(s string) {
+			streamed = true
+			fmt.Fprint(e.stdout, s)
+		}
 	}
 	ans, err := a.answers.Answer(ctx, *ns, rag.Request{Question: question, Filter: f}, onDelta)
 	switch {
@@ -58,8 +63,15 @@ func runAsk(ctx context.Context, e *env) error {
 		return errors.New("the question is empty")
 	case errors.Is(err, rag.ErrQuestionTooLong):
 		return errors.New("the question is too long; ask something shorter")
+	case errors.Is(err, rag.ErrNoSources):
+		// ans carries the plain "nothing ingested" text.
 	case err != nil:
 		return fmt.Errorf("answer: %w", err)
+	}
+	if streamed {
+		fmt.Fprintln(e.stdout)
+		printSources(e.stdout, ans)
+		return nil
 	}
 	if *asJSON {
 		return writeJSON(e.stdout, toJSONAnswer(ans))
