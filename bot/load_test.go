@@ -366,9 +366,20 @@ func TestLoadBurst(t *testing.T) {
 // replies not held) and reports the acknowledgement latency over all
 // interactions (p50, p99, max), the answered and busy counts per burst, and
 // the goroutine and heap growth from before the first burst to after the
-// last.
+// last. The answer cap is TestLoadBurst's 4, then 200 (every question is
+// answered, all at once).
 func BenchmarkLoadBurst(b *testing.B) {
-	r := startLoadRig(b, defaultLoad.maxConcurrent)
+	for _, limit := range []int{defaultLoad.maxConcurrent, defaultLoad.interactions} {
+		b.Run(fmt.Sprintf("cap=%d", limit), func(b *testing.B) {
+			s := defaultLoad
+			s.maxConcurrent = limit
+			benchLoad(b, s)
+		})
+	}
+}
+
+func benchLoad(b *testing.B, shape loadShape) {
+	r := startLoadRig(b, shape.maxConcurrent)
 	r.warmUp(b)
 	g0 := r.quiesce(0)
 	h0 := heapInuse()
@@ -379,7 +390,7 @@ func BenchmarkLoadBurst(b *testing.B) {
 	)
 	b.ResetTimer()
 	for range b.N {
-		last = r.burst(b, defaultLoad, false)
+		last = r.burst(b, shape, false)
 		for _, u := range last.unexpected {
 			b.Error(u)
 		}
