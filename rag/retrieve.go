@@ -7,7 +7,10 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // Index is the store as the retriever sees it: dense and keyword search over
@@ -85,6 +88,52 @@ type HybridRetriever struct {
 	ix  Index
 	emb Embedder
 	o   RetrieverOptions
+
+	mu      sync.Mutex
+	outlets map[string]outletList // by namespace, when ix is a generationer
+}
+
+// generationer is implemented by an [Index] that can tell when a
+// namespace's articles change: Generation returns a number that differs
+// after every change. The retriever then reuses the namespace's outlet list
+// until it does.
+type generationer interface {
+	Generation(ns string) uint64
+}
+
+// outletList is a namespace's outlets at one generation.
+type outletList struct {
+	gen  uint64
+	list []OutletInfo
+}
+
+// listOutlets returns the namespace's outlets, from the cache when the
+// index says its articles have not changed since.
+func (r *HybridRetriever) listOutlets(ctx context.Context, ns string) ([]OutletInfo, error) {
+	g, ok := r.ix.(generationer)
+	if !ok {
+		return r.ix.Outlets(ctx, ns)
+	}
+	// Read the generation first: a change after it makes the list stored
+	// below stale, and the next call sees a new generation.
+	gen := g.Generation(ns)
+	r.mu.Lock()
+	c, ok := r.outlets[ns]
+	r.mu.Unlock()
+	if ok && c.gen == gen {
+		return slices.Clone(c.list), nil
+	}
+	list, err := r.ix.Outlets(ctx, ns)
+	if err != nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	if r.outlets == nil {
+		r.outlets = make(map[string]outletList)
+	}
+	r.outlets[ns] = outletList{gen: gen, list: slices.Clone(list)}
+	r.mu.Unlock()
+	return list, nil
 }
 
 var _ Retriever = (*HybridRetriever)(nil)
@@ -110,7 +159,7 @@ func (r *HybridRetriever) Retrieve(ctx context.Context, ns string, q Query) (Ret
 	if limit <= 0 {
 		limit = r.o.Limit
 	}
-	outlets, err := r.ix.Outlets(ctx, ns)
+	outlets, err := r.listOutlets(ctx, ns)
 	if err != nil {
 		return Retrieval{}, fmt.Errorf("list outlets: %w", err)
 	}
@@ -156,37 +205,20 @@ func (r *HybridRetriever) Retrieve(ctx context.Context, ns string, q Query) (Ret
 			fh.score += w / (r.o.RRFK + float64(rank+1))
 		}
 	}
-	search := func(f Filter, k int, w float64) error {
-		if r.o.Mode != "keyword" {
-			dense, err := r.ix.Dense(ctx, ns, qv, k, f)
-			if err != nil {
-				return fmt.Errorf("dense search: %w", err)
-			}
-			add(dense, w*r.o.DenseWeight)
-		}
-		if r.o.Mode != "dense" {
-			kw, err := r.ix.Keyword(ctx, ns, text, k, f)
-			if err != nil {
-				return fmt.Errorf("keyword search: %w", err)
-			}
-			add(kw, w*r.o.KeywordWeight)
-		}
-		return nil
+	// The searches are independent: queue them, run them concurrently and
+	// fuse them in queue order.
+	var searches []search
+	queue := func(f Filter, k int, w float64) {
+		searches = append(searches, search{f: f, k: k, w: w})
 	}
-	if err := search(f, r.o.Candidates, 1); err != nil {
-		return Retrieval{}, err
-	}
+	queue(f, r.o.Candidates, 1)
 	if len(f.Prefer) > 0 && f.ArticleIDs == nil {
 		pf := f
 		pf.ArticleIDs, pf.Prefer = f.Prefer, nil
-		if err := search(pf, r.o.Candidates, 1); err != nil {
-			return Retrieval{}, err
-		}
+		queue(pf, r.o.Candidates, 1)
 	}
 	if namedOnly && r.o.GlobalWeight > 0 {
-		if err := search(global, r.o.Candidates, r.o.GlobalWeight); err != nil {
-			return Retrieval{}, err
-		}
+		queue(global, r.o.Candidates, r.o.GlobalWeight)
 	}
 	// Several outlets named: each gets its own sub-query, so one outlet's
 	// many articles cannot crowd out another's few.
@@ -194,10 +226,11 @@ func (r *HybridRetriever) Retrieve(ctx context.Context, ns string, q Query) (Ret
 		for _, o := range f.Outlets {
 			sub := f
 			sub.Outlets = []string{o}
-			if err := search(sub, max(10, r.o.Candidates/4), r.o.OutletWeight); err != nil {
-				return Retrieval{}, err
-			}
+			queue(sub, max(10, r.o.Candidates/4), r.o.OutletWeight)
 		}
+	}
+	if err := r.run(ctx, ns, qv, text, searches, add); err != nil {
+		return Retrieval{}, err
 	}
 	if len(fused) == 0 {
 		switch {
@@ -234,6 +267,56 @@ func (r *HybridRetriever) Retrieve(ctx context.Context, ns string, q Query) (Ret
 	out := spread(hits, f.Outlets, limit)
 	r.o.Logger.Debug("retrieve", "ns", ns, "outlets", f.Outlets, "periods", len(in.Periods), "candidates", len(hits), "returned", len(out))
 	return Retrieval{Hits: out}, nil
+}
+
+// search is one dense and keyword search of a retrieval: its filter, its
+// candidate count and its weight in the fusion.
+type search struct {
+	f Filter
+	k int
+	w float64
+}
+
+// maxParallelSearches bounds the store calls one retrieval runs at once.
+const maxParallelSearches = 4
+
+// run runs the dense and keyword searches of ss concurrently, then adds
+// their results in order (each search's dense, then its keyword), so the
+// fused scores are exactly those of running them one after the other.
+func (r *HybridRetriever) run(ctx context.Context, ns string, qv []float32, text string, ss []search, add func([]Hit, float64)) error {
+	results := make([][]Hit, 2*len(ss))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(maxParallelSearches)
+	for i, s := range ss {
+		if r.o.Mode != "keyword" {
+			g.Go(func() error {
+				hits, err := r.ix.Dense(gctx, ns, qv, s.k, s.f)
+				if err != nil {
+					return fmt.Errorf("dense search: %w", err)
+				}
+				results[2*i] = hits
+				return nil
+			})
+		}
+		if r.o.Mode != "dense" {
+			g.Go(func() error {
+				hits, err := r.ix.Keyword(gctx, ns, text, s.k, s.f)
+				if err != nil {
+					return fmt.Errorf("keyword search: %w", err)
+				}
+				results[2*i+1] = hits
+				return nil
+			})
+		}
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	for i, s := range ss {
+		add(results[2*i], s.w*r.o.DenseWeight)
+		add(results[2*i+1], s.w*r.o.KeywordWeight)
+	}
+	return nil
 }
 
 type fusedHit struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,7 +14,9 @@ import (
 // fakeIndex ranks chunks by how many question words they contain (keyword)
 // and by a fixed order (dense), honouring outlet and date filters.
 type fakeIndex struct {
-	hits    []Hit
+	hits []Hit
+
+	mu      sync.Mutex // the retriever searches concurrently
 	filters []Filter
 }
 
@@ -35,7 +38,9 @@ func (f *fakeIndex) match(h Hit, flt Filter) bool {
 }
 
 func (f *fakeIndex) Dense(_ context.Context, _ string, _ []float32, k int, flt Filter) ([]Hit, error) {
+	f.mu.Lock()
 	f.filters = append(f.filters, flt)
+	f.mu.Unlock()
 	var out []Hit
 	for _, h := range f.hits {
 		if f.match(h, flt) && len(out) < k {
