@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	chromem "github.com/philippgille/chromem-go"
 )
@@ -114,6 +115,9 @@ func (s *Store) indexChunks(ctx context.Context, ns string, remove []string, add
 	}
 	vecs.mu.Lock()
 	defer vecs.mu.Unlock()
+	// First, so that even a failure below tells readers of Generation
+	// that the (already committed) articles changed.
+	vecs.gen.Store(s.vecs.nextGen())
 	if len(remove) > 0 {
 		// By ids only: a non-nil empty where map would delete everything.
 		if err := coll.Delete(ctx, nil, nil, remove...); err != nil {
@@ -186,12 +190,31 @@ func normalize(v []float32, dim int) ([]float32, error) {
 	return out, nil
 }
 
+// Generation returns a number that changes whenever the articles of ns
+// change: an article written or deleted, the namespace deleted, the store
+// reopened or re-embedded. It is 0 while ns has no indexed chunks. Callers
+// cache what they derive from the articles (such as the outlet list) under
+// it. Two equal numbers for ns mean no change in between.
+func (s *Store) Generation(ns string) uint64 {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	_, vecs, err := s.vectorsOf(ns, false)
+	if err != nil || vecs == nil {
+		return 0
+	}
+	return vecs.gen.Load()
+}
+
 // vectorIndex holds, per namespace, the vectors of the collection that
 // serves it. Its zero value is empty and ready.
 type vectorIndex struct {
 	mu   sync.Mutex
 	byNS map[string]*vectors
+	gen  atomic.Uint64 // the last generation handed out, store-wide
 }
+
+// nextGen returns a generation never handed out before.
+func (x *vectorIndex) nextGen() uint64 { return x.gen.Add(1) }
 
 // get returns the vectors backing coll, the namespace's current collection,
 // making them when the namespace has none or its collection was replaced
@@ -206,6 +229,7 @@ func (x *vectorIndex) get(ns string, coll *chromem.Collection, dim int) *vectors
 		x.byNS = make(map[string]*vectors)
 	}
 	v := &vectors{coll: coll, dim: dim, slot: make(map[string]int32)}
+	v.gen.Store(x.nextGen())
 	x.byNS[ns] = v
 	return v
 }
@@ -229,6 +253,7 @@ const blockVectors = 1024
 type vectors struct {
 	coll *chromem.Collection
 	dim  int
+	gen  atomic.Uint64 // see Store.Generation
 
 	mu     sync.RWMutex
 	blocks [][]float32

@@ -236,3 +236,59 @@ func TestDenseFollowsWrites(t *testing.T) {
 	s = openTest(t, path)
 	verify("after reopen")
 }
+
+func TestGeneration(t *testing.T) {
+	ctx := t.Context()
+	path := t.TempDir() + "/g.db"
+	s := openTest(t, path)
+	if got := s.Generation("g"); got != 0 {
+		t.Fatalf("Generation of an empty namespace = %d, want 0", got)
+	}
+	seen := map[uint64]string{0: "empty"}
+	step := func(name string, changed bool) {
+		t.Helper()
+		g := s.Generation("g")
+		prev, dup := seen[g]
+		switch {
+		case changed && dup:
+			t.Errorf("after %s: Generation = %d, the same as after %s", name, g, prev)
+		case !changed && !dup:
+			t.Errorf("after %s: Generation changed to %d", name, g)
+		}
+		seen[g] = name
+	}
+	a, achunks := article("g", "a1", "Rates", "Reuters", day, "rates rise", "markets fall")
+	mustPut(t, s, a, achunks, rag.PutNew)
+	step("put", true)
+	mustPut(t, s, a, achunks, rag.PutUnchanged)
+	if _, err := s.Dense(ctx, "g", testEmbedder.vec("rates"), 3, rag.Filter{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Outlets(ctx, "g"); err != nil {
+		t.Fatal(err)
+	}
+	step("an unchanged put and reads", false)
+	b, bchunks := article("g", "a1", "Rates", "Bloomberg", day, "rates rise again")
+	mustPut(t, s, b, bchunks, rag.PutUpdated)
+	step("update", true)
+	other, ochunks := article("h", "x", "Other", "AP", day, "elsewhere")
+	mustPut(t, s, other, ochunks, rag.PutNew)
+	step("a write to another namespace", false)
+	if err := s.DeleteArticle(ctx, "g", "a1"); err != nil {
+		t.Fatal(err)
+	}
+	step("delete", true)
+	mustPut(t, s, a, achunks, rag.PutNew)
+	step("put again", true)
+	if _, err := s.DeleteNamespace(ctx, "g"); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Generation("g"); got != 0 {
+		t.Errorf("Generation after DeleteNamespace = %d, want 0", got)
+	}
+	mustPut(t, s, a, achunks, rag.PutNew)
+	step("put after namespace delete", true)
+	s.Close()
+	s = openTest(t, path)
+	step("reopen", true)
+}
