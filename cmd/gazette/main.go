@@ -85,6 +85,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if err != nil {
 		return fmt.Errorf("configuration:\n%w", err)
 	}
+	// The one-shot commands are quiet unless asked: their output is for
+	// people. The server logs at info by default.
+	if lookup("LOG_LEVEL") == "" && c.name != "serve" {
+		cfg.LogLevel = "warn"
+	}
 	log := newLogger(cfg, stderr)
 	return c.run(ctx, &env{args: args[1:], stdout: stdout, stderr: stderr, cfg: cfg, log: log, getenv: lookup})
 }
