@@ -44,6 +44,9 @@ func LoadFile(path string) (Document, error) {
 	if err != nil {
 		return Document{}, fmt.Errorf("load %s: %w", path, err)
 	}
+	if LooksBinary(data) {
+		return Document{}, fmt.Errorf("load %s: %w", path, ErrBinary)
+	}
 	var d Document
 	switch ext {
 	case ".html", ".htm", ".xhtml":
@@ -67,6 +70,18 @@ func LoadFile(path string) (Document, error) {
 		d.Title = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 	}
 	return d, nil
+}
+
+// ErrBinary means a file meant to be text holds binary data (a corrupt or
+// misnamed file).
+var ErrBinary = errors.New("the file is not text (it holds binary data)")
+
+// LooksBinary reports whether data is binary rather than text in any
+// character set: like git, it looks for a NUL byte in the first 8,000
+// bytes, which no text encoding Gazette reads (UTF-8, Latin, CJK legacy
+// sets) produces.
+func LooksBinary(data []byte) bool {
+	return bytes.IndexByte(data[:min(len(data), 8000)], 0) >= 0
 }
 
 func supported(ext string) bool {

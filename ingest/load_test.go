@@ -196,3 +196,14 @@ func TestLoadJSONLErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestLoadFileRefusesBinary(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "corrupt.html")
+	data := append([]byte("<html><body><p>Half an article"), 0, 0x89, 'P', 'N', 'G', 0)
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadFile(path); !errors.Is(err, ErrBinary) {
+		t.Errorf("LoadFile(corrupt) error = %v, want ErrBinary", err)
+	}
+}

@@ -43,6 +43,9 @@ func DocumentFromBytes(name, contentType string, data []byte) (ingest.Document, 
 			return ingest.Document{}, &safehttp.RefusedError{Reason: fmt.Sprintf("%s files cannot be read; upload .txt, .md or .html", ext)}
 		}
 	}
+	if ext != "" && ingest.LooksBinary(data) {
+		return ingest.Document{}, &safehttp.RefusedError{Reason: "the file is not text; it may be corrupt or of another type"}
+	}
 	doc, err := fromContent(data, ct, "", name)
 	if err != nil {
 		return ingest.Document{}, refuseWrap("", err)

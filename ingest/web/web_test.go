@@ -302,6 +302,7 @@ func TestDocumentFromBytes(t *testing.T) {
 		{"too large", "big.txt", "", bytes.Repeat([]byte("a"), MaxUploadBytes+1), "larger than the 10 MB limit"},
 		{"empty", "empty.txt", "", []byte("  \n"), "the file is empty"},
 		{"binary without extension", "blob", "", []byte("\x00\x01\x02\x03binary"), "cannot be read"},
+		{"corrupt html", "story.html", "text/html", []byte("<html><p>Half a story\x00\x89PNG\x00"), "the file is not text"},
 	}
 	for _, tt := range refused {
 		t.Run(tt.name, func(t *testing.T) {
