@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gazettebot/gazette/rag"
 )
 
 // text128 returns news-like text of exactly MaxTokens tokens.
@@ -126,7 +128,7 @@ func BenchmarkCorpus(b *testing.B) {
 		articles++
 		words := strings.Fields(a.Body)
 		for i := 0; i < len(words); i += 85 {
-			chunks = append(chunks, a.Title+"\n"+strings.Join(words[i:min(i+85, len(words))], " "))
+			chunks = append(chunks, rag.EmbeddingText(rag.Article{Title: a.Title}, strings.Join(words[i:min(i+85, len(words))], " ")))
 		}
 	}
 	if err := sc.Err(); err != nil {
