@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"math/rand/v2"
 	"os"
@@ -22,9 +23,10 @@ import (
 )
 
 // The scale benchmarks measure retrieval on synthetic stores of 10k and
-// 100k chunks (dim 512, Zipf text, 20 outlets; see buildBenchStore). Build
+// 100k chunks (dim 512, Zipf text, 20 outlets; see buildBenchStore). Building
 // a 100k store takes minutes on a small machine; set GAZETTE_BENCH_DIR to a
-// directory to keep the stores there between runs. See BENCHMARKS-scale.md.
+// directory to keep the stores there between runs. See BENCHMARKS-scale.md
+// at the repository root for the figures and commands.
 
 var scaleSizes = []int{10_000, 100_000}
 
@@ -44,17 +46,32 @@ func scaleStore(b *testing.B, n int) string {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		b.Fatal(err)
 	}
-	data, err := os.ReadFile(tmp)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := os.WriteFile(path+".tmp", data, 0o640); err != nil {
-		b.Fatal(err)
-	}
-	if err := os.Rename(path+".tmp", path); err != nil {
-		b.Fatal(err)
+	if err := os.Rename(tmp, path); err != nil { // another file system: copy
+		if err := copyFile(path+".tmp", tmp); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.Rename(path+".tmp", path); err != nil {
+			b.Fatal(err)
+		}
 	}
 	return path
+}
+
+func copyFile(dst, src string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 // benchIndex adapts the store to [rag.Index] as the command does.
