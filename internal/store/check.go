@@ -128,6 +128,7 @@ func (s *Store) checkIndex(ctx context.Context, add func(string, ...any)) error 
 		if n := coll.Count(); n != len(ids)-missing {
 			add("vector index holds %d chunks of namespace %q, SQLite %d", n, ns, len(ids))
 		}
+		s.checkVectors(ctx, ns, coll, add)
 	}
 	return nil
 }

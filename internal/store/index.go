@@ -205,6 +205,43 @@ func (s *Store) Generation(ns string) uint64 {
 	return vecs.gen.Load()
 }
 
+// checkVectors reports where the vectors dense search scans for ns differ
+// from the namespace's collection. The caller holds s.mu for reading.
+func (s *Store) checkVectors(ctx context.Context, ns string, coll *chromem.Collection, add func(string, ...any)) {
+	vecs := s.vecs.get(ns, coll, s.dim)
+	vecs.mu.RLock()
+	defer vecs.mu.RUnlock()
+	if n, want := len(vecs.slot), coll.Count(); n != want {
+		add("dense search holds %d vectors of namespace %q, the vector index %d", n, ns, want)
+	}
+	bad := 0
+	for id, i := range vecs.slot {
+		doc, err := coll.GetByID(ctx, id)
+		if err == nil && nearlyEqual(doc.Embedding, vecs.at(i)) {
+			continue
+		}
+		if bad < maxProblems {
+			add("dense search vector of chunk %s/%s differs from the vector index", ns, id)
+		}
+		bad++
+	}
+}
+
+// nearlyEqual reports whether a and b have the same length and values
+// within 1e-6 (the index renormalises a vector it finds off unit length by
+// more than that).
+func nearlyEqual(a, b []float32) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if d := a[i] - b[i]; d > 1e-6 || d < -1e-6 {
+			return false
+		}
+	}
+	return true
+}
+
 // vectorIndex holds, per namespace, the vectors of the collection that
 // serves it. Its zero value is empty and ready.
 type vectorIndex struct {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	chromem "github.com/philippgille/chromem-go"
 
 	"github.com/gazettebot/gazette/rag"
 )
@@ -291,4 +292,37 @@ func TestGeneration(t *testing.T) {
 	s.Close()
 	s = openTest(t, path)
 	step("reopen", true)
+}
+
+func TestCheckFindsVectorDrift(t *testing.T) {
+	s := openTest(t, "")
+	for _, id := range []string{"a1", "a2"} {
+		a, chunks := article("g", id, "Title "+id, "Reuters", day, "rates rise", "markets fall")
+		mustPut(t, s, a, chunks, rag.PutNew)
+	}
+	mustCheck(t, s)
+	s.mu.RLock()
+	coll, vecs, _ := s.vectorsOf("g", false)
+	s.mu.RUnlock()
+	// The collection's document gets a vector of its own, unlike the
+	// scanned one; and one scanned vector goes missing.
+	other := make([]float32, testEmbedder.dim)
+	other[1] = 1
+	if err := coll.AddDocument(t.Context(), chromem.Document{ID: "a1#0", Embedding: other}); err != nil {
+		t.Fatal(err)
+	}
+	vecs.mu.Lock()
+	vecs.remove([]string{"a2#1"})
+	vecs.mu.Unlock()
+	r, err := s.Check(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		`dense search holds 3 vectors of namespace "g", the vector index 4`,
+		`dense search vector of chunk g/a1#0 differs from the vector index`,
+	}
+	if diff := cmp.Diff(want, r.Problems); diff != "" {
+		t.Errorf("Check() problems mismatch (-want +got):\n%s", diff)
+	}
 }
