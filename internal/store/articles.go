@@ -209,6 +209,7 @@ func (s *Store) DeleteNamespace(ctx context.Context, ns string) (int, error) {
 			return int(n), fmt.Errorf("delete namespace %q: deleted, but drop its vectors: %w", ns, err)
 		}
 	}
+	s.vecs.drop(ns)
 	return int(n), nil
 }
 

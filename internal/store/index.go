@@ -271,6 +271,13 @@ func (x *vectorIndex) get(ns string, coll *chromem.Collection, dim int) *vectors
 	return v
 }
 
+// drop forgets the namespace's vectors (its collection was deleted).
+func (x *vectorIndex) drop(ns string) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	delete(x.byNS, ns)
+}
+
 // reset forgets every namespace.
 func (x *vectorIndex) reset() {
 	x.mu.Lock()

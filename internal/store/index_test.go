@@ -287,6 +287,12 @@ func TestGeneration(t *testing.T) {
 	if got := s.Generation("g"); got != 0 {
 		t.Errorf("Generation after DeleteNamespace = %d, want 0", got)
 	}
+	s.vecs.mu.Lock()
+	_, kept := s.vecs.byNS["g"]
+	s.vecs.mu.Unlock()
+	if kept {
+		t.Error("DeleteNamespace kept the namespace's vectors in memory")
+	}
 	mustPut(t, s, a, achunks, rag.PutNew)
 	step("put after namespace delete", true)
 	s.Close()
