@@ -124,7 +124,7 @@ func (s *Store) PutArticle(ctx context.Context, a rag.Article, chunks []rag.Chun
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("put article %s: commit: %w", a.ID, err)
 	}
-	if err := s.indexChunks(ctx, a.Namespace, oldIDs, docs); err != nil {
+	if err := s.indexArticleChunks(ctx, a.Namespace, a.ID, oldIDs, docs); err != nil {
 		// SQLite holds the truth; the index is rebuilt from it at the next
 		// start. Report, since queries miss the article until then.
 		return result, fmt.Errorf("put article %s: stored, but %w", a.ID, err)

@@ -60,7 +60,7 @@ func (s *Store) rebuildIndex(ctx context.Context) (int, error) {
 	defer s.mu.Unlock()
 	s.index = chromem.NewDB()
 	s.vecs.reset()
-	rows, err := s.db.QueryContext(ctx, `SELECT namespace, id, embedding FROM chunks ORDER BY namespace`)
+	rows, err := s.db.QueryContext(ctx, `SELECT namespace, id, article_id, embedding FROM chunks ORDER BY namespace`)
 	if err != nil {
 		return 0, fmt.Errorf("rebuild index: %w", err)
 	}
@@ -72,10 +72,12 @@ func (s *Store) rebuildIndex(ctx context.Context) (int, error) {
 		vecs *vectors
 		blob sql.RawBytes
 		id   string
+		art  string
 		cur  string
+		arts = map[string]string{} // one string per article id
 	)
 	for rows.Next() {
-		if err := rows.Scan(&ns, &id, &blob); err != nil {
+		if err := rows.Scan(&ns, &id, &art, &blob); err != nil {
 			return n, fmt.Errorf("rebuild index: scan: %w", err)
 		}
 		if coll == nil || ns != cur {
@@ -87,8 +89,13 @@ func (s *Store) rebuildIndex(ctx context.Context) (int, error) {
 		if len(blob) != 4*s.dim {
 			return n, fmt.Errorf("rebuild index: chunk %s/%s: embedding of %d bytes, want %d", ns, id, len(blob), 4*s.dim)
 		}
+		if a, ok := arts[art]; ok {
+			art = a
+		} else {
+			arts[art] = art
+		}
 		vecs.mu.Lock()
-		vec := vecs.put(id, nil)
+		vec := vecs.put(id, art, nil)
 		decodeInto(vec, blob)
 		vecs.mu.Unlock()
 		if err := coll.AddDocument(ctx, chromem.Document{ID: id, Embedding: vec}); err != nil {
@@ -102,8 +109,14 @@ func (s *Store) rebuildIndex(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// indexChunks replaces the given chunk ids of ns in the in-memory index.
+// indexChunks removes the given chunk ids of ns from the in-memory index.
 func (s *Store) indexChunks(ctx context.Context, ns string, remove []string, add []chromem.Document) error {
+	return s.indexArticleChunks(ctx, ns, "", remove, add)
+}
+
+// indexArticleChunks replaces the given chunk ids of ns in the in-memory
+// index by the chunks of article articleID in add.
+func (s *Store) indexArticleChunks(ctx context.Context, ns, articleID string, remove []string, add []chromem.Document) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	coll, vecs, err := s.vectorsOf(ns, len(add) > 0)
@@ -128,7 +141,7 @@ func (s *Store) indexChunks(ctx context.Context, ns string, remove []string, add
 		vecs.remove(remove)
 	}
 	for _, d := range add {
-		d.Embedding = vecs.put(d.ID, d.Embedding)
+		d.Embedding = vecs.put(d.ID, articleID, d.Embedding)
 		if err := coll.AddDocument(ctx, d); err != nil {
 			return fmt.Errorf("index chunk %s: %w", d.ID, err)
 		}
@@ -225,6 +238,29 @@ func (s *Store) checkVectors(ctx context.Context, ns string, coll *chromem.Colle
 		}
 		bad++
 	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id, article_id FROM chunks WHERE namespace = ?`, ns)
+	if err != nil {
+		add("list chunks of namespace %q: %v", ns, err)
+		return
+	}
+	defer rows.Close()
+	bad = 0
+	for rows.Next() {
+		var id, art string
+		if err := rows.Scan(&id, &art); err != nil {
+			add("list chunks of namespace %q: %v", ns, err)
+			return
+		}
+		if i, ok := vecs.slot[id]; ok && vecs.arts[i] != art {
+			if bad < maxProblems {
+				add("dense search files chunk %s/%s under article %s, SQLite under %s", ns, id, vecs.arts[i], art)
+			}
+			bad++
+		}
+	}
+	if err := rows.Err(); err != nil {
+		add("list chunks of namespace %q: %v", ns, err)
+	}
 }
 
 // nearlyEqual reports whether a and b have the same length and values
@@ -302,6 +338,7 @@ type vectors struct {
 	mu     sync.RWMutex
 	blocks [][]float32
 	ids    []string // by slot; "" for a free slot
+	arts   []string // the article of each slot's chunk
 	slot   map[string]int32
 	free   []int32
 }
@@ -312,9 +349,9 @@ func (v *vectors) at(i int32) []float32 {
 	return v.blocks[b][o : o+v.dim : o+v.dim]
 }
 
-// put stores vec (which may be nil, to be filled by the caller) under id
-// and returns its slot. The caller holds v.mu.
-func (v *vectors) put(id string, vec []float32) []float32 {
+// put stores vec (which may be nil, to be filled by the caller) under the
+// chunk id of article art and returns its slot. The caller holds v.mu.
+func (v *vectors) put(id, art string, vec []float32) []float32 {
 	i, ok := v.slot[id]
 	if !ok {
 		if n := len(v.free); n > 0 {
@@ -326,9 +363,11 @@ func (v *vectors) put(id string, vec []float32) []float32 {
 				v.blocks = append(v.blocks, make([]float32, blockVectors*v.dim))
 			}
 			v.ids = append(v.ids, id)
+			v.arts = append(v.arts, "")
 		}
 		v.slot[id] = i
 	}
+	v.arts[i] = art
 	out := v.at(i)
 	copy(out, vec)
 	return out
@@ -342,7 +381,7 @@ func (v *vectors) remove(ids []string) {
 			continue
 		}
 		delete(v.slot, id)
-		v.ids[i] = ""
+		v.ids[i], v.arts[i] = "", ""
 		clear(v.at(i))
 		v.free = append(v.free, i)
 	}
@@ -406,6 +445,18 @@ func (t *topK) push(c scored) {
 // minScanPerWorker is the number of vectors below which a dense scan is not
 // split across goroutines.
 const minScanPerWorker = 4096
+
+// slotsOf returns the slots of the chunks of the given articles. The caller
+// holds v.mu for reading.
+func (v *vectors) slotsOf(articles map[string]bool) []int32 {
+	slots := []int32{}
+	for i, a := range v.arts {
+		if articles[a] && v.ids[i] != "" {
+			slots = append(slots, int32(i))
+		}
+	}
+	return slots
+}
 
 // search returns the ids and cosines of the k vectors nearest to the unit
 // vector q, best first (ties by id), among the slots given, or all when

@@ -16,7 +16,7 @@ import (
 func TestVectorsSlots(t *testing.T) {
 	v := &vectors{dim: 2, slot: map[string]int32{}}
 	for i := range blockVectors + 2 { // spills into a second block
-		v.put("c"+strconv.Itoa(i), []float32{1, 0})
+		v.put("c"+strconv.Itoa(i), "a", []float32{1, 0})
 	}
 	if got, want := len(v.blocks), 2; got != want {
 		t.Fatalf("blocks = %d, want %d", got, want)
@@ -26,14 +26,14 @@ func TestVectorsSlots(t *testing.T) {
 		t.Errorf("freed slot holds %v, want zeros", got)
 	}
 	// Freed slots are reused before the slice grows.
-	v.put("x", []float32{0, 1})
-	v.put("y", []float32{0.6, 0.8})
+	v.put("x", "a", []float32{0, 1})
+	v.put("y", "a", []float32{0.6, 0.8})
 	if got, want := len(v.ids), blockVectors+2; got != want {
 		t.Errorf("slots = %d, want %d", got, want)
 	}
 	// Replacing a vector keeps its slot.
 	before := v.slot["y"]
-	v.put("y", []float32{0.8, 0.6})
+	v.put("y", "a", []float32{0.8, 0.6})
 	if got := v.slot["y"]; got != before {
 		t.Errorf("slot of y moved from %d to %d", before, got)
 	}
@@ -84,7 +84,7 @@ func TestSearchLarge(t *testing.T) {
 		for j := range vec {
 			vec[j] = float32(r.IntN(3)) // many exact ties
 		}
-		v.put(fmt.Sprintf("c%05d", i), vec)
+		v.put(fmt.Sprintf("c%05d", i), "a", vec)
 	}
 	var gone []string
 	for i := 0; i < n; i += 7 {
@@ -214,6 +214,20 @@ func TestDenseFollowsWrites(t *testing.T) {
 				if diff := cmp.Diff(want, got); diff != "" {
 					t.Errorf("%s: Dense(%s, %q) scores mismatch (-want +got):\n%s", step, ns, w, diff)
 				}
+				// Restricted to some articles, among them replaced ones.
+				some := []string{"a0", "a4", "a6", "a9", "fresh"}
+				hits, err = s.Dense(ctx, ns, q, 5, rag.Filter{ArticleIDs: some})
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = nil
+				for _, h := range hits {
+					got = append(got, h.Score)
+				}
+				want = bruteForce(t, s, ns, q, 5, func(a rag.Article) bool { return slices.Contains(some, a.ID) })
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("%s: Dense(%s, %q, articles) scores mismatch (-want +got):\n%s", step, ns, w, diff)
+				}
 			}
 		}
 	}
@@ -319,6 +333,7 @@ func TestCheckFindsVectorDrift(t *testing.T) {
 	}
 	vecs.mu.Lock()
 	vecs.remove([]string{"a2#1"})
+	vecs.arts[vecs.slot["a1#1"]] = "a2"
 	vecs.mu.Unlock()
 	r, err := s.Check(t.Context())
 	if err != nil {
@@ -327,6 +342,7 @@ func TestCheckFindsVectorDrift(t *testing.T) {
 	want := []string{
 		`dense search holds 3 vectors of namespace "g", the vector index 4`,
 		`dense search vector of chunk g/a1#0 differs from the vector index`,
+		`dense search files chunk g/a1#1 under article a2, SQLite under a1`,
 	}
 	if diff := cmp.Diff(want, r.Problems); diff != "" {
 		t.Errorf("Check() problems mismatch (-want +got):\n%s", diff)

@@ -91,26 +91,25 @@ func (s *Store) denseAll(_ context.Context, ns string, q []float32, k int) ([]st
 // denseFiltered finds the k nearest among the chunks of the articles that
 // match cond, by computing the cosine of each of them.
 func (s *Store) denseFiltered(ctx context.Context, ns string, q []float32, k int, cond string, args []any) ([]string, []float64, error) {
-	// Articles first (by their indexes), then their chunks by the
-	// (namespace, article_id, position) index: never a scan of chunk rows.
-	rows, err := s.db.QueryContext(ctx, `SELECT c.id FROM articles a CROSS JOIN chunks c
-		ON c.namespace = a.namespace AND c.article_id = a.id
-		WHERE a.namespace = ? AND `+cond, append([]any{ns}, args...)...)
+	// The articles only, by their indexes: the in-memory index knows each
+	// chunk's article, and listing chunk rows would read each row's page.
+	rows, err := s.db.QueryContext(ctx, `SELECT a.id FROM articles a WHERE a.namespace = ? AND `+cond,
+		append([]any{ns}, args...)...)
 	if err != nil {
-		return nil, nil, fmt.Errorf("filter chunks: %w", err)
+		return nil, nil, fmt.Errorf("filter articles: %w", err)
 	}
-	var allowed []string
+	allowed := make(map[string]bool)
 	for rows.Next() {
 		var id string
 		if err := rows.Scan(&id); err != nil {
 			rows.Close()
-			return nil, nil, fmt.Errorf("filter chunks: %w", err)
+			return nil, nil, fmt.Errorf("filter articles: %w", err)
 		}
-		allowed = append(allowed, id)
+		allowed[id] = true
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, nil, fmt.Errorf("filter chunks: %w", err)
+		return nil, nil, fmt.Errorf("filter articles: %w", err)
 	}
 	if len(allowed) == 0 {
 		return nil, nil, nil
@@ -124,13 +123,7 @@ func (s *Store) denseFiltered(ctx context.Context, ns string, q []float32, k int
 	}
 	vecs.mu.RLock()
 	defer vecs.mu.RUnlock()
-	slots := make([]int32, 0, len(allowed))
-	for _, id := range allowed {
-		if i, ok := vecs.slot[id]; ok { // else in SQLite but not indexed: Check reports it
-			slots = append(slots, i)
-		}
-	}
-	ids, scores := vecs.search(q, k, slots)
+	ids, scores := vecs.search(q, k, vecs.slotsOf(allowed))
 	return ids, scores, nil
 }
 
