@@ -25,7 +25,7 @@ import (
 // The scale benchmarks measure retrieval on synthetic stores of 10k and
 // 100k chunks (dim 512, Zipf text, 20 outlets; see buildBenchStore). Building
 // a 100k store takes minutes on a small machine; set GAZETTE_BENCH_DIR to a
-// directory to keep the stores there between runs. See BENCHMARKS-scale.md
+// directory to keep the stores there between runs. See "Retrieval at scale" in BENCHMARKS.md
 // at the repository root for the figures and commands.
 
 var scaleSizes = []int{10_000, 100_000}
