@@ -24,7 +24,7 @@ type Index interface {
 // RetrieverOptions tunes hybrid retrieval. Zero values take the defaults
 // measured best on the development bench (see BENCHMARKS.md).
 type RetrieverOptions struct {
-	Candidates    int     // chunks taken from each of dense and keyword search; default 100
+	Candidates    int     // chunks taken from each of dense and keyword search; default 30
 	RRFK          float64 // Reciprocal Rank Fusion constant; default 10
 	DenseWeight   float64 // default 1
 	KeywordWeight float64 // default 1
@@ -50,7 +50,10 @@ type RetrieverOptions struct {
 
 func (o *RetrieverOptions) defaults() {
 	if o.Candidates <= 0 {
-		o.Candidates = 100
+		// Fewer candidates keep each list's long tail out of the fusion:
+		// on the dev bench 20-50 all beat 100 (All@10 0.86-0.89 against
+		// 0.86), and they are cheaper.
+		o.Candidates = 30
 	}
 	if o.RRFK <= 0 {
 		// A small constant lets the top ranks of each list count for more
