@@ -148,7 +148,7 @@ func BenchmarkScaleRetrieve(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer s.Close()
-			const candidates = 100 // the retriever's default
+			const candidates = rag.DefaultCandidates
 			qs, emb := scaleQuestions(64)
 			ret := rag.NewRetriever(benchIndex{s}, emb, rag.RetrieverOptions{Candidates: candidates})
 			s.mu.RLock()
@@ -192,7 +192,7 @@ func BenchmarkScaleRetrieve(b *testing.B) {
 }
 
 // BenchmarkScaleParts times the store calls one hybrid retrieval makes, at
-// the retriever's default of 100 candidates.
+// the retriever's default number of candidates.
 func BenchmarkScaleParts(b *testing.B) {
 	for _, n := range scaleSizes {
 		b.Run(strconv.Itoa(n/1000)+"k", func(b *testing.B) {
@@ -208,10 +208,10 @@ func BenchmarkScaleParts(b *testing.B) {
 				name string
 				run  func(q string) error
 			}{
-				{"dense", func(q string) error { _, err := s.Dense(ctx, "g", emb[q], 100, rag.Filter{}); return err }},
-				{"dense-outlet", func(q string) error { _, err := s.Dense(ctx, "g", emb[q], 100, one); return err }},
-				{"keyword", func(q string) error { _, err := s.Keyword(ctx, "g", q, 100, rag.Filter{}); return err }},
-				{"keyword-outlet", func(q string) error { _, err := s.Keyword(ctx, "g", q, 100, one); return err }},
+				{"dense", func(q string) error { _, err := s.Dense(ctx, "g", emb[q], rag.DefaultCandidates, rag.Filter{}); return err }},
+				{"dense-outlet", func(q string) error { _, err := s.Dense(ctx, "g", emb[q], rag.DefaultCandidates, one); return err }},
+				{"keyword", func(q string) error { _, err := s.Keyword(ctx, "g", q, rag.DefaultCandidates, rag.Filter{}); return err }},
+				{"keyword-outlet", func(q string) error { _, err := s.Keyword(ctx, "g", q, rag.DefaultCandidates, one); return err }},
 				{"outlets", func(string) error { _, err := s.Outlets(ctx, "g"); return err }},
 			}
 			for _, p := range parts {
