@@ -119,12 +119,12 @@ func (a *app) Close() error { return a.store.Close() }
 type storeIndex struct{ *store.Store }
 
 func (s storeIndex) Outlets(ctx context.Context, ns string) ([]rag.OutletInfo, error) {
-	os, err := s.Store.Outlets(ctx, ns)
+	counts, err := s.Store.Outlets(ctx, ns)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]rag.OutletInfo, 0, len(os))
-	for _, o := range os {
+	out := make([]rag.OutletInfo, 0, len(counts))
+	for _, o := range counts {
 		out = append(out, rag.OutletInfo{Name: o.Outlet, Articles: o.Articles})
 	}
 	return out, nil
