@@ -372,9 +372,16 @@ func (b *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 		b.metrics.Errors.WithLabelValues("send").Inc()
 		return
 	}
+	req := rag.Request{Question: text, History: history}
+	if d := b.digestArticles; d != nil {
+		// A mention in a digest's thread prefers the digest's articles.
+		if ids, err := d.ArticlesOf(ctx, m.ChannelID); err == nil && len(ids) > 0 {
+			req.Filter.Prefer = ids
+		}
+	}
 	b.answer(ctx, &channelSink{s: s, channelID: channelID, messageID: placeholder.ID}, question{
 		source: source, guildID: m.GuildID, channelID: channelID, userID: m.Author.ID,
-		req: rag.Request{Question: text, History: history},
+		req: req,
 	})
 }
 

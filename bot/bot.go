@@ -166,6 +166,9 @@ type Bot struct {
 	// hard is cancelled when the grace period ends; handlers derive their
 	// contexts from it. Set once by Run before the session opens.
 	hard context.Context
+	// digestArticles, set by DigestThreadHandler before Run, lets a mention
+	// inside a digest's thread prefer that digest's articles.
+	digestArticles DigestArticles
 }
 
 // New creates a bot with the built-in commands.

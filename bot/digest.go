@@ -199,9 +199,11 @@ func (p *DigestPoster) PostDigest(ctx context.Context, channelID string, d diges
 
 // DigestThreadHandler answers messages posted in a digest's thread (whose
 // id is the digest message's id) from the digest's articles. Mentions of the
-// bot are left to the ordinary mention handler. Add it to the session
+// bot are left to the ordinary mention handler, which then prefers the
+// digest's articles too. Add it to the session
 // before Run: s.AddHandler(b.DigestThreadHandler(scheduler)).
 func (b *Bot) DigestThreadHandler(d DigestArticles) func(*discordgo.Session, *discordgo.MessageCreate) {
+	b.digestArticles = d
 	return func(s *discordgo.Session, m *discordgo.MessageCreate) {
 		if m.Author == nil || m.Author.Bot || m.GuildID == "" || b.isBotUser(m.Author.ID) {
 			return

@@ -453,3 +453,22 @@ func TestDigestThreadQuestionUsesDigestArticles(t *testing.T) {
 		t.Errorf("answerer called %d times, want 1", got)
 	}
 }
+
+func TestDigestThreadMentionPrefersDigestArticles(t *testing.T) {
+	h := startDigestBot(t, &fakeDigests{}, fakeDigestArticles{})
+	user := &discordgo.User{ID: "310000000000000003", Username: "reader"}
+	bot := h.bot.botUser.Load()
+	n := h.srv.Len()
+	h.srv.PushMessage(&discordgo.Message{ChannelID: dgThread, GuildID: dgGuild, Author: user,
+		Content: "<@" + bot.ID + "> why did the bridge close?", Mentions: []*discordgo.User{bot}})
+	h.srv.Wait(n, func(c discordtest.Call) bool {
+		return c.Method == "PATCH" && strings.Contains(c.Content(), "**Sources**")
+	})
+	reqs := h.ans.requests()
+	if len(reqs) != 1 {
+		t.Fatalf("answerer called %d times, want once: %+v", len(reqs), reqs)
+	}
+	if diff := cmp.Diff([]string{"a2", "a1"}, reqs[0].Filter.Prefer); diff != "" {
+		t.Errorf("Prefer mismatch (-want +got):\n%s", diff)
+	}
+}
