@@ -208,9 +208,15 @@ func BenchmarkScaleParts(b *testing.B) {
 				name string
 				run  func(q string) error
 			}{
-				{"dense", func(q string) error { _, err := s.Dense(ctx, "g", emb[q], rag.DefaultCandidates, rag.Filter{}); return err }},
+				{"dense", func(q string) error {
+					_, err := s.Dense(ctx, "g", emb[q], rag.DefaultCandidates, rag.Filter{})
+					return err
+				}},
 				{"dense-outlet", func(q string) error { _, err := s.Dense(ctx, "g", emb[q], rag.DefaultCandidates, one); return err }},
-				{"keyword", func(q string) error { _, err := s.Keyword(ctx, "g", q, rag.DefaultCandidates, rag.Filter{}); return err }},
+				{"keyword", func(q string) error {
+					_, err := s.Keyword(ctx, "g", q, rag.DefaultCandidates, rag.Filter{})
+					return err
+				}},
 				{"keyword-outlet", func(q string) error { _, err := s.Keyword(ctx, "g", q, rag.DefaultCandidates, one); return err }},
 				{"outlets", func(string) error { _, err := s.Outlets(ctx, "g"); return err }},
 			}
