@@ -15,7 +15,7 @@ func env(m map[string]string) func(string) string {
 }
 
 func TestLoadDefaultsOffline(t *testing.T) {
-	c, err := Load(env(map[string]string{"GAZETTE_DATA_DIR": "/tmp/x"}))
+	c, err := Load(env(map[string]string{"GAZETTE_DATA_DIR": "data"}))
 	if err != nil {
 		t.Fatalf("Load() error = %v", err)
 	}
