@@ -1,13 +1,9 @@
 package web
 
 import (
-	"bufio"
 	"bytes"
-	"encoding/json"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -19,20 +15,10 @@ import (
 // pages, interleaved, so that both medians come from one run on a shared
 // machine. It needs GAZETTE_EXTRACTION_CASES.
 func TestPairedTiming(t *testing.T) {
-	path := os.Getenv("GAZETTE_EXTRACTION_CASES")
-	if path == "" {
-		t.Skip("set GAZETTE_EXTRACTION_CASES to run")
-	}
-	f, _ := os.Open(path)
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
 	var a, b []float64
 	var sa, sb []pageCounts
-	for sc.Scan() {
-		var c evalCase
-		json.Unmarshal(sc.Bytes(), &c)
-		page, _ := readPage(filepath.Join(filepath.Dir(path), c.HTMLFile))
+	for _, c := range devPages(t) {
+		page := c.HTML
 		var rawText, ourText string
 		for range 3 {
 			s := time.Now()
