@@ -166,16 +166,14 @@ func userReason(err error) string {
 // botIngester adapts the fetcher and pipeline to [bot.Ingester].
 type botIngester struct{ a *app }
 
-func (b botIngester) IngestURL(ctx context.Context, ns, rawURL string, progress ingest.Progress) (ingest.Receipt, error) {
+// IngestURL fetches and ingests one page; a single page has no progress
+// to report beyond the bot's own "Fetching…" edit.
+func (b botIngester) IngestURL(ctx context.Context, ns, rawURL string, _ ingest.Progress) (ingest.Receipt, error) {
 	doc, err := b.a.fetcher.Fetch(ctx, rawURL)
 	if err != nil {
 		return ingest.Receipt{}, err
 	}
-	r, err := b.a.pipeline.Ingest(ctx, ns, doc)
-	if progress != nil {
-		progress(1, 1, r)
-	}
-	return r, err
+	return b.a.pipeline.Ingest(ctx, ns, doc)
 }
 
 func (b botIngester) IngestFile(ctx context.Context, ns, name, contentType string, data []byte) (ingest.Receipt, error) {
