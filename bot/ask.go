@@ -10,6 +10,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/gazettebot/gazette/news"
 	"github.com/gazettebot/gazette/rag"
 )
 
@@ -388,16 +389,16 @@ func (b *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 // resumeThread recognises a thread the bot started that it no longer
 // remembers (after a restart) and rebuilds its recent history from the
 // thread's messages and the question it was started from.
-func (b *Bot) resumeThread(ctx context.Context, s *discordgo.Session, m *discordgo.Message, botID string) ([]rag.Message, bool) {
+func (b *Bot) resumeThread(ctx context.Context, s *discordgo.Session, m *discordgo.Message, botID string) ([]news.Message, bool) {
 	ch, err := s.Channel(m.ChannelID, discordgo.WithContext(ctx))
 	if err != nil || !ch.IsThread() || ch.OwnerID != botID {
 		return nil, false
 	}
-	var hist []rag.Message
+	var hist []news.Message
 	// A thread started from a message has that message's id.
 	if start, err := s.ChannelMessage(ch.ParentID, ch.ID, discordgo.WithContext(ctx)); err == nil {
 		if q := stripMention(start.Content, botID); q != "" {
-			hist = append(hist, rag.Message{Role: "user", Content: q})
+			hist = append(hist, news.Message{Role: "user", Content: q})
 		}
 	}
 	msgs, err := s.ChannelMessages(m.ChannelID, 2*b.convs.maxTurns+10, m.ID, "", "", discordgo.WithContext(ctx))
@@ -411,11 +412,11 @@ func (b *Bot) resumeThread(ctx context.Context, s *discordgo.Session, m *discord
 		case mm.Author.ID == botID:
 			text, _, _ := strings.Cut(mm.Content, "\n\n**Sources**")
 			if text = strings.TrimSpace(text); text != "" && text != msgPlaceholder {
-				hist = append(hist, rag.Message{Role: "assistant", Content: text})
+				hist = append(hist, news.Message{Role: "assistant", Content: text})
 			}
 		case !mm.Author.Bot:
 			if q := stripMention(mm.Content, botID); q != "" {
-				hist = append(hist, rag.Message{Role: "user", Content: q})
+				hist = append(hist, news.Message{Role: "user", Content: q})
 			}
 		}
 	}

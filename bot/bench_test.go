@@ -11,6 +11,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/gazettebot/gazette/internal/discordtest"
+	"github.com/gazettebot/gazette/news"
 	"github.com/gazettebot/gazette/rag"
 )
 
@@ -36,7 +37,7 @@ func benchDefer(b *testing.B, so SessionOptions) {
 		o.QuestionsPerMinute = 1 << 20
 	})
 	h.lib.add(guildA, fedArticle())
-	h.ans.set(func(ctx context.Context, ns string, req rag.Request, onDelta func(string)) (rag.Answer, error) {
+	h.ans.set(func(ctx context.Context, ns string, req rag.Request, onDelta func(string)) (news.Answer, error) {
 		onDelta("Rates held ")
 		return libraryAnswerer(h.lib)(ctx, ns, req, nil)
 	})

@@ -18,13 +18,14 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/gazettebot/gazette/ingest"
+	"github.com/gazettebot/gazette/news"
 	"github.com/gazettebot/gazette/rag"
 )
 
 // Answerer answers a question from a namespace's articles; onDelta receives
 // the answer text as it streams (it may never be called).
 type Answerer interface {
-	Answer(ctx context.Context, ns string, req rag.Request, onDelta func(string)) (rag.Answer, error)
+	Answer(ctx context.Context, ns string, req rag.Request, onDelta func(string)) (news.Answer, error)
 }
 
 // The engine's answer service is an Answerer.
@@ -41,9 +42,9 @@ type Library interface {
 	// Articles returns a page of articles (newest ingested first) whose
 	// title, outlet or URL contains search (all when empty), and the total
 	// number matching.
-	Articles(ctx context.Context, ns, search string, offset, limit int) ([]rag.Article, int, error)
+	Articles(ctx context.Context, ns, search string, offset, limit int) ([]news.Article, int, error)
 	// Forget deletes an article and its passages, returning what it deleted.
-	Forget(ctx context.Context, ns, articleID string) (rag.Article, error)
+	Forget(ctx context.Context, ns, articleID string) (news.Article, error)
 	// Counts returns the numbers of articles and passages.
 	Counts(ctx context.Context, ns string) (articles, chunks int, err error)
 }
@@ -68,9 +69,9 @@ type Feeds interface {
 // Feedback stores answered questions with their sources and members' votes.
 type Feedback interface {
 	// RecordAnswer stores a question and its answer and returns its id.
-	RecordAnswer(ctx context.Context, ns, channelID, userID, question string, a rag.Answer) (int64, error)
+	RecordAnswer(ctx context.Context, ns, channelID, userID, question string, a news.Answer) (int64, error)
 	// RecordedAnswer returns a stored question and answer.
-	RecordedAnswer(ctx context.Context, ns string, id int64) (question string, a rag.Answer, err error)
+	RecordedAnswer(ctx context.Context, ns string, id int64) (question string, a news.Answer, err error)
 	// Vote records (or changes) a member's vote on an answer: +1 or -1.
 	Vote(ctx context.Context, ns string, id int64, userID string, vote int) error
 	// QuestionsSince counts the questions asked since t.

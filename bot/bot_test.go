@@ -10,11 +10,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gazettebot/gazette/internal/discordtest"
+	"github.com/gazettebot/gazette/news"
 	"github.com/gazettebot/gazette/rag"
 )
 
-func fedArticle() rag.Article {
-	return rag.Article{
+func fedArticle() news.Article {
+	return news.Article{
 		ID: "fed-1", Title: "Fed holds rates steady", Outlet: "Reuters",
 		URL: "https://example.com/fed", PublishedAt: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC),
 		Body: "The Federal Reserve held rates steady on Wednesday.",
@@ -54,7 +55,7 @@ func TestAskStreamsAndCites(t *testing.T) {
 	h.lib.add(guildA, fedArticle())
 	var pushed *discordgo.Interaction
 	started := make(chan struct{})
-	h.ans.set(func(ctx context.Context, ns string, req rag.Request, onDelta func(string)) (rag.Answer, error) {
+	h.ans.set(func(ctx context.Context, ns string, req rag.Request, onDelta func(string)) (news.Answer, error) {
 		<-started
 		onDelta("The Fed held ")
 		h.waitEdit(0, pushed, "The Fed held")
@@ -84,7 +85,7 @@ func TestAskStreamsAndCites(t *testing.T) {
 	if len(got) != 1 {
 		t.Fatalf("answerer called %d times, want 1", len(got))
 	}
-	wantReq := rag.Request{Question: "What did the Fed do?", Filter: rag.Filter{Outlets: []string{"Reuters"}, Since: time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC)}}
+	wantReq := rag.Request{Question: "What did the Fed do?", Filter: news.Filter{Outlets: []string{"Reuters"}, Since: time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC)}}
 	if diff := cmp.Diff(answerCall{NS: guildA, Req: wantReq}, got[0]); diff != "" {
 		t.Errorf("answer request mismatch (-want +got):\n%s", diff)
 	}
@@ -98,8 +99,8 @@ func TestAskStreamsAndCites(t *testing.T) {
 func TestLongAnswerIsSplit(t *testing.T) {
 	h := start(t, nil)
 	long := strings.Repeat("The committee voted to keep the target range unchanged [1]. ", 60)
-	h.ans.set(func(context.Context, string, rag.Request, func(string)) (rag.Answer, error) {
-		return rag.Answer{Text: long, Sources: []rag.Source{{N: 1, Title: "T", URL: "https://example.com/t"}}}, nil
+	h.ans.set(func(context.Context, string, rag.Request, func(string)) (news.Answer, error) {
+		return news.Answer{Text: long, Sources: []news.Source{{N: 1, Title: "T", URL: "https://example.com/t"}}}, nil
 	})
 	n := h.srv.Len()
 	i := h.srv.PushInteraction(ask(guildA, plainMember(), "long?"))
@@ -156,9 +157,9 @@ func TestGuildCannotSeeAnotherGuildsArticles(t *testing.T) {
 
 func TestEveryoneInAnswerPingsNoOne(t *testing.T) {
 	h := start(t, nil)
-	h.ans.set(func(_ context.Context, _ string, _ rag.Request, onDelta func(string)) (rag.Answer, error) {
+	h.ans.set(func(_ context.Context, _ string, _ rag.Request, onDelta func(string)) (news.Answer, error) {
 		onDelta("@everyone ")
-		return rag.Answer{Text: "@everyone <@&1> <@2> look [1]", Sources: []rag.Source{{N: 1, Title: "@here news", URL: "https://example.com/x"}}}, nil
+		return news.Answer{Text: "@everyone <@&1> <@2> look [1]", Sources: []news.Source{{N: 1, Title: "@here news", URL: "https://example.com/x"}}}, nil
 	})
 	n := h.srv.Len()
 	i := h.srv.PushInteraction(ask(guildA, plainMember(), "ping?"))
@@ -174,7 +175,7 @@ func TestBusyWhenCapReached(t *testing.T) {
 	h.lib.add(guildA, fedArticle())
 	release := make(chan struct{})
 	inside := make(chan struct{})
-	h.ans.set(func(ctx context.Context, ns string, req rag.Request, _ func(string)) (rag.Answer, error) {
+	h.ans.set(func(ctx context.Context, ns string, req rag.Request, _ func(string)) (news.Answer, error) {
 		if req.Question == "first" {
 			close(inside)
 			<-release
@@ -216,8 +217,8 @@ func TestRateLimitPerUser(t *testing.T) {
 
 func TestInternalErrorIsNotShown(t *testing.T) {
 	h := start(t, nil)
-	h.ans.set(func(context.Context, string, rag.Request, func(string)) (rag.Answer, error) {
-		return rag.Answer{}, errSecret
+	h.ans.set(func(context.Context, string, rag.Request, func(string)) (news.Answer, error) {
+		return news.Answer{}, errSecret
 	})
 	n := h.srv.Len()
 	i := h.srv.PushInteraction(ask(guildA, plainMember(), "boom?"))
@@ -268,7 +269,7 @@ func TestMentionAnsweredInThreadWithFollowUp(t *testing.T) {
 	if len(calls) != 2 {
 		t.Fatalf("answerer called %d times, want 2", len(calls))
 	}
-	wantHist := []rag.Message{
+	wantHist := []news.Message{
 		{Role: "user", Content: "what did the Fed do?"},
 		{Role: "assistant", Content: "According to Reuters, Fed holds rates steady [1]."},
 	}
@@ -391,8 +392,8 @@ func TestIngestErrorReasons(t *testing.T) {
 func TestForgetWithAutocomplete(t *testing.T) {
 	h := start(t, nil)
 	h.lib.add(guildA, fedArticle())
-	h.lib.add(guildA, rag.Article{ID: "ecb-1", Title: "ECB cuts", Outlet: "FT"})
-	h.lib.add(guildB, rag.Article{ID: "fed-b", Title: "Fed elsewhere", Outlet: "AP"})
+	h.lib.add(guildA, news.Article{ID: "ecb-1", Title: "ECB cuts", Outlet: "FT"})
+	h.lib.add(guildB, news.Article{ID: "fed-b", Title: "Fed elsewhere", Outlet: "AP"})
 	n := h.srv.Len()
 	ac := h.srv.PushInteraction(discordtest.Autocomplete(guildA, channel, managerMember(), "forget", discordtest.Focused("article", "fed")))
 	cb := h.srv.Wait(n, isCallback(ac))
@@ -421,7 +422,7 @@ func TestForgetWithAutocomplete(t *testing.T) {
 func TestSourcesPaging(t *testing.T) {
 	h := start(t, nil)
 	for k := range 23 {
-		h.lib.add(guildA, rag.Article{ID: "a" + string(rune('a'+k)), Title: "Story " + string(rune('A'+k)), Outlet: "AP"})
+		h.lib.add(guildA, news.Article{ID: "a" + string(rune('a'+k)), Title: "Story " + string(rune('A'+k)), Outlet: "AP"})
 	}
 	n := h.srv.Len()
 	i := h.srv.PushInteraction(discordtest.Slash(guildA, channel, plainMember(), "sources"))
@@ -533,7 +534,7 @@ func TestShutdownDuringAnswer(t *testing.T) {
 			h := start(t, func(_ *Deps, o *Options) { o.GracePeriod = tt.grace })
 			h.lib.add(guildA, fedArticle())
 			inside := make(chan struct{})
-			h.ans.set(func(ctx context.Context, ns string, req rag.Request, _ func(string)) (rag.Answer, error) {
+			h.ans.set(func(ctx context.Context, ns string, req rag.Request, _ func(string)) (news.Answer, error) {
 				close(inside)
 				if tt.finish {
 					for h.bot.Ready() { // until shutdown starts
@@ -542,7 +543,7 @@ func TestShutdownDuringAnswer(t *testing.T) {
 					return libraryAnswerer(h.lib)(ctx, ns, req, nil)
 				}
 				<-ctx.Done()
-				return rag.Answer{}, ctx.Err()
+				return news.Answer{}, ctx.Err()
 			})
 			n := h.srv.Len()
 			i := h.srv.PushInteraction(ask(guildA, plainMember(), "slow?"))
@@ -635,7 +636,7 @@ func TestThreadResumedAfterRestart(t *testing.T) {
 	if len(calls) != 2 {
 		t.Fatalf("answerer called %d times, want 2", len(calls))
 	}
-	want := rag.Request{Question: "and why?", History: []rag.Message{
+	want := rag.Request{Question: "and why?", History: []news.Message{
 		{Role: "user", Content: "what did the Fed do?"},
 		{Role: "assistant", Content: "According to Reuters, Fed holds rates steady [1]."},
 		{Role: "user", Content: "ignored"},

@@ -10,6 +10,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/gazettebot/gazette/digest"
+	"github.com/gazettebot/gazette/news"
 	"github.com/gazettebot/gazette/rag"
 )
 
@@ -114,7 +115,7 @@ func storyEmbed(s digest.Story) *discordgo.MessageEmbed {
 }
 
 // sourceLine is "[n] [Title](url) — Outlet, 2 Jan 2006".
-func sourceLine(s rag.Source) string {
+func sourceLine(s news.Source) string {
 	title := strings.NewReplacer("[", "(", "]", ")").Replace(truncate(oneLine(s.Title), 150))
 	if title == "" {
 		title = "untitled"
@@ -267,7 +268,7 @@ func (b *Bot) DigestThreadHandler(d DigestArticles) func(*discordgo.Session, *di
 		}
 		b.answer(ctx, &channelSink{s: s, channelID: m.ChannelID, messageID: placeholder.ID}, question{
 			source: "digest", guildID: m.GuildID, channelID: m.ChannelID, userID: m.Author.ID,
-			req: rag.Request{Question: text, Filter: rag.Filter{Prefer: ids}},
+			req: rag.Request{Question: text, Filter: news.Filter{Prefer: ids}},
 		})
 	}
 }

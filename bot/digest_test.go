@@ -16,6 +16,7 @@ import (
 
 	"github.com/gazettebot/gazette/digest"
 	"github.com/gazettebot/gazette/internal/discordtest"
+	"github.com/gazettebot/gazette/news"
 	"github.com/gazettebot/gazette/rag"
 )
 
@@ -44,7 +45,7 @@ func bigDigest(n int) digest.Digest {
 		}
 		for j := range 6 {
 			k++
-			s.Sources = append(s.Sources, rag.Source{
+			s.Sources = append(s.Sources, news.Source{
 				N: k, ArticleID: fmt.Sprintf("a%d", k), Title: fmt.Sprintf("Title [%d] of story %d, source %d", k, i, j),
 				Outlet: "Wire", URL: fmt.Sprintf("https://example.com/story(%d)", k),
 				PublishedAt: time.Date(2026, 5, 3, 9, 0, 0, 0, time.UTC),
@@ -171,11 +172,11 @@ type recordingAnswerer struct {
 	reqs []rag.Request
 }
 
-func (a *recordingAnswerer) Answer(_ context.Context, _ string, req rag.Request, _ func(string)) (rag.Answer, error) {
+func (a *recordingAnswerer) Answer(_ context.Context, _ string, req rag.Request, _ func(string)) (news.Answer, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.reqs = append(a.reqs, req)
-	return rag.Answer{Text: "The bridge closed [1].", Sources: []rag.Source{{N: 1, ArticleID: "a1", Title: "Bridge", Outlet: "Wire"}}}, nil
+	return news.Answer{Text: "The bridge closed [1].", Sources: []news.Source{{N: 1, ArticleID: "a1", Title: "Bridge", Outlet: "Wire"}}}, nil
 }
 
 func (a *recordingAnswerer) requests() []rag.Request {
@@ -186,11 +187,11 @@ func (a *recordingAnswerer) requests() []rag.Request {
 
 type emptyLibrary struct{}
 
-func (emptyLibrary) Articles(context.Context, string, string, int, int) ([]rag.Article, int, error) {
+func (emptyLibrary) Articles(context.Context, string, string, int, int) ([]news.Article, int, error) {
 	return nil, 0, nil
 }
-func (emptyLibrary) Forget(context.Context, string, string) (rag.Article, error) {
-	return rag.Article{}, ErrNotFound
+func (emptyLibrary) Forget(context.Context, string, string) (news.Article, error) {
+	return news.Article{}, ErrNotFound
 }
 func (emptyLibrary) Counts(context.Context, string) (int, int, error) { return 0, 0, nil }
 
@@ -440,7 +441,7 @@ func TestDigestThreadQuestionUsesDigestArticles(t *testing.T) {
 	h.srv.Wait(n, func(c discordtest.Call) bool {
 		return c.Method == "PATCH" && c.Params["channel"] == dgThread && strings.Contains(c.Content(), "**Sources**")
 	})
-	want := []rag.Request{{Question: "why did the bridge close?", Filter: rag.Filter{Prefer: []string{"a2", "a1"}}}}
+	want := []rag.Request{{Question: "why did the bridge close?", Filter: news.Filter{Prefer: []string{"a2", "a1"}}}}
 	if diff := cmp.Diff(want, h.ans.requests()); diff != "" {
 		t.Errorf("requests mismatch (-want +got):\n%s", diff)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gazettebot/gazette/ingest"
 	"github.com/gazettebot/gazette/internal/discordtest"
+	"github.com/gazettebot/gazette/news"
 	"github.com/gazettebot/gazette/rag"
 )
 
@@ -21,7 +22,7 @@ import (
 type fakeAnswerer struct {
 	mu   sync.Mutex
 	reqs []answerCall
-	fn   func(ctx context.Context, ns string, req rag.Request, onDelta func(string)) (rag.Answer, error)
+	fn   func(ctx context.Context, ns string, req rag.Request, onDelta func(string)) (news.Answer, error)
 }
 
 type answerCall struct {
@@ -29,7 +30,7 @@ type answerCall struct {
 	Req rag.Request
 }
 
-func (f *fakeAnswerer) Answer(ctx context.Context, ns string, req rag.Request, onDelta func(string)) (rag.Answer, error) {
+func (f *fakeAnswerer) Answer(ctx context.Context, ns string, req rag.Request, onDelta func(string)) (news.Answer, error) {
 	f.mu.Lock()
 	f.reqs = append(f.reqs, answerCall{ns, req})
 	fn := f.fn
@@ -37,7 +38,7 @@ func (f *fakeAnswerer) Answer(ctx context.Context, ns string, req rag.Request, o
 	return fn(ctx, ns, req, onDelta)
 }
 
-func (f *fakeAnswerer) set(fn func(ctx context.Context, ns string, req rag.Request, onDelta func(string)) (rag.Answer, error)) {
+func (f *fakeAnswerer) set(fn func(ctx context.Context, ns string, req rag.Request, onDelta func(string)) (news.Answer, error)) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.fn = fn
@@ -52,22 +53,22 @@ func (f *fakeAnswerer) calls() []answerCall {
 // fakeLibrary keeps articles per namespace in memory.
 type fakeLibrary struct {
 	mu   sync.Mutex
-	arts map[string][]rag.Article
+	arts map[string][]news.Article
 }
 
-func newFakeLibrary() *fakeLibrary { return &fakeLibrary{arts: map[string][]rag.Article{}} }
+func newFakeLibrary() *fakeLibrary { return &fakeLibrary{arts: map[string][]news.Article{}} }
 
-func (l *fakeLibrary) add(ns string, a rag.Article) {
+func (l *fakeLibrary) add(ns string, a news.Article) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	a.Namespace = ns
 	l.arts[ns] = append(l.arts[ns], a)
 }
 
-func (l *fakeLibrary) Articles(_ context.Context, ns, search string, offset, limit int) ([]rag.Article, int, error) {
+func (l *fakeLibrary) Articles(_ context.Context, ns, search string, offset, limit int) ([]news.Article, int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	var match []rag.Article
+	var match []news.Article
 	for _, a := range l.arts[ns] {
 		if search == "" || strings.Contains(strings.ToLower(a.Title+" "+a.Outlet+" "+a.URL), strings.ToLower(search)) {
 			match = append(match, a)
@@ -82,7 +83,7 @@ func (l *fakeLibrary) Articles(_ context.Context, ns, search string, offset, lim
 	return match[offset:end], total, nil
 }
 
-func (l *fakeLibrary) Forget(_ context.Context, ns, id string) (rag.Article, error) {
+func (l *fakeLibrary) Forget(_ context.Context, ns, id string) (news.Article, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for i, a := range l.arts[ns] {
@@ -91,7 +92,7 @@ func (l *fakeLibrary) Forget(_ context.Context, ns, id string) (rag.Article, err
 			return a, nil
 		}
 	}
-	return rag.Article{}, ErrNotFound
+	return news.Article{}, ErrNotFound
 }
 
 func (l *fakeLibrary) Counts(_ context.Context, ns string) (int, int, error) {
@@ -102,16 +103,16 @@ func (l *fakeLibrary) Counts(_ context.Context, ns string) (int, int, error) {
 
 // libraryAnswerer answers from the fake library's namespace, citing its
 // first article, so guild isolation is visible end to end.
-func libraryAnswerer(l *fakeLibrary) func(ctx context.Context, ns string, req rag.Request, onDelta func(string)) (rag.Answer, error) {
-	return func(_ context.Context, ns string, req rag.Request, _ func(string)) (rag.Answer, error) {
+func libraryAnswerer(l *fakeLibrary) func(ctx context.Context, ns string, req rag.Request, onDelta func(string)) (news.Answer, error) {
+	return func(_ context.Context, ns string, req rag.Request, _ func(string)) (news.Answer, error) {
 		arts, _, _ := l.Articles(context.Background(), ns, "", 0, 1)
 		if len(arts) == 0 {
-			return rag.Answer{}, rag.ErrNoSources
+			return news.Answer{}, rag.ErrNoSources
 		}
 		a := arts[0]
-		return rag.Answer{
+		return news.Answer{
 			Text:    "According to " + a.Outlet + ", " + a.Title + " [1].",
-			Sources: []rag.Source{{N: 1, ArticleID: a.ID, Title: a.Title, Outlet: a.Outlet, URL: a.URL, PublishedAt: a.PublishedAt, Passage: a.Body}},
+			Sources: []news.Source{{N: 1, ArticleID: a.ID, Title: a.Title, Outlet: a.Outlet, URL: a.URL, PublishedAt: a.PublishedAt, Passage: a.Body}},
 		}, nil
 	}
 }
@@ -151,7 +152,7 @@ func (f *fakeIngester) IngestURL(ctx context.Context, ns, url string, progress i
 	if progress != nil {
 		progress(1, 1, r)
 	}
-	f.lib.add(ns, rag.Article{ID: r.ArticleID, Title: r.Title, Outlet: r.Outlet, URL: url})
+	f.lib.add(ns, news.Article{ID: r.ArticleID, Title: r.Title, Outlet: r.Outlet, URL: url})
 	return r, nil
 }
 
@@ -162,7 +163,7 @@ func (f *fakeIngester) IngestFile(_ context.Context, ns, name, _ string, data []
 	}
 	f.files[name] = data
 	f.mu.Unlock()
-	f.lib.add(ns, rag.Article{ID: "file-" + name, Title: name})
+	f.lib.add(ns, news.Article{ID: "file-" + name, Title: name})
 	return ingest.Receipt{Status: ingest.StatusNew, ArticleID: "file-" + name, Title: strings.TrimSuffix(name, ".txt"),
 		Words: len(strings.Fields(string(data))), Chunks: 1}, nil
 }
@@ -211,21 +212,21 @@ type fakeFeedback struct {
 
 type recorded struct {
 	NS, Channel, User, Question string
-	Answer                      rag.Answer
+	Answer                      news.Answer
 }
 
-func (f *fakeFeedback) RecordAnswer(_ context.Context, ns, channelID, userID, q string, a rag.Answer) (int64, error) {
+func (f *fakeFeedback) RecordAnswer(_ context.Context, ns, channelID, userID, q string, a news.Answer) (int64, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.answers = append(f.answers, recorded{ns, channelID, userID, q, a})
 	return int64(len(f.answers)), nil
 }
 
-func (f *fakeFeedback) RecordedAnswer(_ context.Context, ns string, id int64) (string, rag.Answer, error) {
+func (f *fakeFeedback) RecordedAnswer(_ context.Context, ns string, id int64) (string, news.Answer, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if id < 1 || int(id) > len(f.answers) || f.answers[id-1].NS != ns {
-		return "", rag.Answer{}, ErrNotFound
+		return "", news.Answer{}, ErrNotFound
 	}
 	r := f.answers[id-1]
 	return r.Question, r.Answer, nil

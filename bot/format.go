@@ -5,7 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/gazettebot/gazette/rag"
+	"github.com/gazettebot/gazette/news"
 )
 
 // MessageLimit is the most characters a Discord message may hold.
@@ -17,7 +17,7 @@ const MessageLimit = 2000
 //	[1] Title — Outlet, 2 Jan 2006, <https://example.com/a>
 //
 // URLs are wrapped in <> so Discord does not unfurl them.
-func FormatAnswer(a rag.Answer) string {
+func FormatAnswer(a news.Answer) string {
 	var b strings.Builder
 	b.WriteString(strings.TrimSpace(a.Text))
 	if len(a.Sources) > 0 {
@@ -31,7 +31,7 @@ func FormatAnswer(a rag.Answer) string {
 }
 
 // SourceLine renders one source: "[n] title — outlet, date, <url>".
-func SourceLine(s rag.Source) string {
+func SourceLine(s news.Source) string {
 	title := oneLine(s.Title)
 	if title == "" {
 		title = "Untitled"

@@ -10,18 +10,18 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/gazettebot/gazette/rag"
+	"github.com/gazettebot/gazette/news"
 )
 
 func TestFormatAnswer(t *testing.T) {
 	tests := []struct {
 		name string
-		in   rag.Answer
+		in   news.Answer
 		want string
 	}{
 		{
 			name: "sources with and without metadata",
-			in: rag.Answer{Text: "Rates held [1]; markets rose [2].\n", Sources: []rag.Source{
+			in: news.Answer{Text: "Rates held [1]; markets rose [2].\n", Sources: []news.Source{
 				{N: 1, Title: "Fed holds\nrates", Outlet: "Reuters", PublishedAt: time.Date(2024, 5, 1, 22, 0, 0, 0, time.UTC), URL: "https://example.com/a"},
 				{N: 2, Title: ""},
 			}},
@@ -29,7 +29,7 @@ func TestFormatAnswer(t *testing.T) {
 		},
 		{
 			name: "no sources",
-			in:   rag.Answer{Text: "I can't tell from these articles.", Refused: true},
+			in:   news.Answer{Text: "I can't tell from these articles.", Refused: true},
 			want: "I can't tell from these articles.",
 		},
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/gazettebot/gazette/ingest"
-	"github.com/gazettebot/gazette/rag"
+	"github.com/gazettebot/gazette/news"
 )
 
 // pageSize is the number of articles /sources shows per page.
@@ -413,7 +413,7 @@ func (b *Bot) sourcesPage(ctx context.Context, ns, search string, offset int) (s
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "**%d articles** — page %d of %d\n", total, offset/pageSize+1, pages)
 	for i, a := range arts {
-		line := SourceLine(rag.Source{N: offset + i + 1, Title: a.Title, Outlet: a.Outlet, PublishedAt: a.PublishedAt, URL: a.URL})
+		line := SourceLine(news.Source{N: offset + i + 1, Title: a.Title, Outlet: a.Outlet, PublishedAt: a.PublishedAt, URL: a.URL})
 		sb.WriteString(truncate(line, 190))
 		sb.WriteString("\n")
 	}

@@ -7,7 +7,7 @@ import (
 
 	"golang.org/x/time/rate"
 
-	"github.com/gazettebot/gazette/rag"
+	"github.com/gazettebot/gazette/news"
 )
 
 // userLimiter is a per-member token bucket, bounded in memory: members idle
@@ -56,7 +56,7 @@ func (l *userLimiter) allow(userID string) bool {
 type conversation struct {
 	threadID string
 	guildID  string
-	history  []rag.Message
+	history  []news.Message
 }
 
 // conversations keeps the most recently used threads, bounded in number
@@ -91,7 +91,7 @@ func (c *conversations) start(threadID, guildID string) {
 
 // history returns a copy of the thread's recent turns and whether the bot
 // knows the thread.
-func (c *conversations) history(threadID string) ([]rag.Message, bool) {
+func (c *conversations) history(threadID string) ([]news.Message, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.byID[threadID]
@@ -99,15 +99,15 @@ func (c *conversations) history(threadID string) ([]rag.Message, bool) {
 		return nil, false
 	}
 	c.lru.MoveToFront(e)
-	return append([]rag.Message(nil), e.Value.(*conversation).history...), true
+	return append([]news.Message(nil), e.Value.(*conversation).history...), true
 }
 
 // set replaces a known thread's history.
-func (c *conversations) set(threadID string, history []rag.Message) {
+func (c *conversations) set(threadID string, history []news.Message) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.byID[threadID]; ok {
-		e.Value.(*conversation).history = append([]rag.Message(nil), history...)
+		e.Value.(*conversation).history = append([]news.Message(nil), history...)
 	}
 }
 
@@ -121,9 +121,9 @@ func (c *conversations) add(threadID, question, answer string) {
 	}
 	conv := e.Value.(*conversation)
 	conv.history = append(conv.history,
-		rag.Message{Role: "user", Content: question},
-		rag.Message{Role: "assistant", Content: answer})
+		news.Message{Role: "user", Content: question},
+		news.Message{Role: "assistant", Content: answer})
 	if n := len(conv.history) - 2*c.maxTurns; n > 0 {
-		conv.history = append([]rag.Message(nil), conv.history[n:]...)
+		conv.history = append([]news.Message(nil), conv.history[n:]...)
 	}
 }

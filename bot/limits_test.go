@@ -7,7 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/gazettebot/gazette/rag"
+	"github.com/gazettebot/gazette/news"
 )
 
 func TestUserLimiter(t *testing.T) {
@@ -41,7 +41,7 @@ func TestConversations(t *testing.T) {
 		c.add("t1", fmt.Sprint("q", i), fmt.Sprint("a", i))
 	}
 	h, ok := c.history("t1")
-	want := []rag.Message{{Role: "user", Content: "q1"}, {Role: "assistant", Content: "a1"}, {Role: "user", Content: "q2"}, {Role: "assistant", Content: "a2"}}
+	want := []news.Message{{Role: "user", Content: "q1"}, {Role: "assistant", Content: "a1"}, {Role: "user", Content: "q2"}, {Role: "assistant", Content: "a2"}}
 	if diff := cmp.Diff(want, h); !ok || diff != "" {
 		t.Errorf("history() ok %v mismatch (-want +got):\n%s", ok, diff)
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/gazettebot/gazette/internal/llm"
 	"github.com/gazettebot/gazette/internal/openaitest"
 	"github.com/gazettebot/gazette/internal/store"
+	"github.com/gazettebot/gazette/news"
 	"github.com/gazettebot/gazette/rag"
 )
 
@@ -89,14 +90,14 @@ func (hashEmbedder) Embed(_ context.Context, texts []string) ([][]float32, error
 // loadIndex adapts the store to rag.Index.
 type loadIndex struct{ *store.Store }
 
-func (s loadIndex) Outlets(ctx context.Context, ns string) ([]rag.OutletInfo, error) {
+func (s loadIndex) Outlets(ctx context.Context, ns string) ([]news.OutletInfo, error) {
 	outlets, err := s.Store.Outlets(ctx, ns)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]rag.OutletInfo, 0, len(outlets))
+	out := make([]news.OutletInfo, 0, len(outlets))
 	for _, o := range outlets {
-		out = append(out, rag.OutletInfo{Name: o.Outlet, Articles: o.Articles})
+		out = append(out, news.OutletInfo{Name: o.Outlet, Articles: o.Articles})
 	}
 	return out, nil
 }

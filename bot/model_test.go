@@ -8,6 +8,7 @@ import (
 	"github.com/gazettebot/gazette/internal/discordtest"
 	"github.com/gazettebot/gazette/internal/llm"
 	"github.com/gazettebot/gazette/internal/openaitest"
+	"github.com/gazettebot/gazette/news"
 	"github.com/gazettebot/gazette/rag"
 )
 
@@ -19,8 +20,8 @@ func (guildRetriever) Retrieve(_ context.Context, ns string, _ rag.Query) (rag.R
 		return rag.Retrieval{}, nil
 	}
 	a := fedArticle()
-	return rag.Retrieval{Hits: []rag.Hit{{
-		Chunk:   rag.Chunk{ID: a.ID + "#0", ArticleID: a.ID, Text: a.Body},
+	return rag.Retrieval{Hits: []news.Hit{{
+		Chunk:   news.Chunk{ID: a.ID + "#0", ArticleID: a.ID, Text: a.Body},
 		Article: a, Score: 1,
 	}}}, nil
 }

@@ -9,7 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/gazettebot/gazette/rag"
+	"github.com/gazettebot/gazette/news"
 )
 
 // Clustering defaults. Two articles are about the same event when their pair
@@ -58,7 +58,7 @@ type ClusterOptions struct {
 
 // item is one article prepared for clustering.
 type item struct {
-	art      rag.Article
+	art      news.Article
 	lead     string             // body text used for summaries when Body is empty
 	vec      []float32          // unit mean chunk embedding; nil when unknown
 	entities map[string]bool    // lower-cased capitalised token sequences
@@ -76,7 +76,7 @@ type termWeight struct {
 }
 
 // newItem prepares an article and its chunks.
-func newItem(a rag.Article, chunks []rag.Chunk) item {
+func newItem(a news.Article, chunks []news.Chunk) item {
 	it := item{art: a}
 	var parts []string
 	for _, c := range chunks {

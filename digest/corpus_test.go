@@ -19,7 +19,7 @@ import (
 	"github.com/gazettebot/gazette/digest"
 	"github.com/gazettebot/gazette/internal/store"
 	"github.com/gazettebot/gazette/internal/uselite"
-	"github.com/gazettebot/gazette/rag"
+	"github.com/gazettebot/gazette/news"
 )
 
 // TestCorpusDigest builds the digest of a whole JSON Lines corpus (the
@@ -57,7 +57,7 @@ func TestCorpusDigest(t *testing.T) {
 	defer st.Close()
 	// A kept store (GAZETTE_DIGEST_DB) is not embedded again.
 	have := map[string]bool{}
-	stored, err := st.IngestedBetween(t.Context(), rag.LocalNamespace, time.Time{}, time.Now())
+	stored, err := st.IngestedBetween(t.Context(), news.LocalNamespace, time.Time{}, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func TestCorpusDigest(t *testing.T) {
 			ingested[rec.ID] = true
 			continue
 		}
-		a := rag.Article{Namespace: rag.LocalNamespace, ID: rec.ID, Title: rec.Title, Body: rec.Body, IngestedAt: now.Add(-time.Hour), ContentHash: rec.ID}
+		a := news.Article{Namespace: news.LocalNamespace, ID: rec.ID, Title: rec.Title, Body: rec.Body, IngestedAt: now.Add(-time.Hour), ContentHash: rec.ID}
 		if rec.URL != nil {
 			a.URL = *rec.URL
 		}
@@ -98,11 +98,11 @@ func TestCorpusDigest(t *testing.T) {
 		if rec.PublishedAt != nil {
 			a.PublishedAt = *rec.PublishedAt
 		}
-		var chunks []rag.Chunk
+		var chunks []news.Chunk
 		var texts []string
 		for i, p := range chunkText(a.Body, 1000) {
-			chunks = append(chunks, rag.Chunk{ID: a.ID + "#" + strconv.Itoa(i), ArticleID: a.ID, Position: i, Text: p})
-			texts = append(texts, rag.EmbeddingText(a, p))
+			chunks = append(chunks, news.Chunk{ID: a.ID + "#" + strconv.Itoa(i), ArticleID: a.ID, Position: i, Text: p})
+			texts = append(texts, news.EmbeddingText(a, p))
 		}
 		var vecs [][]float32
 		if lexical {
@@ -144,7 +144,7 @@ func TestCorpusDigest(t *testing.T) {
 		opts := digest.BuildOptions{MaxStories: 1000, MaxSourcesPerStory: 1000}
 		opts.Cluster.Threshold, opts.Cluster.LexicalThreshold = th, th
 		start = time.Now()
-		d, err := digest.Build(t.Context(), src, rag.LocalNamespace, now.Add(-720*time.Hour), now, opts)
+		d, err := digest.Build(t.Context(), src, news.LocalNamespace, now.Add(-720*time.Hour), now, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -196,7 +196,7 @@ func checkCitations(t *testing.T, d digest.Digest, ingested map[string]bool) {
 // noVectors hides the chunk vectors of a source.
 type noVectors struct{ digest.Source }
 
-func (n noVectors) Chunks(ctx context.Context, ns, articleID string) ([]rag.Chunk, error) {
+func (n noVectors) Chunks(ctx context.Context, ns, articleID string) ([]news.Chunk, error) {
 	cs, err := n.Source.Chunks(ctx, ns, articleID)
 	for i := range cs {
 		cs[i].Embedding = nil

@@ -15,17 +15,17 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gazettebot/gazette/rag"
+	"github.com/gazettebot/gazette/news"
 )
 
 // Source is the article store a digest is built from.
 type Source interface {
 	// IngestedBetween returns the articles of a namespace ingested at or
 	// after since and before until, with their bodies.
-	IngestedBetween(ctx context.Context, ns string, since, until time.Time) ([]rag.Article, error)
+	IngestedBetween(ctx context.Context, ns string, since, until time.Time) ([]news.Article, error)
 	// Chunks returns an article's chunks in position order, with their
 	// embeddings when the store has them.
-	Chunks(ctx context.Context, ns, articleID string) ([]rag.Chunk, error)
+	Chunks(ctx context.Context, ns, articleID string) ([]news.Chunk, error)
 }
 
 // Defaults applied to the zero values of [BuildOptions].
@@ -54,7 +54,7 @@ type BuildOptions struct {
 	// Completer, when set, writes each story's headline and summary and
 	// notes where outlets disagree; when nil (or when its reply cannot be
 	// used) the summary is extractive: the lead sentences, cited.
-	Completer rag.Completer
+	Completer news.Completer
 	// Log receives model failures that fell back to extractive summaries;
 	// nil discards them.
 	Log *slog.Logger
@@ -85,7 +85,7 @@ type Story struct {
 	Outlets []string
 	// Sources are the story's articles, newest first, numbered across the
 	// digest.
-	Sources []rag.Source
+	Sources []news.Source
 	// Latest is the newest publication (or ingestion) time among the
 	// story's articles.
 	Latest time.Time
@@ -163,8 +163,8 @@ func Build(ctx context.Context, src Source, ns string, since, until time.Time, o
 
 // filterArticles keeps the articles inside the window that pass the outlet
 // and topic filters.
-func filterArticles(arts []rag.Article, since, until time.Time, outlets, topics []string) []rag.Article {
-	var out []rag.Article
+func filterArticles(arts []news.Article, since, until time.Time, outlets, topics []string) []news.Article {
+	var out []news.Article
 	for _, a := range arts {
 		if a.IngestedAt.Before(since) || !a.IngestedAt.Before(until) {
 			continue
@@ -194,7 +194,7 @@ const unknownOutlet = "unknown source"
 
 // outletName is the article's outlet, or its URL's host when the outlet is
 // unknown, or unknownOutlet.
-func outletName(a rag.Article) string {
+func outletName(a news.Article) string {
 	if o := strings.TrimSpace(a.Outlet); o != "" {
 		return o
 	}
@@ -205,7 +205,7 @@ func outletName(a rag.Article) string {
 }
 
 // outletKey identifies an outlet for counting; "" when unknown.
-func outletKey(a rag.Article) string {
+func outletKey(a news.Article) string {
 	if n := outletName(a); n != unknownOutlet {
 		return strings.ToLower(n)
 	}
@@ -214,7 +214,7 @@ func outletKey(a rag.Article) string {
 
 // when is the article's publication time, or its ingestion time when the
 // publication time is unknown.
-func when(a rag.Article) time.Time {
+func when(a news.Article) time.Time {
 	if !a.PublishedAt.IsZero() {
 		return a.PublishedAt
 	}
@@ -271,7 +271,7 @@ func newStory(items []item, g group, maxSources int, n *int) Story {
 	for _, m := range order {
 		a := items[m].art
 		*n++
-		st.Sources = append(st.Sources, rag.Source{
+		st.Sources = append(st.Sources, news.Source{
 			N:           *n,
 			ArticleID:   a.ID,
 			Title:       a.Title,

@@ -16,21 +16,21 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/gazettebot/gazette/rag"
+	"github.com/gazettebot/gazette/news"
 )
 
 // fakeSource is an in-memory Source.
 type fakeSource struct {
-	arts   []rag.Article
-	chunks map[string][]rag.Chunk
+	arts   []news.Article
+	chunks map[string][]news.Chunk
 	err    error
 }
 
-func (f *fakeSource) IngestedBetween(_ context.Context, ns string, since, until time.Time) ([]rag.Article, error) {
+func (f *fakeSource) IngestedBetween(_ context.Context, ns string, since, until time.Time) ([]news.Article, error) {
 	if f.err != nil {
 		return nil, f.err
 	}
-	var out []rag.Article
+	var out []news.Article
 	for _, a := range f.arts {
 		if a.Namespace == ns && !a.IngestedAt.Before(since) && a.IngestedAt.Before(until) {
 			out = append(out, a)
@@ -39,19 +39,19 @@ func (f *fakeSource) IngestedBetween(_ context.Context, ns string, since, until 
 	return out, nil
 }
 
-func (f *fakeSource) Chunks(_ context.Context, _, articleID string) ([]rag.Chunk, error) {
+func (f *fakeSource) Chunks(_ context.Context, _, articleID string) ([]news.Chunk, error) {
 	return f.chunks[articleID], nil
 }
 
 // loadArticles reads testdata/articles.json: three outlets on one event (a*)
 // and two articles on two other events (b1, c1).
-func loadArticles(t *testing.T) []rag.Article {
+func loadArticles(t *testing.T) []news.Article {
 	t.Helper()
 	b, err := os.ReadFile("testdata/articles.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var arts []rag.Article
+	var arts []news.Article
 	if err := json.Unmarshal(b, &arts); err != nil {
 		t.Fatal(err)
 	}
@@ -77,11 +77,11 @@ func eventVector(k int, seed float64) []float32 {
 func newSource(t *testing.T, vectors bool) *fakeSource {
 	t.Helper()
 	arts := loadArticles(t)
-	f := &fakeSource{arts: arts, chunks: map[string][]rag.Chunk{}}
+	f := &fakeSource{arts: arts, chunks: map[string][]news.Chunk{}}
 	for i, a := range arts {
 		paras := strings.Split(a.Body, "\n\n")
 		for p, text := range paras {
-			c := rag.Chunk{ID: a.ID + "#" + strconv.Itoa(p), ArticleID: a.ID, Position: p, Text: text}
+			c := news.Chunk{ID: a.ID + "#" + strconv.Itoa(p), ArticleID: a.ID, Position: p, Text: text}
 			if vectors {
 				c.Embedding = eventVector(int(a.ID[0]-'a'), float64(i*3+p))
 			}
@@ -242,7 +242,7 @@ type fakeCompleter struct {
 	got   []string
 }
 
-func (f *fakeCompleter) Complete(_ context.Context, msgs []rag.Message, _ func(string)) (string, error) {
+func (f *fakeCompleter) Complete(_ context.Context, msgs []news.Message, _ func(string)) (string, error) {
 	f.got = append(f.got, msgs[len(msgs)-1].Content)
 	return f.reply, f.err
 }
@@ -350,7 +350,7 @@ func TestJSON(t *testing.T) {
 		Since: since, Until: until,
 		Stories: []Story{{
 			Headline: "H", Summary: "S [1].", Outlets: []string{"Metro Daily"},
-			Sources: []rag.Source{
+			Sources: []news.Source{
 				{N: 1, ArticleID: "a3", Title: "T", Outlet: "Metro Daily", PublishedAt: pub, URL: "https://m.example/a"},
 				{N: 2, ArticleID: "x", Title: "U", Outlet: "x.example"},
 			},
@@ -378,17 +378,17 @@ func TestJSON(t *testing.T) {
 // benchSource makes n articles about n/3 events (three outlets each), with
 // 512-dimension vectors when vectors is set.
 func benchSource(n int, vectors bool) *fakeSource {
-	f := &fakeSource{chunks: map[string][]rag.Chunk{}}
+	f := &fakeSource{chunks: map[string][]news.Chunk{}}
 	outlets := []string{"Harbor Times", "Coastal Wire", "Metro Daily"}
 	for i := range n {
 		ev := i / 3
 		id := fmt.Sprintf("n%d", i)
 		body := fmt.Sprintf("Officials in Town%d said on Monday that Project%d had reached stage %d after a long review by the Board%d. ", ev, ev, i%3, ev) +
 			strings.Repeat(fmt.Sprintf("Residents of District%d asked about costs and timing of the works number %d. ", ev%17, ev), 8)
-		a := rag.Article{Namespace: "g1", ID: id, Title: fmt.Sprintf("Project%d in Town%d reaches a new stage", ev, ev), Outlet: outlets[i%3],
+		a := news.Article{Namespace: "g1", ID: id, Title: fmt.Sprintf("Project%d in Town%d reaches a new stage", ev, ev), Outlet: outlets[i%3],
 			IngestedAt: since.Add(time.Duration(i) * time.Minute), Body: body}
 		f.arts = append(f.arts, a)
-		c := rag.Chunk{ID: id + "#0", ArticleID: id, Text: body}
+		c := news.Chunk{ID: id + "#0", ArticleID: id, Text: body}
 		if vectors {
 			v := make([]float32, 512)
 			v[ev%512] = 1
@@ -396,7 +396,7 @@ func benchSource(n int, vectors bool) *fakeSource {
 			normalise(v)
 			c.Embedding = v
 		}
-		f.chunks[id] = []rag.Chunk{c}
+		f.chunks[id] = []news.Chunk{c}
 	}
 	return f
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/jonboulle/clockwork"
 
-	"github.com/gazettebot/gazette/rag"
+	"github.com/gazettebot/gazette/news"
 )
 
 // post is one call of the fake poster.
@@ -210,9 +210,9 @@ func TestSchedulerTwoZones(t *testing.T) {
 
 // articlesAt is a source with one article ingested at each time.
 func articlesAt(times ...time.Time) *fakeSource {
-	f := &fakeSource{chunks: map[string][]rag.Chunk{}}
+	f := &fakeSource{chunks: map[string][]news.Chunk{}}
 	for i, at := range times {
-		f.arts = append(f.arts, rag.Article{
+		f.arts = append(f.arts, news.Article{
 			Namespace: "g1", ID: fmt.Sprintf("art%d", i), Title: fmt.Sprintf("Event number %d happens", i),
 			Outlet: "Wire", IngestedAt: at, PublishedAt: at,
 			Body: fmt.Sprintf("Officials in Town%d said on Monday that event number %d had happened after a long wait.", i, i),

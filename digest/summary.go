@@ -10,8 +10,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/gazettebot/gazette/news"
 	"github.com/gazettebot/gazette/prompts"
-	"github.com/gazettebot/gazette/rag"
 )
 
 // maxSentence bounds one extractive sentence; longer ones are cut at a word.
@@ -253,7 +253,7 @@ var errModelReply = errors.New("digest: unusable model reply")
 // summariseWithModel asks the model for the story's headline, summary and
 // any disagreement between outlets, and keeps them only when they are well
 // formed and cite nothing but the story's own sources.
-func summariseWithModel(ctx context.Context, c rag.Completer, st *Story, items []item, g group) error {
+func summariseWithModel(ctx context.Context, c news.Completer, st *Story, items []item, g group) error {
 	byID := map[string]item{}
 	for _, m := range g.members {
 		byID[items[m].art.ID] = items[m]
@@ -273,7 +273,7 @@ func summariseWithModel(ctx context.Context, c rag.Completer, st *Story, items [
 	if err != nil {
 		return err
 	}
-	msgs := []rag.Message{
+	msgs := []news.Message{
 		{Role: "system", Content: "You are a careful news editor. You write short, neutral, cited summaries."},
 		{Role: "user", Content: prompt},
 	}
@@ -295,7 +295,7 @@ func summariseWithModel(ctx context.Context, c rag.Completer, st *Story, items [
 	return nil
 }
 
-func dateOf(s rag.Source) string {
+func dateOf(s news.Source) string {
 	if s.PublishedAt.IsZero() {
 		return "unknown date"
 	}

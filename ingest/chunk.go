@@ -6,7 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/gazettebot/gazette/rag"
+	"github.com/gazettebot/gazette/news"
 )
 
 // ChunkOptions sizes passages. The zero value means the defaults, sized for
@@ -57,7 +57,7 @@ func (o ChunkOptions) withDefaults() ChunkOptions {
 // Position i, so ids are stable for the same text. An empty body gives no
 // chunks. CJK characters count as one word each, since those scripts do not
 // separate words with spaces. Embeddings are left nil.
-func ChunkArticle(a rag.Article, o ChunkOptions) []rag.Chunk {
+func ChunkArticle(a news.Article, o ChunkOptions) []news.Chunk {
 	o = o.withDefaults()
 	// Bound the work: no more text than MaxChunks full passages could hold
 	// (a word is rarely 20 bytes; CJK characters are 3 bytes a word).
@@ -71,7 +71,7 @@ func ChunkArticle(a rag.Article, o ChunkOptions) []rag.Chunk {
 	}
 	body = strings.ToValidUTF8(body, "\uFFFD")
 	var (
-		chunks []rag.Chunk
+		chunks []news.Chunk
 		cur    strings.Builder
 		words  int
 		tokens int       // counted only with o.Tokens
@@ -81,7 +81,7 @@ func ChunkArticle(a rag.Article, o ChunkOptions) []rag.Chunk {
 		if words == 0 || len(chunks) == o.MaxChunks {
 			return
 		}
-		chunks = append(chunks, rag.Chunk{
+		chunks = append(chunks, news.Chunk{
 			ID:        fmt.Sprintf("%s#%d", a.ID, len(chunks)),
 			ArticleID: a.ID,
 			Position:  len(chunks),

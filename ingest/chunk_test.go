@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/gazettebot/gazette/rag"
+	"github.com/gazettebot/gazette/news"
 )
 
 func TestSplitSentences(t *testing.T) {
@@ -70,7 +70,7 @@ func sentence(i, n int) string {
 	return strings.Join(w, " ") + "."
 }
 
-func checkChunks(t *testing.T, a rag.Article, chunks []rag.Chunk, o ChunkOptions) {
+func checkChunks(t *testing.T, a news.Article, chunks []news.Chunk, o ChunkOptions) {
 	t.Helper()
 	o = o.withDefaults()
 	for i, c := range chunks {
@@ -95,7 +95,7 @@ func checkChunks(t *testing.T, a rag.Article, chunks []rag.Chunk, o ChunkOptions
 // squash removes all white space, to compare text across re-spacing.
 func squash(s string) string { return strings.Join(strings.Fields(s), "") }
 
-func joined(chunks []rag.Chunk) string {
+func joined(chunks []news.Chunk) string {
 	var b strings.Builder
 	for _, c := range chunks {
 		b.WriteString(c.Text)
@@ -140,7 +140,7 @@ func TestChunkArticle(t *testing.T) {
 		{"max chunks", prose, ChunkOptions{TargetWords: 10, MaxWords: 20, MaxChunks: 3}, 3, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			a := rag.Article{ID: "art", Title: "T", Body: tc.body}
+			a := news.Article{ID: "art", Title: "T", Body: tc.body}
 			chunks := ChunkArticle(a, tc.o)
 			checkChunks(t, a, chunks, tc.o)
 			if tc.wantChunks >= 0 && len(chunks) != tc.wantChunks {
@@ -170,7 +170,7 @@ func TestChunkSizes(t *testing.T) {
 	for i := range 200 {
 		sentences = append(sentences, sentence(i, 8+i%15))
 	}
-	chunks := ChunkArticle(rag.Article{ID: "a", Body: strings.Join(sentences, " ")}, ChunkOptions{})
+	chunks := ChunkArticle(news.Article{ID: "a", Body: strings.Join(sentences, " ")}, ChunkOptions{})
 	for i, c := range chunks[:len(chunks)-1] {
 		if n := CountWords(c.Text); n < 60 || n > 110 {
 			t.Errorf("chunk %d has %d words, want 60..110", i, n)
@@ -185,7 +185,7 @@ func TestChunkPrefersParagraphEnds(t *testing.T) {
 	for p := range 5 {
 		paras = append(paras, strings.Join([]string{sentence(p*10, 30), sentence(p*10+1, 20), sentence(p*10+2, 20)}, " "))
 	}
-	chunks := ChunkArticle(rag.Article{ID: "a", Body: strings.Join(paras, "\n\n")}, ChunkOptions{})
+	chunks := ChunkArticle(news.Article{ID: "a", Body: strings.Join(paras, "\n\n")}, ChunkOptions{})
 	var got []string
 	for _, c := range chunks {
 		got = append(got, c.Text)
@@ -197,7 +197,7 @@ func TestChunkPrefersParagraphEnds(t *testing.T) {
 
 func TestChunkShortTailMerges(t *testing.T) {
 	body := sentence(1, 80) + " " + sentence(2, 10)
-	chunks := ChunkArticle(rag.Article{ID: "a", Body: body}, ChunkOptions{})
+	chunks := ChunkArticle(news.Article{ID: "a", Body: body}, ChunkOptions{})
 	if len(chunks) != 1 || chunks[0].Text != body {
 		t.Errorf("chunks = %q, want the body as one", joined(chunks))
 	}
@@ -206,7 +206,7 @@ func TestChunkShortTailMerges(t *testing.T) {
 func TestChunkHugeIsBounded(t *testing.T) {
 	body := strings.Repeat("All work and no play makes Jack a dull boy. ", 120_000) // 5 MB
 	start := time.Now()
-	chunks := ChunkArticle(rag.Article{ID: "a", Body: body}, ChunkOptions{MaxChunks: 100})
+	chunks := ChunkArticle(news.Article{ID: "a", Body: body}, ChunkOptions{MaxChunks: 100})
 	if len(chunks) != 100 {
 		t.Errorf("got %d chunks, want the bound of 100", len(chunks))
 	}
@@ -214,7 +214,7 @@ func TestChunkHugeIsBounded(t *testing.T) {
 	// Many stops that end no sentence, and one huge word, stay linear.
 	for _, body := range []string{strings.Repeat("A. ", 1_000_000), strings.Repeat("x", 3_000_000), strings.Repeat("東", 1_000_000)} {
 		start := time.Now()
-		chunks := ChunkArticle(rag.Article{ID: "a", Body: body}, ChunkOptions{MaxChunks: 100})
+		chunks := ChunkArticle(news.Article{ID: "a", Body: body}, ChunkOptions{MaxChunks: 100})
 		if len(chunks) == 0 {
 			t.Errorf("no chunks for %q...", body[:10])
 		}
@@ -227,7 +227,7 @@ func TestChunkFixtureArticle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := rag.Article{ID: "fixture", Body: string(body)}
+	a := news.Article{ID: "fixture", Body: string(body)}
 	chunks := ChunkArticle(a, ChunkOptions{})
 	checkChunks(t, a, chunks, ChunkOptions{})
 	if len(chunks) < 3 {
@@ -244,7 +244,7 @@ func FuzzChunkArticle(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body string, target, maxw int) {
 		o := ChunkOptions{TargetWords: target % 200, MaxWords: maxw % 300}
-		a := rag.Article{ID: "z", Body: body}
+		a := news.Article{ID: "z", Body: body}
 		chunks := ChunkArticle(a, o)
 		checkChunks(t, a, chunks, o)
 		if len(chunks) < o.withDefaults().MaxChunks && squash(joined(chunks)) != squash(strings.ToValidUTF8(body, "\uFFFD")) {
@@ -264,7 +264,7 @@ func TestChunkTokenBudget(t *testing.T) {
 	sentences = append(sentences, sentence(99, 70)) // alone over the budget
 	body := strings.Join(sentences, " ")
 	o := ChunkOptions{Tokens: tokens, MaxTokens: 50}
-	a := rag.Article{ID: "a", Body: body}
+	a := news.Article{ID: "a", Body: body}
 	chunks := ChunkArticle(a, o)
 	checkChunks(t, a, chunks, o)
 	for i, c := range chunks {

@@ -14,19 +14,19 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/gazettebot/gazette/rag"
+	"github.com/gazettebot/gazette/news"
 )
 
 // Store is what the pipeline writes through; internal/store's *Store
 // satisfies it.
 type Store interface {
 	// PutArticle writes the article and replaces its chunks atomically.
-	PutArticle(ctx context.Context, a rag.Article, chunks []rag.Chunk) (rag.PutResult, error)
+	PutArticle(ctx context.Context, a news.Article, chunks []news.Chunk) (news.PutResult, error)
 	// ArticleByURL and ArticleByHash find an existing article for dedup.
 	// When there is none they return an error with a NotFound() bool
 	// method that returns true (as internal/store's ErrNotFound has).
-	ArticleByURL(ctx context.Context, ns, url string) (rag.Article, error)
-	ArticleByHash(ctx context.Context, ns, hash string) (rag.Article, error)
+	ArticleByURL(ctx context.Context, ns, url string) (news.Article, error)
+	ArticleByHash(ctx context.Context, ns, hash string) (news.Article, error)
 }
 
 // isNotFound reports whether err says the article does not exist.
@@ -54,13 +54,13 @@ type PipelineOptions struct {
 // stored.
 type Pipeline struct {
 	store Store
-	emb   rag.Embedder
+	emb   news.Embedder
 	o     PipelineOptions
 	log   *slog.Logger
 }
 
 // NewPipeline returns a pipeline writing to s with embeddings from e.
-func NewPipeline(s Store, e rag.Embedder, o PipelineOptions) *Pipeline {
+func NewPipeline(s Store, e news.Embedder, o PipelineOptions) *Pipeline {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -97,8 +97,8 @@ func ArticleID(url, contentHash string) string {
 
 // job is one document on its way through the pipeline.
 type job struct {
-	a       rag.Article
-	chunks  []rag.Chunk
+	a       news.Article
+	chunks  []news.Chunk
 	receipt Receipt
 	done    bool // the receipt is final: refused or unchanged
 }
@@ -122,7 +122,7 @@ func (p *Pipeline) prepare(ns string, d Document) *job {
 	if title == "" {
 		title = untitled(body)
 	}
-	j.a = rag.Article{
+	j.a = news.Article{
 		Namespace: ns, ID: id, URL: d.URL, Title: title, Outlet: strings.TrimSpace(d.Outlet),
 		Author: strings.TrimSpace(d.Author), PublishedAt: d.PublishedAt, IngestedAt: p.o.Now(),
 		Language: d.Language, ContentHash: hash, Body: body,
@@ -178,7 +178,7 @@ func (p *Pipeline) dedup(ctx context.Context, j *job) error {
 	return nil
 }
 
-func (p *Pipeline) unchanged(j *job, ex rag.Article) {
+func (p *Pipeline) unchanged(j *job, ex news.Article) {
 	j.done = true
 	j.receipt = Receipt{
 		Status: StatusUnchanged, ArticleID: ex.ID, Title: ex.Title, Outlet: ex.Outlet, URL: ex.URL,
@@ -195,7 +195,7 @@ func (p *Pipeline) chunk(j *job) {
 	if o.Tokens != nil {
 		// the title is embedded with every passage: it takes its share
 		o = o.withDefaults()
-		o.MaxTokens = max(o.MaxTokens/4, o.MaxTokens-o.Tokens(rag.EmbeddingText(j.a, ""))-1)
+		o.MaxTokens = max(o.MaxTokens/4, o.MaxTokens-o.Tokens(news.EmbeddingText(j.a, ""))-1)
 	}
 	j.chunks = ChunkArticle(j.a, o)
 	j.receipt.Chunks = len(j.chunks)
@@ -218,9 +218,9 @@ func (p *Pipeline) put(ctx context.Context, j *job) error {
 		return fmt.Errorf("store %s: %w", j.a.ID, err)
 	}
 	switch res {
-	case rag.PutNew:
+	case news.PutNew:
 		j.receipt.Status = StatusNew
-	case rag.PutUpdated:
+	case news.PutUpdated:
 		j.receipt.Status = StatusUpdated
 	default:
 		j.receipt.Status = StatusUnchanged
@@ -298,14 +298,14 @@ func (p *Pipeline) IngestBatch(ctx context.Context, ns string, docs []Document, 
 func (p *Pipeline) embed(ctx context.Context, group []*job) error {
 	var (
 		texts   []string
-		targets []*rag.Chunk
+		targets []*news.Chunk
 	)
 	for _, j := range group {
 		if j.done {
 			continue
 		}
 		for i := range j.chunks {
-			texts = append(texts, rag.EmbeddingText(j.a, j.chunks[i].Text))
+			texts = append(texts, news.EmbeddingText(j.a, j.chunks[i].Text))
 			targets = append(targets, &j.chunks[i])
 		}
 	}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/gazettebot/gazette/ingest"
 	"github.com/gazettebot/gazette/internal/store"
-	"github.com/gazettebot/gazette/rag"
+	"github.com/gazettebot/gazette/news"
 )
 
 var _ ingest.Store = (*store.Store)(nil)
@@ -69,7 +69,7 @@ func TestPipelineWithStore(t *testing.T) {
 	docs = append(docs, more...)
 	p := ingest.NewPipeline(s, wordHash{}, ingest.PipelineOptions{BatchSize: 3})
 	for round, want := range []ingest.Status{ingest.StatusNew, ingest.StatusUnchanged} {
-		rs, err := p.IngestBatch(ctx, rag.LocalNamespace, docs, nil)
+		rs, err := p.IngestBatch(ctx, news.LocalNamespace, docs, nil)
 		if err != nil {
 			t.Fatalf("round %d: IngestBatch() error = %v", round, err)
 		}
@@ -79,7 +79,7 @@ func TestPipelineWithStore(t *testing.T) {
 			}
 		}
 	}
-	st, err := s.Stats(ctx, rag.LocalNamespace)
+	st, err := s.Stats(ctx, news.LocalNamespace)
 	if err != nil || st.Articles != len(docs) {
 		t.Errorf("Stats() = %+v, %v; want %d articles", st, err, len(docs))
 	}
@@ -87,11 +87,11 @@ func TestPipelineWithStore(t *testing.T) {
 	edited := docs[0]
 	edited.ID = ""
 	edited.Body += " Shares rose 5% after the report."
-	r, err := p.Ingest(ctx, rag.LocalNamespace, edited)
+	r, err := p.Ingest(ctx, news.LocalNamespace, edited)
 	if err != nil || r.Status != ingest.StatusUpdated || r.ArticleID != "t-0001" {
 		t.Errorf("Ingest(edited) = %+v, %v; want t-0001 updated", r, err)
 	}
-	hits, err := s.Keyword(ctx, rag.LocalNamespace, "shares rose", 3, rag.Filter{Outlets: []string{"tech news"}})
+	hits, err := s.Keyword(ctx, news.LocalNamespace, "shares rose", 3, news.Filter{Outlets: []string{"tech news"}})
 	if err != nil || len(hits) == 0 || hits[0].Article.ID != "t-0001" {
 		t.Errorf("Keyword() = %+v, %v", hits, err)
 	}

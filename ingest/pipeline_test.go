@@ -13,7 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/gazettebot/gazette/rag"
+	"github.com/gazettebot/gazette/news"
 )
 
 type notFound struct{}
@@ -24,18 +24,18 @@ func (notFound) NotFound() bool { return true }
 // fakeStore keeps articles in maps, like internal/store does in SQLite.
 type fakeStore struct {
 	mu       sync.Mutex
-	articles map[string]rag.Article // ns/id
-	chunks   map[string][]rag.Chunk
+	articles map[string]news.Article // ns/id
+	chunks   map[string][]news.Chunk
 	puts     int
 	failPut  error
 	failLook error
 }
 
 func newFakeStore() *fakeStore {
-	return &fakeStore{articles: map[string]rag.Article{}, chunks: map[string][]rag.Chunk{}}
+	return &fakeStore{articles: map[string]news.Article{}, chunks: map[string][]news.Chunk{}}
 }
 
-func (s *fakeStore) PutArticle(_ context.Context, a rag.Article, chunks []rag.Chunk) (rag.PutResult, error) {
+func (s *fakeStore) PutArticle(_ context.Context, a news.Article, chunks []news.Chunk) (news.PutResult, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.failPut != nil {
@@ -47,12 +47,12 @@ func (s *fakeStore) PutArticle(_ context.Context, a rag.Article, chunks []rag.Ch
 		}
 	}
 	key := a.Namespace + "/" + a.ID
-	res := rag.PutNew
+	res := news.PutNew
 	if old, ok := s.articles[key]; ok {
 		if old.ContentHash == a.ContentHash {
-			return rag.PutUnchanged, nil
+			return news.PutUnchanged, nil
 		}
-		res = rag.PutUpdated
+		res = news.PutUpdated
 	}
 	s.puts++
 	s.articles[key] = a
@@ -60,26 +60,26 @@ func (s *fakeStore) PutArticle(_ context.Context, a rag.Article, chunks []rag.Ch
 	return res, nil
 }
 
-func (s *fakeStore) find(ns string, match func(rag.Article) bool) (rag.Article, error) {
+func (s *fakeStore) find(ns string, match func(news.Article) bool) (news.Article, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.failLook != nil {
-		return rag.Article{}, s.failLook
+		return news.Article{}, s.failLook
 	}
 	for _, a := range s.articles {
 		if a.Namespace == ns && match(a) {
 			return a, nil
 		}
 	}
-	return rag.Article{}, fmt.Errorf("find: %w", notFound{})
+	return news.Article{}, fmt.Errorf("find: %w", notFound{})
 }
 
-func (s *fakeStore) ArticleByURL(_ context.Context, ns, url string) (rag.Article, error) {
-	return s.find(ns, func(a rag.Article) bool { return url != "" && a.URL == url })
+func (s *fakeStore) ArticleByURL(_ context.Context, ns, url string) (news.Article, error) {
+	return s.find(ns, func(a news.Article) bool { return url != "" && a.URL == url })
 }
 
-func (s *fakeStore) ArticleByHash(_ context.Context, ns, hash string) (rag.Article, error) {
-	return s.find(ns, func(a rag.Article) bool { return a.ContentHash == hash })
+func (s *fakeStore) ArticleByHash(_ context.Context, ns, hash string) (news.Article, error) {
+	return s.find(ns, func(a news.Article) bool { return a.ContentHash == hash })
 }
 
 // fakeEmbedder records the texts it embeds and the size of each call.
@@ -116,7 +116,7 @@ func (e *fakeEmbedder) Embed(_ context.Context, texts []string) ([][]float32, er
 
 var now = time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
 
-func newTestPipeline(s Store, e rag.Embedder, batch int) *Pipeline {
+func newTestPipeline(s Store, e news.Embedder, batch int) *Pipeline {
 	return NewPipeline(s, e, PipelineOptions{Now: func() time.Time { return now }, BatchSize: batch, Workers: 2})
 }
 
@@ -315,7 +315,7 @@ func TestIngestTokenBudgetCountsTitle(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range s.chunks["g/x"] {
-		if n := tokens(rag.EmbeddingText(rag.Article{Title: title}, c.Text)); n > 40 {
+		if n := tokens(news.EmbeddingText(news.Article{Title: title}, c.Text)); n > 40 {
 			t.Errorf("chunk %s embeds %d tokens with its title > 40", c.ID, n)
 		}
 	}

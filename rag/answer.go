@@ -11,6 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/gazettebot/gazette/news"
 	"github.com/gazettebot/gazette/prompts"
 )
 
@@ -37,10 +38,10 @@ const (
 // offline.
 type Options struct {
 	// Completer is the chat model; nil means extractive answers.
-	Completer Completer
+	Completer news.Completer
 	// Embedder, when set, lets the extractive answerer score sentences by
 	// meaning as well as by words.
-	Embedder Embedder
+	Embedder news.Embedder
 	// MaxSources is how many passages are given to the model or
 	// considered; 0 means DefaultMaxSources.
 	MaxSources int
@@ -91,9 +92,9 @@ type Request struct {
 	Question string
 	// History is the earlier conversation of a thread, oldest first; when
 	// set, the question is read as a follow-up (see [Service.Answer]).
-	History []Message
+	History []news.Message
 	// Filter restricts the articles searched (from /ask options).
-	Filter Filter
+	Filter news.Filter
 }
 
 // Answer retrieves passages for the question in namespace ns and answers
@@ -117,10 +118,10 @@ type Request struct {
 // [ErrNoSources] when nothing was retrieved; that Answer can still be
 // shown. An empty or too long question returns [ErrEmptyQuestion] or
 // [ErrQuestionTooLong].
-func (s *Service) Answer(ctx context.Context, ns string, req Request, onDelta func(string)) (Answer, error) {
+func (s *Service) Answer(ctx context.Context, ns string, req Request, onDelta func(string)) (news.Answer, error) {
 	q, err := s.validate(req.Question)
 	if err != nil {
-		return Answer{}, err
+		return news.Answer{}, err
 	}
 	now := s.o.Now()
 	log := s.o.Logger.With("ns", ns)
@@ -130,7 +131,7 @@ func (s *Service) Answer(ctx context.Context, ns string, req Request, onDelta fu
 	}
 	ret, err := s.r.Retrieve(ctx, ns, Query{Text: standalone, Filter: req.Filter, Now: now, Limit: s.o.MaxSources})
 	if err != nil {
-		return Answer{}, fmt.Errorf("retrieve: %w", err)
+		return news.Answer{}, fmt.Errorf("retrieve: %w", err)
 	}
 	if ret.Notice != "" {
 		return s.refuse(ret.Notice, onDelta), nil
@@ -151,7 +152,7 @@ func (s *Service) Answer(ctx context.Context, ns string, req Request, onDelta fu
 
 // Support returns the extractive answerer's support score for a question
 // and its hits (see [Support]), after the same truncation to MaxSources.
-func (s *Service) Support(question string, hits []Hit) float64 {
+func (s *Service) Support(question string, hits []news.Hit) float64 {
 	if len(hits) > s.o.MaxSources {
 		hits = hits[:s.o.MaxSources]
 	}
@@ -169,23 +170,24 @@ func (s *Service) validate(question string) (string, error) {
 	return q, nil
 }
 
-func (s *Service) refuse(text string, onDelta func(string)) Answer {
+func (s *Service) refuse(text string, onDelta func(string)) news.Answer {
 	if onDelta != nil {
 		onDelta(text)
 	}
-	return Answer{Text: text, Refused: true}
+	return news.Answer{Text: text, Refused: true}
 }
 
 // answerSource is one numbered source: an article and its retrieved
 // passages, numbered in retrieval order.
 type answerSource struct {
-	src  Source
-	hits []Hit // in the article's reading order
+	src  news.Source
+	hits []news. // in the article's reading order
+		Hit
 }
 
 // groupSources numbers the articles of hits 1..n in order of their best
 // passage; an article's passages are kept together in reading order.
-func groupSources(hits []Hit) []answerSource {
+func groupSources(hits []news.Hit) []answerSource {
 	var groups []answerSource
 	at := map[string]int{}
 	for _, h := range hits {
@@ -194,14 +196,14 @@ func groupSources(hits []Hit) []answerSource {
 			i = len(groups)
 			at[h.Article.ID] = i
 			a := h.Article
-			groups = append(groups, answerSource{src: Source{
+			groups = append(groups, answerSource{src: news.Source{
 				N: i + 1, ArticleID: a.ID, Title: a.Title, Outlet: a.Outlet, PublishedAt: a.PublishedAt, URL: a.URL,
 			}})
 		}
 		groups[i].hits = append(groups[i].hits, h)
 	}
 	for i := range groups {
-		slices.SortStableFunc(groups[i].hits, func(a, b Hit) int { return a.Chunk.Position - b.Chunk.Position })
+		slices.SortStableFunc(groups[i].hits, func(a, b news.Hit) int { return a.Chunk.Position - b.Chunk.Position })
 	}
 	return groups
 }
@@ -219,9 +221,9 @@ func (g answerSource) passage(used map[string]bool) string {
 }
 
 // finish renumbers the citations of text to the sources actually cited.
-func finish(text string, groups []answerSource, used map[string]bool) Answer {
+func finish(text string, groups []answerSource, used map[string]bool) news.Answer {
 	out, cited := Renumber(strings.TrimSpace(text), len(groups))
-	a := Answer{Text: out}
+	a := news.Answer{Text: out}
 	for i, old := range cited {
 		src := groups[old-1].src
 		src.N = i + 1
@@ -231,7 +233,7 @@ func finish(text string, groups []answerSource, used map[string]bool) Answer {
 	return a
 }
 
-func (s *Service) extractive(ctx context.Context, log *slog.Logger, question string, hits []Hit, groups []answerSource, onDelta func(string)) (Answer, error) {
+func (s *Service) extractive(ctx context.Context, log *slog.Logger, question string, hits []news.Hit, groups []answerSource, onDelta func(string)) (news.Answer, error) {
 	support := Support(question, hits)
 	if s.o.MinSupport > 0 && support < s.o.MinSupport {
 		log.Debug("extractive decline", "support", support, "min", s.o.MinSupport)
@@ -244,7 +246,7 @@ func (s *Service) extractive(ctx context.Context, log *slog.Logger, question str
 		text, used, ok, err = extract(ctx, nil, question, hits, groups)
 	}
 	if err != nil {
-		return Answer{}, fmt.Errorf("extractive answer: %w", err)
+		return news.Answer{}, fmt.Errorf("extractive answer: %w", err)
 	}
 	if !ok {
 		return s.refuse(DeclineText, onDelta), nil
@@ -257,7 +259,7 @@ func (s *Service) extractive(ctx context.Context, log *slog.Logger, question str
 	return a, nil
 }
 
-func (s *Service) generate(ctx context.Context, log *slog.Logger, question string, groups []answerSource, now time.Time, onDelta func(string)) (Answer, error) {
+func (s *Service) generate(ctx context.Context, log *slog.Logger, question string, groups []answerSource, now time.Time, onDelta func(string)) (news.Answer, error) {
 	data := prompts.AnswerData{Today: now, Question: question}
 	for _, g := range groups {
 		data.Sources = append(data.Sources, prompts.Source{
@@ -266,11 +268,11 @@ func (s *Service) generate(ctx context.Context, log *slog.Logger, question strin
 	}
 	system, err := prompts.AnswerSystem(data)
 	if err != nil {
-		return Answer{}, fmt.Errorf("answer prompt: %w", err)
+		return news.Answer{}, fmt.Errorf("answer prompt: %w", err)
 	}
 	user, err := prompts.AnswerUser(data)
 	if err != nil {
-		return Answer{}, fmt.Errorf("answer prompt: %w", err)
+		return news.Answer{}, fmt.Errorf("answer prompt: %w", err)
 	}
 	log.Debug("answer prompt", "system", system, "user", user)
 	// Streamed text goes through two filters: the decline marker is held
@@ -285,9 +287,9 @@ func (s *Service) generate(ctx context.Context, log *slog.Logger, question strin
 		hold = &declineHold{out: cites.write}
 		deltaFn = hold.write
 	}
-	reply, err := s.o.Completer.Complete(ctx, []Message{{Role: "system", Content: system}, {Role: "user", Content: user}}, deltaFn)
+	reply, err := s.o.Completer.Complete(ctx, []news.Message{{Role: "system", Content: system}, {Role: "user", Content: user}}, deltaFn)
 	if err != nil {
-		return Answer{}, fmt.Errorf("complete answer: %w", err)
+		return news.Answer{}, fmt.Errorf("complete answer: %w", err)
 	}
 	log.Debug("model reply", "reply", reply)
 	if declined, why := prompts.IsDecline(reply); declined {
@@ -351,7 +353,7 @@ func (h *declineHold) flush() {
 // standalone turns a follow-up into a question that stands alone: with the
 // model when there is one, else by prefixing the previous user question's
 // key words.
-func (s *Service) standalone(ctx context.Context, log *slog.Logger, q string, history []Message, now time.Time) string {
+func (s *Service) standalone(ctx context.Context, log *slog.Logger, q string, history []news.Message, now time.Time) string {
 	if s.o.Completer != nil {
 		out, err := s.condense(ctx, q, history, now)
 		if err == nil {
@@ -368,7 +370,7 @@ func (s *Service) standalone(ctx context.Context, log *slog.Logger, q string, hi
 
 var errBadCondense = errors.New("unusable condensed question")
 
-func (s *Service) condense(ctx context.Context, q string, history []Message, now time.Time) (string, error) {
+func (s *Service) condense(ctx context.Context, q string, history []news.Message, now time.Time) (string, error) {
 	d := prompts.CondenseData{Today: now, Question: q}
 	start := max(0, len(history)-condenseHistory)
 	for _, m := range history[start:] {
@@ -385,7 +387,7 @@ func (s *Service) condense(ctx context.Context, q string, history []Message, now
 	if err != nil {
 		return "", err
 	}
-	reply, err := s.o.Completer.Complete(ctx, []Message{
+	reply, err := s.o.Completer.Complete(ctx, []news.Message{
 		{Role: "system", Content: "You rewrite follow-up questions so they stand alone. You never answer them."},
 		{Role: "user", Content: prompt},
 	}, nil)
@@ -411,7 +413,7 @@ func (s *Service) condense(ctx context.Context, q string, history []Message, now
 // followUpQuestion prefixes q with the key words of the latest user
 // message in history that q does not already contain, at most 12 of them,
 // in their original order and case.
-func followUpQuestion(q string, history []Message) string {
+func followUpQuestion(q string, history []news.Message) string {
 	var prev string
 	for i := len(history) - 1; i >= 0; i-- {
 		if history[i].Role == "user" && strings.TrimSpace(history[i].Content) != "" {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gazettebot/gazette/internal/llm"
 	"github.com/gazettebot/gazette/internal/openaitest"
+	"github.com/gazettebot/gazette/news"
 	"github.com/gazettebot/gazette/rag"
 )
 
@@ -22,7 +23,7 @@ var now = time.Date(2024, 3, 6, 12, 0, 0, 0, time.UTC)
 // recorder is a fake retriever returning fixed hits and recording queries.
 type recorder struct {
 	mu      sync.Mutex
-	hits    []rag.Hit
+	hits    []news.Hit
 	queries []rag.Query
 }
 
@@ -144,7 +145,7 @@ func TestAnswerModelDeclines(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Answer() error = %v", err)
 			}
-			if diff := cmp.Diff(rag.Answer{Text: tt.want, Refused: true}, got); diff != "" {
+			if diff := cmp.Diff(news.Answer{Text: tt.want, Refused: true}, got); diff != "" {
 				t.Errorf("Answer() mismatch (-want +got):\n%s", diff)
 			}
 			if streamed.String() != tt.want {
@@ -164,7 +165,7 @@ func TestAnswerCondensesFollowUp(t *testing.T) {
 	})
 	r := &recorder{hits: rag.FixtureHits(t, "a-tc")}
 	s := newService(t, srv, r)
-	history := []rag.Message{
+	history := []news.Message{
 		{Role: "user", Content: "Why was Apple fined by the EU?"},
 		{Role: "assistant", Content: "Over music streaming rules [1]."},
 	}
@@ -201,7 +202,7 @@ func TestAnswerCondenseFailureFallsBack(t *testing.T) {
 	s := newService(t, srv, r)
 	_, err := s.Answer(t.Context(), "g1", rag.Request{
 		Question: "What did TechCrunch say?",
-		History:  []rag.Message{{Role: "user", Content: "Why was Apple fined?"}},
+		History:  []news.Message{{Role: "user", Content: "Why was Apple fined?"}},
 	}, nil)
 	if err != nil {
 		t.Fatalf("Answer() error = %v", err)

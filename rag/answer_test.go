@@ -12,39 +12,41 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/gazettebot/gazette/news"
 )
 
 // FixtureHits loads the passages of testdata/hits.json as hits, in file
 // order, keeping only the given articles (all when none are given). It is
 // exported for the external tests of this package.
-func FixtureHits(t testing.TB, articleIDs ...string) []Hit {
+func FixtureHits(t testing.TB, articleIDs ...string) []news.Hit {
 	t.Helper()
 	b, err := os.ReadFile("testdata/hits.json")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var fx []struct {
-		Article Article
-		Chunks  []Chunk
+		Article news.Article
+		Chunks  []news.Chunk
 	}
 	if err := json.Unmarshal(b, &fx); err != nil {
 		t.Fatal(err)
 	}
-	byID := map[string][]Hit{}
+	byID := map[string][]news.Hit{}
 	var order []string
 	for _, f := range fx {
-		f.Article.Namespace = LocalNamespace
+		f.Article.Namespace = news.LocalNamespace
 		for _, c := range f.Chunks {
 			c.ArticleID = f.Article.ID
 			c.ID = fmt.Sprintf("%s#%d", f.Article.ID, c.Position)
-			byID[f.Article.ID] = append(byID[f.Article.ID], Hit{Chunk: c, Article: f.Article, Score: 1})
+			byID[f.Article.ID] = append(byID[f.Article.ID], news.Hit{Chunk: c, Article: f.Article, Score: 1})
 		}
 		order = append(order, f.Article.ID)
 	}
 	if len(articleIDs) == 0 {
 		articleIDs = order
 	}
-	var hits []Hit
+	var hits []news.Hit
 	for _, id := range articleIDs {
 		if byID[id] == nil {
 			t.Fatalf("no fixture article %q", id)
@@ -63,7 +65,7 @@ func (f RetrieverFunc) Retrieve(ctx context.Context, ns string, q Query) (Retrie
 }
 
 // fixed returns a retriever that always finds hits, recording the queries.
-func fixed(hits []Hit, queries *[]Query) RetrieverFunc {
+func fixed(hits []news.Hit, queries *[]Query) RetrieverFunc {
 	return func(_ context.Context, _ string, q Query) (Retrieval, error) {
 		if queries != nil {
 			*queries = append(*queries, q)
@@ -96,7 +98,7 @@ func TestAnswerValidatesQuestion(t *testing.T) {
 				called = true
 				return Retrieval{}, nil
 			}), testOptions())
-			_, err := s.Answer(t.Context(), LocalNamespace, Request{Question: tt.question}, nil)
+			_, err := s.Answer(t.Context(), news.LocalNamespace, Request{Question: tt.question}, nil)
 			if !errors.Is(err, tt.wantErr) {
 				t.Errorf("Answer() error = %v, want %v", err, tt.wantErr)
 			}
@@ -113,7 +115,7 @@ func TestAnswerRefusals(t *testing.T) {
 		ret       Retrieval
 		retErr    error
 		question  string
-		want      Answer
+		want      news.Answer
 		wantErr   error
 		wantDelta string
 	}{
@@ -121,19 +123,19 @@ func TestAnswerRefusals(t *testing.T) {
 			name:     "notice",
 			ret:      Retrieval{Notice: "I have no articles from Reuters.", Hits: FixtureHits(t, "a-verge")},
 			question: "What did Reuters say about Apple?",
-			want:     Answer{Text: "I have no articles from Reuters.", Refused: true},
+			want:     news.Answer{Text: "I have no articles from Reuters.", Refused: true},
 		},
 		{
 			name:     "nothing retrieved",
 			question: "What did Apple do?",
-			want:     Answer{Text: NoArticlesText, Refused: true},
+			want:     news.Answer{Text: NoArticlesText, Refused: true},
 			wantErr:  ErrNoSources,
 		},
 		{
 			name:     "unsupported",
 			ret:      Retrieval{Hits: FixtureHits(t, "a-sport", "a-fed")},
 			question: "Which company did the European Commission fine over music streaming?",
-			want:     Answer{Text: DeclineText, Refused: true},
+			want:     news.Answer{Text: DeclineText, Refused: true},
 		},
 	}
 	for _, tt := range tests {
@@ -143,7 +145,7 @@ func TestAnswerRefusals(t *testing.T) {
 				s = NewService(RetrieverFunc(func(context.Context, string, Query) (Retrieval, error) { return tt.ret, nil }), testOptions())
 			}
 			var deltas []string
-			got, err := s.Answer(t.Context(), LocalNamespace, Request{Question: tt.question}, func(d string) { deltas = append(deltas, d) })
+			got, err := s.Answer(t.Context(), news.LocalNamespace, Request{Question: tt.question}, func(d string) { deltas = append(deltas, d) })
 			if !errors.Is(err, tt.wantErr) {
 				t.Errorf("Answer() error = %v, want %v", err, tt.wantErr)
 			}
@@ -171,7 +173,7 @@ func TestAnswerExtractive(t *testing.T) {
 	o := testOptions()
 	o.MaxSources = 5
 	s := NewService(fixed(hits, &queries), o)
-	filter := Filter{Outlets: []string{"The Verge", "TechCrunch"}}
+	filter := news.Filter{Outlets: []string{"The Verge", "TechCrunch"}}
 	var deltas []string
 	got, err := s.Answer(t.Context(), "g1", Request{
 		Question: "How much did the European Commission fine Apple over music streaming?",
@@ -197,7 +199,7 @@ func TestAnswerExtractive(t *testing.T) {
 	if len(got.Sources) == 0 || got.Sources[0].ArticleID != "a-verge" {
 		t.Fatalf("Sources = %+v, want The Verge first", got.Sources)
 	}
-	want0 := Source{
+	want0 := news.Source{
 		N: 1, ArticleID: "a-verge", Title: "EU fines Apple over music streaming rules", Outlet: "The Verge",
 		PublishedAt: time.Date(2024, 3, 4, 10, 0, 0, 0, time.UTC), URL: "https://example.com/verge/apple-fine",
 		Passage: hits[1].Chunk.Text,
@@ -222,7 +224,7 @@ func TestAnswerExtractive(t *testing.T) {
 
 // checkCitations fails unless every citation in a's text is within its
 // sources, every source is cited, and sources are numbered 1..n.
-func checkCitations(t *testing.T, a Answer) {
+func checkCitations(t *testing.T, a news.Answer) {
 	t.Helper()
 	cited := map[int]bool{}
 	for _, g := range parseCitations(a.Text) {
@@ -352,7 +354,7 @@ func TestSupport(t *testing.T) {
 }
 
 func TestSupportAcronyms(t *testing.T) {
-	hits := []Hit{{Chunk: Chunk{Text: "The U.S. economy grew while the European Union acted."}}}
+	hits := []news.Hit{{Chunk: news.Chunk{Text: "The U.S. economy grew while the European Union acted."}}}
 	tests := []struct {
 		question string
 		want     float64
@@ -448,14 +450,14 @@ func TestFollowUpQuestion(t *testing.T) {
 	tests := []struct {
 		name    string
 		q       string
-		history []Message
+		history []news.Message
 		want    string
 	}{
 		{name: "no history", q: "What about Google?", want: "What about Google?"},
 		{
 			name: "prefixes key words of the last user question",
 			q:    "What about Google?",
-			history: []Message{
+			history: []news.Message{
 				{Role: "user", Content: "Did the EU fine Microsoft?"},
 				{Role: "assistant", Content: "Yes [1]."},
 				{Role: "user", Content: "Did the EU fine Apple over music streaming?"},
@@ -466,7 +468,7 @@ func TestFollowUpQuestion(t *testing.T) {
 		{
 			name:    "words already asked are not repeated",
 			q:       "And did Apple appeal?",
-			history: []Message{{Role: "user", Content: "Was Apple fined?"}},
+			history: []news.Message{{Role: "user", Content: "Was Apple fined?"}},
 			want:    "fined And did Apple appeal?",
 		},
 	}
@@ -484,7 +486,7 @@ func TestAnswerFollowUpWithoutModel(t *testing.T) {
 	s := NewService(fixed(FixtureHits(t, "a-tc"), &queries), testOptions())
 	_, err := s.Answer(t.Context(), "g1", Request{
 		Question: "What did Spotify say?",
-		History:  []Message{{Role: "user", Content: "Why was Apple fined?"}, {Role: "assistant", Content: "For music streaming rules [1]."}},
+		History:  []news.Message{{Role: "user", Content: "Why was Apple fined?"}, {Role: "assistant", Content: "For music streaming rules [1]."}},
 	}, nil)
 	if err != nil {
 		t.Fatalf("Answer() error = %v", err)

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/gazettebot/gazette/news"
 )
 
 // Extractive answering: with no chat model, the answer is made of the
@@ -63,7 +65,7 @@ type extractCandidate struct {
 // extract picks the sentences of hits that best answer question and
 // returns the answer text citing sources by their number in groups, and
 // the chunk ids used. ok is false when no sentence matches the question.
-func extract(ctx context.Context, emb Embedder, question string, hits []Hit, groups []answerSource) (text string, used map[string]bool, ok bool, err error) {
+func extract(ctx context.Context, emb news.Embedder, question string, hits []news.Hit, groups []answerSource) (text string, used map[string]bool, ok bool, err error) {
 	qTerms := uniqueTerms(extractTerms(question))
 	if len(qTerms) == 0 {
 		return "", nil, false, nil
@@ -160,7 +162,7 @@ func extract(ctx context.Context, emb Embedder, question string, hits []Hit, gro
 
 // rescoreByMeaning adds the cosine similarity between the question and the
 // best keyword candidates to their score, and re-sorts them.
-func rescoreByMeaning(ctx context.Context, emb Embedder, question string, cands []*extractCandidate) error {
+func rescoreByMeaning(ctx context.Context, emb news.Embedder, question string, cands []*extractCandidate) error {
 	top := cands[:min(len(cands), extractEmbedTop)]
 	texts := []string{question}
 	for _, c := range top {
@@ -270,7 +272,7 @@ func withCitation(s string, n int) string {
 // found in the hits' text, titles, outlets or dates, where names and
 // numbers weigh more than other words. The extractive answerer declines
 // below Options.MinSupport; this lets callers calibrate that threshold.
-func Support(question string, hits []Hit) float64 {
+func Support(question string, hits []news.Hit) float64 {
 	words := supportWords(question)
 	if len(words) == 0 {
 		return 0
@@ -394,7 +396,7 @@ func acronyms(text string) []string {
 
 // dateWords spells an article's publication date the ways a question may
 // name it.
-func dateWords(a Article) string {
+func dateWords(a news.Article) string {
 	if a.PublishedAt.IsZero() {
 		return ""
 	}

@@ -8,13 +8,9 @@ import (
 	"strings"
 	"time"
 	"unicode"
-)
 
-// OutletInfo describes one outlet a namespace holds articles from.
-type OutletInfo struct {
-	Name     string // as stored, e.g. "The Independent - Sports"
-	Articles int
-}
+	"github.com/gazettebot/gazette/news"
+)
 
 // Period is a span of publication time named by a question.
 type Period struct {
@@ -40,7 +36,7 @@ type Intent struct {
 
 // ParseIntent reads the outlets and periods a question names. outlets are
 // the outlets the namespace holds; now anchors relative dates.
-func ParseIntent(question string, outlets []OutletInfo, now time.Time) Intent {
+func ParseIntent(question string, outlets []news.OutletInfo, now time.Time) Intent {
 	var in Intent
 	var spans []string
 	in.Outlets, in.UnknownOutlets, spans = matchOutlets(question, outlets)
@@ -153,7 +149,7 @@ var (
 
 // matchOutlets returns the stored outlets a question names and the names in
 // outlet position that match no stored outlet.
-func matchOutlets(q string, outlets []OutletInfo) (known, unknown, spans []string) {
+func matchOutlets(q string, outlets []news.OutletInfo) (known, unknown, spans []string) {
 	type alias struct {
 		text   string
 		outlet string

@@ -6,9 +6,11 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/gazettebot/gazette/news"
 )
 
-var testOutlets = []OutletInfo{
+var testOutlets = []news.OutletInfo{
 	{Name: "TechCrunch", Articles: 5},
 	{Name: "The Verge", Articles: 3},
 	{Name: "The Independent - Life and Style", Articles: 2},
@@ -76,7 +78,7 @@ func TestParseIntentPeriods(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := ParseIntent(tt.q, []OutletInfo{{Name: "Business Today | Latest Stock Market News"}}, now).Periods
+			got := ParseIntent(tt.q, []news.OutletInfo{{Name: "Business Today | Latest Stock Market News"}}, now).Periods
 			if diff := cmp.Diff(tt.want, got, cmpopts.IgnoreFields(Period{}, "Label"), cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("Periods mismatch (-want +got):\n%s", diff)
 			}

@@ -11,14 +11,16 @@ import (
 	"time"
 
 	"golang.org/x/sync/errgroup"
+
+	"github.com/gazettebot/gazette/news"
 )
 
 // Index is the store as the retriever sees it: dense and keyword search over
 // one namespace's chunks, and the outlets it holds.
 type Index interface {
-	Dense(ctx context.Context, ns string, vec []float32, k int, f Filter) ([]Hit, error)
-	Keyword(ctx context.Context, ns, query string, k int, f Filter) ([]Hit, error)
-	Outlets(ctx context.Context, ns string) ([]OutletInfo, error)
+	Dense(ctx context.Context, ns string, vec []float32, k int, f news.Filter) ([]news.Hit, error)
+	Keyword(ctx context.Context, ns, query string, k int, f news.Filter) ([]news.Hit, error)
+	Outlets(ctx context.Context, ns string) ([]news.OutletInfo, error)
 }
 
 // DefaultCandidates is the number of chunks taken from each search. Fewer
@@ -91,7 +93,7 @@ func (o *RetrieverOptions) defaults() {
 // the search, and the top passages are spread over distinct articles.
 type HybridRetriever struct {
 	ix  Index
-	emb Embedder
+	emb news.Embedder
 	o   RetrieverOptions
 
 	mu      sync.Mutex
@@ -109,12 +111,12 @@ type generationer interface {
 // outletList is a namespace's outlets at one generation.
 type outletList struct {
 	gen  uint64
-	list []OutletInfo
+	list []news.OutletInfo
 }
 
 // listOutlets returns the namespace's outlets, from the cache when the
 // index says its articles have not changed since.
-func (r *HybridRetriever) listOutlets(ctx context.Context, ns string) ([]OutletInfo, error) {
+func (r *HybridRetriever) listOutlets(ctx context.Context, ns string) ([]news.OutletInfo, error) {
 	g, ok := r.ix.(generationer)
 	if !ok {
 		return r.ix.Outlets(ctx, ns)
@@ -145,7 +147,7 @@ var _ Retriever = (*HybridRetriever)(nil)
 
 // NewRetriever returns a hybrid retriever over ix that embeds questions
 // with emb.
-func NewRetriever(ix Index, emb Embedder, o RetrieverOptions) *HybridRetriever {
+func NewRetriever(ix Index, emb news.Embedder, o RetrieverOptions) *HybridRetriever {
 	o.defaults()
 	return &HybridRetriever{ix: ix, emb: emb, o: o}
 }
@@ -199,7 +201,7 @@ func (r *HybridRetriever) Retrieve(ctx context.Context, ns string, q Query) (Ret
 	qv := vecs[0]
 
 	fused := map[string]*fusedHit{}
-	add := func(hits []Hit, w float64) {
+	add := func(hits []news.Hit, w float64) {
 		for rank, h := range hits {
 			fh := fused[h.Chunk.ID]
 			if fh == nil {
@@ -213,7 +215,7 @@ func (r *HybridRetriever) Retrieve(ctx context.Context, ns string, q Query) (Ret
 	// The searches are independent: queue them, run them concurrently and
 	// fuse them in queue order.
 	var searches []search
-	queue := func(f Filter, k int, w float64) {
+	queue := func(f news.Filter, k int, w float64) {
 		searches = append(searches, search{f: f, k: k, w: w})
 	}
 	queue(f, r.o.Candidates, 1)
@@ -277,7 +279,7 @@ func (r *HybridRetriever) Retrieve(ctx context.Context, ns string, q Query) (Ret
 // search is one dense and keyword search of a retrieval: its filter, its
 // candidate count and its weight in the fusion.
 type search struct {
-	f Filter
+	f news.Filter
 	k int
 	w float64
 }
@@ -288,8 +290,8 @@ const maxParallelSearches = 4
 // run runs the dense and keyword searches of ss concurrently, then adds
 // their results in order (each search's dense, then its keyword), so the
 // fused scores are exactly those of running them one after the other.
-func (r *HybridRetriever) run(ctx context.Context, ns string, qv []float32, text string, ss []search, add func([]Hit, float64)) error {
-	results := make([][]Hit, 2*len(ss))
+func (r *HybridRetriever) run(ctx context.Context, ns string, qv []float32, text string, ss []search, add func([]news.Hit, float64)) error {
+	results := make([][]news.Hit, 2*len(ss))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(maxParallelSearches)
 	for i, s := range ss {
@@ -325,7 +327,7 @@ func (r *HybridRetriever) run(ctx context.Context, ns string, qv []float32, text
 }
 
 type fusedHit struct {
-	hit   Hit
+	hit   news.Hit
 	score float64
 }
 
@@ -333,7 +335,7 @@ type fusedHit struct {
 // article, articles in score order, taking named outlets in turn so that a
 // multi-outlet question sees every outlet early; then the remaining
 // passages in score order.
-func spread(hits []fusedHit, outlets []string, limit int) []Hit {
+func spread(hits []fusedHit, outlets []string, limit int) []news.Hit {
 	var firsts, rest []fusedHit
 	seen := map[string]bool{}
 	for _, h := range hits {
@@ -347,7 +349,7 @@ func spread(hits []fusedHit, outlets []string, limit int) []Hit {
 	if len(outlets) > 1 {
 		firsts = interleaveByOutlet(firsts, outlets)
 	}
-	out := make([]Hit, 0, limit)
+	out := make([]news.Hit, 0, limit)
 	for _, list := range [][]fusedHit{firsts, rest} {
 		for _, h := range list {
 			if len(out) == limit {

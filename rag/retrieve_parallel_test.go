@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/gazettebot/gazette/news"
 )
 
 // jitterIndex wraps an index and yields the processor a random number of
@@ -29,12 +31,12 @@ func (j *jitterIndex) jitter() {
 	}
 }
 
-func (j *jitterIndex) Dense(ctx context.Context, ns string, vec []float32, k int, f Filter) ([]Hit, error) {
+func (j *jitterIndex) Dense(ctx context.Context, ns string, vec []float32, k int, f news.Filter) ([]news.Hit, error) {
 	j.jitter()
 	return j.Index.Dense(ctx, ns, vec, k, f)
 }
 
-func (j *jitterIndex) Keyword(ctx context.Context, ns, q string, k int, f Filter) ([]Hit, error) {
+func (j *jitterIndex) Keyword(ctx context.Context, ns, q string, k int, f news.Filter) ([]news.Hit, error) {
 	j.jitter()
 	return j.Index.Keyword(ctx, ns, q, k, f)
 }
@@ -45,7 +47,7 @@ func (j *jitterIndex) Keyword(ctx context.Context, ns, q string, k int, f Filter
 // arrive in random orders, and expects the very same passages and scores
 // every time: the fusion must not depend on which search ends first.
 func TestRetrieveConcurrentSearchesAreDeterministic(t *testing.T) {
-	base := &fakeIndex{hits: []Hit{
+	base := &fakeIndex{hits: []news.Hit{
 		hit("a", "TechCrunch", 0, "google search deal", oct(1)),
 		hit("a", "TechCrunch", 1, "google antitrust trial", oct(1)),
 		hit("b", "The Verge", 0, "google pays apple for search", oct(2)),
@@ -78,12 +80,12 @@ type failingIndex struct{ *fakeIndex }
 
 var errKeyword = errors.New("keyword index broken")
 
-func (failingIndex) Keyword(context.Context, string, string, int, Filter) ([]Hit, error) {
+func (failingIndex) Keyword(context.Context, string, string, int, news.Filter) ([]news.Hit, error) {
 	return nil, errKeyword
 }
 
 func TestRetrieveSearchError(t *testing.T) {
-	ix := failingIndex{&fakeIndex{hits: []Hit{hit("a", "TechCrunch", 0, "google", oct(1))}}}
+	ix := failingIndex{&fakeIndex{hits: []news.Hit{hit("a", "TechCrunch", 0, "google", oct(1))}}}
 	_, err := NewRetriever(ix, constEmbedder{}, RetrieverOptions{}).Retrieve(t.Context(), "g", Query{Text: "google"})
 	if !errors.Is(err, errKeyword) {
 		t.Errorf("Retrieve() error = %v, want %v", err, errKeyword)
@@ -104,7 +106,7 @@ func (g *genIndex) Generation(string) uint64 {
 	return g.gen
 }
 
-func (g *genIndex) Outlets(ctx context.Context, ns string) ([]OutletInfo, error) {
+func (g *genIndex) Outlets(ctx context.Context, ns string) ([]news.OutletInfo, error) {
 	g.mu.Lock()
 	g.calls++
 	g.mu.Unlock()
@@ -112,7 +114,7 @@ func (g *genIndex) Outlets(ctx context.Context, ns string) ([]OutletInfo, error)
 }
 
 func TestRetrieveCachesOutletsByGeneration(t *testing.T) {
-	ix := &genIndex{fakeIndex: &fakeIndex{hits: []Hit{hit("a", "TechCrunch", 0, "google search", oct(1))}}, gen: 1}
+	ix := &genIndex{fakeIndex: &fakeIndex{hits: []news.Hit{hit("a", "TechCrunch", 0, "google search", oct(1))}}, gen: 1}
 	r := NewRetriever(ix, constEmbedder{}, RetrieverOptions{})
 	ask := func(text string) Retrieval {
 		t.Helper()

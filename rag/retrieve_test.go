@@ -9,18 +9,20 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/gazettebot/gazette/news"
 )
 
 // fakeIndex ranks chunks by how many question words they contain (keyword)
 // and by a fixed order (dense), honouring outlet and date filters.
 type fakeIndex struct {
-	hits []Hit
+	hits []news.Hit
 
 	mu      sync.Mutex // the retriever searches concurrently
-	filters []Filter
+	filters []news.Filter
 }
 
-func (f *fakeIndex) match(h Hit, flt Filter) bool {
+func (f *fakeIndex) match(h news.Hit, flt news.Filter) bool {
 	if len(flt.Outlets) > 0 && !slices.Contains(flt.Outlets, h.Article.Outlet) {
 		return false
 	}
@@ -37,11 +39,11 @@ func (f *fakeIndex) match(h Hit, flt Filter) bool {
 	return true
 }
 
-func (f *fakeIndex) Dense(_ context.Context, _ string, _ []float32, k int, flt Filter) ([]Hit, error) {
+func (f *fakeIndex) Dense(_ context.Context, _ string, _ []float32, k int, flt news.Filter) ([]news.Hit, error) {
 	f.mu.Lock()
 	f.filters = append(f.filters, flt)
 	f.mu.Unlock()
-	var out []Hit
+	var out []news.Hit
 	for _, h := range f.hits {
 		if f.match(h, flt) && len(out) < k {
 			out = append(out, h)
@@ -50,8 +52,8 @@ func (f *fakeIndex) Dense(_ context.Context, _ string, _ []float32, k int, flt F
 	return out, nil
 }
 
-func (f *fakeIndex) Keyword(_ context.Context, _ string, q string, k int, flt Filter) ([]Hit, error) {
-	var out []Hit
+func (f *fakeIndex) Keyword(_ context.Context, _ string, q string, k int, flt news.Filter) ([]news.Hit, error) {
+	var out []news.Hit
 	words := strings.Fields(strings.ToLower(q))
 	for _, h := range f.hits {
 		if !f.match(h, flt) {
@@ -70,12 +72,12 @@ func (f *fakeIndex) Keyword(_ context.Context, _ string, q string, k int, flt Fi
 	return out, nil
 }
 
-func (f *fakeIndex) Outlets(context.Context, string) ([]OutletInfo, error) {
+func (f *fakeIndex) Outlets(context.Context, string) ([]news.OutletInfo, error) {
 	n := map[string]int{}
-	var out []OutletInfo
+	var out []news.OutletInfo
 	for _, h := range f.hits {
 		if n[h.Article.Outlet] == 0 {
-			out = append(out, OutletInfo{Name: h.Article.Outlet})
+			out = append(out, news.OutletInfo{Name: h.Article.Outlet})
 		}
 		n[h.Article.Outlet]++
 	}
@@ -94,14 +96,14 @@ func (constEmbedder) Embed(_ context.Context, texts []string) ([][]float32, erro
 	return out, nil
 }
 
-func hit(article, outlet string, pos int, text string, published time.Time) Hit {
-	return Hit{
-		Chunk:   Chunk{ID: article + "#" + string(rune('0'+pos)), ArticleID: article, Position: pos, Text: text},
-		Article: Article{ID: article, Outlet: outlet, Title: article, PublishedAt: published},
+func hit(article, outlet string, pos int, text string, published time.Time) news.Hit {
+	return news.Hit{
+		Chunk:   news.Chunk{ID: article + "#" + string(rune('0'+pos)), ArticleID: article, Position: pos, Text: text},
+		Article: news.Article{ID: article, Outlet: outlet, Title: article, PublishedAt: published},
 	}
 }
 
-func articleIDs(hs []Hit) []string {
+func articleIDs(hs []news.Hit) []string {
 	var out []string
 	for _, h := range hs {
 		out = append(out, h.Article.ID)
@@ -112,7 +114,7 @@ func articleIDs(hs []Hit) []string {
 var oct = func(d int) time.Time { return time.Date(2023, 10, d, 9, 0, 0, 0, time.UTC) }
 
 func TestRetrieveSpreadsOverArticles(t *testing.T) {
-	ix := &fakeIndex{hits: []Hit{
+	ix := &fakeIndex{hits: []news.Hit{
 		hit("a", "TechCrunch", 0, "google search deal", oct(1)),
 		hit("a", "TechCrunch", 1, "google search deal again", oct(1)),
 		hit("a", "TechCrunch", 2, "google more", oct(1)),
@@ -130,7 +132,7 @@ func TestRetrieveSpreadsOverArticles(t *testing.T) {
 }
 
 func TestRetrieveUnknownOutletNotice(t *testing.T) {
-	ix := &fakeIndex{hits: []Hit{hit("a", "TechCrunch", 0, "google", oct(1))}}
+	ix := &fakeIndex{hits: []news.Hit{hit("a", "TechCrunch", 0, "google", oct(1))}}
 	r := NewRetriever(ix, constEmbedder{}, RetrieverOptions{})
 	got, err := r.Retrieve(t.Context(), "g", Query{Text: "What did an article from Bloomberg and a Reuters report say about Google?"})
 	if err != nil {
@@ -142,7 +144,7 @@ func TestRetrieveUnknownOutletNotice(t *testing.T) {
 }
 
 func TestRetrieveOutletsFilterAndInterleave(t *testing.T) {
-	ix := &fakeIndex{hits: []Hit{
+	ix := &fakeIndex{hits: []news.Hit{
 		hit("t1", "TechCrunch", 0, "google antitrust", oct(1)),
 		hit("t2", "TechCrunch", 0, "google antitrust two", oct(2)),
 		hit("t3", "TechCrunch", 0, "google antitrust three", oct(3)),
@@ -164,7 +166,7 @@ func TestRetrieveOutletsFilterAndInterleave(t *testing.T) {
 }
 
 func TestRetrieveDateBoost(t *testing.T) {
-	ix := &fakeIndex{hits: []Hit{
+	ix := &fakeIndex{hits: []news.Hit{
 		hit("early", "TechCrunch", 0, "google report", oct(1)),
 		hit("named", "TechCrunch", 0, "google report", oct(20)),
 	}}
@@ -180,7 +182,7 @@ func TestRetrieveDateBoost(t *testing.T) {
 
 func TestRetrieveRelativePeriod(t *testing.T) {
 	now := time.Date(2023, 10, 20, 12, 0, 0, 0, time.UTC)
-	ix := &fakeIndex{hits: []Hit{
+	ix := &fakeIndex{hits: []news.Hit{
 		hit("old", "TechCrunch", 0, "google news", oct(1)),
 		hit("new", "TechCrunch", 0, "google news", oct(19)),
 	}}
@@ -209,13 +211,13 @@ func TestRetrieveEmptyQuestion(t *testing.T) {
 }
 
 func TestRetrievePreferRanksFirstWithoutExcluding(t *testing.T) {
-	ix := &fakeIndex{hits: []Hit{
+	ix := &fakeIndex{hits: []news.Hit{
 		hit("other", "TechCrunch", 0, "bridge closed for repairs", oct(1)),
 		hit("digest", "Fortune", 0, "bridge closed after storm", oct(2)),
 		hit("unrelated", "Fortune", 0, "markets rally", oct(3)),
 	}}
 	r := NewRetriever(ix, constEmbedder{}, RetrieverOptions{})
-	got, err := r.Retrieve(t.Context(), "g", Query{Text: "why was the bridge closed?", Filter: Filter{Prefer: []string{"digest"}}})
+	got, err := r.Retrieve(t.Context(), "g", Query{Text: "why was the bridge closed?", Filter: news.Filter{Prefer: []string{"digest"}}})
 	if err != nil {
 		t.Fatal(err)
 	}

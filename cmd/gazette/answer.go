@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gazettebot/gazette/rag"
+	"github.com/gazettebot/gazette/news"
 )
 
 // jsonSource is one source in `ask --json` output.
@@ -27,7 +27,7 @@ type jsonAnswer struct {
 	Refused bool         `json:"refused"`
 }
 
-func toJSONAnswer(a rag.Answer) jsonAnswer {
+func toJSONAnswer(a news.Answer) jsonAnswer {
 	out := jsonAnswer{Answer: a.Text, Refused: a.Refused, Sources: []jsonSource{}}
 	for _, s := range a.Sources {
 		out.Sources = append(out.Sources, jsonSource{
@@ -53,13 +53,13 @@ func writeJSON(w io.Writer, v any) error {
 }
 
 // printAnswer writes an answer and its numbered sources for a terminal.
-func printAnswer(w io.Writer, a rag.Answer) {
+func printAnswer(w io.Writer, a news.Answer) {
 	fmt.Fprintln(w, strings.TrimSpace(a.Text))
 	printSources(w, a)
 }
 
 // printSources writes the numbered sources of an answer, if any.
-func printSources(w io.Writer, a rag.Answer) {
+func printSources(w io.Writer, a news.Answer) {
 	if len(a.Sources) == 0 {
 		return
 	}
@@ -69,7 +69,7 @@ func printSources(w io.Writer, a rag.Answer) {
 	}
 }
 
-func sourceLine(s rag.Source) string {
+func sourceLine(s news.Source) string {
 	meta := s.Outlet
 	if !s.PublishedAt.IsZero() {
 		if meta != "" {

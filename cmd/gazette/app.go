@@ -16,6 +16,7 @@ import (
 	"github.com/gazettebot/gazette/internal/safehttp"
 	"github.com/gazettebot/gazette/internal/store"
 	"github.com/gazettebot/gazette/internal/uselite"
+	"github.com/gazettebot/gazette/news"
 	"github.com/gazettebot/gazette/rag"
 )
 
@@ -25,8 +26,8 @@ type app struct {
 	cfg       config.Config
 	log       *slog.Logger
 	store     *store.Store
-	embedder  rag.Embedder
-	chat      rag.Completer // nil when offline
+	embedder  news.Embedder
+	chat      news.Completer // nil when offline
 	pipeline  *ingest.Pipeline
 	http      *safehttp.Client // every outside fetch goes through it
 	fetcher   *web.Fetcher
@@ -44,7 +45,7 @@ type appOptions struct {
 }
 
 // newEmbedder returns the configured embedder.
-func newEmbedder(ctx context.Context, cfg config.Config, log *slog.Logger) (rag.Embedder, error) {
+func newEmbedder(ctx context.Context, cfg config.Config, log *slog.Logger) (news.Embedder, error) {
 	switch cfg.Embedder {
 	case config.EmbedderOpenAI:
 		e := llm.NewEmbedder(llm.EmbedConfig{
@@ -118,14 +119,14 @@ func (a *app) Close() error { return a.store.Close() }
 // storeIndex adapts the store to [rag.Index].
 type storeIndex struct{ *store.Store }
 
-func (s storeIndex) Outlets(ctx context.Context, ns string) ([]rag.OutletInfo, error) {
+func (s storeIndex) Outlets(ctx context.Context, ns string) ([]news.OutletInfo, error) {
 	counts, err := s.Store.Outlets(ctx, ns)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]rag.OutletInfo, 0, len(counts))
+	out := make([]news.OutletInfo, 0, len(counts))
 	for _, o := range counts {
-		out = append(out, rag.OutletInfo{Name: o.Outlet, Articles: o.Articles})
+		out = append(out, news.OutletInfo{Name: o.Outlet, Articles: o.Articles})
 	}
 	return out, nil
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gazettebot/gazette/news"
 	"github.com/gazettebot/gazette/rag"
 )
 
@@ -19,7 +20,7 @@ func runAsk(ctx context.Context, e *env) error {
 	asJSON := fs.Bool("json", false, "print {answer, sources, refused} as JSON")
 	outlet := fs.String("outlet", "", "only use articles from this outlet")
 	since := fs.String("since", "", "only use articles published since this date (2006-01-02) or this long ago (72h)")
-	ns := fs.String("ns", rag.LocalNamespace, "namespace (a Discord guild ID, or local)")
+	ns := fs.String("ns", news.LocalNamespace, "namespace (a Discord guild ID, or local)")
 	args, err := parseFlags(fs, e.args)
 	if err != nil {
 		return err
@@ -29,7 +30,7 @@ func runAsk(ctx context.Context, e *env) error {
 		fs.Usage()
 		return errors.New("ask needs a question")
 	}
-	var f rag.Filter
+	var f news.Filter
 	if *outlet != "" {
 		f.Outlets = []string{*outlet}
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gazettebot/gazette/ingest"
 	"github.com/gazettebot/gazette/internal/config"
+	"github.com/gazettebot/gazette/news"
 	"github.com/gazettebot/gazette/rag"
 )
 
@@ -59,7 +60,7 @@ func runDemo(ctx context.Context, e *env) error {
 		return fmt.Errorf("read sample articles: %w", err)
 	}
 	start := time.Now()
-	rs, err := a.pipeline.IngestBatch(ctx, rag.LocalNamespace, docs, nil)
+	rs, err := a.pipeline.IngestBatch(ctx, news.LocalNamespace, docs, nil)
 	if err != nil {
 		return fmt.Errorf("ingest sample articles: %w", err)
 	}
@@ -70,7 +71,7 @@ func runDemo(ctx context.Context, e *env) error {
 	fmt.Fprintf(e.stdout, "Ingested %d sample articles (%d chunks) in %s with the built-in encoder, offline.\n\n",
 		len(rs), chunks, elapsed(time.Since(start)))
 	fmt.Fprintf(e.stdout, "Q: %s\n\n", question)
-	ans, err := a.answers.Answer(ctx, rag.LocalNamespace, rag.Request{Question: question}, nil)
+	ans, err := a.answers.Answer(ctx, news.LocalNamespace, rag.Request{Question: question}, nil)
 	if err != nil {
 		return fmt.Errorf("answer: %w", err)
 	}

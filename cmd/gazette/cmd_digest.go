@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/gazettebot/gazette/digest"
-	"github.com/gazettebot/gazette/rag"
+	"github.com/gazettebot/gazette/news"
 )
 
 func init() {
@@ -15,7 +15,7 @@ func init() {
 
 func runDigest(ctx context.Context, e *env) error {
 	fs := newFlags(e, "digest", "")
-	guild := fs.String("guild", rag.LocalNamespace, "namespace: a Discord guild ID, or local")
+	guild := fs.String("guild", news.LocalNamespace, "namespace: a Discord guild ID, or local")
 	since := fs.Duration("since", 24*time.Hour, "how far back, over ingestion time")
 	asJSON := fs.Bool("json", false, "print {since, until, stories} as JSON")
 	maxStories := fs.Int("max-stories", e.cfg.DigestMaxStories, "most stories")

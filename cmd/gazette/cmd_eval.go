@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gazettebot/gazette/news"
 	"github.com/gazettebot/gazette/rag"
 )
 
@@ -180,7 +181,7 @@ func runEvalRetrieval(ctx context.Context, e *env) error {
 		return err
 	}
 	start := time.Now()
-	if _, err := ingestDocs(ctx, e, a, rag.LocalNamespace, docs); err != nil {
+	if _, err := ingestDocs(ctx, e, a, news.LocalNamespace, docs); err != nil {
 		return err
 	}
 	rep := retrievalReport{
@@ -190,7 +191,7 @@ func runEvalRetrieval(ctx context.Context, e *env) error {
 		Embedder:      a.embedder.ID(),
 		Mode:          cmp.Or(*mode, "hybrid"),
 	}
-	st, err := a.store.Stats(ctx, rag.LocalNamespace)
+	st, err := a.store.Stats(ctx, news.LocalNamespace)
 	if err != nil {
 		return err
 	}
@@ -206,7 +207,7 @@ func runEvalRetrieval(ctx context.Context, e *env) error {
 		rep.Queries++
 		if q.Type != "null_query" && len(q.Evidence) > 0 {
 			t0 := time.Now()
-			r, err := retriever.Retrieve(ctx, rag.LocalNamespace, rag.Query{Text: q.Question, Now: now, Limit: *k})
+			r, err := retriever.Retrieve(ctx, news.LocalNamespace, rag.Query{Text: q.Question, Now: now, Limit: *k})
 			if err != nil {
 				return fmt.Errorf("question %s: %w", q.ID, err)
 			}
@@ -232,7 +233,7 @@ func runEvalRetrieval(ctx context.Context, e *env) error {
 		if *noAnswers {
 			continue
 		}
-		ans, err := a.answers.Answer(ctx, rag.LocalNamespace, rag.Request{Question: q.Question}, nil)
+		ans, err := a.answers.Answer(ctx, news.LocalNamespace, rag.Request{Question: q.Question}, nil)
 		if err != nil && !errors.Is(err, rag.ErrNoSources) {
 			return fmt.Errorf("answer %s: %w", q.ID, err)
 		}
@@ -337,7 +338,7 @@ func printMisses(ctx context.Context, e *env, a *app, q benchQuery, gold, ranked
 	}
 	fmt.Fprintf(e.stderr, "\n%s %s: %s\n", q.ID, q.Type, q.Question)
 	for _, id := range missing {
-		art, err := a.store.Article(ctx, rag.LocalNamespace, id)
+		art, err := a.store.Article(ctx, news.LocalNamespace, id)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "  missing %s (%v)\n", id, err)
 			continue
@@ -346,7 +347,7 @@ func printMisses(ctx context.Context, e *env, a *app, q benchQuery, gold, ranked
 	}
 	var got []string
 	for _, id := range ranked {
-		art, err := a.store.Article(ctx, rag.LocalNamespace, id)
+		art, err := a.store.Article(ctx, news.LocalNamespace, id)
 		if err == nil {
 			got = append(got, fmt.Sprintf("%s[%s %s]", id, art.Outlet, art.PublishedAt.Format("01-02")))
 		}

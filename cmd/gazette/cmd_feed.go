@@ -8,7 +8,7 @@ import (
 
 	"github.com/gazettebot/gazette/ingest"
 	"github.com/gazettebot/gazette/ingest/feed"
-	"github.com/gazettebot/gazette/rag"
+	"github.com/gazettebot/gazette/news"
 )
 
 func init() {
@@ -21,7 +21,7 @@ func runFeed(ctx context.Context, e *env) error {
 	}
 	sub := e.args[0]
 	fs := newFlags(e, "feed "+sub, "[URL]")
-	ns := fs.String("ns", rag.LocalNamespace, "namespace (a Discord guild ID, or local)")
+	ns := fs.String("ns", news.LocalNamespace, "namespace (a Discord guild ID, or local)")
 	args, err := parseFlags(fs, e.args[1:])
 	if err != nil {
 		return err

@@ -12,7 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/gazettebot/gazette/ingest"
-	"github.com/gazettebot/gazette/rag"
+	"github.com/gazettebot/gazette/news"
 )
 
 func init() {
@@ -22,7 +22,7 @@ func init() {
 func runIngest(ctx context.Context, e *env) error {
 	fs := newFlags(e, "ingest", "PATH|URL...")
 	jsonl := fs.Bool("jsonl", false, "read files as JSON Lines in the bench corpus format (also implied by a .jsonl extension)")
-	ns := fs.String("ns", rag.LocalNamespace, "namespace (a Discord guild ID, or local)")
+	ns := fs.String("ns", news.LocalNamespace, "namespace (a Discord guild ID, or local)")
 	quiet := fs.Bool("q", false, "print only the summary")
 	args, err := parseFlags(fs, e.args)
 	if err != nil {

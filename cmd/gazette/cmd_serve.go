@@ -19,7 +19,7 @@ import (
 	"github.com/gazettebot/gazette/ingest/web"
 	"github.com/gazettebot/gazette/internal/safehttp"
 	"github.com/gazettebot/gazette/internal/store"
-	"github.com/gazettebot/gazette/rag"
+	"github.com/gazettebot/gazette/news"
 )
 
 func init() {
@@ -187,17 +187,17 @@ func (b botIngester) IngestFile(ctx context.Context, ns, name, contentType strin
 // botLibrary adapts the store to [bot.Library].
 type botLibrary struct{ s *store.Store }
 
-func (l botLibrary) Articles(ctx context.Context, ns, search string, offset, limit int) ([]rag.Article, int, error) {
+func (l botLibrary) Articles(ctx context.Context, ns, search string, offset, limit int) ([]news.Article, int, error) {
 	return l.s.ListArticles(ctx, ns, store.ListOptions{Search: search, Offset: offset, Limit: limit})
 }
 
-func (l botLibrary) Forget(ctx context.Context, ns, articleID string) (rag.Article, error) {
+func (l botLibrary) Forget(ctx context.Context, ns, articleID string) (news.Article, error) {
 	art, err := l.s.Article(ctx, ns, articleID)
 	if err != nil {
-		return rag.Article{}, err
+		return news.Article{}, err
 	}
 	if err := l.s.DeleteArticle(ctx, ns, articleID); err != nil {
-		return rag.Article{}, err
+		return news.Article{}, err
 	}
 	return art, nil
 }

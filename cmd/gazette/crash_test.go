@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/gazettebot/gazette/internal/store"
-	"github.com/gazettebot/gazette/rag"
+	"github.com/gazettebot/gazette/news"
 )
 
 // Crash-test knobs, read from the environment so the long run needs no code
@@ -400,7 +400,7 @@ func verifyCrashStore(t *testing.T, dbPath string, edition int) (present, curren
 			if n := vecNorm(c.Embedding); math.Abs(n-1) > 1e-3 {
 				bad("article %s: passage %d has norm %.4f", a.id, k, n)
 			}
-			hits, err := st.Dense(ctx, crashNS, c.Embedding, 1, rag.Filter{})
+			hits, err := st.Dense(ctx, crashNS, c.Embedding, 1, news.Filter{})
 			if err != nil || len(hits) == 0 || hits[0].Chunk.ID != c.ID {
 				bad("article %s: the vector index does not return passage %s for its own vector (%v, %d hits)", a.id, c.ID, err, len(hits))
 			}
@@ -412,7 +412,7 @@ func verifyCrashStore(t *testing.T, dbPath string, edition int) (present, curren
 			bad("article %s: %d keyword rows for %d passages", a.id, fts[a.id], len(chunks))
 		}
 		for k, m := range want {
-			hits, err := st.Keyword(ctx, crashNS, m, 1, rag.Filter{})
+			hits, err := st.Keyword(ctx, crashNS, m, 1, news.Filter{})
 			if err != nil || len(hits) == 0 || hits[0].Chunk.ArticleID != a.id || !strings.Contains(hits[0].Chunk.Text, m) {
 				bad("article %s: keyword search for marker %d (%s) does not find it (%v, %d hits)", a.id, k, m, err, len(hits))
 			}

@@ -11,7 +11,7 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
-	"github.com/gazettebot/gazette/rag"
+	"github.com/gazettebot/gazette/news"
 )
 
 // temperature is low for grounded answers. go-openai drops a temperature
@@ -20,7 +20,7 @@ import (
 const temperature = 0.1
 
 // Chat is a chat model behind an OpenAI-compatible API. It implements
-// [rag.Completer]. It is safe for concurrent use.
+// [news.Completer]. It is safe for concurrent use.
 type Chat struct {
 	client  *openai.Client
 	model   string
@@ -28,7 +28,7 @@ type Chat struct {
 	log     *slog.Logger
 }
 
-var _ rag.Completer = (*Chat)(nil)
+var _ news.Completer = (*Chat)(nil)
 
 // NewChat returns a chat client for c.Model at c.BaseURL.
 func NewChat(c Config) *Chat {
@@ -47,7 +47,7 @@ func (c *Chat) Model() string { return c.model }
 // Complete sends msgs and returns the reply. When onDelta is not nil the
 // reply is streamed and onDelta is called with each piece of text as it
 // arrives; otherwise one non-streaming request is made.
-func (c *Chat) Complete(ctx context.Context, msgs []rag.Message, onDelta func(string)) (string, error) {
+func (c *Chat) Complete(ctx context.Context, msgs []news.Message, onDelta func(string)) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	req := openai.ChatCompletionRequest{

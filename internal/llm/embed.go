@@ -13,7 +13,7 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
-	"github.com/gazettebot/gazette/rag"
+	"github.com/gazettebot/gazette/news"
 )
 
 // EmbedConfig configures an [Embedder].
@@ -36,7 +36,7 @@ const maxBatchChars = 600_000
 var ErrDimension = errors.New("llm: embedding dimension mismatch")
 
 // Embedder computes embeddings with an OpenAI-compatible API. It
-// implements [rag.Embedder]: vectors are normalised to unit length and all
+// implements [news.Embedder]: vectors are normalised to unit length and all
 // have the same dimension. It is safe for concurrent use.
 type Embedder struct {
 	client  *openai.Client
@@ -49,7 +49,7 @@ type Embedder struct {
 	dim int
 }
 
-var _ rag.Embedder = (*Embedder)(nil)
+var _ news.Embedder = (*Embedder)(nil)
 
 // NewEmbedder returns an embedder for c.Model at c.BaseURL.
 func NewEmbedder(c EmbedConfig) *Embedder {

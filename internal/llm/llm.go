@@ -1,6 +1,6 @@
 // Package llm adapts OpenAI-compatible HTTP APIs (OpenAI, Azure OpenAI,
 // Ollama, vLLM, LM Studio, OpenRouter) to Gazette's interfaces through
-// go-openai: [Chat] is a [rag.Completer] and [Embedder] a [rag.Embedder].
+// go-openai: [Chat] is a [news.Completer] and [Embedder] a [news.Embedder].
 //
 // go-openai never retries, so every client built here sends its requests
 // through a retrying [http.RoundTripper] that backs off on 429 and 5xx

@@ -18,7 +18,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/gazettebot/gazette/internal/openaitest"
-	"github.com/gazettebot/gazette/rag"
+	"github.com/gazettebot/gazette/news"
 )
 
 // sleeps records the waits the retrying transport asked for, without waiting.
@@ -304,7 +304,7 @@ func TestChatComplete(t *testing.T) {
 	srv := openaitest.New(t)
 	srv.SetReply(func(r openaitest.ChatRequest) string { return "Answer to: " + r.LastUser() + " [1]" })
 	c := NewChat(testConfig(srv, "gpt-test", &sleeps{}))
-	msgs := []rag.Message{{Role: "system", Content: "be brief"}, {Role: "user", Content: "why?"}}
+	msgs := []news.Message{{Role: "system", Content: "be brief"}, {Role: "user", Content: "why?"}}
 	got, err := c.Complete(t.Context(), msgs, nil)
 	if err != nil {
 		t.Fatalf("Complete() error = %v", err)
@@ -341,7 +341,7 @@ func TestChatStream(t *testing.T) {
 	cfg.APIKey = ""
 	c := NewChat(cfg)
 	var deltas []string
-	got, err := c.Complete(t.Context(), []rag.Message{{Role: "user", Content: "q"}}, func(s string) { deltas = append(deltas, s) })
+	got, err := c.Complete(t.Context(), []news.Message{{Role: "user", Content: "q"}}, func(s string) { deltas = append(deltas, s) })
 	if err != nil {
 		t.Fatalf("Complete() error = %v", err)
 	}
@@ -366,7 +366,7 @@ func TestChatErrorNotRetried(t *testing.T) {
 	srv := openaitest.New(t)
 	srv.FailNext(1, 401, "")
 	c := NewChat(testConfig(srv, "gpt-test", &sleeps{}))
-	_, err := c.Complete(t.Context(), []rag.Message{{Role: "user", Content: "q"}}, func(string) {})
+	_, err := c.Complete(t.Context(), []news.Message{{Role: "user", Content: "q"}}, func(string) {})
 	if err == nil || !strings.Contains(err.Error(), "401") {
 		t.Errorf("Complete() error = %v, want a 401 error", err)
 	}
@@ -400,7 +400,7 @@ func TestAzure(t *testing.T) {
 		HTTPClient: hc,
 		sleep:      (&sleeps{}).sleep,
 	})
-	if _, err := c.Complete(t.Context(), []rag.Message{{Role: "user", Content: "q"}}, nil); err != nil {
+	if _, err := c.Complete(t.Context(), []news.Message{{Role: "user", Content: "q"}}, nil); err != nil {
 		t.Fatalf("Complete() error = %v", err)
 	}
 	want := []string{"POST /openai/deployments/gpt-4o-deploy/chat/completions?api-version=2024-06-01 key=azure-key auth="}

@@ -12,19 +12,19 @@ import (
 
 	chromem "github.com/philippgille/chromem-go"
 
-	"github.com/gazettebot/gazette/rag"
+	"github.com/gazettebot/gazette/news"
 )
 
 // PutArticle writes the article and replaces all its chunks, with their
 // embeddings, in one transaction: a failure or a crash leaves the previous
 // state wholly in place. An article already stored under the same namespace
-// and id with the same content hash is left untouched ([rag.PutUnchanged]).
+// and id with the same content hash is left untouched ([news.PutUnchanged]).
 //
 // Chunks must carry embeddings of the store's dimension (they are stored
 // normalised) and positions 0..n-1; an article needs at least one chunk.
 // An empty ContentHash is computed from the body; a zero IngestedAt is now.
 // Times are kept to the millisecond, in UTC.
-func (s *Store) PutArticle(ctx context.Context, a rag.Article, chunks []rag.Chunk) (rag.PutResult, error) {
+func (s *Store) PutArticle(ctx context.Context, a news.Article, chunks []news.Chunk) (news.PutResult, error) {
 	if a.Namespace == "" || a.ID == "" {
 		return 0, fmt.Errorf("put article: namespace %q and id %q must both be set", a.Namespace, a.ID)
 	}
@@ -76,7 +76,7 @@ func (s *Store) PutArticle(ctx context.Context, a rag.Article, chunks []rag.Chun
 	defer tx.Rollback()
 
 	var oldHash string
-	result := rag.PutNew
+	result := news.PutNew
 	err = tx.QueryRowContext(ctx, `SELECT content_hash FROM articles WHERE namespace = ? AND id = ?`,
 		a.Namespace, a.ID).Scan(&oldHash)
 	switch {
@@ -84,12 +84,12 @@ func (s *Store) PutArticle(ctx context.Context, a rag.Article, chunks []rag.Chun
 	case err != nil:
 		return 0, fmt.Errorf("put article %s: look up: %w", a.ID, err)
 	case oldHash == a.ContentHash:
-		return rag.PutUnchanged, nil
+		return news.PutUnchanged, nil
 	default:
-		result = rag.PutUpdated
+		result = news.PutUpdated
 	}
 	var oldIDs []string
-	if result == rag.PutUpdated {
+	if result == news.PutUpdated {
 		if oldIDs, err = chunkIDs(ctx, tx, a.Namespace, a.ID); err != nil {
 			return 0, fmt.Errorf("put article %s: %w", a.ID, err)
 		}
@@ -219,9 +219,9 @@ const articleColumns = `a.namespace, a.id, a.url, a.title, a.outlet, a.author, a
 type scanner interface{ Scan(dest ...any) error }
 
 // scanArticle scans articleColumns (and the body when withBody).
-func scanArticle(sc scanner, withBody bool, extra ...any) (rag.Article, error) {
+func scanArticle(sc scanner, withBody bool, extra ...any) (news.Article, error) {
 	var (
-		a         rag.Article
+		a         news.Article
 		published sql.NullInt64
 		ingested  int64
 	)
@@ -232,7 +232,7 @@ func scanArticle(sc scanner, withBody bool, extra ...any) (rag.Article, error) {
 	}
 	dest = append(dest, extra...)
 	if err := sc.Scan(dest...); err != nil {
-		return rag.Article{}, err
+		return news.Article{}, err
 	}
 	if published.Valid {
 		a.PublishedAt = time.UnixMilli(published.Int64).UTC()
@@ -241,38 +241,38 @@ func scanArticle(sc scanner, withBody bool, extra ...any) (rag.Article, error) {
 	return a, nil
 }
 
-func (s *Store) articleWhere(ctx context.Context, what, cond string, args ...any) (rag.Article, error) {
+func (s *Store) articleWhere(ctx context.Context, what, cond string, args ...any) (news.Article, error) {
 	row := s.db.QueryRowContext(ctx, `SELECT `+articleColumns+`, a.body FROM articles a WHERE `+cond+`
 		ORDER BY a.ingested_at DESC, a.id LIMIT 1`, args...)
 	a, err := scanArticle(row, true)
 	if errors.Is(err, sql.ErrNoRows) {
-		return rag.Article{}, fmt.Errorf("article by %s: %w", what, ErrNotFound)
+		return news.Article{}, fmt.Errorf("article by %s: %w", what, ErrNotFound)
 	}
 	if err != nil {
-		return rag.Article{}, fmt.Errorf("article by %s: %w", what, err)
+		return news.Article{}, fmt.Errorf("article by %s: %w", what, err)
 	}
 	return a, nil
 }
 
 // Article returns the article with its body, or ErrNotFound.
-func (s *Store) Article(ctx context.Context, ns, id string) (rag.Article, error) {
+func (s *Store) Article(ctx context.Context, ns, id string) (news.Article, error) {
 	return s.articleWhere(ctx, "id", `a.namespace = ? AND a.id = ?`, ns, id)
 }
 
 // ArticleByURL returns the article stored under the canonical URL (the
 // latest ingested if several), or ErrNotFound. An empty URL never matches.
-func (s *Store) ArticleByURL(ctx context.Context, ns, url string) (rag.Article, error) {
+func (s *Store) ArticleByURL(ctx context.Context, ns, url string) (news.Article, error) {
 	if url == "" {
-		return rag.Article{}, fmt.Errorf("article by url: %w", ErrNotFound)
+		return news.Article{}, fmt.Errorf("article by url: %w", ErrNotFound)
 	}
 	return s.articleWhere(ctx, "url", `a.namespace = ? AND a.url = ?`, ns, url)
 }
 
 // ArticleByHash returns an article whose content hash is hash, or
 // ErrNotFound. An empty hash never matches.
-func (s *Store) ArticleByHash(ctx context.Context, ns, hash string) (rag.Article, error) {
+func (s *Store) ArticleByHash(ctx context.Context, ns, hash string) (news.Article, error) {
 	if hash == "" {
-		return rag.Article{}, fmt.Errorf("article by hash: %w", ErrNotFound)
+		return news.Article{}, fmt.Errorf("article by hash: %w", ErrNotFound)
 	}
 	return s.articleWhere(ctx, "hash", `a.namespace = ? AND a.content_hash = ?`, ns, hash)
 }
@@ -294,7 +294,7 @@ type ListOptions struct {
 
 // ListArticles returns a page of articles, newest ingested first, with
 // empty bodies, and the number of articles matching o in all.
-func (s *Store) ListArticles(ctx context.Context, ns string, o ListOptions) ([]rag.Article, int, error) {
+func (s *Store) ListArticles(ctx context.Context, ns string, o ListOptions) ([]news.Article, int, error) {
 	conds := []string{"a.namespace = ?"}
 	args := []any{ns}
 	if o.Search != "" {
@@ -327,7 +327,7 @@ func (s *Store) ListArticles(ctx context.Context, ns string, o ListOptions) ([]r
 		return nil, 0, fmt.Errorf("list articles: %w", err)
 	}
 	defer rows.Close()
-	var arts []rag.Article
+	var arts []news.Article
 	for rows.Next() {
 		a, err := scanArticle(rows, false)
 		if err != nil {
@@ -343,16 +343,16 @@ func (s *Store) ListArticles(ctx context.Context, ns string, o ListOptions) ([]r
 
 // Chunks returns the article's chunks in order, with their embeddings, or
 // ErrNotFound when the article does not exist.
-func (s *Store) Chunks(ctx context.Context, ns, articleID string) ([]rag.Chunk, error) {
+func (s *Store) Chunks(ctx context.Context, ns, articleID string) ([]news.Chunk, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, position, text, embedding FROM chunks
 		WHERE namespace = ? AND article_id = ? ORDER BY position`, ns, articleID)
 	if err != nil {
 		return nil, fmt.Errorf("chunks of %s: %w", articleID, err)
 	}
 	defer rows.Close()
-	var out []rag.Chunk
+	var out []news.Chunk
 	for rows.Next() {
-		c := rag.Chunk{ArticleID: articleID}
+		c := news.Chunk{ArticleID: articleID}
 		var blob []byte
 		if err := rows.Scan(&c.ID, &c.Position, &c.Text, &blob); err != nil {
 			return nil, fmt.Errorf("chunks of %s: scan: %w", articleID, err)

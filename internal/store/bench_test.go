@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gazettebot/gazette/rag"
+	"github.com/gazettebot/gazette/news"
 )
 
 const benchDim = 512
@@ -155,13 +155,13 @@ func BenchmarkSearch(b *testing.B) {
 	ctx := context.Background()
 	b.Run("dense", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := s.Dense(ctx, "g", randomUnit(r, benchDim), 10, rag.Filter{}); err != nil {
+			if _, err := s.Dense(ctx, "g", randomUnit(r, benchDim), 10, news.Filter{}); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	b.Run("dense-outlet-filter", func(b *testing.B) {
-		f := rag.Filter{Outlets: []string{"Outlet 3", "Outlet 7"}}
+		f := news.Filter{Outlets: []string{"Outlet 3", "Outlet 7"}}
 		for b.Loop() {
 			if _, err := s.Dense(ctx, "g", randomUnit(r, benchDim), 10, f); err != nil {
 				b.Fatal(err)
@@ -170,13 +170,13 @@ func BenchmarkSearch(b *testing.B) {
 	})
 	b.Run("keyword", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := s.Keyword(ctx, "g", randomQuery(r, 8), 10, rag.Filter{}); err != nil {
+			if _, err := s.Keyword(ctx, "g", randomQuery(r, 8), 10, news.Filter{}); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	b.Run("keyword-outlet-filter", func(b *testing.B) {
-		f := rag.Filter{Outlets: []string{"Outlet 3", "Outlet 7"}}
+		f := news.Filter{Outlets: []string{"Outlet 3", "Outlet 7"}}
 		for b.Loop() {
 			if _, err := s.Keyword(ctx, "g", randomQuery(r, 8), 10, f); err != nil {
 				b.Fatal(err)
@@ -196,10 +196,10 @@ func BenchmarkPutArticle(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		i++
-		a := rag.Article{Namespace: "g", ID: "a" + strconv.Itoa(i), Title: randomText(r, 8), Body: randomText(r, 900)}
-		chunks := make([]rag.Chunk, 10)
+		a := news.Article{Namespace: "g", ID: "a" + strconv.Itoa(i), Title: randomText(r, 8), Body: randomText(r, 900)}
+		chunks := make([]news.Chunk, 10)
 		for p := range chunks {
-			chunks[p] = rag.Chunk{ID: fmt.Sprintf("%s#%d", a.ID, p), Position: p, Text: randomText(r, 90), Embedding: randomUnit(r, benchDim)}
+			chunks[p] = news.Chunk{ID: fmt.Sprintf("%s#%d", a.ID, p), Position: p, Text: randomText(r, 90), Embedding: randomUnit(r, benchDim)}
 		}
 		if _, err := s.PutArticle(context.Background(), a, chunks); err != nil {
 			b.Fatal(err)

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/gazettebot/gazette/digest"
-	"github.com/gazettebot/gazette/rag"
+	"github.com/gazettebot/gazette/news"
 )
 
 // The store persists digest subscriptions and runs, and is the source
@@ -21,7 +21,7 @@ var (
 
 // IngestedBetween returns the namespace's articles ingested at or after
 // since and before until, newest first, with their bodies.
-func (s *Store) IngestedBetween(ctx context.Context, ns string, since, until time.Time) ([]rag.Article, error) {
+func (s *Store) IngestedBetween(ctx context.Context, ns string, since, until time.Time) ([]news.Article, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+articleColumns+`, a.body FROM articles a
 		WHERE a.namespace = ? AND a.ingested_at >= ? AND a.ingested_at < ?
 		ORDER BY a.ingested_at DESC, a.id`, ns, since.UnixMilli(), until.UnixMilli())
@@ -29,7 +29,7 @@ func (s *Store) IngestedBetween(ctx context.Context, ns string, since, until tim
 		return nil, fmt.Errorf("articles ingested between: %w", err)
 	}
 	defer rows.Close()
-	var out []rag.Article
+	var out []news.Article
 	for rows.Next() {
 		a, err := scanArticle(rows, true)
 		if err != nil {

@@ -14,7 +14,7 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"github.com/gazettebot/gazette/digest"
-	"github.com/gazettebot/gazette/rag"
+	"github.com/gazettebot/gazette/news"
 )
 
 func openDigestStore(t *testing.T, path string) *Store {
@@ -31,13 +31,13 @@ func openDigestStore(t *testing.T, path string) *Store {
 // along axis k.
 func putDigestArticle(t *testing.T, s *Store, ns, id, title, outlet string, k int, ingested time.Time, body string) {
 	t.Helper()
-	a := rag.Article{Namespace: ns, ID: id, URL: "https://example.com/" + id, Title: title, Outlet: outlet,
+	a := news.Article{Namespace: ns, ID: id, URL: "https://example.com/" + id, Title: title, Outlet: outlet,
 		PublishedAt: ingested.Add(-time.Hour), IngestedAt: ingested, Body: body, ContentHash: contentHash(body)}
 	v := []float32{0.1, 0.1, 0.1, 0.1}
 	v[k] = 1
 	normalise4(v)
-	c := rag.Chunk{ID: id + "#0", ArticleID: id, Text: body, Embedding: v}
-	if _, err := s.PutArticle(t.Context(), a, []rag.Chunk{c}); err != nil {
+	c := news.Chunk{ID: id + "#0", ArticleID: id, Text: body, Embedding: v}
+	if _, err := s.PutArticle(t.Context(), a, []news.Chunk{c}); err != nil {
 		t.Fatalf("PutArticle(%s) error = %v", id, err)
 	}
 }

@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/gazettebot/gazette/internal/store"
-	"github.com/gazettebot/gazette/rag"
+	"github.com/gazettebot/gazette/news"
 )
 
 // Example stores an article with its embedded chunks, then finds it by
@@ -28,9 +28,9 @@ func Example() {
 	}
 	defer s.Close()
 
-	a := rag.Article{Namespace: rag.LocalNamespace, ID: "a1", Title: "Harbour closed by storm",
+	a := news.Article{Namespace: news.LocalNamespace, ID: "a1", Title: "Harbour closed by storm",
 		Outlet: "Coastal Times", Body: "The harbour closed on Sunday. Ferries were cancelled."}
-	chunks := []rag.Chunk{
+	chunks := []news.Chunk{
 		{ID: "a1#0", Position: 0, Text: "The harbour closed on Sunday.", Embedding: []float32{1, 0}},
 		{ID: "a1#1", Position: 1, Text: "Ferries were cancelled.", Embedding: []float32{0, 1}},
 	}
@@ -38,15 +38,15 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("put new:", res == rag.PutNew)
+	fmt.Println("put new:", res == news.PutNew)
 
-	hits, err := s.Keyword(ctx, rag.LocalNamespace, "Were the ferries running?", 5, rag.Filter{})
+	hits, err := s.Keyword(ctx, news.LocalNamespace, "Were the ferries running?", 5, news.Filter{})
 	if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println("keyword:", hits[0].Chunk.ID, hits[0].Article.Outlet)
 
-	hits, err = s.Dense(ctx, rag.LocalNamespace, []float32{0.9, 0.1}, 1, rag.Filter{Outlets: []string{"coastal times"}})
+	hits, err = s.Dense(ctx, news.LocalNamespace, []float32{0.9, 0.1}, 1, news.Filter{Outlets: []string{"coastal times"}})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -8,15 +8,15 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/gazettebot/gazette/rag"
+	"github.com/gazettebot/gazette/news"
 )
 
 // RecordAnswer stores a question the bot answered, with the answer and its
 // sources, and returns the record's id.
-func (s *Store) RecordAnswer(ctx context.Context, ns, channelID, userID, question string, a rag.Answer) (int64, error) {
+func (s *Store) RecordAnswer(ctx context.Context, ns, channelID, userID, question string, a news.Answer) (int64, error) {
 	sources := a.Sources
 	if sources == nil {
-		sources = []rag.Source{}
+		sources = []news.Source{}
 	}
 	js, err := json.Marshal(sources)
 	if err != nil {
@@ -38,21 +38,21 @@ func (s *Store) RecordAnswer(ctx context.Context, ns, channelID, userID, questio
 
 // RecordedAnswer returns a recorded question and its answer, or ErrNotFound
 // when the namespace has no record with that id.
-func (s *Store) RecordedAnswer(ctx context.Context, ns string, id int64) (string, rag.Answer, error) {
+func (s *Store) RecordedAnswer(ctx context.Context, ns string, id int64) (string, news.Answer, error) {
 	var (
 		q, js string
-		a     rag.Answer
+		a     news.Answer
 	)
 	err := s.db.QueryRowContext(ctx, `SELECT question, answer, refused, sources FROM questions
 		WHERE namespace = ? AND id = ?`, ns, id).Scan(&q, &a.Text, &a.Refused, &js)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", rag.Answer{}, fmt.Errorf("recorded answer %d: %w", id, ErrNotFound)
+		return "", news.Answer{}, fmt.Errorf("recorded answer %d: %w", id, ErrNotFound)
 	}
 	if err != nil {
-		return "", rag.Answer{}, fmt.Errorf("recorded answer %d: %w", id, err)
+		return "", news.Answer{}, fmt.Errorf("recorded answer %d: %w", id, err)
 	}
 	if err := json.Unmarshal([]byte(js), &a.Sources); err != nil {
-		return "", rag.Answer{}, fmt.Errorf("recorded answer %d: decode sources: %w", id, err)
+		return "", news.Answer{}, fmt.Errorf("recorded answer %d: decode sources: %w", id, err)
 	}
 	return q, a, nil
 }

@@ -7,7 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/gazettebot/gazette/rag"
+	"github.com/gazettebot/gazette/news"
 )
 
 func TestFeedback(t *testing.T) {
@@ -16,7 +16,7 @@ func TestFeedback(t *testing.T) {
 	now := time.Date(2024, 5, 10, 12, 0, 0, 0, time.UTC)
 	s.now = func() time.Time { return now }
 
-	ans := rag.Answer{Text: "Rates held [1].", Sources: []rag.Source{{
+	ans := news.Answer{Text: "Rates held [1].", Sources: []news.Source{{
 		N: 1, ArticleID: "fed-1", Title: "Fed holds", Outlet: "Reuters",
 		PublishedAt: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC), URL: "https://example.com/fed", Passage: "The Fed held rates.",
 	}}}
@@ -61,7 +61,7 @@ func TestFeedback(t *testing.T) {
 
 	// A refused answer without sources round-trips too.
 	now = now.Add(48 * time.Hour)
-	id2, err := s.RecordAnswer(ctx, "g1", "c1", "u2", "Who won?", rag.Answer{Text: "No articles cover that.", Refused: true})
+	id2, err := s.RecordAnswer(ctx, "g1", "c1", "u2", "Who won?", news.Answer{Text: "No articles cover that.", Refused: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	chromem "github.com/philippgille/chromem-go"
 
-	"github.com/gazettebot/gazette/rag"
+	"github.com/gazettebot/gazette/news"
 )
 
 func TestVectorsSlots(t *testing.T) {
@@ -179,16 +179,16 @@ func TestDenseFollowsWrites(t *testing.T) {
 	path := t.TempDir() + "/g.db"
 	s := openTest(t, path)
 	nss := []string{"g1", "g2"}
-	put := func(ns, id, text string, want rag.PutResult) {
+	put := func(ns, id, text string, want news.PutResult) {
 		a, chunks := article(ns, id, "T "+id, "Outlet", day, text+" one", text+" two", text+" three")
 		mustPut(t, s, a, chunks, want)
 	}
 	words := []string{"rates", "storm", "court", "match", "vote", "market"}
 	for i := range 30 {
-		put(nss[i%2], "a"+strconv.Itoa(i), words[i%len(words)]+" "+words[(i/2)%len(words)], rag.PutNew)
+		put(nss[i%2], "a"+strconv.Itoa(i), words[i%len(words)]+" "+words[(i/2)%len(words)], news.PutNew)
 	}
 	for i := 0; i < 30; i += 4 {
-		put(nss[i%2], "a"+strconv.Itoa(i), "replaced "+words[(i+1)%len(words)], rag.PutUpdated)
+		put(nss[i%2], "a"+strconv.Itoa(i), "replaced "+words[(i+1)%len(words)], news.PutUpdated)
 	}
 	for i := 1; i < 30; i += 5 {
 		if err := s.DeleteArticle(ctx, nss[i%2], "a"+strconv.Itoa(i)); err != nil {
@@ -202,7 +202,7 @@ func TestDenseFollowsWrites(t *testing.T) {
 		for _, ns := range nss {
 			for _, w := range words {
 				q := testEmbedder.vec(w + " court")
-				hits, err := s.Dense(ctx, ns, q, 12, rag.Filter{})
+				hits, err := s.Dense(ctx, ns, q, 12, news.Filter{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -210,13 +210,13 @@ func TestDenseFollowsWrites(t *testing.T) {
 				for _, h := range hits {
 					got = append(got, h.Score)
 				}
-				want := bruteForce(t, s, ns, q, 12, func(rag.Article) bool { return true })
+				want := bruteForce(t, s, ns, q, 12, func(news.Article) bool { return true })
 				if diff := cmp.Diff(want, got); diff != "" {
 					t.Errorf("%s: Dense(%s, %q) scores mismatch (-want +got):\n%s", step, ns, w, diff)
 				}
 				// Restricted to some articles, among them replaced ones.
 				some := []string{"a0", "a4", "a6", "a9", "fresh"}
-				hits, err = s.Dense(ctx, ns, q, 5, rag.Filter{ArticleIDs: some})
+				hits, err = s.Dense(ctx, ns, q, 5, news.Filter{ArticleIDs: some})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -224,7 +224,7 @@ func TestDenseFollowsWrites(t *testing.T) {
 				for _, h := range hits {
 					got = append(got, h.Score)
 				}
-				want = bruteForce(t, s, ns, q, 5, func(a rag.Article) bool { return slices.Contains(some, a.ID) })
+				want = bruteForce(t, s, ns, q, 5, func(a news.Article) bool { return slices.Contains(some, a.ID) })
 				if diff := cmp.Diff(want, got); diff != "" {
 					t.Errorf("%s: Dense(%s, %q, articles) scores mismatch (-want +got):\n%s", step, ns, w, diff)
 				}
@@ -237,9 +237,9 @@ func TestDenseFollowsWrites(t *testing.T) {
 	if _, err := s.DeleteNamespace(ctx, "g1"); err != nil {
 		t.Fatal(err)
 	}
-	put("g1", "fresh", "storm court", rag.PutNew)
+	put("g1", "fresh", "storm court", news.PutNew)
 	verify("after namespace delete")
-	hits, err := s.Dense(ctx, "g1", testEmbedder.vec("storm"), 50, rag.Filter{})
+	hits, err := s.Dense(ctx, "g1", testEmbedder.vec("storm"), 50, news.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -273,10 +273,10 @@ func TestGeneration(t *testing.T) {
 		seen[g] = name
 	}
 	a, achunks := article("g", "a1", "Rates", "Reuters", day, "rates rise", "markets fall")
-	mustPut(t, s, a, achunks, rag.PutNew)
+	mustPut(t, s, a, achunks, news.PutNew)
 	step("put", true)
-	mustPut(t, s, a, achunks, rag.PutUnchanged)
-	if _, err := s.Dense(ctx, "g", testEmbedder.vec("rates"), 3, rag.Filter{}); err != nil {
+	mustPut(t, s, a, achunks, news.PutUnchanged)
+	if _, err := s.Dense(ctx, "g", testEmbedder.vec("rates"), 3, news.Filter{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Outlets(ctx, "g"); err != nil {
@@ -284,16 +284,16 @@ func TestGeneration(t *testing.T) {
 	}
 	step("an unchanged put and reads", false)
 	b, bchunks := article("g", "a1", "Rates", "Bloomberg", day, "rates rise again")
-	mustPut(t, s, b, bchunks, rag.PutUpdated)
+	mustPut(t, s, b, bchunks, news.PutUpdated)
 	step("update", true)
 	other, ochunks := article("h", "x", "Other", "AP", day, "elsewhere")
-	mustPut(t, s, other, ochunks, rag.PutNew)
+	mustPut(t, s, other, ochunks, news.PutNew)
 	step("a write to another namespace", false)
 	if err := s.DeleteArticle(ctx, "g", "a1"); err != nil {
 		t.Fatal(err)
 	}
 	step("delete", true)
-	mustPut(t, s, a, achunks, rag.PutNew)
+	mustPut(t, s, a, achunks, news.PutNew)
 	step("put again", true)
 	if _, err := s.DeleteNamespace(ctx, "g"); err != nil {
 		t.Fatal(err)
@@ -307,7 +307,7 @@ func TestGeneration(t *testing.T) {
 	if kept {
 		t.Error("DeleteNamespace kept the namespace's vectors in memory")
 	}
-	mustPut(t, s, a, achunks, rag.PutNew)
+	mustPut(t, s, a, achunks, news.PutNew)
 	step("put after namespace delete", true)
 	s.Close()
 	s = openTest(t, path)
@@ -318,7 +318,7 @@ func TestCheckFindsVectorDrift(t *testing.T) {
 	s := openTest(t, "")
 	for _, id := range []string{"a1", "a2"} {
 		a, chunks := article("g", id, "Title "+id, "Reuters", day, "rates rise", "markets fall")
-		mustPut(t, s, a, chunks, rag.PutNew)
+		mustPut(t, s, a, chunks, news.PutNew)
 	}
 	mustCheck(t, s)
 	s.mu.RLock()

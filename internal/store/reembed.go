@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/gazettebot/gazette/rag"
+	"github.com/gazettebot/gazette/news"
 )
 
 // defaultReembedBatch is the number of chunks embedded per call to the
@@ -20,7 +20,7 @@ const defaultReembedBatch = 64
 //
 // An interrupted run resumes: vectors already computed for e are kept in
 // the reembed_pending table and not computed again.
-func (s *Store) Reembed(ctx context.Context, e rag.Embedder, progress func(done, total int)) error {
+func (s *Store) Reembed(ctx context.Context, e news.Embedder, progress func(done, total int)) error {
 	id, dim := e.ID(), e.Dim()
 	if id == "" || dim <= 0 {
 		return fmt.Errorf("reembed: embedder id %q and dimension %d must be set", id, dim)
@@ -61,7 +61,7 @@ func (s *Store) Reembed(ctx context.Context, e rag.Embedder, progress func(done,
 
 // reembedNext embeds the next batch of chunks without a pending vector and
 // stores the vectors; it returns how many it did.
-func (s *Store) reembedNext(ctx context.Context, e rag.Embedder, dim int) (int, error) {
+func (s *Store) reembedNext(ctx context.Context, e news.Embedder, dim int) (int, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT c.seq, a.title, c.text FROM chunks c
 		JOIN articles a ON a.namespace = c.namespace AND a.id = c.article_id
 		WHERE c.seq NOT IN (SELECT seq FROM reembed_pending) ORDER BY c.seq LIMIT ?`, s.reembedBatch)
@@ -82,7 +82,7 @@ func (s *Store) reembedNext(ctx context.Context, e rag.Embedder, dim int) (int, 
 			return 0, fmt.Errorf("read chunks: %w", err)
 		}
 		seqs = append(seqs, seq)
-		texts = append(texts, rag.EmbeddingText(rag.Article{Title: title}, text))
+		texts = append(texts, news.EmbeddingText(news.Article{Title: title}, text))
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -125,7 +125,7 @@ func (s *Store) reembedNext(ctx context.Context, e rag.Embedder, dim int) (int, 
 
 // switchEmbedder moves the pending vectors into chunks and records e as the
 // store's embedder, in one transaction, provided every chunk has one.
-func (s *Store) switchEmbedder(ctx context.Context, e rag.Embedder, dim int) error {
+func (s *Store) switchEmbedder(ctx context.Context, e news.Embedder, dim int) error {
 	for range 100 { // chunks written meanwhile are embedded first
 		s.wmu.Lock()
 		err := s.trySwitch(ctx, e.ID(), dim)

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/gazettebot/gazette/internal/uselite"
+	"github.com/gazettebot/gazette/news"
 	"github.com/gazettebot/gazette/rag"
 )
 
@@ -77,14 +78,14 @@ func copyFile(dst, src string) error {
 // benchIndex adapts the store to [rag.Index] as the command does.
 type benchIndex struct{ *Store }
 
-func (s benchIndex) Outlets(ctx context.Context, ns string) ([]rag.OutletInfo, error) {
+func (s benchIndex) Outlets(ctx context.Context, ns string) ([]news.OutletInfo, error) {
 	list, err := s.Store.Outlets(ctx, ns)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]rag.OutletInfo, 0, len(list))
+	out := make([]news.OutletInfo, 0, len(list))
 	for _, o := range list {
-		out = append(out, rag.OutletInfo{Name: o.Outlet, Articles: o.Articles})
+		out = append(out, news.OutletInfo{Name: o.Outlet, Articles: o.Articles})
 	}
 	return out, nil
 }
@@ -203,18 +204,18 @@ func BenchmarkScaleParts(b *testing.B) {
 			}
 			defer s.Close()
 			qs, emb := scaleQuestions(64)
-			one := rag.Filter{Outlets: []string{"Outlet 3"}}
+			one := news.Filter{Outlets: []string{"Outlet 3"}}
 			parts := []struct {
 				name string
 				run  func(q string) error
 			}{
 				{"dense", func(q string) error {
-					_, err := s.Dense(ctx, "g", emb[q], rag.DefaultCandidates, rag.Filter{})
+					_, err := s.Dense(ctx, "g", emb[q], rag.DefaultCandidates, news.Filter{})
 					return err
 				}},
 				{"dense-outlet", func(q string) error { _, err := s.Dense(ctx, "g", emb[q], rag.DefaultCandidates, one); return err }},
 				{"keyword", func(q string) error {
-					_, err := s.Keyword(ctx, "g", q, rag.DefaultCandidates, rag.Filter{})
+					_, err := s.Keyword(ctx, "g", q, rag.DefaultCandidates, news.Filter{})
 					return err
 				}},
 				{"keyword-outlet", func(q string) error { _, err := s.Keyword(ctx, "g", q, rag.DefaultCandidates, one); return err }},

@@ -7,12 +7,12 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/gazettebot/gazette/rag"
+	"github.com/gazettebot/gazette/news"
 )
 
 // filterSQL returns the conditions on articles a that f imposes, and their
 // arguments; empty when f is the zero filter.
-func filterSQL(f rag.Filter) (string, []any) {
+func filterSQL(f news.Filter) (string, []any) {
 	var (
 		conds []string
 		args  []any
@@ -51,7 +51,7 @@ func filterSQL(f rag.Filter) (string, []any) {
 // Dense returns the k chunks of ns whose vectors are nearest to vec by
 // cosine, best first, restricted to the articles f selects. Hit.Score is the
 // cosine. vec need not be unit length but must have the store's dimension.
-func (s *Store) Dense(ctx context.Context, ns string, vec []float32, k int, f rag.Filter) ([]rag.Hit, error) {
+func (s *Store) Dense(ctx context.Context, ns string, vec []float32, k int, f news.Filter) ([]news.Hit, error) {
 	if k <= 0 {
 		return nil, nil
 	}
@@ -128,7 +128,7 @@ func (s *Store) denseFiltered(ctx context.Context, ns string, q []float32, k int
 }
 
 // hits loads the chunks named by ids with their articles, in the same order.
-func (s *Store) hits(ctx context.Context, ns string, ids []string, scores []float64) ([]rag.Hit, error) {
+func (s *Store) hits(ctx context.Context, ns string, ids []string, scores []float64) ([]news.Hit, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -144,20 +144,20 @@ func (s *Store) hits(ctx context.Context, ns string, ids []string, scores []floa
 		return nil, fmt.Errorf("load hits: %w", err)
 	}
 	defer rows.Close()
-	byID := make(map[string]rag.Hit, len(ids))
+	byID := make(map[string]news.Hit, len(ids))
 	for rows.Next() {
-		var c rag.Chunk
+		var c news.Chunk
 		a, err := scanArticle(rows, false, &c.ID, &c.Position, &c.Text)
 		if err != nil {
 			return nil, fmt.Errorf("load hits: scan: %w", err)
 		}
 		c.ArticleID = a.ID
-		byID[c.ID] = rag.Hit{Chunk: c, Article: a}
+		byID[c.ID] = news.Hit{Chunk: c, Article: a}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("load hits: %w", err)
 	}
-	out := make([]rag.Hit, 0, len(ids))
+	out := make([]news.Hit, 0, len(ids))
 	for i, id := range ids {
 		h, ok := byID[id]
 		if !ok {
@@ -174,7 +174,7 @@ func (s *Store) hits(ctx context.Context, ns string, ids []string, scores []floa
 // f selects. Hit.Score is -bm25 (higher is better). Any text is accepted:
 // it is reduced to an OR of quoted terms, so it never is an FTS5 syntax
 // error; a query with no searchable words finds nothing.
-func (s *Store) Keyword(ctx context.Context, ns, query string, k int, f rag.Filter) ([]rag.Hit, error) {
+func (s *Store) Keyword(ctx context.Context, ns, query string, k int, f news.Filter) ([]news.Hit, error) {
 	match := FTSQuery(query)
 	if match == "" || k <= 0 {
 		return nil, nil
@@ -205,10 +205,10 @@ func (s *Store) Keyword(ctx context.Context, ns, query string, k int, f rag.Filt
 		return nil, fmt.Errorf("keyword search: %w", err)
 	}
 	defer rows.Close()
-	var out []rag.Hit
+	var out []news.Hit
 	for rows.Next() {
 		var (
-			c    rag.Chunk
+			c    news.Chunk
 			bm25 float64
 		)
 		a, err := scanArticle(rows, false, &c.ID, &c.Position, &c.Text, &bm25)
@@ -216,7 +216,7 @@ func (s *Store) Keyword(ctx context.Context, ns, query string, k int, f rag.Filt
 			return nil, fmt.Errorf("keyword search: scan: %w", err)
 		}
 		c.ArticleID = a.ID
-		out = append(out, rag.Hit{Chunk: c, Article: a, Score: -bm25})
+		out = append(out, news.Hit{Chunk: c, Article: a, Score: -bm25})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("keyword search: %w", err)

@@ -19,7 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"github.com/gazettebot/gazette/rag"
+	"github.com/gazettebot/gazette/news"
 )
 
 // fakeEmbedder hashes words into dim buckets: deterministic, unit length,
@@ -79,24 +79,24 @@ func openTest(t testing.TB, path string) *Store {
 var day = time.Date(2023, 11, 20, 0, 0, 0, 0, time.UTC)
 
 // article builds an article and its embedded chunks, one per passage.
-func article(ns, id, title, outlet string, published time.Time, passages ...string) (rag.Article, []rag.Chunk) {
-	a := rag.Article{
+func article(ns, id, title, outlet string, published time.Time, passages ...string) (news.Article, []news.Chunk) {
+	a := news.Article{
 		Namespace: ns, ID: id, URL: "https://example.com/" + id, Title: title, Outlet: outlet,
 		Author: "A. Writer", PublishedAt: published, IngestedAt: published.Add(time.Hour),
 		Language: "en", Body: strings.Join(passages, "\n\n"),
 	}
 	a.ContentHash = contentHash(a.Body)
-	chunks := make([]rag.Chunk, len(passages))
+	chunks := make([]news.Chunk, len(passages))
 	for i, p := range passages {
-		chunks[i] = rag.Chunk{
+		chunks[i] = news.Chunk{
 			ID: fmt.Sprintf("%s#%d", id, i), ArticleID: id, Position: i, Text: p,
-			Embedding: testEmbedder.vec(rag.EmbeddingText(a, p)),
+			Embedding: testEmbedder.vec(news.EmbeddingText(a, p)),
 		}
 	}
 	return a, chunks
 }
 
-func mustPut(t testing.TB, s *Store, a rag.Article, chunks []rag.Chunk, want rag.PutResult) {
+func mustPut(t testing.TB, s *Store, a news.Article, chunks []news.Chunk, want news.PutResult) {
 	t.Helper()
 	got, err := s.PutArticle(context.Background(), a, chunks)
 	if err != nil {
@@ -118,7 +118,7 @@ func mustCheck(t testing.TB, s *Store) {
 	}
 }
 
-func hitIDs(hits []rag.Hit) []string {
+func hitIDs(hits []news.Hit) []string {
 	ids := make([]string, len(hits))
 	for i, h := range hits {
 		ids[i] = h.Chunk.ID
@@ -132,18 +132,18 @@ func seed(t testing.TB, s *Store) {
 	a, c := article("g1", "nvidia", "Nvidia earnings beat forecasts", "TechCrunch", day,
 		"Nvidia reported record quarterly revenue driven by data center chips.",
 		"The company expects demand for AI accelerators to keep growing next year.")
-	mustPut(t, s, a, c, rag.PutNew)
+	mustPut(t, s, a, c, news.PutNew)
 	a, c = article("g1", "football", "Chiefs beat the Eagles", "Sporting News", day.AddDate(0, 0, 2),
 		"The Kansas City Chiefs won the game with a late field goal.")
-	mustPut(t, s, a, c, rag.PutNew)
+	mustPut(t, s, a, c, news.PutNew)
 	a, c = article("g1", "openai", "OpenAI board ousts Sam Altman", "The Verge", day.AddDate(0, 0, 4),
 		"OpenAI's board removed Sam Altman as chief executive on Friday.",
 		"Microsoft, OpenAI's biggest investor, said it remains committed to the partnership.",
 		"Employees threatened to quit unless the board resigned.")
-	mustPut(t, s, a, c, rag.PutNew)
+	mustPut(t, s, a, c, news.PutNew)
 	a, c = article("g2", "nvidia", "Nvidia stock falls", "Fortune", day.AddDate(0, 0, 1),
 		"Shares of Nvidia fell after export rules tightened for chips.")
-	mustPut(t, s, a, c, rag.PutNew)
+	mustPut(t, s, a, c, news.PutNew)
 }
 
 func TestPutAndGet(t *testing.T) {
@@ -155,11 +155,11 @@ func TestPutAndGet(t *testing.T) {
 		"The company expects demand for AI accelerators to keep growing next year.")
 	for _, tc := range []struct {
 		name string
-		get  func() (rag.Article, error)
+		get  func() (news.Article, error)
 	}{
-		{"by id", func() (rag.Article, error) { return s.Article(ctx, "g1", "nvidia") }},
-		{"by url", func() (rag.Article, error) { return s.ArticleByURL(ctx, "g1", want.URL) }},
-		{"by hash", func() (rag.Article, error) { return s.ArticleByHash(ctx, "g1", want.ContentHash) }},
+		{"by id", func() (news.Article, error) { return s.Article(ctx, "g1", "nvidia") }},
+		{"by url", func() (news.Article, error) { return s.ArticleByURL(ctx, "g1", want.URL) }},
+		{"by hash", func() (news.Article, error) { return s.ArticleByHash(ctx, "g1", want.ContentHash) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := tc.get()
@@ -208,9 +208,9 @@ func TestPutUnchangedAndUpdated(t *testing.T) {
 	ctx := t.Context()
 	s := openTest(t, "")
 	a, c := article("g1", "x", "Rates", "Reuters", day, "The central bank held rates steady.")
-	mustPut(t, s, a, c, rag.PutNew)
+	mustPut(t, s, a, c, news.PutNew)
 	a.Title = "Changed title but same body"
-	mustPut(t, s, a, c, rag.PutUnchanged)
+	mustPut(t, s, a, c, news.PutUnchanged)
 	got, err := s.Article(ctx, "g1", "x")
 	if err != nil {
 		t.Fatal(err)
@@ -220,15 +220,15 @@ func TestPutUnchangedAndUpdated(t *testing.T) {
 	}
 
 	a2, c2 := article("g1", "x", "Rates cut", "Reuters", day, "The central bank cut rates.", "Markets rallied on the news.")
-	mustPut(t, s, a2, c2, rag.PutUpdated)
-	hits, err := s.Keyword(ctx, "g1", "steady", 10, rag.Filter{})
+	mustPut(t, s, a2, c2, news.PutUpdated)
+	hits, err := s.Keyword(ctx, "g1", "steady", 10, news.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(hits) != 0 {
 		t.Errorf("old text still found after update: %v", hitIDs(hits))
 	}
-	hits, err = s.Keyword(ctx, "g1", "rallied cut", 10, rag.Filter{})
+	hits, err = s.Keyword(ctx, "g1", "rallied cut", 10, news.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,7 +236,7 @@ func TestPutUnchangedAndUpdated(t *testing.T) {
 		t.Errorf("keyword after update mismatch (-want +got):\n%s", diff)
 	}
 	// the title index follows the new title
-	hits, err = s.Keyword(ctx, "g1", "steady", 10, rag.Filter{})
+	hits, err = s.Keyword(ctx, "g1", "steady", 10, news.Filter{})
 	if err != nil || len(hits) != 0 {
 		t.Errorf("Keyword(steady) = %v, %v", hitIDs(hits), err)
 	}
@@ -275,7 +275,7 @@ func TestPutFailureLeavesNothing(t *testing.T) {
 
 	// A failed update leaves the previous version whole.
 	a, c = article("g1", "y", "Old", "Reuters", day, "Old first.", "Old second.")
-	mustPut(t, s, a, c, rag.PutNew)
+	mustPut(t, s, a, c, news.PutNew)
 	a2, c2 := article("g1", "y", "New", "Reuters", day, "New first.", "New boom.")
 	if _, err := s.PutArticle(ctx, a2, c2); err == nil {
 		t.Fatal("PutArticle(update) error = nil")
@@ -288,7 +288,7 @@ func TestPutFailureLeavesNothing(t *testing.T) {
 	if len(chunks) != 2 || chunks[1].Text != "Old second." {
 		t.Errorf("chunks after failed update = %+v", chunks)
 	}
-	hits, err := s.Dense(ctx, "g1", testEmbedder.vec("Old. Old second."), 5, rag.Filter{})
+	hits, err := s.Dense(ctx, "g1", testEmbedder.vec("Old. Old second."), 5, news.Filter{})
 	if err != nil || len(hits) != 2 {
 		t.Errorf("Dense() after failed update = %v, %v", hitIDs(hits), err)
 	}
@@ -300,24 +300,24 @@ func TestPutRejectsBadInput(t *testing.T) {
 	a, c := article("g1", "x", "T", "O", day, "One.", "Two.")
 	for _, tc := range []struct {
 		name   string
-		mutate func(a *rag.Article, c []rag.Chunk) []rag.Chunk
+		mutate func(a *news.Article, c []news.Chunk) []news.Chunk
 	}{
-		{"no chunks", func(*rag.Article, []rag.Chunk) []rag.Chunk { return nil }},
-		{"no namespace", func(a *rag.Article, c []rag.Chunk) []rag.Chunk { a.Namespace = ""; return c }},
-		{"wrong dim", func(_ *rag.Article, c []rag.Chunk) []rag.Chunk { c[1].Embedding = c[1].Embedding[:5]; return c }},
-		{"nil embedding", func(_ *rag.Article, c []rag.Chunk) []rag.Chunk { c[0].Embedding = nil; return c }},
-		{"zero vector", func(_ *rag.Article, c []rag.Chunk) []rag.Chunk { c[0].Embedding = make([]float32, 32); return c }},
-		{"NaN", func(_ *rag.Article, c []rag.Chunk) []rag.Chunk {
+		{"no chunks", func(*news.Article, []news.Chunk) []news.Chunk { return nil }},
+		{"no namespace", func(a *news.Article, c []news.Chunk) []news.Chunk { a.Namespace = ""; return c }},
+		{"wrong dim", func(_ *news.Article, c []news.Chunk) []news.Chunk { c[1].Embedding = c[1].Embedding[:5]; return c }},
+		{"nil embedding", func(_ *news.Article, c []news.Chunk) []news.Chunk { c[0].Embedding = nil; return c }},
+		{"zero vector", func(_ *news.Article, c []news.Chunk) []news.Chunk { c[0].Embedding = make([]float32, 32); return c }},
+		{"NaN", func(_ *news.Article, c []news.Chunk) []news.Chunk {
 			c[0].Embedding = append([]float32{float32(math.NaN())}, c[0].Embedding[1:]...)
 			return c
 		}},
-		{"duplicate id", func(_ *rag.Article, c []rag.Chunk) []rag.Chunk { c[1].ID = c[0].ID; return c }},
-		{"bad position", func(_ *rag.Article, c []rag.Chunk) []rag.Chunk { c[1].Position = 5; return c }},
-		{"other article", func(_ *rag.Article, c []rag.Chunk) []rag.Chunk { c[1].ArticleID = "z"; return c }},
+		{"duplicate id", func(_ *news.Article, c []news.Chunk) []news.Chunk { c[1].ID = c[0].ID; return c }},
+		{"bad position", func(_ *news.Article, c []news.Chunk) []news.Chunk { c[1].Position = 5; return c }},
+		{"other article", func(_ *news.Article, c []news.Chunk) []news.Chunk { c[1].ArticleID = "z"; return c }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a2 := a
-			c2 := append([]rag.Chunk(nil), c...)
+			c2 := append([]news.Chunk(nil), c...)
 			c2 = tc.mutate(&a2, c2)
 			if _, err := s.PutArticle(t.Context(), a2, c2); err == nil {
 				t.Errorf("PutArticle() error = nil, want an error")
@@ -336,7 +336,7 @@ func TestPutNormalises(t *testing.T) {
 	for i := range c[0].Embedding {
 		c[0].Embedding[i] *= 3
 	}
-	mustPut(t, s, a, c, rag.PutNew)
+	mustPut(t, s, a, c, news.PutNew)
 	chunks, err := s.Chunks(t.Context(), "g1", "x")
 	if err != nil {
 		t.Fatal(err)
@@ -357,7 +357,7 @@ func TestRebuildAtReopen(t *testing.T) {
 	s := openTest(t, path)
 	seed(t, s)
 	query := testEmbedder.vec("Nvidia chips demand")
-	before, err := s.Dense(ctx, "g1", query, 10, rag.Filter{})
+	before, err := s.Dense(ctx, "g1", query, 10, news.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -368,7 +368,7 @@ func TestRebuildAtReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 	s2 := openTest(t, path)
-	after, err := s2.Dense(ctx, "g1", query, 10, rag.Filter{})
+	after, err := s2.Dense(ctx, "g1", query, 10, news.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -391,11 +391,11 @@ func TestDeleteEverywhere(t *testing.T) {
 	if _, err := s.Article(ctx, "g1", "openai"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("Article() error = %v, want ErrNotFound", err)
 	}
-	kw, err := s.Keyword(ctx, "g1", "Altman board OpenAI", 10, rag.Filter{})
+	kw, err := s.Keyword(ctx, "g1", "Altman board OpenAI", 10, news.Filter{})
 	if err != nil || len(kw) != 0 {
 		t.Errorf("Keyword() after delete = %v, %v", hitIDs(kw), err)
 	}
-	dense, err := s.Dense(ctx, "g1", testEmbedder.vec("OpenAI board Altman"), 10, rag.Filter{})
+	dense, err := s.Dense(ctx, "g1", testEmbedder.vec("OpenAI board Altman"), 10, news.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -431,7 +431,7 @@ func TestNamespaceIsolation(t *testing.T) {
 		{"g3", nil},
 	} {
 		t.Run(tc.ns, func(t *testing.T) {
-			kw, err := s.Keyword(ctx, tc.ns, "Nvidia", 10, rag.Filter{})
+			kw, err := s.Keyword(ctx, tc.ns, "Nvidia", 10, news.Filter{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -440,7 +440,7 @@ func TestNamespaceIsolation(t *testing.T) {
 			if diff := cmp.Diff(tc.want, got, cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("Keyword mismatch (-want +got):\n%s", diff)
 			}
-			dense, err := s.Dense(ctx, tc.ns, testEmbedder.vec("Nvidia"), 100, rag.Filter{})
+			dense, err := s.Dense(ctx, tc.ns, testEmbedder.vec("Nvidia"), 100, news.Filter{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -453,21 +453,21 @@ func TestNamespaceIsolation(t *testing.T) {
 	}
 	// Any namespace string works, and a prefix of one is another namespace.
 	a, c := article("Ünï cödé 東京 ns", "nvidia", "Nvidia in Tokyo", "Nikkei", day, "Nvidia opened a Tokyo office.")
-	mustPut(t, s, a, c, rag.PutNew)
+	mustPut(t, s, a, c, news.PutNew)
 	a, c = article("g", "nvidia", "Nvidia in g", "Nikkei", day, "Nvidia is in namespace g.")
-	mustPut(t, s, a, c, rag.PutNew)
+	mustPut(t, s, a, c, news.PutNew)
 	for ns, want := range map[string]string{"Ünï cödé 東京 ns": "Nvidia in Tokyo", "g": "Nvidia in g"} {
-		kw, err := s.Keyword(ctx, ns, "nvidia", 10, rag.Filter{Outlets: []string{"nikkei"}})
+		kw, err := s.Keyword(ctx, ns, "nvidia", 10, news.Filter{Outlets: []string{"nikkei"}})
 		if err != nil || len(kw) != 1 || kw[0].Article.Title != want {
 			t.Errorf("Keyword(%q) = %+v, %v; want only %q", ns, kw, err, want)
 		}
-		kw, err = s.Keyword(ctx, ns, "nvidia", 10, rag.Filter{})
+		kw, err = s.Keyword(ctx, ns, "nvidia", 10, news.Filter{})
 		if err != nil || len(kw) != 1 || kw[0].Article.Title != want {
 			t.Errorf("Keyword(%q) = %+v, %v; want only %q", ns, kw, err, want)
 		}
 	}
 	mustCheck(t, s)
-	g2, _ := s.Dense(ctx, "g2", testEmbedder.vec("Nvidia"), 100, rag.Filter{})
+	g2, _ := s.Dense(ctx, "g2", testEmbedder.vec("Nvidia"), 100, news.Filter{})
 	if len(g2) != 1 || g2[0].Article.Title != "Nvidia stock falls" {
 		t.Errorf("Dense(g2) = %+v", g2)
 	}
@@ -482,18 +482,18 @@ func TestKClamping(t *testing.T) {
 		name string
 		ns   string
 		k    int
-		f    rag.Filter
+		f    news.Filter
 		want int
 	}{
-		{"more than held", "g1", 1000, rag.Filter{}, 6},
-		{"exact", "g1", 6, rag.Filter{}, 6},
-		{"fewer", "g1", 2, rag.Filter{}, 2},
-		{"zero", "g1", 0, rag.Filter{}, 0},
-		{"negative", "g1", -3, rag.Filter{}, 0},
-		{"empty namespace", "nobody", 10, rag.Filter{}, 0},
-		{"filter keeps few", "g1", 10, rag.Filter{Outlets: []string{"sporting news"}}, 1},
-		{"filter keeps none", "g1", 10, rag.Filter{Outlets: []string{"BBC"}}, 0},
-		{"filter on empty namespace", "nobody", 10, rag.Filter{Outlets: []string{"BBC"}}, 0},
+		{"more than held", "g1", 1000, news.Filter{}, 6},
+		{"exact", "g1", 6, news.Filter{}, 6},
+		{"fewer", "g1", 2, news.Filter{}, 2},
+		{"zero", "g1", 0, news.Filter{}, 0},
+		{"negative", "g1", -3, news.Filter{}, 0},
+		{"empty namespace", "nobody", 10, news.Filter{}, 0},
+		{"filter keeps few", "g1", 10, news.Filter{Outlets: []string{"sporting news"}}, 1},
+		{"filter keeps none", "g1", 10, news.Filter{Outlets: []string{"BBC"}}, 0},
+		{"filter on empty namespace", "nobody", 10, news.Filter{Outlets: []string{"BBC"}}, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			hits, err := s.Dense(ctx, tc.ns, q, tc.k, tc.f)
@@ -509,17 +509,17 @@ func TestKClamping(t *testing.T) {
 	if err := s.DeleteArticle(ctx, "g2", "nvidia"); err != nil {
 		t.Fatal(err)
 	}
-	if hits, err := s.Dense(ctx, "g2", q, 5, rag.Filter{}); err != nil || len(hits) != 0 {
+	if hits, err := s.Dense(ctx, "g2", q, 5, news.Filter{}); err != nil || len(hits) != 0 {
 		t.Errorf("Dense(emptied) = %v, %v", hitIDs(hits), err)
 	}
-	if _, err := s.Dense(ctx, "g1", []float32{1, 2}, 5, rag.Filter{}); err == nil {
+	if _, err := s.Dense(ctx, "g1", []float32{1, 2}, 5, news.Filter{}); err == nil {
 		t.Error("Dense(wrong dim) error = nil")
 	}
 }
 
 // bruteForce is the reference for Dense: the cosine of every chunk of the
 // articles that keep passes.
-func bruteForce(t *testing.T, s *Store, ns string, q []float32, k int, keep func(rag.Article) bool) []float64 {
+func bruteForce(t *testing.T, s *Store, ns string, q []float32, k int, keep func(news.Article) bool) []float64 {
 	t.Helper()
 	arts, _, err := s.ListArticles(t.Context(), ns, ListOptions{Limit: 1000})
 	if err != nil {
@@ -567,27 +567,27 @@ func TestFilters(t *testing.T) {
 		topic := topics[i%len(topics)]
 		a, c := article("g", id, fmt.Sprintf("Story %d about %s", i, topic), outlets[i%4], day.AddDate(0, 0, i),
 			fmt.Sprintf("News about %s number %d.", topic, i), fmt.Sprintf("More on %s and markets.", topic))
-		mustPut(t, s, a, c, rag.PutNew)
+		mustPut(t, s, a, c, news.PutNew)
 	}
 	q := testEmbedder.vec("chips and markets")
 	for _, tc := range []struct {
 		name string
-		f    rag.Filter
-		keep func(rag.Article) bool
+		f    news.Filter
+		keep func(news.Article) bool
 	}{
-		{"none", rag.Filter{}, func(rag.Article) bool { return true }},
-		{"one outlet (small share)", rag.Filter{Outlets: []string{"fortune"}}, func(a rag.Article) bool { return a.Outlet == "Fortune" }},
-		{"three outlets (large share)", rag.Filter{Outlets: []string{"Fortune", "the verge", "WIRED"}},
-			func(a rag.Article) bool { return a.Outlet != "TechCrunch" }},
-		{"since", rag.Filter{Since: day.AddDate(0, 0, 30)}, func(a rag.Article) bool { return !a.PublishedAt.Before(day.AddDate(0, 0, 30)) }},
-		{"until", rag.Filter{Until: day.AddDate(0, 0, 35)}, func(a rag.Article) bool { return a.PublishedAt.Before(day.AddDate(0, 0, 35)) }},
-		{"window and outlet", rag.Filter{Since: day.AddDate(0, 0, 5), Until: day.AddDate(0, 0, 25), Outlets: []string{"TechCrunch"}},
-			func(a rag.Article) bool {
+		{"none", news.Filter{}, func(news.Article) bool { return true }},
+		{"one outlet (small share)", news.Filter{Outlets: []string{"fortune"}}, func(a news.Article) bool { return a.Outlet == "Fortune" }},
+		{"three outlets (large share)", news.Filter{Outlets: []string{"Fortune", "the verge", "WIRED"}},
+			func(a news.Article) bool { return a.Outlet != "TechCrunch" }},
+		{"since", news.Filter{Since: day.AddDate(0, 0, 30)}, func(a news.Article) bool { return !a.PublishedAt.Before(day.AddDate(0, 0, 30)) }},
+		{"until", news.Filter{Until: day.AddDate(0, 0, 35)}, func(a news.Article) bool { return a.PublishedAt.Before(day.AddDate(0, 0, 35)) }},
+		{"window and outlet", news.Filter{Since: day.AddDate(0, 0, 5), Until: day.AddDate(0, 0, 25), Outlets: []string{"TechCrunch"}},
+			func(a news.Article) bool {
 				return a.Outlet == "TechCrunch" && !a.PublishedAt.Before(day.AddDate(0, 0, 5)) && a.PublishedAt.Before(day.AddDate(0, 0, 25))
 			}},
-		{"ingested since", rag.Filter{IngestedSince: day.AddDate(0, 0, 38)}, func(a rag.Article) bool { return a.ID >= "a38" }},
-		{"article ids", rag.Filter{ArticleIDs: []string{"a03", "a17"}}, func(a rag.Article) bool { return a.ID == "a03" || a.ID == "a17" }},
-		{"empty article ids", rag.Filter{ArticleIDs: []string{}}, func(rag.Article) bool { return false }},
+		{"ingested since", news.Filter{IngestedSince: day.AddDate(0, 0, 38)}, func(a news.Article) bool { return a.ID >= "a38" }},
+		{"article ids", news.Filter{ArticleIDs: []string{"a03", "a17"}}, func(a news.Article) bool { return a.ID == "a03" || a.ID == "a17" }},
+		{"empty article ids", news.Filter{ArticleIDs: []string{}}, func(news.Article) bool { return false }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, k := range []int{1, 5, 30, 100} {
@@ -642,7 +642,7 @@ func TestKeyword(t *testing.T) {
 		{"empty", "", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			hits, err := s.Keyword(ctx, "g1", tc.query, 10, rag.Filter{})
+			hits, err := s.Keyword(ctx, "g1", tc.query, 10, news.Filter{})
 			if err != nil {
 				t.Fatalf("Keyword(%q) error = %v", tc.query, err)
 			}
@@ -695,7 +695,7 @@ func FuzzKeyword(f *testing.F) {
 				t.Fatalf("FTSQuery(%q) has unsafe term %q", q, term)
 			}
 		}
-		if _, err := s.Keyword(context.Background(), "g1", q, 5, rag.Filter{}); err != nil {
+		if _, err := s.Keyword(context.Background(), "g1", q, 5, news.Filter{}); err != nil {
 			t.Fatalf("Keyword(%q) error = %v (match %s)", q, err, match)
 		}
 	})
@@ -707,9 +707,9 @@ func TestListArticlesOutlets(t *testing.T) {
 	seed(t, s)
 	a, c := article("g1", "noout", "No outlet here", "", time.Time{}, "Text without an outlet.")
 	a.IngestedAt = day.AddDate(0, 0, 10)
-	mustPut(t, s, a, c, rag.PutNew)
+	mustPut(t, s, a, c, news.PutNew)
 
-	ids := func(arts []rag.Article) []string {
+	ids := func(arts []news.Article) []string {
 		var out []string
 		for _, a := range arts {
 			out = append(out, a.ID)
@@ -859,7 +859,7 @@ func TestEmbedderMismatchAndReembed(t *testing.T) {
 		t.Errorf("after Reembed embedder = %s/%d", s.EmbedderID(), s.Dim())
 	}
 	mustCheck(t, s)
-	hits, err := s.Dense(ctx, "g1", other.vec("Sporting News. The Kansas City Chiefs won the game with a late field goal."), 1, rag.Filter{})
+	hits, err := s.Dense(ctx, "g1", other.vec("Sporting News. The Kansas City Chiefs won the game with a late field goal."), 1, news.Filter{})
 	if err != nil || len(hits) != 1 || hits[0].Chunk.ID != "football#0" {
 		t.Errorf("Dense() with the new embedder = %v, %v", hitIDs(hits), err)
 	}
@@ -898,7 +898,7 @@ func TestReembedResumes(t *testing.T) {
 }
 
 type failAfter struct {
-	rag.Embedder
+	news.Embedder
 	n     int
 	calls int
 	texts int
@@ -922,8 +922,8 @@ func TestDeleteNamespace(t *testing.T) {
 		t.Fatalf("DeleteNamespace() = %d, %v; want 3", n, err)
 	}
 	for _, ns := range []string{"g1", "g2"} {
-		kw, _ := s.Keyword(ctx, ns, "nvidia", 10, rag.Filter{})
-		dense, err := s.Dense(ctx, ns, testEmbedder.vec("nvidia"), 10, rag.Filter{})
+		kw, _ := s.Keyword(ctx, ns, "nvidia", 10, news.Filter{})
+		dense, err := s.Dense(ctx, ns, testEmbedder.vec("nvidia"), 10, news.Filter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -935,8 +935,8 @@ func TestDeleteNamespace(t *testing.T) {
 	mustCheck(t, s)
 	// the namespace can be used again
 	a, c := article("g1", "again", "Back again", "Wired", day, "A new start.")
-	mustPut(t, s, a, c, rag.PutNew)
-	if hits, err := s.Dense(ctx, "g1", testEmbedder.vec("new start"), 5, rag.Filter{}); err != nil || len(hits) != 1 {
+	mustPut(t, s, a, c, news.PutNew)
+	if hits, err := s.Dense(ctx, "g1", testEmbedder.vec("new start"), 5, news.Filter{}); err != nil || len(hits) != 1 {
 		t.Errorf("Dense() after reuse = %v, %v", hitIDs(hits), err)
 	}
 	mustCheck(t, s)
@@ -970,10 +970,10 @@ func TestConcurrentUse(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for range 10 {
-				if _, err := s.Dense(ctx, "g1", testEmbedder.vec("chips story"), 5, rag.Filter{Outlets: []string{"Wired"}}); err != nil {
+				if _, err := s.Dense(ctx, "g1", testEmbedder.vec("chips story"), 5, news.Filter{Outlets: []string{"Wired"}}); err != nil {
 					errs <- err
 				}
-				if _, err := s.Keyword(ctx, "g1", "chips story", 5, rag.Filter{}); err != nil {
+				if _, err := s.Keyword(ctx, "g1", "chips story", 5, news.Filter{}); err != nil {
 					errs <- err
 				}
 				if _, _, err := s.ListArticles(ctx, "g1", ListOptions{}); err != nil {

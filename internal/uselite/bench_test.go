@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gazettebot/gazette/rag"
+	"github.com/gazettebot/gazette/news"
 )
 
 // text128 returns news-like text of exactly MaxTokens tokens.
@@ -128,7 +128,7 @@ func BenchmarkCorpus(b *testing.B) {
 		articles++
 		words := strings.Fields(a.Body)
 		for i := 0; i < len(words); i += 85 {
-			chunks = append(chunks, rag.EmbeddingText(rag.Article{Title: a.Title}, strings.Join(words[i:min(i+85, len(words))], " ")))
+			chunks = append(chunks, news.EmbeddingText(news.Article{Title: a.Title}, strings.Join(words[i:min(i+85, len(words))], " ")))
 		}
 	}
 	if err := sc.Err(); err != nil {

@@ -10,7 +10,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/gazettebot/gazette/rag"
+	"github.com/gazettebot/gazette/news"
 )
 
 // TestRetrievalBench compares ways of embedding texts longer than MaxTokens
@@ -37,7 +37,7 @@ func TestRetrievalBench(t *testing.T) {
 		}
 		words := strings.Fields(a.Body)
 		for i := 0; i < len(words); i += 85 {
-			text := rag.EmbeddingText(rag.Article{Title: a.Title}, strings.Join(words[i:min(i+85, len(words))], " "))
+			text := news.EmbeddingText(news.Article{Title: a.Title}, strings.Join(words[i:min(i+85, len(words))], " "))
 			ids := append([]int32{}, e.tok.encode(text, &tokScratch{})...)
 			chunks = append(chunks, chunk{a.ID, ids})
 		}

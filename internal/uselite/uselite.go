@@ -2,7 +2,7 @@
 // port of the Universal Sentence Encoder Lite (Apache-2.0) whose weights,
 // converted to 24-bit floats (model.bin, 21 MB), are embedded in the
 // binary. It needs no network, no API key and no cgo, and satisfies
-// rag.Embedder.
+// news.Embedder.
 //
 // Texts are NFKC-normalised and split into SentencePiece pieces exactly as
 // the model's JavaScript runtime does; the transformer then maps them to
@@ -10,7 +10,7 @@
 // A longer text is cut into ceil(n/MaxTokens) consecutive windows of equal
 // size (±1 token), each window is embedded, and the text's vector is the
 // renormalised mean of the window vectors. On the news bench (dev questions,
-// 85-word chunks joined to their title as rag.EmbeddingText does, 90% of
+// 85-word chunks joined to their title as news.EmbeddingText does, 90% of
 // them over 128 tokens) dense-only retrieval found an evidence article in
 // the top 4 chunks for 0.725 of the questions this way, against 0.635 when
 // cutting at 128 tokens and 0.711 with full 128-token windows and a short

@@ -10,10 +10,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gazettebot/gazette/rag"
+	"github.com/gazettebot/gazette/news"
 )
 
-var _ rag.Embedder = (*Encoder)(nil)
+var _ news.Embedder = (*Encoder)(nil)
 
 type golden struct {
 	Cases []struct {
