@@ -266,7 +266,7 @@ func summariseWithModel(ctx context.Context, c news.Completer, st *Story, items 
 			Title:   src.Title,
 			Outlet:  src.Outlet,
 			Date:    dateOf(src),
-			Excerpt: strings.ReplaceAll(truncateWords(strings.Join(strings.Fields(it.lead), " "), maxModelSource), "</source", "< /source"),
+			Excerpt: truncateWords(strings.Join(strings.Fields(it.lead), " "), maxModelSource),
 		})
 	}
 	prompt, err := prompts.DigestStory(data)

@@ -35,6 +35,20 @@ func DigestStory(d DigestStoryData) (string, error) {
 	if len(d.Sources) == 0 {
 		return "", errors.New("digest story prompt: no sources")
 	}
+	d.Sources = append([]DigestStorySource(nil), d.Sources...)
+	for i := range d.Sources {
+		s := &d.Sources[i]
+		s.Title = line(s.Title)
+		s.Outlet = attr(s.Outlet)
+		if s.Outlet == "" {
+			s.Outlet = "unknown"
+		}
+		s.Date = attr(s.Date)
+		if s.Date == "" {
+			s.Date = "unknown date"
+		}
+		s.Excerpt = neutralize(s.Excerpt)
+	}
 	var b strings.Builder
 	if err := digestTemplates.ExecuteTemplate(&b, "digest_story.tmpl", d); err != nil {
 		return "", fmt.Errorf("render digest story prompt: %w", err)

@@ -1,7 +1,10 @@
 // Package prompts holds Gazette's prompt templates for chat models, embedded
 // in the binary, with one typed render function per prompt. Retrieved text
 // is placed inside <sources> tags and numbered [1]..[n], so the model cites
-// by number and never writes URLs.
+// by number and never writes URLs. Every untrusted field (titles, outlets,
+// article text, questions, conversation) is neutralised by the render
+// functions themselves, so no caller can forget to, and no such field can
+// open or close a section of the prompt.
 package prompts
 
 import (
@@ -73,14 +76,14 @@ func AnswerUser(d AnswerData) (string, error) {
 	d.Sources = append([]Source(nil), d.Sources...)
 	for i := range d.Sources {
 		s := &d.Sources[i]
-		s.Title = oneLine(defuse(s.Title))
+		s.Title = line(s.Title)
 		s.Outlet = attr(s.Outlet)
 		if s.Outlet == "" {
 			s.Outlet = "unknown"
 		}
-		s.Text = strings.TrimSpace(defuse(s.Text))
+		s.Text = neutralize(s.Text)
 	}
-	d.Question = oneLine(defuse(d.Question))
+	d.Question = line(d.Question)
 	return render("answer_user.tmpl", d)
 }
 
@@ -105,12 +108,12 @@ func Condense(d CondenseData) (string, error) {
 	}
 	d.History = append([]Turn(nil), d.History...)
 	for i := range d.History {
-		d.History[i].Content = oneLine(defuse(d.History[i].Content))
-		if d.History[i].Role == "" {
+		d.History[i].Content = line(d.History[i].Content)
+		if d.History[i].Role != "assistant" {
 			d.History[i].Role = "user"
 		}
 	}
-	d.Question = oneLine(defuse(d.Question))
+	d.Question = line(d.Question)
 	return render("condense.tmpl", d)
 }
 
@@ -120,24 +123,6 @@ func render(name string, data any) (string, error) {
 		return "", fmt.Errorf("render %s: %w", name, err)
 	}
 	return b.String(), nil
-}
-
-// defuse breaks tags in untrusted text that could close or open the
-// prompt's own sections.
-func defuse(s string) string {
-	r := strings.NewReplacer(
-		"</source", "< /source", "<source", "< source",
-		"</conversation", "< /conversation", "<conversation", "< conversation",
-	)
-	return r.Replace(s)
-}
-
-// oneLine collapses all whitespace, newlines included, to single spaces.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-// attr makes s safe inside a double-quoted attribute on one line.
-func attr(s string) string {
-	return oneLine(strings.NewReplacer(`"`, "'", "<", "", ">", "").Replace(s))
 }
 
 // IsDecline reports whether a model reply declines to answer, that is,
