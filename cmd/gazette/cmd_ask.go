@@ -12,15 +12,24 @@ import (
 )
 
 func init() {
-	register(command{name: "ask", summary: "answer a question from the ingested articles, with cited sources", run: runAsk})
+	register(command{
+		name: "ask", group: groupRead, args: `"question"`,
+		summary: "answer a question from the ingested articles, with cited sources",
+		help: `Searches the library (keyword and meaning), then answers from the passages found,
+citing each source as [n]. Without a chat model the answer is extractive: the
+most relevant sentences, quoted and cited. Questions are at most ` + questionLimit + ` characters.
+The store is opened read-only.`,
+		settings: []string{"OPENAI_API_KEY", "OPENAI_BASE_URL", "GAZETTE_CHAT_MODEL", "GAZETTE_LLM_TIMEOUT", "GAZETTE_EMBEDDER", "GAZETTE_EMBED_MODEL", "GAZETTE_EMBED_BASE_URL", "GAZETTE_EMBED_API_KEY"},
+		run:      runAsk,
+	})
 }
 
 func runAsk(ctx context.Context, e *env) error {
 	fs := newFlags(e, "ask", `"question"`)
 	asJSON := fs.Bool("json", false, "print {answer, sources, refused} as JSON")
 	outlet := fs.String("outlet", "", "only use articles from this outlet")
-	since := fs.String("since", "", "only use articles published since this date (2006-01-02) or this long ago (72h)")
-	ns := fs.String("ns", news.LocalNamespace, "namespace (a Discord guild ID, or local)")
+	since := fs.String("since", "", "only use articles published since then: "+sinceHelp)
+	ns := nsFlag(fs)
 	args, err := parseFlags(fs, e.args)
 	if err != nil {
 		return err
@@ -63,7 +72,7 @@ func runAsk(ctx context.Context, e *env) error {
 	case errors.Is(err, rag.ErrEmptyQuestion):
 		return errors.New("the question is empty")
 	case errors.Is(err, rag.ErrQuestionTooLong):
-		return errors.New("the question is too long; ask something shorter")
+		return fmt.Errorf("the question is longer than %s characters; ask something shorter", questionLimit)
 	case errors.Is(err, rag.ErrNoSources):
 		// ans carries the plain "nothing ingested" text.
 	case err != nil:
@@ -79,17 +88,4 @@ func runAsk(ctx context.Context, e *env) error {
 	}
 	printAnswer(e.stdout, ans)
 	return nil
-}
-
-// parseSince reads a date (2006-01-02 or RFC 3339) or a duration back from now.
-func parseSince(s string, now time.Time) (time.Time, error) {
-	if d, err := time.ParseDuration(s); err == nil && d > 0 {
-		return now.Add(-d), nil
-	}
-	for _, layout := range []string{time.RFC3339, "2006-01-02"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("--since %q is neither a date (2006-01-02) nor a duration (72h)", s)
 }

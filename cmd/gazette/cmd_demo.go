@@ -25,7 +25,14 @@ var sampleArticles []byte
 const demoQuestion = "Why did the central bank keep interest rates unchanged, and when do economists expect a cut?"
 
 func init() {
-	register(command{name: "demo", summary: "offline demo: ingest sample articles into a temporary store and answer a question", run: runDemo})
+	register(command{
+		name: "demo", group: groupStart, args: `["question"]`, noStore: true,
+		summary: "offline demo: ingest sample articles into a temporary store and answer a question",
+		help: `Needs no settings and no network: it uses the built-in encoder and extractive
+answers, in a temporary store removed afterwards. Pass your own question to ask
+something else about the sample articles.`,
+		run: runDemo,
+	})
 }
 
 func runDemo(ctx context.Context, e *env) error {

@@ -6,32 +6,41 @@ import (
 	"time"
 
 	"github.com/gazettebot/gazette/digest"
-	"github.com/gazettebot/gazette/news"
 )
 
 func init() {
-	register(command{name: "digest", summary: "print the digest of the articles ingested recently, grouped into cited stories", run: runDigest})
+	register(command{
+		name: "digest", group: groupRead,
+		summary: "print the digest of the articles ingested recently, grouped into cited stories",
+		help: `Groups the articles ingested in the window into stories, most covered first, each
+with its sources. With a chat model each story gets a one-sentence summary.
+This prints a preview; the bot posts digests on the schedule set with /digest.`,
+		settings: []string{"OPENAI_API_KEY", "OPENAI_BASE_URL", "GAZETTE_CHAT_MODEL", "GAZETTE_LLM_TIMEOUT", "GAZETTE_EMBEDDER", "GAZETTE_EMBED_MODEL", "GAZETTE_EMBED_BASE_URL", "GAZETTE_EMBED_API_KEY", "GAZETTE_DIGEST_MAX_STORIES"},
+		run:      runDigest,
+	})
 }
 
 func runDigest(ctx context.Context, e *env) error {
 	fs := newFlags(e, "digest", "")
-	guild := fs.String("guild", news.LocalNamespace, "namespace: a Discord guild ID, or local")
-	since := fs.Duration("since", 24*time.Hour, "how far back, over ingestion time")
+	ns := nsFlag(fs)
+	fs.Var(stringAlias{ns}, "guild", "deprecated: use --ns")
+	since := fs.String("since", "24h", "the articles ingested since then: "+sinceHelp)
 	asJSON := fs.Bool("json", false, "print {since, until, stories} as JSON")
 	maxStories := fs.Int("max-stories", e.cfg.DigestMaxStories, "most stories")
 	if _, err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
-	if *since <= 0 {
-		return fmt.Errorf("--since must be positive, not %s", *since)
+	until := time.Now()
+	from, err := parseSince(*since, until)
+	if err != nil {
+		return err
 	}
 	a, err := openApp(ctx, e.cfg, e.log, appOptions{})
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	until := time.Now()
-	d, err := digest.Build(ctx, a.store, *guild, until.Add(-*since), until, digest.BuildOptions{
+	d, err := digest.Build(ctx, a.store, *ns, from, until, digest.BuildOptions{
 		MaxStories: *maxStories, Completer: a.chat, Log: e.log,
 	})
 	if err != nil {
@@ -43,3 +52,16 @@ func runDigest(ctx context.Context, e *env) error {
 	fmt.Fprint(e.stdout, d.Text())
 	return nil
 }
+
+// stringAlias is a flag that sets another flag's string (a deprecated
+// name kept working).
+type stringAlias struct{ p *string }
+
+func (a stringAlias) String() string {
+	if a.p == nil {
+		return ""
+	}
+	return *a.p
+}
+
+func (a stringAlias) Set(s string) error { *a.p = s; return nil }

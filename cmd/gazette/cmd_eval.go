@@ -20,22 +20,26 @@ import (
 )
 
 func init() {
-	register(command{name: "eval", summary: "measure retrieval (eval retrieval) or article extraction (eval extraction) on a benchmark", run: runEval})
-}
-
-func runEval(ctx context.Context, e *env) error {
-	if len(e.args) == 0 {
-		return errors.New("usage: gazette eval retrieval|extraction [flags]")
-	}
-	sub := *e
-	sub.args = e.args[1:]
-	switch e.args[0] {
-	case "retrieval":
-		return runEvalRetrieval(ctx, &sub)
-	case "extraction":
-		return runEvalExtraction(ctx, &sub)
-	}
-	return fmt.Errorf("unknown eval %q: want retrieval or extraction", e.args[0])
+	register(command{
+		name: "eval", group: groupMeasure,
+		summary: "measure retrieval or article extraction on a benchmark",
+		subs: []*command{
+			{
+				name: "retrieval", summary: "ingest a benchmark corpus and measure how often retrieval finds the evidence articles",
+				help: `Reports hits@4, hits@10, recall@10, MRR@10 and all-evidence@10 over the questions,
+overall and by question type, and how often questions with no evidence are
+declined. The store is temporary unless --data names one.`,
+				settings: []string{"GAZETTE_EMBEDDER", "GAZETTE_EMBED_MODEL", "GAZETTE_EMBED_BASE_URL", "GAZETTE_EMBED_API_KEY"},
+				run:      runEvalRetrieval,
+			},
+			{
+				name: "extraction", summary: "measure article text extraction against hand-made reference bodies",
+				help:    `Reports token precision, recall and F1 of the extracted body against the reference, and the median time per page.`,
+				noStore: true,
+				run:     runEvalExtraction,
+			},
+		},
+	})
 }
 
 // benchQuery is one line of a MultiHop-RAG style question file.

@@ -5,24 +5,39 @@ import (
 	"errors"
 	"fmt"
 	"text/tabwriter"
+	"time"
 
 	"github.com/gazettebot/gazette/ingest"
 	"github.com/gazettebot/gazette/ingest/feed"
-	"github.com/gazettebot/gazette/news"
 )
 
 func init() {
-	register(command{name: "feed", summary: "follow RSS/Atom feeds: feed add|list|remove|poll", run: runFeed})
+	feedSettings := []string{"GAZETTE_ALLOW_PRIVATE_NETWORKS", "GAZETTE_FETCH_MAX_BYTES", "GAZETTE_FETCH_TIMEOUT", "GAZETTE_FEED_INTERVAL"}
+	sub := func(name, args, summary, help string) *command {
+		return &command{name: name, args: args, summary: summary, help: help, settings: feedSettings,
+			run: func(ctx context.Context, e *env) error { return runFeed(ctx, e, name) }}
+	}
+	register(command{
+		name: "feed", group: groupLibrary,
+		summary: "follow RSS/Atom feeds: feed add|list|remove|poll",
+		help:    `Followed feeds are polled by 'gazette serve' every GAZETTE_FEED_INTERVAL, or at once with 'gazette feed poll'.`,
+		subs: []*command{
+			sub("add", "URL", "follow a feed (or a page that links one)", "Checks that the feed can be fetched and read, then records it; its items are ingested on the next poll."),
+			sub("list", "", "list the followed feeds with their item counts, last poll and status", ""),
+			sub("remove", "URL", "stop following a feed; articles already ingested stay", ""),
+			sub("poll", "[URL]", "fetch the followed feeds (or one) now and ingest their new items", ""),
+		},
+	})
 }
 
-func runFeed(ctx context.Context, e *env) error {
-	if len(e.args) == 0 {
-		return errors.New("usage: gazette feed add URL | list | remove URL | poll [URL]")
+func runFeed(ctx context.Context, e *env, sub string) error {
+	fs := newFlags(e, "feed "+sub, "")
+	ns := nsFlag(fs)
+	asJSON := new(bool)
+	if sub == "list" {
+		asJSON = fs.Bool("json", false, "print the feeds as a JSON array")
 	}
-	sub := e.args[0]
-	fs := newFlags(e, "feed "+sub, "[URL]")
-	ns := fs.String("ns", news.LocalNamespace, "namespace (a Discord guild ID, or local)")
-	args, err := parseFlags(fs, e.args[1:])
+	args, err := parseFlags(fs, e.args)
 	if err != nil {
 		return err
 	}
@@ -71,6 +86,9 @@ func runFeed(ctx context.Context, e *env) error {
 		fds, err := p.List(ctx, *ns)
 		if err != nil {
 			return err
+		}
+		if *asJSON {
+			return writeJSON(e.stdout, feedsJSON(fds))
 		}
 		if len(fds) == 0 {
 			fmt.Fprintln(e.stdout, "No feeds. Add one with 'gazette feed add URL'.")
@@ -127,4 +145,30 @@ func runFeed(ctx context.Context, e *env) error {
 		return nil
 	}
 	return fmt.Errorf("unknown feed command %q: want add, list, remove or poll", sub)
+}
+
+// jsonFeed is one feed in `feed list --json` output.
+type jsonFeed struct {
+	URL       string `json:"url"`
+	Title     string `json:"title"`
+	Items     int    `json:"items"`
+	AddedAt   string `json:"added_at"`
+	LastPoll  string `json:"last_poll,omitempty"`
+	LastError string `json:"last_error,omitempty"`
+}
+
+func feedsJSON(fds []feed.Feed) []jsonFeed {
+	out := make([]jsonFeed, 0, len(fds))
+	for _, f := range fds {
+		out = append(out, jsonFeed{URL: f.URL, Title: f.Title, Items: f.Items, AddedAt: rfc3339(f.AddedAt),
+			LastPoll: rfc3339(f.LastPolledAt), LastError: f.LastError})
+	}
+	return out
+}
+
+func rfc3339(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
 }

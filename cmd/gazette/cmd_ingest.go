@@ -16,7 +16,15 @@ import (
 )
 
 func init() {
-	register(command{name: "ingest", summary: "ingest articles from files, directories, JSON Lines or URLs", run: runIngest})
+	register(command{
+		name: "ingest", group: groupLibrary, args: "PATH|URL...",
+		summary: "ingest articles from files, directories, JSON Lines or URLs",
+		help: `Reads .txt, .md, .html and .pdf files, directories of them, JSON Lines (one
+article a line, as 'gazette export --jsonl' writes) and web pages. An article
+already stored with the same text is left unchanged.`,
+		settings: []string{"GAZETTE_EMBEDDER", "GAZETTE_EMBED_MODEL", "GAZETTE_EMBED_BASE_URL", "GAZETTE_EMBED_API_KEY", "GAZETTE_ALLOW_PRIVATE_NETWORKS", "GAZETTE_FETCH_MAX_BYTES", "GAZETTE_FETCH_TIMEOUT"},
+		run:      runIngest,
+	})
 }
 
 func runIngest(ctx context.Context, e *env) error {

@@ -8,8 +8,22 @@ import (
 )
 
 func init() {
-	register(command{name: "reembed", summary: "re-embed every stored passage with the configured embedder (after switching models)", run: runReembed})
-	register(command{name: "check", summary: "verify the store: SQLite integrity, complete articles, keyword and vector indexes", run: runCheck})
+	register(command{
+		name: "reembed", group: groupMaint,
+		summary: "re-embed every stored passage with the configured embedder (after switching models)",
+		help: `Run it after changing GAZETTE_EMBEDDER or GAZETTE_EMBED_MODEL: other commands refuse
+a store whose vectors were made by another model. Articles stay searchable by
+keyword meanwhile; the run can be interrupted and resumed.`,
+		settings: []string{"GAZETTE_EMBEDDER", "GAZETTE_EMBED_MODEL", "GAZETTE_EMBED_BASE_URL", "GAZETTE_EMBED_API_KEY", "GAZETTE_EMBED_DIM", "GAZETTE_EMBED_BATCH"},
+		run:      runReembed,
+	})
+	register(command{
+		name: "check", group: groupMaint,
+		summary: "verify the store: SQLite integrity, complete articles, keyword and vector indexes",
+		help: `Reads the whole store and reports each problem found; exits 1 when there is one.
+The store is opened read-only, so check is safe while the bot runs.`,
+		run: runCheck,
+	})
 }
 
 func runReembed(ctx context.Context, e *env) error {

@@ -167,7 +167,9 @@ func Load(getenv func(string) string) (Config, error) {
 		p.fail("DISCORD_SHARD_ID (%d) must be below DISCORD_SHARD_COUNT (%d)", c.ShardID, c.ShardCount)
 	}
 	if c.DataDir == "" {
-		p.fail("GAZETTE_DATA_DIR is empty and no home directory was found")
+		p.fail("GAZETTE_DATA_DIR is empty and no home directory was found; set it to a directory for the store")
+	} else if st, err := os.Stat(c.DataDir); err == nil && !st.IsDir() {
+		p.fail("GAZETTE_DATA_DIR %q is a file, not a directory; point it at a directory (it is created if missing)", c.DataDir)
 	}
 	return c, errors.Join(p.errs...)
 }

@@ -2,6 +2,7 @@ package config
 
 import (
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -118,6 +119,46 @@ func TestKeysComplete(t *testing.T) {
 	for _, k := range Keys {
 		if !read[k] {
 			t.Errorf("Keys lists %s, which Load never reads", k)
+		}
+	}
+}
+
+func TestLoadDataDirThatIsAFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "gazette.db")
+	if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(env(map[string]string{"GAZETTE_DATA_DIR": file, "LOG_LEVEL": "loud"}))
+	if err == nil {
+		t.Fatal("Load() error = nil for a data directory that is a file")
+	}
+	// Reported with the other problems, at once.
+	for _, want := range []string{"GAZETTE_DATA_DIR", "is a file", "LOG_LEVEL"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+}
+
+func TestUnknownKeysSuggestNearest(t *testing.T) {
+	got := UnknownKeys([]string{"PATH", "GAZETTE_EMBEDDR", "GAZETTE_DATA_DIR", "DISCORD_TOKN", "GAZETTE_EVALS", "GAZETTE_ZZZZZZZZZZZZZZZZZZZZZZ", "GAZETTE_EMBEDDR"}, ".env")
+	if len(got) != 3 {
+		t.Fatalf("UnknownKeys = %q, want 3 warnings", got)
+	}
+	for i, want := range []string{"did you mean GAZETTE_EMBEDDER?", "did you mean DISCORD_TOKEN?", "see .env.example"} {
+		if !strings.Contains(got[i], want) || !strings.Contains(got[i], ".env") {
+			t.Errorf("warning %d = %q, want %q", i, got[i], want)
+		}
+	}
+}
+
+func TestEditDistance(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want int
+	}{{"", "", 0}, {"abc", "", 3}, {"kitten", "sitting", 3}, {"GAZETTE_EMBEDDR", "GAZETTE_EMBEDDER", 1}} {
+		if got := editDistance(c.a, c.b); got != c.want {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", c.a, c.b, got, c.want)
 		}
 	}
 }
