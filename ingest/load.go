@@ -14,28 +14,28 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode/utf8"
-
-	"github.com/markusmobius/go-trafilatura"
-	"golang.org/x/net/html"
 )
 
 // MaxFileSize is the largest file (and JSON Lines record) the loaders read.
 const MaxFileSize = 10 << 20
 
 // ErrUnsupported means a file's type is not one the loaders read.
-var ErrUnsupported = errors.New("unsupported file type (want .txt, .md or .html)")
+var ErrUnsupported = errors.New("unsupported file type (want .txt, .md, .html or .pdf)")
 
 // ErrTooLarge means a file or record is over MaxFileSize.
 var ErrTooLarge = fmt.Errorf("larger than the %d MB limit", MaxFileSize>>20)
 
-// LoadFile reads a .txt, .md or .html file into a document. For text and
-// Markdown the title is the first heading or line (Markdown front matter
-// may give title, author, date, outlet and url); for HTML the main text and
-// metadata are extracted with go-trafilatura. The document's ID is derived
-// from the file's absolute path, so ingesting an edited file again updates
-// its article.
-func LoadFile(path string) (Document, error) {
+// Convert turns a file's bytes into a document: it tells the type from the
+// name's extension, the content type or the bytes themselves, and extracts
+// the text and metadata. The program passes web.DocumentFromBytes, the one
+// conversion that files on disk, uploads and fetched pages all go through,
+// so the same bytes always give the same article.
+type Convert func(name, contentType string, data []byte) (Document, error)
+
+// LoadFile reads a .txt, .md, .html or .pdf file and converts it with
+// convert. The document's ID is derived from the file's absolute path, so
+// ingesting an edited file again updates its article.
+func LoadFile(path string, convert Convert) (Document, error) {
 	ext := strings.ToLower(filepath.Ext(path))
 	if !supported(ext) {
 		return Document{}, fmt.Errorf("load %s: %w", path, ErrUnsupported)
@@ -44,30 +44,13 @@ func LoadFile(path string) (Document, error) {
 	if err != nil {
 		return Document{}, fmt.Errorf("load %s: %w", path, err)
 	}
-	if LooksBinary(data) {
-		return Document{}, fmt.Errorf("load %s: %w", path, ErrBinary)
-	}
-	var d Document
-	switch ext {
-	case ".html", ".htm", ".xhtml":
-		d, err = parseHTML(data)
-		if err != nil {
-			return Document{}, fmt.Errorf("load %s: %w", path, err)
-		}
-	case ".md", ".markdown":
-		d = parseText(string(data), true)
-	default:
-		d = parseText(string(data), false)
-	}
-	if strings.TrimSpace(d.Body) == "" {
-		return Document{}, fmt.Errorf("load %s: the file has no text", path)
+	d, err := convert(filepath.Base(path), "", data)
+	if err != nil {
+		return Document{}, fmt.Errorf("load %s: %w", path, err)
 	}
 	if abs, err := filepath.Abs(path); err == nil {
 		sum := ContentHash("file:" + abs) // only a stable hash of the path
 		d.ID = "f" + sum[:15]
-	}
-	if d.Title == "" {
-		d.Title = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 	}
 	return d, nil
 }
@@ -86,7 +69,7 @@ func LooksBinary(data []byte) bool {
 
 func supported(ext string) bool {
 	switch ext {
-	case ".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml":
+	case ".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".pdf":
 		return true
 	}
 	return false
@@ -126,9 +109,14 @@ var (
 	mdRule     = regexp.MustCompile(`^\s{0,3}([-*_]\s*){3,}$`)
 )
 
-// parseText reads plain text or Markdown: the title is the first heading
-// (or first line), removed from the body.
-func parseText(text string, markdown bool) Document {
+// ParseText reads plain text or Markdown. Markdown front matter may give
+// the title, author, date, outlet, URL and language; otherwise the title is
+// the first heading among the first five lines (Markdown) or a first line of
+// at most 200 characters that is not a sentence and has text after it, and
+// it is taken out of the body. Without one the title is empty: the caller
+// names the document after its file. Markdown links, images and emphasis
+// marks are reduced to their text.
+func ParseText(text string, markdown bool) Document {
 	text = strings.ToValidUTF8(strings.TrimPrefix(text, "\uFEFF"), "\uFFFD")
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	var d Document
@@ -138,14 +126,13 @@ func parseText(text string, markdown bool) Document {
 	lines := strings.Split(text, "\n")
 	titleAt := -1
 	if d.Title == "" {
-		// The first heading among the first few lines, else the first line.
-		seen := 0
+		first, seen := -1, 0
 		for i, l := range lines {
 			if strings.TrimSpace(l) == "" {
 				continue
 			}
-			if titleAt < 0 {
-				titleAt = i
+			if first < 0 {
+				first = i
 			}
 			if !markdown {
 				break
@@ -156,6 +143,13 @@ func parseText(text string, markdown bool) Document {
 			}
 			if seen++; seen == 5 {
 				break
+			}
+		}
+		if titleAt < 0 && first >= 0 {
+			l := cleanMarkdownLine(lines[first], markdown)
+			rest := strings.TrimSpace(strings.Join(lines[first+1:], "\n"))
+			if len(l) <= 200 && rest != "" && !strings.HasSuffix(l, ".") {
+				titleAt = first
 			}
 		}
 		if titleAt >= 0 {
@@ -240,35 +234,11 @@ func frontMatter(text string, d *Document) string {
 	return rest
 }
 
-// parseHTML extracts the main text and metadata of a page.
-func parseHTML(data []byte) (Document, error) {
-	if !utf8.Valid(data) {
-		data = bytes.ToValidUTF8(data, []byte("\uFFFD"))
-	}
-	root, err := html.Parse(bytes.NewReader(data))
-	if err != nil {
-		return Document{}, fmt.Errorf("parse html: %w", err)
-	}
-	res, err := trafilatura.ExtractDocument(root, trafilatura.Options{ExcludeComments: true})
-	if err != nil {
-		return Document{}, fmt.Errorf("extract text: %w", err)
-	}
-	md := res.Metadata
-	return Document{
-		URL:         md.URL,
-		Title:       strings.TrimSpace(md.Title),
-		Outlet:      strings.TrimSpace(md.Sitename),
-		Author:      strings.TrimSpace(md.Author),
-		PublishedAt: md.Date,
-		Language:    md.Language,
-		Body:        strings.TrimSpace(res.ContentText),
-	}, nil
-}
-
 // LoadDir loads every supported file under dir (recursively, in name
-// order, skipping hidden files and directories). It returns the documents
-// it could load and, joined, the errors of the files it could not.
-func LoadDir(dir string) ([]Document, error) {
+// order, skipping hidden files and directories) with [LoadFile]. It returns
+// the documents it could load and, joined, the errors of the files it could
+// not.
+func LoadDir(dir string, convert Convert) ([]Document, error) {
 	var paths []string
 	err := filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
 		if err != nil {
@@ -295,7 +265,7 @@ func LoadDir(dir string) ([]Document, error) {
 		errs []error
 	)
 	for _, p := range paths {
-		d, err := LoadFile(p)
+		d, err := LoadFile(p, convert)
 		if err != nil {
 			errs = append(errs, err)
 			continue

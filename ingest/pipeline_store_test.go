@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/gazettebot/gazette/ingest"
+	"github.com/gazettebot/gazette/ingest/web"
 	"github.com/gazettebot/gazette/internal/store"
 	"github.com/gazettebot/gazette/news"
 )
@@ -62,7 +63,7 @@ func TestPipelineWithStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	more, err := ingest.LoadDir(filepath.Join("testdata", "docs"))
+	more, err := ingest.LoadDir(filepath.Join("testdata", "docs"), web.DocumentFromBytes)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
 	"github.com/gazettebot/gazette/ingest"
+	"github.com/gazettebot/gazette/ingest/web"
 	"github.com/gazettebot/gazette/news"
 )
 
@@ -73,10 +75,23 @@ func runIngest(ctx context.Context, e *env) error {
 	return reportReceipts(e.stdout, receipts, *quiet)
 }
 
+// isURL reports whether an argument is an address rather than a path: any
+// "scheme://" and the schemes that never name a file here (file:, data:,
+// javascript:, mailto:), so that an address Gazette will not fetch gets the
+// fetcher's refusal instead of being read as a local path.
 func isURL(s string) bool {
-	l := strings.ToLower(s)
-	return strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")
+	scheme, rest, ok := strings.Cut(s, ":")
+	if !ok || len(scheme) < 2 || !urlScheme.MatchString(scheme) {
+		return false // "C:\notes.txt" has a drive letter, not a scheme
+	}
+	switch strings.ToLower(scheme) {
+	case "http", "https", "file", "data", "javascript", "mailto", "ftp":
+		return true
+	}
+	return strings.HasPrefix(rest, "//")
 }
+
+var urlScheme = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*$`)
 
 // loadPath reads one file or directory into documents.
 func loadPath(path string, jsonl bool) ([]ingest.Document, error) {
@@ -85,7 +100,7 @@ func loadPath(path string, jsonl bool) ([]ingest.Document, error) {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	if st.IsDir() {
-		return ingest.LoadDir(path)
+		return ingest.LoadDir(path, web.DocumentFromBytes)
 	}
 	if jsonl || strings.HasSuffix(strings.ToLower(path), ".jsonl") {
 		f, err := os.Open(path)
@@ -99,7 +114,7 @@ func loadPath(path string, jsonl bool) ([]ingest.Document, error) {
 		}
 		return docs, nil
 	}
-	d, err := ingest.LoadFile(path)
+	d, err := ingest.LoadFile(path, web.DocumentFromBytes)
 	if err != nil {
 		return nil, err
 	}

@@ -115,7 +115,7 @@ func extractNode(root *html.Node, pageURL string) (ingest.Document, error) {
 		lang = md.Language
 	}
 	doc := ingest.Document{
-		URL:         canonicalFor(pageURL, meta.canonical),
+		URL:         canonicalFor(pageURL, meta.canonical, md.URL),
 		Title:       strings.TrimSpace(md.Title),
 		Outlet:      outletName(md.Sitename, pageURL),
 		Author:      strings.TrimSpace(md.Author),
@@ -168,12 +168,19 @@ func blocksLen(blocks []string) int {
 }
 
 // canonicalFor is the document URL: the page's canonical link when on the
-// same site, else pageURL canonicalised; "" without a page URL.
-func canonicalFor(pageURL, link string) string {
-	if pageURL == "" {
-		return ""
+// same site, else pageURL canonicalised. A saved page (no pageURL) keeps
+// the absolute http or https address it declares, canonical link first,
+// else "".
+func canonicalFor(pageURL string, declared ...string) string {
+	if pageURL != "" {
+		return preferCanonical(pageURL, firstNonEmpty(declared...))
 	}
-	return preferCanonical(pageURL, link)
+	for _, d := range declared {
+		if c, err := CanonicalURL(strings.TrimSpace(d)); err == nil {
+			return c
+		}
+	}
+	return ""
 }
 
 // outletName is the site's declared name, else its host without "www.".

@@ -10,9 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"mime"
 	"net/http"
-	"strings"
 
 	"github.com/gazettebot/gazette/ingest"
 	"github.com/gazettebot/gazette/internal/safehttp"
@@ -81,55 +79,4 @@ func refuseWrap(rawURL string, err error) error {
 		return &safehttp.RefusedError{URL: rawURL, Reason: "no readable article text was found", Err: err}
 	}
 	return fmt.Errorf("extract %s: %w", rawURL, err)
-}
-
-// kind is a content family Gazette can read.
-type kind int
-
-const (
-	kindUnknown kind = iota
-	kindHTML
-	kindText
-	kindMarkdown
-	kindPDF
-)
-
-func kindOfMediaType(mt string) kind {
-	switch mt {
-	case "text/html", "application/xhtml+xml", "application/xml+xhtml":
-		return kindHTML
-	case "text/plain":
-		return kindText
-	case "text/markdown", "text/x-markdown", "text/x-web-markdown":
-		return kindMarkdown
-	case "application/pdf", "application/x-pdf":
-		return kindPDF
-	}
-	return kindUnknown
-}
-
-// fromContent dispatches on the content type (sniffed when absent).
-// pageURL is the address of the content, name a file name for uploads.
-func fromContent(data []byte, contentType, pageURL, name string) (ingest.Document, error) {
-	mt, _, err := mime.ParseMediaType(contentType)
-	if err != nil || contentType == "" || mt == "application/octet-stream" {
-		contentType = http.DetectContentType(data)
-		mt, _, _ = mime.ParseMediaType(contentType)
-	}
-	switch kindOfMediaType(mt) {
-	case kindHTML:
-		doc, err := extractHTML(data, contentType, pageURL)
-		if err != nil {
-			return ingest.Document{}, err
-		}
-		if doc.Title == "" && name != "" {
-			doc.Title = titleFromName(name)
-		}
-		return doc, nil
-	case kindText, kindMarkdown:
-		return textDocument(data, contentType, pageURL, name, kindOfMediaType(mt) == kindMarkdown)
-	case kindPDF:
-		return ingest.Document{}, &safehttp.RefusedError{Reason: "PDF is not supported yet; send the article as a web page, .txt, .md or .html"}
-	}
-	return ingest.Document{}, &safehttp.RefusedError{Reason: fmt.Sprintf("content of type %s cannot be read; Gazette reads HTML, plain text and Markdown", strings.TrimSpace(mt))}
 }

@@ -20,6 +20,7 @@ import (
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/japanese"
 	"golang.org/x/text/encoding/korean"
+	"golang.org/x/text/encoding/unicode"
 
 	"github.com/gazettebot/gazette/ingest"
 	"github.com/gazettebot/gazette/internal/safehttp"
@@ -270,7 +271,9 @@ func TestDocumentFromBytes(t *testing.T) {
 	}{
 		{"txt", "notes.txt", "", []byte("Water prices\n\nPrices rose by 4 percent this year."), ingest.Document{Title: "Water prices", Body: "Prices rose by 4 percent this year."}, ""},
 		{"txt single paragraph", "water-report_2024.txt", "text/plain", []byte("Prices rose by 4 percent this year."), ingest.Document{Title: "water report 2024", Body: "Prices rose by 4 percent this year."}, ""},
-		{"md", "brief.md", "", []byte("# The brief\n\nA **bold** claim.\n"), ingest.Document{Title: "The brief", Body: "A **bold** claim."}, ""},
+		{"md", "brief.md", "", []byte("# The brief\n\nA **bold** claim.\n"), ingest.Document{Title: "The brief", Body: "A bold claim."}, ""},
+		{"utf-16 txt with a byte order mark", "de.txt", "", encode(t, unicode.UTF16(unicode.LittleEndian, unicode.UseBOM), "Wahl\n\nDer Bürgermeister wurde wiedergewählt."), ingest.Document{Title: "Wahl", Body: "Der Bürgermeister wurde wiedergewählt."}, ""},
+		{"markdown served as bytes", "notes", "application/octet-stream", []byte("Harbour notes\n\nThe ferry runs hourly."), ingest.Document{Title: "Harbour notes", Body: "The ferry runs hourly."}, ""},
 		{"windows-1252 txt", "fr.txt", "text/plain; charset=windows-1252", encode(t, charmap.Windows1252, "Élection\n\nLe maire a été réélu."), ingest.Document{Title: "Élection", Body: "Le maire a été réélu."}, ""},
 		{"html", "page.html", "", article, ingest.Document{}, "The harbour bridge reopened"},
 	}

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/gazettebot/gazette/ingest"
+	"github.com/gazettebot/gazette/internal/store"
+	"github.com/gazettebot/gazette/news"
+)
+
+// TestFileThroughCLIAndUploadIsOneArticle ingests each fixture file with
+// `gazette ingest` and as a Discord upload (with the content type Discord
+// reports) into another namespace: the two articles are the same, field by
+// field and content hash; uploaded again into the CLI's namespace, the file
+// is the article already there, unchanged.
+func TestFileThroughCLIAndUploadIsOneArticle(t *testing.T) {
+	env := testEnv(t)
+	files := map[string]string{
+		"harbour-ferry.md":  "text/markdown; charset=utf-8",
+		"library-hours.txt": "text/plain; charset=utf-8",
+		"observatory.html":  "text/html; charset=utf-8",
+	}
+	for name := range files {
+		if out, errOut, err := gazette(t, env, "ingest", "--ns", "cli", filepath.Join("testdata", "articles", name)); err != nil {
+			t.Fatalf("ingest %s error = %v\n%s%s", name, err, out, errOut)
+		}
+	}
+	a, err := openApp(t.Context(), mustConfig(t, env), discardLogger(), appOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	cliArts, _, err := a.store.ListArticles(t.Context(), "cli", store.ListOptions{})
+	if err != nil || len(cliArts) != len(files) {
+		t.Fatalf("CLI articles = %d, %v; want %d", len(cliArts), err, len(files))
+	}
+	byTitle := map[string]news.Article{}
+	for _, art := range cliArts {
+		full, err := a.store.Article(t.Context(), "cli", art.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byTitle[full.Title] = full
+	}
+	for name, ct := range files {
+		data, err := os.ReadFile(filepath.Join("testdata", "articles", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		up, err := botIngester{a}.IngestFile(t.Context(), "upload", name, ct, data)
+		if err != nil || up.Status != ingest.StatusNew {
+			t.Fatalf("upload %s = %+v, %v; want a new article", name, up, err)
+		}
+		got, err := a.store.Article(t.Context(), "upload", up.ArticleID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, ok := byTitle[got.Title]
+		if !ok {
+			t.Fatalf("upload %s has title %q, which no CLI article has", name, got.Title)
+		}
+		if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(news.Article{}, "Namespace", "ID", "IngestedAt")); diff != "" {
+			t.Errorf("%s: upload differs from CLI (-cli +upload):\n%s", name, diff)
+		}
+		again, err := botIngester{a}.IngestFile(t.Context(), "cli", name, ct, data)
+		if err != nil || again.Status != ingest.StatusUnchanged || again.ArticleID != want.ID {
+			t.Errorf("upload %s into the CLI's namespace = %+v, %v; want unchanged %s", name, again, err, want.ID)
+		}
+	}
+}
+
+// TestIngestRefusesOtherSchemes checks that an address with a scheme other
+// than http and https is refused with the fetcher's reason (the one `feed
+// add` gives), not read as a local path.
+func TestIngestRefusesOtherSchemes(t *testing.T) {
+	env := testEnv(t)
+	for _, arg := range []string{"file:///etc/passwd", "FILE:/etc/passwd", "ftp://example.com/story.txt"} {
+		out, _, err := gazette(t, env, "ingest", arg)
+		if err == nil || !strings.Contains(out, "only http and https addresses are allowed") || strings.Contains(out, "root:") {
+			t.Errorf("ingest %s = %v\n%s", arg, err, out)
+		}
+	}
+	for _, tc := range []struct {
+		arg string
+		url bool
+	}{
+		{"https://example.com/a", true}, {"file:///etc/passwd", true}, {"gopher://x/y", true},
+		{"notes.txt", false}, {`C:\news\a.txt`, false}, {"dir/with:colon.txt", false}, {"./a:b", false},
+	} {
+		if got := isURL(tc.arg); got != tc.url {
+			t.Errorf("isURL(%q) = %v, want %v", tc.arg, got, tc.url)
+		}
+	}
+}
