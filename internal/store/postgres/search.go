@@ -1,0 +1,230 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	chromem "github.com/philippgille/chromem-go"
+
+	"github.com/gazettebot/gazette/internal/store"
+	"github.com/gazettebot/gazette/news"
+)
+
+// filterSQL returns the conditions on articles a that f imposes, adding
+// their parameters to p; empty when f is the zero filter.
+func filterSQL(f news.Filter, p *args) string {
+	var conds []string
+	if len(f.Outlets) > 0 {
+		conds = append(conds, "lower(a.outlet) = ANY("+p.add(lowerAll(f.Outlets))+")")
+	}
+	if !f.Since.IsZero() {
+		conds = append(conds, "a.published_at >= "+p.add(ms(f.Since)))
+	}
+	if !f.Until.IsZero() {
+		conds = append(conds, "a.published_at < "+p.add(ms(f.Until)))
+	}
+	if !f.IngestedSince.IsZero() {
+		conds = append(conds, "a.ingested_at >= "+p.add(ms(f.IngestedSince)))
+	}
+	if f.ArticleIDs != nil {
+		conds = append(conds, "a.id = ANY("+p.add(f.ArticleIDs)+")")
+	}
+	return strings.Join(conds, " AND ")
+}
+
+// Dense returns the k chunks of ns whose vectors are nearest to vec by
+// cosine, best first (ties by chunk id), restricted to the articles f
+// selects. Hit.Score is the cosine.
+func (s *Store) Dense(ctx context.Context, ns string, vec []float32, k int, f news.Filter) ([]news.Hit, error) {
+	if k <= 0 {
+		return nil, nil
+	}
+	q, err := normalize(vec, s.Dim())
+	if err != nil {
+		return nil, fmt.Errorf("dense search: %w", err)
+	}
+	var allowed map[string]bool
+	var p args
+	p.add(ns)
+	if cond := filterSQL(f, &p); cond != "" {
+		rows, err := s.pool.Query(ctx, `SELECT a.id FROM articles a WHERE a.namespace = $1 AND `+cond, p.v...)
+		if err != nil {
+			return nil, fmt.Errorf("dense search: filter articles: %w", err)
+		}
+		allowed = map[string]bool{}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("dense search: filter articles: %w", err)
+			}
+			allowed[id] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("dense search: filter articles: %w", err)
+		}
+		if len(allowed) == 0 {
+			return nil, nil
+		}
+	}
+	sp, err := s.space(ctx, ns)
+	if err != nil {
+		return nil, fmt.Errorf("dense search: %w", err)
+	}
+	if sp == nil {
+		return nil, nil
+	}
+	ids, scores, err := sp.search(ctx, q, k, allowed)
+	if err != nil {
+		return nil, fmt.Errorf("dense search: %w", err)
+	}
+	return s.hits(ctx, ns, ids, scores)
+}
+
+// search queries the namespace's collection for the k nearest chunks, of
+// the allowed articles when allowed is not nil.
+func (sp *space) search(ctx context.Context, q []float32, k int, allowed map[string]bool) ([]string, []float64, error) {
+	n := sp.coll.Count()
+	if n == 0 {
+		return nil, nil, nil
+	}
+	want := min(k, n)
+	if allowed != nil {
+		// chromem-go filters by metadata equality only: rank every chunk
+		// and keep the allowed ones.
+		want = n
+	}
+	res, err := sp.coll.QueryEmbedding(ctx, q, want, nil, nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("query vectors: %w", err)
+	}
+	// Deterministic order: by cosine, then chunk id.
+	slices.SortStableFunc(res, func(a, b chromem.Result) int {
+		switch {
+		case a.Similarity > b.Similarity:
+			return -1
+		case a.Similarity < b.Similarity:
+			return 1
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	var (
+		ids    []string
+		scores []float64
+	)
+	for _, r := range res {
+		if allowed != nil && !allowed[sp.articleOf[r.ID]] {
+			continue
+		}
+		ids = append(ids, r.ID)
+		scores = append(scores, float64(r.Similarity))
+		if len(ids) == k {
+			break
+		}
+	}
+	return ids, scores, nil
+}
+
+// hits loads the chunks named by ids with their articles, in the same order.
+func (s *Store) hits(ctx context.Context, ns string, ids []string, scores []float64) ([]news.Hit, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+articleColumns+`, c.id, c.position, c.text
+		FROM chunks c JOIN articles a ON a.namespace = c.namespace AND a.id = c.article_id
+		WHERE c.namespace = $1 AND c.id = ANY($2)`, ns, ids)
+	if err != nil {
+		return nil, fmt.Errorf("load hits: %w", err)
+	}
+	defer rows.Close()
+	byID := make(map[string]news.Hit, len(ids))
+	for rows.Next() {
+		var c news.Chunk
+		a, err := scanArticle(rows, false, &c.ID, &c.Position, &c.Text)
+		if err != nil {
+			return nil, fmt.Errorf("load hits: scan: %w", err)
+		}
+		c.ArticleID = a.ID
+		byID[c.ID] = news.Hit{Chunk: c, Article: a}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("load hits: %w", err)
+	}
+	out := make([]news.Hit, 0, len(ids))
+	for i, id := range ids {
+		h, ok := byID[id]
+		if !ok {
+			continue // deleted meanwhile
+		}
+		h.Score = scores[i]
+		out = append(out, h)
+	}
+	return out, nil
+}
+
+// Keyword returns the k chunks of ns that best match the free-text query
+// by PostgreSQL full text over title and passage, best first, restricted to
+// the articles f selects. The query is reduced to the same terms as the
+// SQLite store's (store.FTSQuery: words, stopwords dropped), OR-ed, each
+// stemmed by the English configuration; chunks are ranked by ts_rank_cd
+// with the title weighing as much as the passage by default. Hit.Score is
+// the rank (higher is better). Any text is accepted.
+func (s *Store) Keyword(ctx context.Context, ns, query string, k int, f news.Filter) ([]news.Hit, error) {
+	tsq := tsQuery(query)
+	if tsq == "" || k <= 0 {
+		return nil, nil
+	}
+	var p args
+	nsArg := p.add(ns)
+	qArg := p.add(tsq)
+	where := `c.namespace = ` + nsArg + ` AND c.tsv @@ q.q`
+	if cond := filterSQL(f, &p); cond != "" {
+		where += ` AND ` + cond
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+articleColumns+`, c.id, c.position, c.text, `+rankExpr+` AS score
+		FROM to_tsquery('english', `+qArg+`) q(q), chunks c
+		JOIN articles a ON a.namespace = c.namespace AND a.id = c.article_id
+		WHERE `+where+`
+		ORDER BY score DESC, c.seq LIMIT `+p.add(k), p.v...)
+	if err != nil {
+		return nil, fmt.Errorf("keyword search: %w", err)
+	}
+	defer rows.Close()
+	var out []news.Hit
+	for rows.Next() {
+		var (
+			c     news.Chunk
+			score float64
+		)
+		a, err := scanArticle(rows, false, &c.ID, &c.Position, &c.Text, &score)
+		if err != nil {
+			return nil, fmt.Errorf("keyword search: scan: %w", err)
+		}
+		c.ArticleID = a.ID
+		out = append(out, news.Hit{Chunk: c, Article: a, Score: score})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("keyword search: %w", err)
+	}
+	return out, nil
+}
+
+// rankExpr ranks a chunk c against the query q.
+const rankExpr = `ts_rank_cd('{0.1, 0.2, 1.0, 1.0}', c.tsv, q.q, 1)`
+
+// tsQuery turns free text into a to_tsquery expression: the terms of
+// store.FTSQuery (letters and digits only, so never a syntax error) OR-ed.
+func tsQuery(text string) string {
+	fts := store.FTSQuery(text)
+	if fts == "" {
+		return ""
+	}
+	terms := strings.Split(fts, " OR ")
+	for i, t := range terms {
+		terms[i] = strings.Trim(t, `"`)
+	}
+	return strings.Join(terms, " | ")
+}
