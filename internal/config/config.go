@@ -25,9 +25,14 @@ const DefaultChatModel = "gpt-4o-mini"
 
 // Config holds every setting. The zero value is not valid; use [Load].
 type Config struct {
-	DataDir   string // GAZETTE_DATA_DIR
-	LogLevel  string // LOG_LEVEL: debug, info, warn, error
-	LogFormat string // LOG_FORMAT: text or json
+	DataDir string // GAZETTE_DATA_DIR
+	// DatabaseURL selects PostgreSQL (GAZETTE_DATABASE_URL, a secret: it
+	// may hold a password); empty means the SQLite file in DataDir.
+	DatabaseURL string
+	DBMaxConns  int           // GAZETTE_DB_MAX_CONNS: PostgreSQL pool size per process
+	FeedLease   time.Duration // GAZETTE_FEED_LEASE: how long a process holds the feeds it polls
+	LogLevel    string        // LOG_LEVEL: debug, info, warn, error
+	LogFormat   string        // LOG_FORMAT: text or json
 
 	// Chat model (OpenAI-compatible). Empty ChatModel means offline,
 	// extractive answers.
@@ -71,7 +76,7 @@ type Config struct {
 
 // Keys lists every environment variable Load reads.
 var Keys = []string{
-	"GAZETTE_DATA_DIR", "LOG_LEVEL", "LOG_FORMAT",
+	"GAZETTE_DATA_DIR", "GAZETTE_DATABASE_URL", "GAZETTE_DB_MAX_CONNS", "GAZETTE_FEED_LEASE", "LOG_LEVEL", "LOG_FORMAT",
 	"OPENAI_API_KEY", "OPENAI_BASE_URL", "GAZETTE_CHAT_MODEL", "GAZETTE_LLM_TIMEOUT",
 	"GAZETTE_EMBEDDER", "GAZETTE_EMBED_MODEL", "GAZETTE_EMBED_BASE_URL", "GAZETTE_EMBED_API_KEY",
 	"GAZETTE_EMBED_DIM", "GAZETTE_EMBED_BATCH",
@@ -88,9 +93,12 @@ var Keys = []string{
 func Load(getenv func(string) string) (Config, error) {
 	p := parser{getenv: getenv}
 	c := Config{
-		DataDir:   p.str("GAZETTE_DATA_DIR", defaultDataDir()),
-		LogLevel:  strings.ToLower(p.str("LOG_LEVEL", "info")),
-		LogFormat: strings.ToLower(p.str("LOG_FORMAT", "text")),
+		DataDir:     p.str("GAZETTE_DATA_DIR", defaultDataDir()),
+		DatabaseURL: p.str("GAZETTE_DATABASE_URL", ""),
+		DBMaxConns:  p.integer("GAZETTE_DB_MAX_CONNS", 8, 1, 1000),
+		FeedLease:   p.duration("GAZETTE_FEED_LEASE", 10*time.Minute),
+		LogLevel:    strings.ToLower(p.str("LOG_LEVEL", "info")),
+		LogFormat:   strings.ToLower(p.str("LOG_FORMAT", "text")),
 
 		OpenAIAPIKey:  p.str("OPENAI_API_KEY", ""),
 		OpenAIBaseURL: p.str("OPENAI_BASE_URL", ""),
@@ -166,6 +174,10 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.ShardID >= c.ShardCount {
 		p.fail("DISCORD_SHARD_ID (%d) must be below DISCORD_SHARD_COUNT (%d)", c.ShardID, c.ShardCount)
 	}
+	if c.DatabaseURL != "" && !IsPostgresURL(c.DatabaseURL) {
+		// Never quote the value: it may hold a password.
+		p.fail("GAZETTE_DATABASE_URL must be a postgres:// or postgresql:// URL with a host")
+	}
 	if c.DataDir == "" {
 		p.fail("GAZETTE_DATA_DIR is empty and no home directory was found; set it to a directory for the store")
 	} else if st, err := os.Stat(c.DataDir); err == nil && !st.IsDir() {
@@ -185,6 +197,32 @@ func (c Config) ValidateServe() error {
 	return nil
 }
 
+// IsPostgresURL reports whether s is a postgres:// or postgresql:// URL
+// with a host, as GAZETTE_DATABASE_URL must be.
+func IsPostgresURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") && u.Host != ""
+}
+
+// Backend names the configured store for people: "postgres host:port/db"
+// (no user or password) or "sqlite PATH".
+func (c Config) Backend() string {
+	if c.DatabaseURL == "" {
+		return "sqlite " + c.DBPath()
+	}
+	return "postgres " + RedactURL(c.DatabaseURL)
+}
+
+// RedactURL returns a database URL's host, port and database, without user,
+// password or parameters, for messages and logs.
+func RedactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Host + u.Path
+}
+
 // DBPath is the SQLite file inside the data directory.
 func (c Config) DBPath() string { return filepath.Join(c.DataDir, "gazette.db") }
 
@@ -198,7 +236,7 @@ func (c Config) LogAttrs() []any {
 		return "set"
 	}
 	return []any{
-		"data_dir", c.DataDir, "log_level", c.LogLevel,
+		"data_dir", c.DataDir, "store", c.Backend(), "log_level", c.LogLevel,
 		"chat_model", c.ChatModel, "openai_base_url", c.OpenAIBaseURL, "openai_api_key", secret(c.OpenAIAPIKey),
 		"embedder", c.Embedder, "embed_model", c.EmbedModel, "embed_base_url", c.EmbedBaseURL,
 		"embed_api_key", secret(c.EmbedAPIKey), "discord_token", secret(c.DiscordToken),

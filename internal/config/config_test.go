@@ -162,3 +162,26 @@ func TestEditDistance(t *testing.T) {
 		}
 	}
 }
+
+func TestDatabaseURL(t *testing.T) {
+	c, err := Load(env(map[string]string{"GAZETTE_DATA_DIR": "d",
+		"GAZETTE_DATABASE_URL": "postgres://gazette:pw-secret@db.internal:5432/gazette?sslmode=require"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.Backend(), "postgres db.internal:5432/gazette"; got != want {
+		t.Errorf("Backend() = %q, want %q", got, want)
+	}
+	for _, a := range c.LogAttrs() {
+		if s, ok := a.(string); ok && strings.Contains(s, "secret") {
+			t.Errorf("LogAttrs leaks %q", s)
+		}
+	}
+	if c, err := Load(env(map[string]string{"GAZETTE_DATA_DIR": "d"})); err != nil || c.Backend() != "sqlite "+filepath.Join("d", "gazette.db") {
+		t.Errorf("Backend() with no database URL = %q, %v; want the SQLite file", c.Backend(), err)
+	}
+	_, err = Load(env(map[string]string{"GAZETTE_DATA_DIR": "d", "GAZETTE_DATABASE_URL": "mysql://u:pw-secret@h/db"}))
+	if err == nil || !strings.Contains(err.Error(), "GAZETTE_DATABASE_URL") || strings.Contains(err.Error(), "secret") {
+		t.Errorf("Load() with a mysql URL: error = %v, want one naming the variable without its value", err)
+	}
+}
