@@ -20,12 +20,12 @@ import (
 type colKind byte
 
 const (
-	kText   colKind = iota // text both sides
-	kInt                   // integer both sides
-	kTime                  // SQLite ms integer, PostgreSQL timestamptz; NULL allowed
-	kBool                  // SQLite 0/1, PostgreSQL boolean
-	kJSON                  // SQLite text, PostgreSQL jsonb
-	kBytes                 // blob, bytea
+	kText  colKind = iota // text both sides
+	kInt                  // integer both sides
+	kTime                 // SQLite ms integer, PostgreSQL timestamptz; NULL allowed
+	kBool                 // SQLite 0/1, PostgreSQL boolean
+	kJSON                 // SQLite text, PostgreSQL jsonb
+	kBytes                // blob, bytea
 )
 
 type column struct {
