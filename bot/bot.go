@@ -37,7 +37,8 @@ type Ingester interface {
 	IngestFile(ctx context.Context, ns, name, contentType string, data []byte) (ingest.Receipt, error)
 }
 
-// Library lists, searches and forgets a namespace's articles.
+// Library lists, searches and forgets a namespace's articles. An article
+// that does not exist is [news.ErrNotFound].
 type Library interface {
 	// Articles returns a page of articles (newest ingested first) whose
 	// title, outlet or URL contains search (all when empty), and the total
@@ -59,7 +60,8 @@ type Feed struct {
 	LastError string // a user-readable reason, when the last poll failed
 }
 
-// Feeds manages a namespace's feed subscriptions.
+// Feeds manages a namespace's feed subscriptions. A feed the namespace
+// does not follow is [news.ErrNotFound].
 type Feeds interface {
 	AddFeed(ctx context.Context, ns, url, channelID string) (Feed, error)
 	RemoveFeed(ctx context.Context, ns, url string) error
@@ -77,11 +79,6 @@ type Feedback interface {
 	// QuestionsSince counts the questions asked since t.
 	QuestionsSince(ctx context.Context, ns string, t time.Time) (int, error)
 }
-
-// ErrNotFound is what Library.Forget and Feeds.RemoveFeed may wrap when the
-// article or feed does not exist; implementations may also return their own
-// error that [errors.Is] matches through Options.IsNotFound.
-var ErrNotFound = errors.New("bot: not found")
 
 // Deps are the bot's collaborators. Answerer and Library are required; a nil
 // Ingester, Feeds or Feedback disables the commands (or buttons) using it.
@@ -127,9 +124,6 @@ type Options struct {
 	// ErrorReason, when set, turns an ingestion error into a sentence a user
 	// may read ("" when it has none); internal errors are never shown.
 	ErrorReason func(error) string
-	// IsNotFound reports whether an error from the library or feeds means
-	// "no such article/feed"; nil means errors.Is(err, ErrNotFound).
-	IsNotFound func(error) bool
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -194,9 +188,6 @@ func New(deps Deps, opts Options) *Bot {
 	}
 	if opts.MaxFileBytes <= 0 {
 		opts.MaxFileBytes = 10 << 20
-	}
-	if opts.IsNotFound == nil {
-		opts.IsNotFound = func(err error) bool { return errors.Is(err, ErrNotFound) }
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now

@@ -379,7 +379,7 @@ func (b *Bot) onDigest(ctx context.Context, in *Interaction, d Digests) {
 			return
 		}
 		reply(fmt.Sprintf("<#%s> will get a daily digest at **%s %s**%s. The next one is <t:%d:F>.",
-			s.ChannelID, s.Clock(), s.Timezone, filtersText(s), s.Next(b.opts.Now()).Unix()))
+			s.ChannelID, s.Clock(), s.Timezone, filtersText(s), digest.Next(s, b.opts.Now()).Unix()))
 	case "unsubscribe":
 		ok, err := d.Unsubscribe(ctx, in.GuildID, channelID)
 		switch {

@@ -191,7 +191,7 @@ func (emptyLibrary) Articles(context.Context, string, string, int, int) ([]news.
 	return nil, 0, nil
 }
 func (emptyLibrary) Forget(context.Context, string, string) (news.Article, error) {
-	return news.Article{}, ErrNotFound
+	return news.Article{}, news.ErrNotFound
 }
 func (emptyLibrary) Counts(context.Context, string) (int, int, error) { return 0, 0, nil }
 
@@ -206,7 +206,7 @@ type fakeDigests struct {
 func (f *fakeDigests) Subscribe(_ context.Context, s digest.Subscription) (digest.Subscription, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if err := s.Validate(); err != nil {
+	if err := digest.Validate(s); err != nil {
 		return digest.Subscription{}, err
 	}
 	tz, _ := digest.CanonicalTimezone(s.Timezone)

@@ -92,7 +92,7 @@ func (l *fakeLibrary) Forget(_ context.Context, ns, id string) (news.Article, er
 			return a, nil
 		}
 	}
-	return news.Article{}, ErrNotFound
+	return news.Article{}, news.ErrNotFound
 }
 
 func (l *fakeLibrary) Counts(_ context.Context, ns string) (int, int, error) {
@@ -194,7 +194,7 @@ func (f *fakeFeeds) RemoveFeed(_ context.Context, ns, url string) error {
 			return nil
 		}
 	}
-	return ErrNotFound
+	return news.ErrNotFound
 }
 
 func (f *fakeFeeds) ListFeeds(_ context.Context, ns string) ([]Feed, error) {
@@ -226,7 +226,7 @@ func (f *fakeFeedback) RecordedAnswer(_ context.Context, ns string, id int64) (s
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if id < 1 || int(id) > len(f.answers) || f.answers[id-1].NS != ns {
-		return "", news.Answer{}, ErrNotFound
+		return "", news.Answer{}, news.ErrNotFound
 	}
 	r := f.answers[id-1]
 	return r.Question, r.Answer, nil
@@ -236,7 +236,7 @@ func (f *fakeFeedback) Vote(_ context.Context, ns string, id int64, userID strin
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if id < 1 || int(id) > len(f.answers) || f.answers[id-1].NS != ns {
-		return ErrNotFound
+		return news.ErrNotFound
 	}
 	if f.votes == nil {
 		f.votes = map[int64]map[string]int{}

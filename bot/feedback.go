@@ -2,10 +2,13 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/gazettebot/gazette/news"
 )
 
 // Custom id prefixes of the bot's buttons.
@@ -67,7 +70,7 @@ func (b *Bot) onSourcesButton(ctx context.Context, in *Interaction, args []strin
 	}
 	_, ans, err := b.deps.Feedback.RecordedAnswer(ctx, in.GuildID, id)
 	if err != nil {
-		if b.opts.IsNotFound(err) {
+		if errors.Is(err, news.ErrNotFound) {
 			_ = in.Edit(ctx, "I no longer have the sources of that answer.", nil)
 			return
 		}

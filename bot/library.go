@@ -283,7 +283,7 @@ func (b *Bot) onFeed(ctx context.Context, in *Interaction) {
 		_ = in.Edit(ctx, fmt.Sprintf("Following **%s** <%s>. New articles will be ingested as they appear.", title, f.URL), nil)
 	case "remove":
 		if err := b.deps.Feeds.RemoveFeed(ctx, in.GuildID, feedURL); err != nil {
-			if b.opts.IsNotFound(err) {
+			if errors.Is(err, news.ErrNotFound) {
 				_ = in.Edit(ctx, "This server doesn't follow that feed. `/feed list` shows the ones it does.", nil)
 				return
 			}
@@ -381,7 +381,7 @@ func (b *Bot) onForget(ctx context.Context, in *Interaction) {
 	}
 	a, err := b.deps.Library.Forget(ctx, in.GuildID, id)
 	if err != nil {
-		if b.opts.IsNotFound(err) {
+		if errors.Is(err, news.ErrNotFound) {
 			_ = in.Edit(ctx, "I have no such article in this server's library. Pick one from the list as you type.", nil)
 			return
 		}

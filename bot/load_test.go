@@ -21,7 +21,6 @@ import (
 	"github.com/gazettebot/gazette/internal/llm"
 	"github.com/gazettebot/gazette/internal/openaitest"
 	"github.com/gazettebot/gazette/internal/store"
-	"github.com/gazettebot/gazette/news"
 	"github.com/gazettebot/gazette/rag"
 )
 
@@ -83,21 +82,6 @@ func (hashEmbedder) Embed(_ context.Context, texts []string) ([][]float32, error
 			v[k] /= float32(math.Sqrt(n))
 		}
 		out[i] = v
-	}
-	return out, nil
-}
-
-// loadIndex adapts the store to rag.Index.
-type loadIndex struct{ *store.Store }
-
-func (s loadIndex) Outlets(ctx context.Context, ns string) ([]news.OutletInfo, error) {
-	outlets, err := s.Store.Outlets(ctx, ns)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]news.OutletInfo, 0, len(outlets))
-	for _, o := range outlets {
-		out = append(out, news.OutletInfo{Name: o.Outlet, Articles: o.Articles})
 	}
 	return out, nil
 }
@@ -174,7 +158,7 @@ func startLoadRig(tb testing.TB, maxConcurrent int) *loadRig {
 		r.wait()
 		return "The council approved the plan, which opens next spring [1]."
 	})
-	svc := rag.NewService(rag.NewRetriever(loadIndex{st}, emb, rag.RetrieverOptions{}), rag.Options{
+	svc := rag.NewService(rag.NewRetriever(st, emb, rag.RetrieverOptions{}), rag.Options{
 		Embedder:  emb,
 		Completer: llm.NewChat(llm.Config{BaseURL: r.oa.URL(), Model: "test-model", HTTPClient: r.oa.Client()}),
 	})

@@ -11,8 +11,9 @@ import (
 	"github.com/bwmarrin/discordgo"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/gazettebot/gazette/internal/discordtest"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/gazettebot/gazette/internal/discordtest"
 )
 
 func TestNewSessionRoutesThroughAPIURL(t *testing.T) {

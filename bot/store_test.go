@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"path/filepath"
 	"testing"
 
@@ -19,9 +18,8 @@ func TestFeedbackWithRealStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	h := start(t, func(d *Deps, o *Options) {
+	h := start(t, func(d *Deps, _ *Options) {
 		d.Feedback = st
-		o.IsNotFound = func(err error) bool { return errors.Is(err, store.ErrNotFound) }
 	})
 	h.lib.add(guildA, fedArticle())
 	n := h.srv.Len()

@@ -16,7 +16,7 @@ func (s *Scheduler) Subscribe(ctx context.Context, sub Subscription) (Subscripti
 	if tz, err := CanonicalTimezone(sub.Timezone); err == nil {
 		sub.Timezone = tz
 	}
-	if err := sub.Validate(); err != nil {
+	if err := Validate(sub); err != nil {
 		return Subscription{}, err
 	}
 	sub.Outlets = cleanList(sub.Outlets)

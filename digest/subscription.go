@@ -1,7 +1,6 @@
 package digest
 
 import (
-	"context"
 	_ "embed" // zones.txt
 	"errors"
 	"fmt"
@@ -10,24 +9,13 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // zones validate the same on hosts without a zone database
+
+	"github.com/gazettebot/gazette/news"
 )
 
 // Subscription is a channel's order for a daily digest. A channel has at
 // most one subscription.
-type Subscription struct {
-	GuildID   string // the namespace whose articles the digest covers
-	ChannelID string
-	Hour      int    // local time of day, 0–23
-	Minute    int    // 0–59
-	Timezone  string // IANA name, e.g. "Europe/Paris"
-	// Outlets and Topics filter the articles; empty means all.
-	Outlets   []string
-	Topics    []string
-	CreatedBy string // user id, for the status display
-	// CreatedAt is when the subscription was made or last changed; no
-	// digest scheduled before it is delivered late.
-	CreatedAt time.Time
-}
+type Subscription = news.Subscription
 
 // Errors returned for invalid subscriptions; the bot shows their text.
 var (
@@ -35,8 +23,8 @@ var (
 	ErrBadTime     = errors.New("digest: time must be HH:MM on a 24-hour clock")
 )
 
-// Validate checks the subscription's fields.
-func (s Subscription) Validate() error {
+// Validate checks a subscription's fields.
+func Validate(s Subscription) error {
 	var errs []error
 	if s.GuildID == "" {
 		errs = append(errs, errors.New("digest: guild is required"))
@@ -52,9 +40,6 @@ func (s Subscription) Validate() error {
 	}
 	return errors.Join(errs...)
 }
-
-// Clock returns the local time of day as HH:MM.
-func (s Subscription) Clock() string { return fmt.Sprintf("%02d:%02d", s.Hour, s.Minute) }
 
 // ParseClock reads a 24-hour time of day such as "07:30" or "7:30".
 func ParseClock(s string) (hour, minute int, err error) {
@@ -126,80 +111,31 @@ func MatchTimezones(typed string, limit int) []string {
 }
 
 // RunStatus is the state of one day's delivery to one channel.
-type RunStatus string
+type RunStatus = news.RunStatus
 
 // States of a run. A run is claimed before anything is posted and finished
 // as sent (with the message id), empty (nothing to post) or failed (nothing
 // was posted; it may be claimed again).
 const (
-	RunClaimed RunStatus = "claimed"
-	RunSent    RunStatus = "sent"
-	RunEmpty   RunStatus = "empty"
-	RunFailed  RunStatus = "failed"
+	RunClaimed = news.RunClaimed
+	RunSent    = news.RunSent
+	RunEmpty   = news.RunEmpty
+	RunFailed  = news.RunFailed
 )
 
-// MaxAttempts bounds the claims of one run: a channel the bot can no
-// longer post to (or a model that keeps failing) costs three attempts a
-// day, not one per sweep.
-const MaxAttempts = 3
+// MaxAttempts bounds the claims of one run (see [news.MaxRunAttempts]).
+const MaxAttempts = news.MaxRunAttempts
 
 // Run is one day's delivery of a subscription.
-type Run struct {
-	ChannelID string
-	GuildID   string
-	// Day is the local date (YYYY-MM-DD, in the subscription's zone) the
-	// run belongs to: at most one run is sent per channel and day.
-	Day         string
-	Status      RunStatus
-	ScheduledAt time.Time
-	ClaimedAt   time.Time
-	FinishedAt  time.Time
-	MessageID   string // the digest message, when sent
-	// Since and Until are the ingestion window the digest covered.
-	Since, Until time.Time
-	ArticleIDs   []string // the digest's cited articles, in source order
-	Attempts     int      // claims so far
-	Error        string   // why the last attempt failed, for status
-}
+type Run = news.DigestRun
 
-// SubscriptionStore persists subscriptions.
-type SubscriptionStore interface {
-	// PutSubscription creates or replaces the channel's subscription.
-	PutSubscription(ctx context.Context, s Subscription) error
-	// DeleteSubscription removes the channel's subscription in the guild
-	// and reports whether there was one.
-	DeleteSubscription(ctx context.Context, guildID, channelID string) (bool, error)
-	// ListSubscriptions returns the guild's subscriptions, or every
-	// subscription when guildID is empty.
-	ListSubscriptions(ctx context.Context, guildID string) ([]Subscription, error)
-}
-
-// RunStore records deliveries so each is made exactly once.
-type RunStore interface {
-	// ClaimRun atomically records r (status claimed, attempts 1) unless a
-	// run for the same channel and day exists; a failed run with fewer than
-	// MaxAttempts attempts is claimed again (attempts incremented). It
-	// reports whether the caller now owns the run and may post.
-	ClaimRun(ctx context.Context, r Run) (bool, error)
-	// FinishRun records the outcome of a claimed run: status, finish time,
-	// message id, window, article ids and error.
-	FinishRun(ctx context.Context, r Run) error
-	// LastRun returns the channel's latest sent or empty run.
-	LastRun(ctx context.Context, channelID string) (Run, bool, error)
-	// RunByMessage returns the run whose digest message has this id (the id
-	// of its "Ask about this digest" thread too).
-	RunByMessage(ctx context.Context, messageID string) (Run, bool, error)
-}
-
-// Store is what the scheduler persists to.
-type Store interface {
-	SubscriptionStore
-	RunStore
-}
+// Store is what the scheduler persists subscriptions and runs to: the
+// digest part of the storage contract.
+type Store = news.DigestStore
 
 // Next returns the subscription's first scheduled instant after t, or the
 // zero time when its zone is invalid.
-func (s Subscription) Next(t time.Time) time.Time {
+func Next(s Subscription, t time.Time) time.Time {
 	loc, err := LoadTimezone(s.Timezone)
 	if err != nil {
 		return time.Time{}

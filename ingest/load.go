@@ -14,6 +14,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/gazettebot/gazette/news"
 )
 
 // MaxFileSize is the largest file (and JSON Lines record) the loaders read.
@@ -49,7 +51,7 @@ func LoadFile(path string, convert Convert) (Document, error) {
 		return Document{}, fmt.Errorf("load %s: %w", path, err)
 	}
 	if abs, err := filepath.Abs(path); err == nil {
-		sum := ContentHash("file:" + abs) // only a stable hash of the path
+		sum := news.ContentHash("file:" + abs) // only a stable hash of the path
 		d.ID = "f" + sum[:15]
 	}
 	return d, nil

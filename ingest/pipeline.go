@@ -23,17 +23,16 @@ type Store interface {
 	// PutArticle writes the article and replaces its chunks atomically.
 	PutArticle(ctx context.Context, a news.Article, chunks []news.Chunk) (news.PutResult, error)
 	// ArticleByURL and ArticleByHash find an existing article for dedup.
-	// When there is none they return an error with a NotFound() bool
-	// method that returns true (as internal/store's ErrNotFound has).
+	// When there is none they return an error wrapping [news.ErrNotFound].
 	ArticleByURL(ctx context.Context, ns, url string) (news.Article, error)
 	ArticleByHash(ctx context.Context, ns, hash string) (news.Article, error)
 }
 
+// The storage contract includes what the pipeline writes through.
+var _ Store = news.Store(nil)
+
 // isNotFound reports whether err says the article does not exist.
-func isNotFound(err error) bool {
-	var nf interface{ NotFound() bool }
-	return errors.As(err, &nf) && nf.NotFound()
-}
+func isNotFound(err error) bool { return errors.Is(err, news.ErrNotFound) }
 
 // PipelineOptions configures a [Pipeline]. The zero value is usable.
 type PipelineOptions struct {
@@ -76,14 +75,6 @@ func NewPipeline(s Store, e news.Embedder, o PipelineOptions) *Pipeline {
 	return &Pipeline{store: s, emb: e, o: o, log: o.Logger}
 }
 
-// ContentHash is the hex SHA-256 of the body with its runs of white space
-// collapsed to one space and trimmed, so re-spacing does not count as a
-// change.
-func ContentHash(body string) string {
-	sum := sha256.Sum256([]byte(strings.Join(strings.Fields(body), " ")))
-	return hex.EncodeToString(sum[:])
-}
-
 // ArticleID returns the id of a document without one: the first 16 hex
 // characters of the SHA-256 of its (canonical) URL, or, without a URL, the
 // first 16 of its content hash.
@@ -113,7 +104,7 @@ func (p *Pipeline) prepare(ns string, d Document) *job {
 		j.receipt.Status, j.receipt.Reason, j.done = StatusRefused, "the document has no text", true
 		return j
 	}
-	hash := ContentHash(body)
+	hash := news.ContentHash(body)
 	id := d.ID
 	if id == "" {
 		id = ArticleID(d.URL, hash)

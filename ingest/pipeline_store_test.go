@@ -92,7 +92,7 @@ func TestPipelineWithStore(t *testing.T) {
 	if err != nil || r.Status != ingest.StatusUpdated || r.ArticleID != "t-0001" {
 		t.Errorf("Ingest(edited) = %+v, %v; want t-0001 updated", r, err)
 	}
-	hits, err := s.Keyword(ctx, news.LocalNamespace, "shares rose", 3, news.Filter{Outlets: []string{"tech news"}})
+	hits, err := s.Keyword(ctx, news.LocalNamespace, []string{"shares", "rose"}, 3, news.Filter{Outlets: []string{"tech news"}})
 	if err != nil || len(hits) == 0 || hits[0].Article.ID != "t-0001" {
 		t.Errorf("Keyword() = %+v, %v", hits, err)
 	}

@@ -16,11 +16,6 @@ import (
 	"github.com/gazettebot/gazette/news"
 )
 
-type notFound struct{}
-
-func (notFound) Error() string  { return "fake: not found" }
-func (notFound) NotFound() bool { return true }
-
 // fakeStore keeps articles in maps, like internal/store does in SQLite.
 type fakeStore struct {
 	mu       sync.Mutex
@@ -71,7 +66,7 @@ func (s *fakeStore) find(ns string, match func(news.Article) bool) (news.Article
 			return a, nil
 		}
 	}
-	return news.Article{}, fmt.Errorf("find: %w", notFound{})
+	return news.Article{}, fmt.Errorf("find: %w", news.ErrNotFound)
 }
 
 func (s *fakeStore) ArticleByURL(_ context.Context, ns, url string) (news.Article, error) {
@@ -148,13 +143,13 @@ func TestIngestDedup(t *testing.T) {
 		{"same content, other namespace", Document{URL: "https://mirror.example/x", Title: "Copy", Body: "The bank cut rates."}, "h",
 			Receipt{Status: StatusNew, ArticleID: urlID("https://mirror.example/x"), Title: "Copy", URL: "https://mirror.example/x", Words: 4, Chunks: 1}, 3},
 		{"no url: id from content", Document{Title: "Note", Body: "Plain note."}, "g",
-			Receipt{Status: StatusNew, ArticleID: ContentHash("Plain note.")[:16], Title: "Note", Words: 2, Chunks: 1}, 4},
-		{"given id, changed", Document{ID: ContentHash("Plain note.")[:16], Title: "Note", Body: "Plain note, edited."}, "g",
-			Receipt{Status: StatusUpdated, ArticleID: ContentHash("Plain note.")[:16], Title: "Note", Words: 3, Chunks: 1}, 5},
+			Receipt{Status: StatusNew, ArticleID: news.ContentHash("Plain note.")[:16], Title: "Note", Words: 2, Chunks: 1}, 4},
+		{"given id, changed", Document{ID: news.ContentHash("Plain note.")[:16], Title: "Note", Body: "Plain note, edited."}, "g",
+			Receipt{Status: StatusUpdated, ArticleID: news.ContentHash("Plain note.")[:16], Title: "Note", Words: 3, Chunks: 1}, 5},
 		{"empty body", Document{URL: "https://news.example/empty", Title: "Empty", Body: " \n\t "}, "g",
 			Receipt{Status: StatusRefused, Title: "Empty", URL: "https://news.example/empty", Reason: "the document has no text"}, 5},
 		{"untitled", Document{Body: "First line is the title\nand then the body."}, "g",
-			Receipt{Status: StatusNew, ArticleID: ContentHash("First line is the title and then the body.")[:16],
+			Receipt{Status: StatusNew, ArticleID: news.ContentHash("First line is the title and then the body.")[:16],
 				Title: "First line is the title", Words: 9, Chunks: 1}, 6},
 	}
 	for _, st := range steps {
@@ -170,7 +165,7 @@ func TestIngestDedup(t *testing.T) {
 		}
 	}
 	a := s.articles["g/"+urlID(doc.URL)]
-	if a.IngestedAt != now || a.ContentHash != ContentHash("The bank cut rates.") || a.Body != "The bank cut rates." {
+	if a.IngestedAt != now || a.ContentHash != news.ContentHash("The bank cut rates.") || a.Body != "The bank cut rates." {
 		t.Errorf("stored article = %+v", a)
 	}
 	// The embedder saw the title with each passage.
@@ -296,7 +291,7 @@ func TestArticleID(t *testing.T) {
 			t.Errorf("ArticleID(%q, %q) = %q, want %q", tc.url, tc.hash, got, tc.want)
 		}
 	}
-	if ContentHash("a  b\n\tc ") != ContentHash("a b c") || ContentHash("a b") == ContentHash("ab") {
+	if news.ContentHash("a  b\n\tc ") != news.ContentHash("a b c") || news.ContentHash("a b") == news.ContentHash("ab") {
 		t.Error("ContentHash does not normalise white space (only)")
 	}
 }

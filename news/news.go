@@ -7,6 +7,8 @@ package news
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
 	"time"
 )
@@ -122,6 +124,9 @@ const (
 type OutletInfo struct {
 	Name     string // as stored, e.g. "The Independent - Sports"
 	Articles int
+	// First and Last are the earliest and latest publication times of its
+	// articles (zero when none has one).
+	First, Last time.Time
 }
 
 // EmbeddingText returns the text to embed and index for a passage of a:
@@ -143,4 +148,13 @@ func EmbeddingText(a Article, passage string) string {
 		return title + " " + passage
 	}
 	return title + ". " + passage
+}
+
+// ContentHash is the hex SHA-256 of the body with its runs of white space
+// collapsed to one space and trimmed, so re-spacing does not count as a
+// change. It is the one hash ingestion deduplicates by and stores keep in
+// [Article.ContentHash].
+func ContentHash(body string) string {
+	sum := sha256.Sum256([]byte(strings.Join(strings.Fields(body), " ")))
+	return hex.EncodeToString(sum[:])
 }

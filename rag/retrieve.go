@@ -16,10 +16,11 @@ import (
 )
 
 // Index is the store as the retriever sees it: dense and keyword search over
-// one namespace's chunks, and the outlets it holds.
+// one namespace's chunks, and the outlets it holds. Keyword search is given
+// the question's search terms ([KeywordTerms]), not the question.
 type Index interface {
 	Dense(ctx context.Context, ns string, vec []float32, k int, f news.Filter) ([]news.Hit, error)
-	Keyword(ctx context.Context, ns, query string, k int, f news.Filter) ([]news.Hit, error)
+	Keyword(ctx context.Context, ns string, terms []string, k int, f news.Filter) ([]news.Hit, error)
 	Outlets(ctx context.Context, ns string) ([]news.OutletInfo, error)
 }
 
@@ -292,6 +293,7 @@ const maxParallelSearches = 4
 // fused scores are exactly those of running them one after the other.
 func (r *HybridRetriever) run(ctx context.Context, ns string, qv []float32, text string, ss []search, add func([]news.Hit, float64)) error {
 	results := make([][]news.Hit, 2*len(ss))
+	terms := KeywordTerms(text)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(maxParallelSearches)
 	for i, s := range ss {
@@ -307,7 +309,7 @@ func (r *HybridRetriever) run(ctx context.Context, ns string, qv []float32, text
 		}
 		if r.o.Mode != "dense" {
 			g.Go(func() error {
-				hits, err := r.ix.Keyword(gctx, ns, text, s.k, s.f)
+				hits, err := r.ix.Keyword(gctx, ns, terms, s.k, s.f)
 				if err != nil {
 					return fmt.Errorf("keyword search: %w", err)
 				}

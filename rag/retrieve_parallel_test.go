@@ -36,7 +36,7 @@ func (j *jitterIndex) Dense(ctx context.Context, ns string, vec []float32, k int
 	return j.Index.Dense(ctx, ns, vec, k, f)
 }
 
-func (j *jitterIndex) Keyword(ctx context.Context, ns, q string, k int, f news.Filter) ([]news.Hit, error) {
+func (j *jitterIndex) Keyword(ctx context.Context, ns string, q []string, k int, f news.Filter) ([]news.Hit, error) {
 	j.jitter()
 	return j.Index.Keyword(ctx, ns, q, k, f)
 }
@@ -80,7 +80,7 @@ type failingIndex struct{ *fakeIndex }
 
 var errKeyword = errors.New("keyword index broken")
 
-func (failingIndex) Keyword(context.Context, string, string, int, news.Filter) ([]news.Hit, error) {
+func (failingIndex) Keyword(context.Context, string, []string, int, news.Filter) ([]news.Hit, error) {
 	return nil, errKeyword
 }
 

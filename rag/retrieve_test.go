@@ -52,9 +52,8 @@ func (f *fakeIndex) Dense(_ context.Context, _ string, _ []float32, k int, flt n
 	return out, nil
 }
 
-func (f *fakeIndex) Keyword(_ context.Context, _ string, q string, k int, flt news.Filter) ([]news.Hit, error) {
+func (f *fakeIndex) Keyword(_ context.Context, _ string, words []string, k int, flt news.Filter) ([]news.Hit, error) {
 	var out []news.Hit
-	words := strings.Fields(strings.ToLower(q))
 	for _, h := range f.hits {
 		if !f.match(h, flt) {
 			continue

@@ -25,7 +25,7 @@ import (
 type app struct {
 	cfg       config.Config
 	log       *slog.Logger
-	store     *store.Store
+	store     news.Store
 	embedder  news.Embedder
 	chat      news.Completer // nil when offline
 	pipeline  *ingest.Pipeline
@@ -86,7 +86,7 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, o appOpti
 		so.EmbedderID, so.Dim = "", 0
 	}
 	st, err := store.Open(ctx, path, so)
-	if errors.Is(err, store.ErrEmbedderMismatch) {
+	if errors.Is(err, news.ErrEmbedderMismatch) {
 		return nil, fmt.Errorf("%w\nThe store in %s was embedded with another model than %s; run 'gazette reembed' to switch it", err, filepath.Dir(path), emb.ID())
 	}
 	if err != nil {
@@ -100,7 +100,7 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, o appOpti
 		Timeout:      cfg.FetchTimeout,
 	})
 	a.fetcher = web.NewFetcher(a.http)
-	a.retriever = rag.NewRetriever(storeIndex{st}, emb, rag.RetrieverOptions{Logger: log})
+	a.retriever = rag.NewRetriever(a.store, emb, rag.RetrieverOptions{Logger: log})
 	opts := rag.Options{Embedder: emb, Logger: log}
 	if cfg.ChatEnabled() {
 		chat := llm.NewChat(llm.Config{
@@ -116,22 +116,8 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, o appOpti
 
 func (a *app) Close() error { return a.store.Close() }
 
-// storeIndex adapts the store to [rag.Index].
-type storeIndex struct{ *store.Store }
-
-func (s storeIndex) Outlets(ctx context.Context, ns string) ([]news.OutletInfo, error) {
-	counts, err := s.Store.Outlets(ctx, ns)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]news.OutletInfo, 0, len(counts))
-	for _, o := range counts {
-		out = append(out, news.OutletInfo{Name: o.Outlet, Articles: o.Articles})
-	}
-	return out, nil
-}
-
-var _ rag.Index = storeIndex{}
+// The storage contract serves every consumer the app wires it into.
+var _ rag.Index = news.Store(nil)
 
 // elapsed formats a duration for people.
 func elapsed(d time.Duration) string {

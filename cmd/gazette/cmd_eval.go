@@ -178,7 +178,7 @@ func runEvalRetrieval(ctx context.Context, e *env) error {
 	}
 	defer a.Close()
 	ro.Mode, ro.Plain, ro.Logger = *mode, *plain, e.log
-	retriever := rag.NewRetriever(storeIndex{a.store}, a.embedder, ro)
+	retriever := rag.NewRetriever(a.store, a.embedder, ro)
 
 	docs, err := loadPath(*corpus, true)
 	if err != nil {

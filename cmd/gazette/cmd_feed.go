@@ -9,6 +9,7 @@ import (
 
 	"github.com/gazettebot/gazette/ingest"
 	"github.com/gazettebot/gazette/ingest/feed"
+	"github.com/gazettebot/gazette/news"
 )
 
 func init() {
@@ -75,7 +76,7 @@ func runFeed(ctx context.Context, e *env, sub string) error {
 			return err
 		}
 		if err := p.Remove(ctx, *ns, u); err != nil {
-			if errors.Is(err, feed.ErrNotFound) {
+			if errors.Is(err, news.ErrNotFound) {
 				return fmt.Errorf("not following %s", u)
 			}
 			return err

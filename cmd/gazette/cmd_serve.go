@@ -18,7 +18,6 @@ import (
 	"github.com/gazettebot/gazette/ingest/feed"
 	"github.com/gazettebot/gazette/ingest/web"
 	"github.com/gazettebot/gazette/internal/safehttp"
-	"github.com/gazettebot/gazette/internal/store"
 	"github.com/gazettebot/gazette/news"
 )
 
@@ -87,9 +86,6 @@ func serve(ctx context.Context, a *app, discordHTTP *http.Client) error {
 		EmbedderName:       a.embedder.ID(),
 		ModelName:          modelName,
 		ErrorReason:        userReason,
-		IsNotFound: func(err error) bool {
-			return errors.Is(err, store.ErrNotFound) || errors.Is(err, feed.ErrNotFound) || errors.Is(err, bot.ErrNotFound)
-		},
 	})
 	sess, err := bot.NewSession(cfg.DiscordToken, cfg.DiscordAPIURL, bot.SessionOptions{
 		ShardID: cfg.ShardID, ShardCount: cfg.ShardCount, HTTPClient: discordHTTP,
@@ -197,10 +193,10 @@ func (b botIngester) IngestFile(ctx context.Context, ns, name, contentType strin
 }
 
 // botLibrary adapts the store to [bot.Library].
-type botLibrary struct{ s *store.Store }
+type botLibrary struct{ s news.Store }
 
 func (l botLibrary) Articles(ctx context.Context, ns, search string, offset, limit int) ([]news.Article, int, error) {
-	return l.s.ListArticles(ctx, ns, store.ListOptions{Search: search, Offset: offset, Limit: limit})
+	return l.s.ListArticles(ctx, ns, news.ListOptions{Search: search, Offset: offset, Limit: limit})
 }
 
 func (l botLibrary) Forget(ctx context.Context, ns, articleID string) (news.Article, error) {
@@ -254,5 +250,5 @@ var (
 	_ bot.Ingester = botIngester{}
 	_ bot.Library  = botLibrary{}
 	_ bot.Feeds    = botFeeds{}
-	_ bot.Feedback = (*store.Store)(nil)
+	_ bot.Feedback = news.Store(nil)
 )

@@ -412,7 +412,7 @@ func verifyCrashStore(t *testing.T, dbPath string, edition int) (present, curren
 			bad("article %s: %d keyword rows for %d passages", a.id, fts[a.id], len(chunks))
 		}
 		for k, m := range want {
-			hits, err := st.Keyword(ctx, crashNS, m, 1, news.Filter{})
+			hits, err := st.Keyword(ctx, crashNS, []string{m}, 1, news.Filter{})
 			if err != nil || len(hits) == 0 || hits[0].Chunk.ArticleID != a.id || !strings.Contains(hits[0].Chunk.Text, m) {
 				bad("article %s: keyword search for marker %d (%s) does not find it (%v, %d hits)", a.id, k, m, err, len(hits))
 			}

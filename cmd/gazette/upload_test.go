@@ -10,7 +10,6 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/gazettebot/gazette/ingest"
-	"github.com/gazettebot/gazette/internal/store"
 	"github.com/gazettebot/gazette/news"
 )
 
@@ -36,7 +35,7 @@ func TestFileThroughCLIAndUploadIsOneArticle(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	cliArts, _, err := a.store.ListArticles(t.Context(), "cli", store.ListOptions{})
+	cliArts, _, err := a.store.ListArticles(t.Context(), "cli", news.ListOptions{})
 	if err != nil || len(cliArts) != len(files) {
 		t.Fatalf("CLI articles = %d, %v; want %d", len(cliArts), err, len(files))
 	}

@@ -8,7 +8,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/gazettebot/gazette/internal/store"
+	"github.com/gazettebot/gazette/news"
 )
 
 const storyPage = `<html><head><title>%[1]s | Valley Wire</title><meta property="og:site_name" content="Valley Wire">
@@ -50,7 +50,7 @@ func TestIngestURLDedupAndUpdate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	arts, _, err := a.store.ListArticles(t.Context(), "local", store.ListOptions{})
+	arts, _, err := a.store.ListArticles(t.Context(), "local", news.ListOptions{})
 	if err != nil || len(arts) != 1 {
 		t.Fatalf("articles = %v, %v; want one", arts, err)
 	}

@@ -17,67 +17,28 @@ import (
 	"github.com/gazettebot/gazette/ingest"
 	"github.com/gazettebot/gazette/ingest/web"
 	"github.com/gazettebot/gazette/internal/safehttp"
+	"github.com/gazettebot/gazette/news"
 )
 
 // Feed is a followed feed and its polling state.
-type Feed struct {
-	Namespace string
-	// URL is the canonical feed address, the feed's key in its namespace.
-	URL           string
-	Title         string
-	AddedAt       time.Time
-	LastPolledAt  time.Time // last attempt, zero before the first
-	LastSuccessAt time.Time // last poll that read the feed (or got 304)
-	NextPollAt    time.Time
-	// ETag and LastModified are the validators of the last fully processed
-	// response, sent back as If-None-Match and If-Modified-Since.
-	ETag         string
-	LastModified string
-	// Failures counts consecutive failed polls; it drives the backoff.
-	Failures int
-	// LastError says, in words a user can read, why the last poll failed;
-	// empty after a success.
-	LastError string
-	// Items counts the items ingested from this feed so far.
-	Items int
-}
+type Feed = news.Feed
 
 // SeenItem records a feed item that was handled and must not be ingested
 // again.
-type SeenItem struct {
-	Key       string // guid, else canonical link, else a content hash
-	ArticleID string // the stored article, if any
-	Status    ingest.Status
-	SeenAt    time.Time
-}
+type SeenItem = news.SeenItem
 
-// Sentinel errors callers branch on.
+// Sentinel errors callers branch on. A feed the namespace does not follow
+// is [news.ErrNotFound].
 var (
-	// ErrNotFound means the namespace does not follow that feed.
-	ErrNotFound = errors.New("feed: not followed")
 	// ErrExists means the namespace already follows that feed.
 	ErrExists = errors.New("feed: already followed")
 	// ErrTooManyFeeds means the namespace reached Options.MaxFeeds.
 	ErrTooManyFeeds = errors.New("feed: too many feeds")
 )
 
-// Store keeps feeds and the items already handled. Implementations must be
-// safe for concurrent use.
-type Store interface {
-	// SaveFeed inserts or replaces a feed (key: Namespace, URL).
-	SaveFeed(ctx context.Context, f Feed) error
-	// DeleteFeed removes a feed and its seen items; ErrNotFound if absent.
-	DeleteFeed(ctx context.Context, ns, url string) error
-	// Feeds lists a namespace's feeds ordered by URL.
-	Feeds(ctx context.Context, ns string) ([]Feed, error)
-	// DueFeeds lists the feeds of every namespace whose NextPollAt is at or
-	// before now, the most overdue first.
-	DueFeeds(ctx context.Context, now time.Time) ([]Feed, error)
-	// SeenItems reports which of keys were already handled for the feed.
-	SeenItems(ctx context.Context, ns, feedURL string, keys []string) (map[string]bool, error)
-	// MarkItemSeen records an item as handled.
-	MarkItemSeen(ctx context.Context, ns, feedURL string, it SeenItem) error
-}
+// Store keeps feeds and the items already handled: the feed part of the
+// storage contract.
+type Store = news.FeedStore
 
 // Ingester stores a document; the ingestion pipeline satisfies it.
 type Ingester interface {

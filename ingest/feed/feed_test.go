@@ -18,6 +18,7 @@ import (
 
 	"github.com/gazettebot/gazette/ingest"
 	"github.com/gazettebot/gazette/internal/safehttp"
+	"github.com/gazettebot/gazette/news"
 )
 
 // fakeIngester records what it is given; fail makes it return an error.
@@ -264,7 +265,7 @@ func TestPollLifecycle(t *testing.T) {
 	if err := p2.Remove(ctx, "g1", u+"/feed.xml"); err != nil {
 		t.Fatalf("Remove() error = %v", err)
 	}
-	if err := p2.Remove(ctx, "g1", u+"/feed.xml"); !errors.Is(err, ErrNotFound) {
+	if err := p2.Remove(ctx, "g1", u+"/feed.xml"); !errors.Is(err, news.ErrNotFound) {
 		t.Errorf("Remove() again error = %v, want ErrNotFound", err)
 	}
 }

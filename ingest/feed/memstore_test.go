@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/gazettebot/gazette/news"
 )
 
 // memStore is an in-memory Store for tests; it survives "restarts" because
@@ -33,7 +35,7 @@ func (m *memStore) DeleteFeed(_ context.Context, ns, url string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if _, ok := m.feeds[key(ns, url)]; !ok {
-		return ErrNotFound
+		return news.ErrNotFound
 	}
 	delete(m.feeds, key(ns, url))
 	delete(m.seen, key(ns, url))

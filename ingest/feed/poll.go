@@ -18,6 +18,7 @@ import (
 	"github.com/gazettebot/gazette/ingest"
 	"github.com/gazettebot/gazette/ingest/web"
 	"github.com/gazettebot/gazette/internal/safehttp"
+	"github.com/gazettebot/gazette/news"
 )
 
 const feedAccept = "application/rss+xml, application/atom+xml, application/feed+json;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"
@@ -112,7 +113,7 @@ func (p *Poller) fetchForAdd(ctx context.Context, canon string) (*gofeed.Feed, s
 func (p *Poller) Remove(ctx context.Context, ns, rawURL string) error {
 	canon, err := web.CanonicalURL(rawURL)
 	if err != nil {
-		return fmt.Errorf("remove feed %s: %w", rawURL, ErrNotFound)
+		return fmt.Errorf("remove feed %s: %w", rawURL, news.ErrNotFound)
 	}
 	if err := p.store.DeleteFeed(ctx, ns, canon); err != nil {
 		return fmt.Errorf("remove feed %s: %w", canon, err)
@@ -135,7 +136,7 @@ func (p *Poller) List(ctx context.Context, ns string) ([]Feed, error) {
 func (p *Poller) Poll(ctx context.Context, ns, rawURL string, progress ingest.Progress) (PollResult, error) {
 	canon, err := web.CanonicalURL(rawURL)
 	if err != nil {
-		return PollResult{}, fmt.Errorf("poll feed %s: %w", rawURL, ErrNotFound)
+		return PollResult{}, fmt.Errorf("poll feed %s: %w", rawURL, news.ErrNotFound)
 	}
 	feeds, err := p.store.Feeds(ctx, ns)
 	if err != nil {
@@ -146,7 +147,7 @@ func (p *Poller) Poll(ctx context.Context, ns, rawURL string, progress ingest.Pr
 			return p.poll(ctx, f, progress)
 		}
 	}
-	return PollResult{}, fmt.Errorf("poll feed %s: %w", canon, ErrNotFound)
+	return PollResult{}, fmt.Errorf("poll feed %s: %w", canon, news.ErrNotFound)
 }
 
 // PollNamespace polls every feed of namespace ns now, whether due or not.
@@ -386,7 +387,7 @@ func (p *Poller) handleItems(ctx context.Context, f *Feed, parsed *gofeed.Feed, 
 				continue
 			}
 		}
-		if err := p.store.MarkItemSeen(ctx, f.Namespace, f.URL, SeenItem{Key: it.key, ArticleID: r.ArticleID, Status: r.Status, SeenAt: p.opts.Now()}); err != nil {
+		if err := p.store.MarkItemSeen(ctx, f.Namespace, f.URL, SeenItem{Key: it.key, ArticleID: r.ArticleID, Status: string(r.Status), SeenAt: p.opts.Now()}); err != nil {
 			return receipts, false, fmt.Errorf("mark item seen: %w", err)
 		}
 		if r.Status == ingest.StatusNew || r.Status == ingest.StatusUpdated {

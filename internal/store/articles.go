@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -29,7 +27,7 @@ func (s *Store) PutArticle(ctx context.Context, a news.Article, chunks []news.Ch
 		return 0, fmt.Errorf("put article: namespace %q and id %q must both be set", a.Namespace, a.ID)
 	}
 	if a.ContentHash == "" {
-		a.ContentHash = contentHash(a.Body)
+		a.ContentHash = news.ContentHash(a.Body)
 	}
 	if a.IngestedAt.IsZero() {
 		a.IngestedAt = s.now()
@@ -67,7 +65,7 @@ func (s *Store) PutArticle(ctx context.Context, a news.Article, chunks []news.Ch
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	if s.Dim() != dim || s.EmbedderID() != embedder { // a re-embedding switched over meanwhile
-		return 0, fmt.Errorf("put article %s: %w", a.ID, ErrEmbedderMismatch)
+		return 0, fmt.Errorf("put article %s: %w", a.ID, news.ErrEmbedderMismatch)
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -157,7 +155,7 @@ func chunkIDs(ctx context.Context, q querier, ns, articleID string) ([]string, e
 }
 
 // DeleteArticle removes the article, its chunks, their keyword index rows
-// and their vectors. It returns ErrNotFound when there is no such article.
+// and their vectors. It returns [news.ErrNotFound] when there is no such article.
 func (s *Store) DeleteArticle(ctx context.Context, ns, id string) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
@@ -177,7 +175,7 @@ func (s *Store) DeleteArticle(ctx context.Context, ns, id string) error {
 	if n, err := res.RowsAffected(); err != nil {
 		return fmt.Errorf("delete article %s: %w", id, err)
 	} else if n == 0 {
-		return fmt.Errorf("delete article %s: %w", id, ErrNotFound)
+		return fmt.Errorf("delete article %s: %w", id, news.ErrNotFound)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("delete article %s: commit: %w", id, err)
@@ -246,7 +244,7 @@ func (s *Store) articleWhere(ctx context.Context, what, cond string, args ...any
 		ORDER BY a.ingested_at DESC, a.id LIMIT 1`, args...)
 	a, err := scanArticle(row, true)
 	if errors.Is(err, sql.ErrNoRows) {
-		return news.Article{}, fmt.Errorf("article by %s: %w", what, ErrNotFound)
+		return news.Article{}, fmt.Errorf("article by %s: %w", what, news.ErrNotFound)
 	}
 	if err != nil {
 		return news.Article{}, fmt.Errorf("article by %s: %w", what, err)
@@ -254,16 +252,16 @@ func (s *Store) articleWhere(ctx context.Context, what, cond string, args ...any
 	return a, nil
 }
 
-// Article returns the article with its body, or ErrNotFound.
+// Article returns the article with its body, or [news.ErrNotFound].
 func (s *Store) Article(ctx context.Context, ns, id string) (news.Article, error) {
 	return s.articleWhere(ctx, "id", `a.namespace = ? AND a.id = ?`, ns, id)
 }
 
 // ArticleByURL returns the article stored under the canonical URL (the
-// latest ingested if several), or ErrNotFound. An empty URL never matches.
+// latest ingested if several), or [news.ErrNotFound]. An empty URL never matches.
 func (s *Store) ArticleByURL(ctx context.Context, ns, url string) (news.Article, error) {
 	if url == "" {
-		return news.Article{}, fmt.Errorf("article by url: %w", ErrNotFound)
+		return news.Article{}, fmt.Errorf("article by url: %w", news.ErrNotFound)
 	}
 	return s.articleWhere(ctx, "url", `a.namespace = ? AND a.url = ?`, ns, url)
 }
@@ -272,29 +270,14 @@ func (s *Store) ArticleByURL(ctx context.Context, ns, url string) (news.Article,
 // ErrNotFound. An empty hash never matches.
 func (s *Store) ArticleByHash(ctx context.Context, ns, hash string) (news.Article, error) {
 	if hash == "" {
-		return news.Article{}, fmt.Errorf("article by hash: %w", ErrNotFound)
+		return news.Article{}, fmt.Errorf("article by hash: %w", news.ErrNotFound)
 	}
 	return s.articleWhere(ctx, "hash", `a.namespace = ? AND a.content_hash = ?`, ns, hash)
 }
 
-// ListOptions selects and pages articles for [Store.ListArticles]. The zero
-// value lists the first 50 articles.
-type ListOptions struct {
-	// Search keeps articles whose title, outlet or URL contains it
-	// (case-insensitive for ASCII).
-	Search string
-	Offset int
-	// Limit is the page size; 0 means 50.
-	Limit int
-	// IngestedSince keeps articles ingested at or after it, when not zero.
-	IngestedSince time.Time
-	// Outlets keeps articles from these outlets (case-insensitive), when set.
-	Outlets []string
-}
-
 // ListArticles returns a page of articles, newest ingested first, with
 // empty bodies, and the number of articles matching o in all.
-func (s *Store) ListArticles(ctx context.Context, ns string, o ListOptions) ([]news.Article, int, error) {
+func (s *Store) ListArticles(ctx context.Context, ns string, o news.ListOptions) ([]news.Article, int, error) {
 	conds := []string{"a.namespace = ?"}
 	args := []any{ns}
 	if o.Search != "" {
@@ -373,18 +356,9 @@ func (s *Store) Chunks(ctx context.Context, ns, articleID string) ([]news.Chunk,
 	return out, nil
 }
 
-// OutletCount summarises the articles of one outlet in a namespace.
-type OutletCount struct {
-	Outlet   string
-	Articles int
-	// First and Last are the earliest and latest publication times known
-	// (zero when none of its articles has one).
-	First, Last time.Time
-}
-
 // Outlets lists the namespace's outlets (articles without one are left
 // out), most articles first, then by name.
-func (s *Store) Outlets(ctx context.Context, ns string) ([]OutletCount, error) {
+func (s *Store) Outlets(ctx context.Context, ns string) ([]news.OutletInfo, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT outlet, count(*), min(published_at), max(published_at)
 		FROM articles WHERE namespace = ? AND outlet != '' GROUP BY outlet
 		ORDER BY count(*) DESC, outlet`, ns)
@@ -392,13 +366,13 @@ func (s *Store) Outlets(ctx context.Context, ns string) ([]OutletCount, error) {
 		return nil, fmt.Errorf("outlets: %w", err)
 	}
 	defer rows.Close()
-	var out []OutletCount
+	var out []news.OutletInfo
 	for rows.Next() {
 		var (
-			o           OutletCount
+			o           news.OutletInfo
 			first, last sql.NullInt64
 		)
-		if err := rows.Scan(&o.Outlet, &o.Articles, &first, &last); err != nil {
+		if err := rows.Scan(&o.Name, &o.Articles, &first, &last); err != nil {
 			return nil, fmt.Errorf("outlets: scan: %w", err)
 		}
 		if first.Valid {
@@ -413,22 +387,14 @@ func (s *Store) Outlets(ctx context.Context, ns string) ([]OutletCount, error) {
 	return out, nil
 }
 
-// Stats counts a namespace's articles and chunks and names the store's
-// embedder.
-type Stats struct {
-	Articles, Chunks int
-	EmbedderID       string
-	Dim              int
-}
-
 // Stats returns the namespace's counts and the store's embedder.
-func (s *Store) Stats(ctx context.Context, ns string) (Stats, error) {
-	st := Stats{EmbedderID: s.EmbedderID(), Dim: s.Dim()}
+func (s *Store) Stats(ctx context.Context, ns string) (news.Stats, error) {
+	st := news.Stats{EmbedderID: s.EmbedderID(), Dim: s.Dim()}
 	err := s.db.QueryRowContext(ctx, `SELECT
 		(SELECT count(*) FROM articles WHERE namespace = ?),
 		(SELECT count(*) FROM chunks WHERE namespace = ?)`, ns, ns).Scan(&st.Articles, &st.Chunks)
 	if err != nil {
-		return Stats{}, fmt.Errorf("stats: %w", err)
+		return news.Stats{}, fmt.Errorf("stats: %w", err)
 	}
 	return st, nil
 }
@@ -446,11 +412,4 @@ func placeholders(n int) string {
 
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}
-
-// contentHash is the hex SHA-256 of the body with runs of white space
-// collapsed to one space and trimmed (the same rule as the ingest pipeline).
-func contentHash(body string) string {
-	sum := sha256.Sum256([]byte(strings.Join(strings.Fields(body), " ")))
-	return hex.EncodeToString(sum[:])
 }

@@ -41,10 +41,10 @@ func randomText(r *rand.Rand, words int) string {
 	return zipfText(r, words, 0)
 }
 
-// randomQuery draws words past the 100 most frequent, as a question is
-// after its stopwords are dropped.
-func randomQuery(r *rand.Rand, words int) string {
-	return zipfText(r, words, 100)
+// randomQuery draws search terms past the 100 most frequent words, as a
+// question's are after its stopwords are dropped.
+func randomQuery(r *rand.Rand, words int) []string {
+	return strings.Fields(zipfText(r, words, 100))
 }
 
 func zipfText(r *rand.Rand, words int, skip uint64) string {

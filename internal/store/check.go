@@ -4,18 +4,9 @@ import (
 	"context"
 	"fmt"
 	"slices"
+
+	"github.com/gazettebot/gazette/news"
 )
-
-// CheckReport lists the inconsistencies [Store.Check] found.
-type CheckReport struct {
-	Articles, Chunks int
-	// Problems describes each inconsistency in a sentence; empty when the
-	// store is sound.
-	Problems []string
-}
-
-// OK reports whether no problem was found.
-func (r CheckReport) OK() bool { return len(r.Problems) == 0 }
 
 // maxProblems bounds the problems listed of each kind.
 const maxProblems = 20
@@ -25,8 +16,8 @@ const maxProblems = 20
 // row per chunk, every chunk has a vector of the store's embedder and
 // dimension, and the in-memory index holds exactly the stored chunks. An
 // error means the check itself could not run.
-func (s *Store) Check(ctx context.Context) (CheckReport, error) {
-	var r CheckReport
+func (s *Store) Check(ctx context.Context) (news.CheckReport, error) {
+	var r news.CheckReport
 	add := func(format string, args ...any) { r.Problems = append(r.Problems, fmt.Sprintf(format, args...)) }
 	if err := s.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM chunks)`).
 		Scan(&r.Articles, &r.Chunks); err != nil {

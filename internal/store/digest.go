@@ -8,15 +8,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/gazettebot/gazette/digest"
 	"github.com/gazettebot/gazette/news"
-)
-
-// The store persists digest subscriptions and runs, and is the source
-// digests are built from.
-var (
-	_ digest.Store  = (*Store)(nil)
-	_ digest.Source = (*Store)(nil)
 )
 
 // IngestedBetween returns the namespace's articles ingested at or after
@@ -44,7 +36,7 @@ func (s *Store) IngestedBetween(ctx context.Context, ns string, since, until tim
 }
 
 // PutSubscription creates or replaces the channel's digest subscription.
-func (s *Store) PutSubscription(ctx context.Context, sub digest.Subscription) error {
+func (s *Store) PutSubscription(ctx context.Context, sub news.Subscription) error {
 	outlets, err := jsonList(sub.Outlets)
 	if err != nil {
 		return fmt.Errorf("put subscription: %w", err)
@@ -82,17 +74,17 @@ func (s *Store) DeleteSubscription(ctx context.Context, guildID, channelID strin
 
 // ListSubscriptions returns the guild's subscriptions (every one when
 // guildID is empty), ordered by channel.
-func (s *Store) ListSubscriptions(ctx context.Context, guildID string) ([]digest.Subscription, error) {
+func (s *Store) ListSubscriptions(ctx context.Context, guildID string) ([]news.Subscription, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT channel_id, guild_id, hour, minute, timezone, outlets, topics,
 		created_by, created_at FROM digest_subscriptions WHERE ? = '' OR guild_id = ? ORDER BY channel_id`, guildID, guildID)
 	if err != nil {
 		return nil, fmt.Errorf("list subscriptions: %w", err)
 	}
 	defer rows.Close()
-	var out []digest.Subscription
+	var out []news.Subscription
 	for rows.Next() {
 		var (
-			sub             digest.Subscription
+			sub             news.Subscription
 			outlets, topics string
 			created         int64
 		)
@@ -116,11 +108,11 @@ func (s *Store) ListSubscriptions(ctx context.Context, guildID string) ([]digest
 }
 
 // ClaimRun records the run as claimed unless the channel already has a run
-// for that day; a failed run with fewer than digest.MaxAttempts attempts is
+// for that day; a failed run with fewer than news.MaxRunAttempts attempts is
 // claimed again with one more attempt. The
 // single upsert statement makes the claim atomic across connections and
 // processes. It reports whether the caller owns the run.
-func (s *Store) ClaimRun(ctx context.Context, r digest.Run) (bool, error) {
+func (s *Store) ClaimRun(ctx context.Context, r news.DigestRun) (bool, error) {
 	res, err := s.db.ExecContext(ctx, `INSERT INTO digest_runs
 		(channel_id, day, guild_id, status, scheduled_at, claimed_at, attempts)
 		VALUES (?, ?, ?, 'claimed', ?, ?, 1)
@@ -128,7 +120,7 @@ func (s *Store) ClaimRun(ctx context.Context, r digest.Run) (bool, error) {
 			scheduled_at = excluded.scheduled_at, claimed_at = excluded.claimed_at,
 			attempts = digest_runs.attempts + 1, error = ''
 		WHERE digest_runs.status = 'failed' AND digest_runs.attempts < ?`,
-		r.ChannelID, r.Day, r.GuildID, r.ScheduledAt.UnixMilli(), r.ClaimedAt.UnixMilli(), digest.MaxAttempts)
+		r.ChannelID, r.Day, r.GuildID, r.ScheduledAt.UnixMilli(), r.ClaimedAt.UnixMilli(), news.MaxRunAttempts)
 	if err != nil {
 		return false, fmt.Errorf("claim run %s %s: %w", r.ChannelID, r.Day, err)
 	}
@@ -143,7 +135,7 @@ func (s *Store) ClaimRun(ctx context.Context, r digest.Run) (bool, error) {
 var errNoClaim = errors.New("no claimed run")
 
 // FinishRun records a claimed run's outcome.
-func (s *Store) FinishRun(ctx context.Context, r digest.Run) error {
+func (s *Store) FinishRun(ctx context.Context, r news.DigestRun) error {
 	ids, err := jsonList(r.ArticleIDs)
 	if err != nil {
 		return fmt.Errorf("finish run %s %s: %w", r.ChannelID, r.Day, err)
@@ -167,21 +159,21 @@ const runColumns = `channel_id, day, guild_id, status, scheduled_at, claimed_at,
 
 // LastRun returns the channel's sent or empty run with the latest window
 // end.
-func (s *Store) LastRun(ctx context.Context, channelID string) (digest.Run, bool, error) {
+func (s *Store) LastRun(ctx context.Context, channelID string) (news.DigestRun, bool, error) {
 	return s.runWhere(ctx, `channel_id = ? AND status IN ('sent', 'empty') ORDER BY until DESC LIMIT 1`, channelID)
 }
 
 // RunByMessage returns the run whose digest was posted as the message.
-func (s *Store) RunByMessage(ctx context.Context, messageID string) (digest.Run, bool, error) {
+func (s *Store) RunByMessage(ctx context.Context, messageID string) (news.DigestRun, bool, error) {
 	if messageID == "" {
-		return digest.Run{}, false, nil
+		return news.DigestRun{}, false, nil
 	}
 	return s.runWhere(ctx, `message_id = ? LIMIT 1`, messageID)
 }
 
-func (s *Store) runWhere(ctx context.Context, cond string, args ...any) (digest.Run, bool, error) {
+func (s *Store) runWhere(ctx context.Context, cond string, args ...any) (news.DigestRun, bool, error) {
 	var (
-		r                        digest.Run
+		r                        news.DigestRun
 		status, ids              string
 		scheduled, claimed       int64
 		finished, since, untilAt sql.NullInt64
@@ -190,15 +182,15 @@ func (s *Store) runWhere(ctx context.Context, cond string, args ...any) (digest.
 		&r.ChannelID, &r.Day, &r.GuildID, &status, &scheduled, &claimed, &finished, &r.MessageID,
 		&since, &untilAt, &ids, &r.Attempts, &r.Error)
 	if errors.Is(err, sql.ErrNoRows) {
-		return digest.Run{}, false, nil
+		return news.DigestRun{}, false, nil
 	}
 	if err != nil {
-		return digest.Run{}, false, fmt.Errorf("digest run: %w", err)
+		return news.DigestRun{}, false, fmt.Errorf("digest run: %w", err)
 	}
 	if err := json.Unmarshal([]byte(ids), &r.ArticleIDs); err != nil {
-		return digest.Run{}, false, fmt.Errorf("digest run %s %s: article ids: %w", r.ChannelID, r.Day, err)
+		return news.DigestRun{}, false, fmt.Errorf("digest run %s %s: article ids: %w", r.ChannelID, r.Day, err)
 	}
-	r.Status = digest.RunStatus(status)
+	r.Status = news.RunStatus(status)
 	r.ScheduledAt = time.UnixMilli(scheduled).UTC()
 	r.ClaimedAt = time.UnixMilli(claimed).UTC()
 	r.FinishedAt = fromMillis(finished)

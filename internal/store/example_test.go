@@ -40,7 +40,7 @@ func Example() {
 	}
 	fmt.Println("put new:", res == news.PutNew)
 
-	hits, err := s.Keyword(ctx, news.LocalNamespace, "Were the ferries running?", 5, news.Filter{})
+	hits, err := s.Keyword(ctx, news.LocalNamespace, []string{"ferries", "running"}, 5, news.Filter{})
 	if err != nil {
 		log.Fatal(err)
 	}

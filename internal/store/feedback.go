@@ -36,7 +36,7 @@ func (s *Store) RecordAnswer(ctx context.Context, ns, channelID, userID, questio
 	return id, nil
 }
 
-// RecordedAnswer returns a recorded question and its answer, or ErrNotFound
+// RecordedAnswer returns a recorded question and its answer, or [news.ErrNotFound]
 // when the namespace has no record with that id.
 func (s *Store) RecordedAnswer(ctx context.Context, ns string, id int64) (string, news.Answer, error) {
 	var (
@@ -46,7 +46,7 @@ func (s *Store) RecordedAnswer(ctx context.Context, ns string, id int64) (string
 	err := s.db.QueryRowContext(ctx, `SELECT question, answer, refused, sources FROM questions
 		WHERE namespace = ? AND id = ?`, ns, id).Scan(&q, &a.Text, &a.Refused, &js)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", news.Answer{}, fmt.Errorf("recorded answer %d: %w", id, ErrNotFound)
+		return "", news.Answer{}, fmt.Errorf("recorded answer %d: %w", id, news.ErrNotFound)
 	}
 	if err != nil {
 		return "", news.Answer{}, fmt.Errorf("recorded answer %d: %w", id, err)
@@ -58,7 +58,7 @@ func (s *Store) RecordedAnswer(ctx context.Context, ns string, id int64) (string
 }
 
 // Vote records a member's vote on a recorded answer, +1 or -1, replacing an
-// earlier vote of the same member. It returns ErrNotFound when the
+// earlier vote of the same member. It returns [news.ErrNotFound] when the
 // namespace has no such answer.
 func (s *Store) Vote(ctx context.Context, ns string, id int64, userID string, vote int) error {
 	if vote != 1 && vote != -1 {
@@ -72,7 +72,7 @@ func (s *Store) Vote(ctx context.Context, ns string, id int64, userID string, vo
 		return fmt.Errorf("vote on %d: %w", id, err)
 	}
 	if n, err := res.RowsAffected(); err == nil && n == 0 {
-		return fmt.Errorf("vote on %d: %w", id, ErrNotFound)
+		return fmt.Errorf("vote on %d: %w", id, news.ErrNotFound)
 	}
 	return nil
 }

@@ -7,11 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gazettebot/gazette/ingest"
-	"github.com/gazettebot/gazette/ingest/feed"
+	"github.com/gazettebot/gazette/news"
 )
-
-var _ feed.Store = (*Store)(nil)
 
 func msOrNull(t time.Time) sql.NullInt64 {
 	if t.IsZero() {
@@ -28,7 +25,7 @@ func timeOrZero(v sql.NullInt64) time.Time {
 }
 
 // SaveFeed inserts or replaces a followed feed and its polling state.
-func (s *Store) SaveFeed(ctx context.Context, f feed.Feed) error {
+func (s *Store) SaveFeed(ctx context.Context, f news.Feed) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	_, err := s.db.ExecContext(ctx, `INSERT INTO feeds (namespace, url, title, added_at, last_polled_at,
@@ -47,7 +44,7 @@ func (s *Store) SaveFeed(ctx context.Context, f feed.Feed) error {
 }
 
 // DeleteFeed stops following a feed and forgets its items; it returns
-// [feed.ErrNotFound] when the namespace does not follow it.
+// [news.ErrNotFound] when the namespace does not follow it.
 func (s *Store) DeleteFeed(ctx context.Context, ns, url string) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
@@ -58,7 +55,7 @@ func (s *Store) DeleteFeed(ctx context.Context, ns, url string) error {
 	if n, err := res.RowsAffected(); err != nil {
 		return fmt.Errorf("delete feed %s: %w", url, err)
 	} else if n == 0 {
-		return feed.ErrNotFound
+		return fmt.Errorf("delete feed %s: %w", url, news.ErrNotFound)
 	}
 	return nil
 }
@@ -66,11 +63,11 @@ func (s *Store) DeleteFeed(ctx context.Context, ns, url string) error {
 const feedColumns = `namespace, url, title, added_at, last_polled_at, last_success_at, next_poll_at,
 	etag, last_modified, failures, last_error, items`
 
-func scanFeeds(rows *sql.Rows) ([]feed.Feed, error) {
+func scanFeeds(rows *sql.Rows) ([]news.Feed, error) {
 	defer rows.Close()
-	var out []feed.Feed
+	var out []news.Feed
 	for rows.Next() {
-		var f feed.Feed
+		var f news.Feed
 		var added, next int64
 		var polled, success sql.NullInt64
 		if err := rows.Scan(&f.Namespace, &f.URL, &f.Title, &added, &polled, &success, &next,
@@ -87,7 +84,7 @@ func scanFeeds(rows *sql.Rows) ([]feed.Feed, error) {
 }
 
 // Feeds lists the feeds a namespace follows, ordered by URL.
-func (s *Store) Feeds(ctx context.Context, ns string) ([]feed.Feed, error) {
+func (s *Store) Feeds(ctx context.Context, ns string) ([]news.Feed, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+feedColumns+` FROM feeds WHERE namespace = ? ORDER BY url`, ns)
 	if err != nil {
 		return nil, fmt.Errorf("list feeds: %w", err)
@@ -101,7 +98,7 @@ func (s *Store) Feeds(ctx context.Context, ns string) ([]feed.Feed, error) {
 
 // DueFeeds lists the feeds of every namespace due at now, most overdue
 // first.
-func (s *Store) DueFeeds(ctx context.Context, now time.Time) ([]feed.Feed, error) {
+func (s *Store) DueFeeds(ctx context.Context, now time.Time) ([]news.Feed, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+feedColumns+` FROM feeds WHERE next_poll_at <= ?
 		ORDER BY next_poll_at, namespace, url`, now.UnixMilli())
 	if err != nil {
@@ -149,22 +146,14 @@ func (s *Store) SeenItems(ctx context.Context, ns, feedURL string, keys []string
 
 // MarkItemSeen records a feed item as handled; marking it again keeps the
 // first record.
-func (s *Store) MarkItemSeen(ctx context.Context, ns, feedURL string, it feed.SeenItem) error {
+func (s *Store) MarkItemSeen(ctx context.Context, ns, feedURL string, it news.SeenItem) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	_, err := s.db.ExecContext(ctx, `INSERT INTO feed_items (namespace, feed_url, item_key, article_id, status, seen_at)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-		ns, feedURL, it.Key, it.ArticleID, string(it.Status), it.SeenAt.UnixMilli())
+		ns, feedURL, it.Key, it.ArticleID, it.Status, it.SeenAt.UnixMilli())
 	if err != nil {
 		return fmt.Errorf("mark item seen: %w", err)
 	}
 	return nil
-}
-
-// feedItemStatus is the stored status of a seen item, for tests and tools.
-func (s *Store) feedItemStatus(ctx context.Context, ns, feedURL, key string) (ingest.Status, error) {
-	var st string
-	err := s.db.QueryRowContext(ctx, `SELECT status FROM feed_items WHERE namespace = ? AND feed_url = ? AND item_key = ?`,
-		ns, feedURL, key).Scan(&st)
-	return ingest.Status(st), err
 }

@@ -75,21 +75,6 @@ func copyFile(dst, src string) error {
 	return out.Close()
 }
 
-// benchIndex adapts the store to [rag.Index] as the command does.
-type benchIndex struct{ *Store }
-
-func (s benchIndex) Outlets(ctx context.Context, ns string) ([]news.OutletInfo, error) {
-	list, err := s.Store.Outlets(ctx, ns)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]news.OutletInfo, 0, len(list))
-	for _, o := range list {
-		out = append(out, news.OutletInfo{Name: o.Outlet, Articles: o.Articles})
-	}
-	return out, nil
-}
-
 // fixedEmbedder returns the vector prepared for each question, so that the
 // retrieval timings exclude the encoder (timed apart in
 // BenchmarkScaleQuestionEmbed).
@@ -117,9 +102,9 @@ func scaleQuestions(n int) ([]string, fixedEmbedder) {
 	qs := make([]string, n)
 	emb := make(fixedEmbedder, n)
 	for i := range qs {
-		q := "What happened with " + randomQuery(r, 6) + "?"
+		q := "What happened with " + zipfText(r, 6, 100) + "?"
 		if i%4 == 3 {
-			q = fmt.Sprintf("What did Outlet %d report about %s?", r.IntN(20), randomQuery(r, 5))
+			q = fmt.Sprintf("What did Outlet %d report about %s?", r.IntN(20), zipfText(r, 5, 100))
 		}
 		qs[i] = q
 		emb[q] = randomUnit(r, benchDim)
@@ -151,7 +136,7 @@ func BenchmarkScaleRetrieve(b *testing.B) {
 			defer s.Close()
 			const candidates = rag.DefaultCandidates
 			qs, emb := scaleQuestions(64)
-			ret := rag.NewRetriever(benchIndex{s}, emb, rag.RetrieverOptions{Candidates: candidates})
+			ret := rag.NewRetriever(s, emb, rag.RetrieverOptions{Candidates: candidates})
 			s.mu.RLock()
 			coll, _ := s.collection("g", false)
 			s.mu.RUnlock()
@@ -215,10 +200,13 @@ func BenchmarkScaleParts(b *testing.B) {
 				}},
 				{"dense-outlet", func(q string) error { _, err := s.Dense(ctx, "g", emb[q], rag.DefaultCandidates, one); return err }},
 				{"keyword", func(q string) error {
-					_, err := s.Keyword(ctx, "g", q, rag.DefaultCandidates, news.Filter{})
+					_, err := s.Keyword(ctx, "g", rag.KeywordTerms(q), rag.DefaultCandidates, news.Filter{})
 					return err
 				}},
-				{"keyword-outlet", func(q string) error { _, err := s.Keyword(ctx, "g", q, rag.DefaultCandidates, one); return err }},
+				{"keyword-outlet", func(q string) error {
+					_, err := s.Keyword(ctx, "g", rag.KeywordTerms(q), rag.DefaultCandidates, one)
+					return err
+				}},
 				{"outlets", func(string) error { _, err := s.Outlets(ctx, "g"); return err }},
 			}
 			for _, p := range parts {

@@ -169,13 +169,14 @@ func (s *Store) hits(ctx context.Context, ns string, ids []string, scores []floa
 	return out, nil
 }
 
-// Keyword returns the k chunks of ns that best match the free-text query by
-// FTS5 bm25 over title and passage, best first, restricted to the articles
-// f selects. Hit.Score is -bm25 (higher is better). Any text is accepted:
-// it is reduced to an OR of quoted terms, so it never is an FTS5 syntax
-// error; a query with no searchable words finds nothing.
-func (s *Store) Keyword(ctx context.Context, ns, query string, k int, f news.Filter) ([]news.Hit, error) {
-	match := FTSQuery(query)
+// Keyword returns the k chunks of ns that best match any of the search
+// terms by FTS5 bm25 over title and passage, best first, restricted to the
+// articles f selects. Hit.Score is -bm25 (higher is better). Each term is
+// matched as a quoted string, stemmed by the index's Porter tokenizer, so
+// no term is ever FTS5 syntax; terms without a letter or digit are
+// skipped, and no terms find nothing.
+func (s *Store) Keyword(ctx context.Context, ns string, terms []string, k int, f news.Filter) ([]news.Hit, error) {
+	match := ftsMatch(terms)
 	if match == "" || k <= 0 {
 		return nil, nil
 	}
@@ -231,58 +232,22 @@ func nsToken(ns string) string { return "n" + hex.EncodeToString([]byte(ns)) }
 // maxFTSTerms bounds the terms of a keyword query.
 const maxFTSTerms = 64
 
-// FTSQuery turns free text into a safe FTS5 query: the distinct words
-// (letters and digits, lower-cased, at most 64), stopwords dropped, each
-// quoted, joined by OR. It returns "" when no word is left.
-func FTSQuery(text string) string {
-	isSep := func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) }
-	seen := make(map[string]bool)
-	var terms []string
-	for rest := text; rest != ""; {
-		i := strings.IndexFunc(rest, func(r rune) bool { return !isSep(r) })
-		if i < 0 {
-			break
-		}
-		rest = rest[i:]
-		j := strings.IndexFunc(rest, isSep)
-		if j < 0 {
-			j = len(rest)
-		}
-		word, next := rest[:j], rest[j:]
-		rest = next
-		if len(word) == 1 && word[0] < 0x80 && !(word[0] >= '0' && word[0] <= '9') {
-			// Single Latin letters ("s" of "'s", initials, "U.S.") match
-			// too much; an upper-case one standing alone is a name ("X").
-			if word == "A" || word == "I" || !unicode.IsUpper(rune(word[0])) || strings.HasPrefix(next, ".") {
-				continue
-			}
-		}
-		w := strings.ToLower(word)
-		if seen[w] || stopwords[w] {
+// ftsMatch turns search terms into an FTS5 query: each distinct term
+// quoted (its quotes doubled), joined by OR; "" when no term has a letter
+// or digit.
+func ftsMatch(terms []string) string {
+	seen := make(map[string]bool, len(terms))
+	var quoted []string
+	for _, t := range terms {
+		t = strings.ToLower(strings.TrimSpace(t))
+		if seen[t] || strings.IndexFunc(t, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }) < 0 {
 			continue
 		}
-		seen[w] = true
-		terms = append(terms, `"`+w+`"`)
-		if len(terms) == maxFTSTerms {
+		seen[t] = true
+		quoted = append(quoted, `"`+strings.ReplaceAll(t, `"`, `""`)+`"`)
+		if len(quoted) == maxFTSTerms {
 			break
 		}
 	}
-	return strings.Join(terms, " OR ")
+	return strings.Join(quoted, " OR ")
 }
-
-// stopwords are English function words and question words that carry no
-// topic.
-var stopwords = func() map[string]bool {
-	m := make(map[string]bool)
-	for _, w := range strings.Fields(`a about above after again against all also am an and any are as at
-		be because been before being below between both but by can could did do does doing down during
-		each few for from further had has have having he her here hers herself him himself his how i if
-		in into is it its itself just me more most my myself no nor not now of off on once only or other
-		our ours ourselves out over own same she should so some such than that the their theirs them
-		themselves then there these they this those through to too under until up very was we were what
-		when where which while who whom why will with would you your yours yourself yourselves
-		according article articles report reported reports reporting said say says`) {
-		m[w] = true
-	}
-	return m
-}()

@@ -21,27 +21,15 @@ import (
 
 	chromem "github.com/philippgille/chromem-go"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/gazettebot/gazette/news"
 )
 
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-// ErrNotFound means the requested article does not exist in the namespace.
-// Besides errors.Is, callers that cannot import this package (the ingest
-// pipeline) recognise it by its NotFound method.
-var ErrNotFound error = notFoundError{}
-
-type notFoundError struct{}
-
-func (notFoundError) Error() string { return "store: not found" }
-
-// NotFound reports true: the article does not exist.
-func (notFoundError) NotFound() bool { return true }
-
-// ErrEmbedderMismatch means the store holds vectors of another embedder (or
-// dimension) than the one the caller asked for. Open the store with an empty
-// [Options.EmbedderID] and call [Store.Reembed] to switch it over.
-var ErrEmbedderMismatch = errors.New("store: vectors were made by another embedder; re-embed the store")
+// The store implements the storage contract.
+var _ news.Store = (*Store)(nil)
 
 // Options configures [Open]. The zero value is usable: it discards logs and
 // adopts whatever embedder the store already records.
@@ -50,7 +38,9 @@ type Options struct {
 	Logger *slog.Logger
 	// EmbedderID names the embedder the caller will use for new chunks and
 	// queries. When the store already holds chunks from another embedder,
-	// Open fails with ErrEmbedderMismatch. Empty adopts the store's own.
+	// Open fails with [news.ErrEmbedderMismatch] (open it with an empty
+	// EmbedderID and call [Store.Reembed] to switch it over). Empty adopts
+	// the store's own.
 	EmbedderID string
 	// Dim is the embedder's vector dimension; it must be set with EmbedderID.
 	Dim int
@@ -156,7 +146,7 @@ func (s *Store) open(ctx context.Context, opts Options) error {
 		}
 		if n > 0 && id != "" {
 			return fmt.Errorf("store has %d chunks from %s (dim %d), caller uses %s (dim %d): %w",
-				n, id, dim, opts.EmbedderID, opts.Dim, ErrEmbedderMismatch)
+				n, id, dim, opts.EmbedderID, opts.Dim, news.ErrEmbedderMismatch)
 		}
 		if err := setEmbedder(ctx, s.db, opts.EmbedderID, opts.Dim); err != nil {
 			return err

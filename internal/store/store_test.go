@@ -85,7 +85,7 @@ func article(ns, id, title, outlet string, published time.Time, passages ...stri
 		Author: "A. Writer", PublishedAt: published, IngestedAt: published.Add(time.Hour),
 		Language: "en", Body: strings.Join(passages, "\n\n"),
 	}
-	a.ContentHash = contentHash(a.Body)
+	a.ContentHash = news.ContentHash(a.Body)
 	chunks := make([]news.Chunk, len(passages))
 	for i, p := range passages {
 		chunks[i] = news.Chunk{
@@ -180,8 +180,8 @@ func TestPutAndGet(t *testing.T) {
 		{"empty url", func() error { _, err := s.ArticleByURL(ctx, "g1", ""); return err }()},
 		{"empty hash", func() error { _, err := s.ArticleByHash(ctx, "g1", ""); return err }()},
 	} {
-		if !errors.Is(tc.err, ErrNotFound) {
-			t.Errorf("%s: error = %v, want ErrNotFound", tc.name, tc.err)
+		if !errors.Is(tc.err, news.ErrNotFound) {
+			t.Errorf("%s: error = %v, want news.ErrNotFound", tc.name, tc.err)
 		}
 	}
 	chunks, err := s.Chunks(ctx, "g1", "openai")
@@ -198,8 +198,8 @@ func TestPutAndGet(t *testing.T) {
 	if diff := cmp.Diff([]int{0, 1, 2}, pos); diff != "" {
 		t.Errorf("positions mismatch (-want +got):\n%s", diff)
 	}
-	if _, err := s.Chunks(ctx, "g1", "nope"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("Chunks(missing) error = %v, want ErrNotFound", err)
+	if _, err := s.Chunks(ctx, "g1", "nope"); !errors.Is(err, news.ErrNotFound) {
+		t.Errorf("Chunks(missing) error = %v, want news.ErrNotFound", err)
 	}
 	mustCheck(t, s)
 }
@@ -221,14 +221,14 @@ func TestPutUnchangedAndUpdated(t *testing.T) {
 
 	a2, c2 := article("g1", "x", "Rates cut", "Reuters", day, "The central bank cut rates.", "Markets rallied on the news.")
 	mustPut(t, s, a2, c2, news.PutUpdated)
-	hits, err := s.Keyword(ctx, "g1", "steady", 10, news.Filter{})
+	hits, err := s.Keyword(ctx, "g1", []string{"steady"}, 10, news.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(hits) != 0 {
 		t.Errorf("old text still found after update: %v", hitIDs(hits))
 	}
-	hits, err = s.Keyword(ctx, "g1", "rallied cut", 10, news.Filter{})
+	hits, err = s.Keyword(ctx, "g1", []string{"rallied", "cut"}, 10, news.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,7 +236,7 @@ func TestPutUnchangedAndUpdated(t *testing.T) {
 		t.Errorf("keyword after update mismatch (-want +got):\n%s", diff)
 	}
 	// the title index follows the new title
-	hits, err = s.Keyword(ctx, "g1", "steady", 10, news.Filter{})
+	hits, err = s.Keyword(ctx, "g1", []string{"steady"}, 10, news.Filter{})
 	if err != nil || len(hits) != 0 {
 		t.Errorf("Keyword(steady) = %v, %v", hitIDs(hits), err)
 	}
@@ -244,7 +244,7 @@ func TestPutUnchangedAndUpdated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(Stats{Articles: 1, Chunks: 2, EmbedderID: "fake-a", Dim: 32}, st); diff != "" {
+	if diff := cmp.Diff(news.Stats{Articles: 1, Chunks: 2, EmbedderID: "fake-a", Dim: 32}, st); diff != "" {
 		t.Errorf("Stats mismatch (-want +got):\n%s", diff)
 	}
 	mustCheck(t, s)
@@ -264,8 +264,8 @@ func TestPutFailureLeavesNothing(t *testing.T) {
 	if _, err := s.PutArticle(ctx, a, c); err == nil {
 		t.Fatal("PutArticle() error = nil, want the trigger's failure")
 	}
-	if _, err := s.Article(ctx, "g1", "x"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("Article() after failed put: error = %v, want ErrNotFound", err)
+	if _, err := s.Article(ctx, "g1", "x"); !errors.Is(err, news.ErrNotFound) {
+		t.Errorf("Article() after failed put: error = %v, want news.ErrNotFound", err)
 	}
 	st, _ := s.Stats(ctx, "g1")
 	if st.Articles != 0 || st.Chunks != 0 {
@@ -385,13 +385,13 @@ func TestDeleteEverywhere(t *testing.T) {
 	if err := s.DeleteArticle(ctx, "g1", "openai"); err != nil {
 		t.Fatalf("DeleteArticle() error = %v", err)
 	}
-	if err := s.DeleteArticle(ctx, "g1", "openai"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("second DeleteArticle() error = %v, want ErrNotFound", err)
+	if err := s.DeleteArticle(ctx, "g1", "openai"); !errors.Is(err, news.ErrNotFound) {
+		t.Errorf("second DeleteArticle() error = %v, want news.ErrNotFound", err)
 	}
-	if _, err := s.Article(ctx, "g1", "openai"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("Article() error = %v, want ErrNotFound", err)
+	if _, err := s.Article(ctx, "g1", "openai"); !errors.Is(err, news.ErrNotFound) {
+		t.Errorf("Article() error = %v, want news.ErrNotFound", err)
 	}
-	kw, err := s.Keyword(ctx, "g1", "Altman board OpenAI", 10, news.Filter{})
+	kw, err := s.Keyword(ctx, "g1", []string{"Altman", "board", "OpenAI"}, 10, news.Filter{})
 	if err != nil || len(kw) != 0 {
 		t.Errorf("Keyword() after delete = %v, %v", hitIDs(kw), err)
 	}
@@ -431,7 +431,7 @@ func TestNamespaceIsolation(t *testing.T) {
 		{"g3", nil},
 	} {
 		t.Run(tc.ns, func(t *testing.T) {
-			kw, err := s.Keyword(ctx, tc.ns, "Nvidia", 10, news.Filter{})
+			kw, err := s.Keyword(ctx, tc.ns, []string{"Nvidia"}, 10, news.Filter{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -457,11 +457,11 @@ func TestNamespaceIsolation(t *testing.T) {
 	a, c = article("g", "nvidia", "Nvidia in g", "Nikkei", day, "Nvidia is in namespace g.")
 	mustPut(t, s, a, c, news.PutNew)
 	for ns, want := range map[string]string{"Ünï cödé 東京 ns": "Nvidia in Tokyo", "g": "Nvidia in g"} {
-		kw, err := s.Keyword(ctx, ns, "nvidia", 10, news.Filter{Outlets: []string{"nikkei"}})
+		kw, err := s.Keyword(ctx, ns, []string{"nvidia"}, 10, news.Filter{Outlets: []string{"nikkei"}})
 		if err != nil || len(kw) != 1 || kw[0].Article.Title != want {
 			t.Errorf("Keyword(%q) = %+v, %v; want only %q", ns, kw, err, want)
 		}
-		kw, err = s.Keyword(ctx, ns, "nvidia", 10, news.Filter{})
+		kw, err = s.Keyword(ctx, ns, []string{"nvidia"}, 10, news.Filter{})
 		if err != nil || len(kw) != 1 || kw[0].Article.Title != want {
 			t.Errorf("Keyword(%q) = %+v, %v; want only %q", ns, kw, err, want)
 		}
@@ -521,7 +521,7 @@ func TestKClamping(t *testing.T) {
 // articles that keep passes.
 func bruteForce(t *testing.T, s *Store, ns string, q []float32, k int, keep func(news.Article) bool) []float64 {
 	t.Helper()
-	arts, _, err := s.ListArticles(t.Context(), ns, ListOptions{Limit: 1000})
+	arts, _, err := s.ListArticles(t.Context(), ns, news.ListOptions{Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -608,7 +608,7 @@ func TestFilters(t *testing.T) {
 				if diff := cmp.Diff(want, got, cmpopts.EquateEmpty(), cmpopts.EquateApprox(0, 1e-5)); diff != "" {
 					t.Errorf("Dense(k=%d) scores mismatch (-want +got):\n%s", k, diff)
 				}
-				kw, err := s.Keyword(ctx, "g", "chips markets", k, tc.f)
+				kw, err := s.Keyword(ctx, "g", []string{"chips", "markets"}, k, tc.f)
 				if err != nil {
 					t.Fatalf("Keyword() error = %v", err)
 				}
@@ -631,27 +631,27 @@ func TestKeyword(t *testing.T) {
 	seed(t, s)
 	for _, tc := range []struct {
 		name  string
-		query string
+		terms []string
 		want  []string // first hits, in order
 	}{
-		{"title term", "Eagles", []string{"football#0"}},
-		{"stemming", "growing accelerator", []string{"nvidia#1"}},
-		{"case and punctuation", `"OPENAI's" board?!`, []string{"openai#0"}},
-		{"only stopwords", "what did they say about it", nil},
-		{"fts syntax is inert", `NEAR(chiefs eagles) AND -"x" OR * ^`, []string{"football#0"}},
-		{"empty", "", nil},
+		{"title term", []string{"Eagles"}, []string{"football#0"}},
+		{"stemming", []string{"growing", "accelerator"}, []string{"nvidia#1"}},
+		{"case and punctuation", []string{`"OPENAI's"`, "board?!"}, []string{"openai#0"}},
+		{"no letters", []string{"?!", " ", `"`}, nil},
+		{"fts syntax is inert", []string{"NEAR(chiefs", "eagles)", "AND", `-"x"`, "OR", "*", "^"}, []string{"football#0"}},
+		{"empty", nil, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			hits, err := s.Keyword(ctx, "g1", tc.query, 10, news.Filter{})
+			hits, err := s.Keyword(ctx, "g1", tc.terms, 10, news.Filter{})
 			if err != nil {
-				t.Fatalf("Keyword(%q) error = %v", tc.query, err)
+				t.Fatalf("Keyword(%q) error = %v", tc.terms, err)
 			}
 			got := hitIDs(hits)
 			if len(got) > len(tc.want) {
 				got = got[:len(tc.want)]
 			}
 			if diff := cmp.Diff(tc.want, got, cmpopts.EquateEmpty()); diff != "" {
-				t.Errorf("Keyword(%q) mismatch (-want +got):\n%s", tc.query, diff)
+				t.Errorf("Keyword(%q) mismatch (-want +got):\n%s", tc.terms, diff)
 			}
 			for i := 1; i < len(hits); i++ {
 				if hits[i].Score > hits[i-1].Score {
@@ -667,17 +667,19 @@ func TestKeyword(t *testing.T) {
 	}
 }
 
-func TestFTSQuery(t *testing.T) {
-	for _, tc := range []struct{ in, want string }{
-		{"", ""},
-		{"What did TechCrunch say about Nvidia's chips?", `"techcrunch" OR "nvidia" OR "chips"`},
-		{"Eagles eagles EAGLES", `"eagles"`},
-		{`a "quoted" NEAR(x y) OR AND NOT *`, `"quoted" OR "near"`},
-		{"Café 東京 2023", `"café" OR "東京" OR "2023"`},
-		{"Is Musk's X losing advertisers in the U.S. since J. Doe left? I think a lot", `"musk" OR "x" OR "losing" OR "advertisers" OR "since" OR "doe" OR "left" OR "think" OR "lot"`},
+func TestFTSMatch(t *testing.T) {
+	for _, tc := range []struct {
+		in   []string
+		want string
+	}{
+		{nil, ""},
+		{[]string{"techcrunch", "Nvidia", "chips"}, `"techcrunch" OR "nvidia" OR "chips"`},
+		{[]string{"Eagles", "eagles", " EAGLES "}, `"eagles"`},
+		{[]string{`"quoted"`, "NEAR(x", "*", ""}, `"""quoted""" OR "near(x"`},
+		{[]string{"café", "東京", "2023"}, `"café" OR "東京" OR "2023"`},
 	} {
-		if got := FTSQuery(tc.in); got != tc.want {
-			t.Errorf("FTSQuery(%q) = %s, want %s", tc.in, got, tc.want)
+		if got := ftsMatch(tc.in); got != tc.want {
+			t.Errorf("ftsMatch(%q) = %s, want %s", tc.in, got, tc.want)
 		}
 	}
 }
@@ -689,14 +691,10 @@ func FuzzKeyword(f *testing.F) {
 		f.Add(q)
 	}
 	f.Fuzz(func(t *testing.T, q string) {
-		match := FTSQuery(q)
-		for _, term := range strings.Split(match, " OR ") {
-			if match != "" && (len(term) < 3 || term[0] != '"' || term[len(term)-1] != '"' || strings.Count(term, `"`) != 2) {
-				t.Fatalf("FTSQuery(%q) has unsafe term %q", q, term)
+		for _, terms := range [][]string{{q}, strings.Fields(q)} {
+			if _, err := s.Keyword(context.Background(), "g1", terms, 5, news.Filter{}); err != nil {
+				t.Fatalf("Keyword(%q) error = %v (match %s)", terms, err, ftsMatch(terms))
 			}
-		}
-		if _, err := s.Keyword(context.Background(), "g1", q, 5, news.Filter{}); err != nil {
-			t.Fatalf("Keyword(%q) error = %v (match %s)", q, err, match)
 		}
 	})
 }
@@ -721,17 +719,17 @@ func TestListArticlesOutlets(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name      string
-		o         ListOptions
+		o         news.ListOptions
 		want      []string
 		wantTotal int
 	}{
-		{"all newest first", ListOptions{}, []string{"noout", "openai", "football", "nvidia"}, 4},
-		{"page", ListOptions{Offset: 1, Limit: 2}, []string{"openai", "football"}, 4},
-		{"search title", ListOptions{Search: "altman"}, []string{"openai"}, 1},
-		{"search outlet", ListOptions{Search: "sporting"}, []string{"football"}, 1},
-		{"search is literal", ListOptions{Search: "%"}, nil, 0},
-		{"outlets", ListOptions{Outlets: []string{"the verge", "TechCrunch"}}, []string{"openai", "nvidia"}, 2},
-		{"ingested since", ListOptions{IngestedSince: day.AddDate(0, 0, 3)}, []string{"noout", "openai"}, 2},
+		{"all newest first", news.ListOptions{}, []string{"noout", "openai", "football", "nvidia"}, 4},
+		{"page", news.ListOptions{Offset: 1, Limit: 2}, []string{"openai", "football"}, 4},
+		{"search title", news.ListOptions{Search: "altman"}, []string{"openai"}, 1},
+		{"search outlet", news.ListOptions{Search: "sporting"}, []string{"football"}, 1},
+		{"search is literal", news.ListOptions{Search: "%"}, nil, 0},
+		{"outlets", news.ListOptions{Outlets: []string{"the verge", "TechCrunch"}}, []string{"openai", "nvidia"}, 2},
+		{"ingested since", news.ListOptions{IngestedSince: day.AddDate(0, 0, 3)}, []string{"noout", "openai"}, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			arts, total, err := s.ListArticles(ctx, "g1", tc.o)
@@ -750,10 +748,10 @@ func TestListArticlesOutlets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []OutletCount{
-		{Outlet: "Sporting News", Articles: 1, First: day.AddDate(0, 0, 2), Last: day.AddDate(0, 0, 2)},
-		{Outlet: "TechCrunch", Articles: 1, First: day, Last: day},
-		{Outlet: "The Verge", Articles: 1, First: day.AddDate(0, 0, 4), Last: day.AddDate(0, 0, 4)},
+	want := []news.OutletInfo{
+		{Name: "Sporting News", Articles: 1, First: day.AddDate(0, 0, 2), Last: day.AddDate(0, 0, 2)},
+		{Name: "TechCrunch", Articles: 1, First: day, Last: day},
+		{Name: "The Verge", Articles: 1, First: day.AddDate(0, 0, 4), Last: day.AddDate(0, 0, 4)},
 	}
 	if diff := cmp.Diff(want, outs); diff != "" {
 		t.Errorf("Outlets mismatch (-want +got):\n%s", diff)
@@ -834,11 +832,11 @@ func TestEmbedderMismatchAndReembed(t *testing.T) {
 	s.Close()
 
 	other := fakeEmbedder{id: "fake-b", dim: 48}
-	if _, err := Open(ctx, path, Options{EmbedderID: other.id, Dim: other.dim}); !errors.Is(err, ErrEmbedderMismatch) {
-		t.Fatalf("Open(other embedder) error = %v, want ErrEmbedderMismatch", err)
+	if _, err := Open(ctx, path, Options{EmbedderID: other.id, Dim: other.dim}); !errors.Is(err, news.ErrEmbedderMismatch) {
+		t.Fatalf("Open(other embedder) error = %v, want news.ErrEmbedderMismatch", err)
 	}
-	if _, err := Open(ctx, path, Options{EmbedderID: testEmbedder.id, Dim: 16}); !errors.Is(err, ErrEmbedderMismatch) {
-		t.Fatalf("Open(other dim) error = %v, want ErrEmbedderMismatch", err)
+	if _, err := Open(ctx, path, Options{EmbedderID: testEmbedder.id, Dim: 16}); !errors.Is(err, news.ErrEmbedderMismatch) {
+		t.Fatalf("Open(other dim) error = %v, want news.ErrEmbedderMismatch", err)
 	}
 	s, err := Open(ctx, path, Options{})
 	if err != nil {
@@ -922,7 +920,7 @@ func TestDeleteNamespace(t *testing.T) {
 		t.Fatalf("DeleteNamespace() = %d, %v; want 3", n, err)
 	}
 	for _, ns := range []string{"g1", "g2"} {
-		kw, _ := s.Keyword(ctx, ns, "nvidia", 10, news.Filter{})
+		kw, _ := s.Keyword(ctx, ns, []string{"nvidia"}, 10, news.Filter{})
 		dense, err := s.Dense(ctx, ns, testEmbedder.vec("nvidia"), 10, news.Filter{})
 		if err != nil {
 			t.Fatal(err)
@@ -973,10 +971,10 @@ func TestConcurrentUse(t *testing.T) {
 				if _, err := s.Dense(ctx, "g1", testEmbedder.vec("chips story"), 5, news.Filter{Outlets: []string{"Wired"}}); err != nil {
 					errs <- err
 				}
-				if _, err := s.Keyword(ctx, "g1", "chips story", 5, news.Filter{}); err != nil {
+				if _, err := s.Keyword(ctx, "g1", []string{"chips", "story"}, 5, news.Filter{}); err != nil {
 					errs <- err
 				}
-				if _, _, err := s.ListArticles(ctx, "g1", ListOptions{}); err != nil {
+				if _, _, err := s.ListArticles(ctx, "g1", news.ListOptions{}); err != nil {
 					errs <- err
 				}
 			}

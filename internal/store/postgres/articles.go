@@ -13,7 +13,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/gazettebot/gazette/internal/store"
 	"github.com/gazettebot/gazette/news"
 )
 
@@ -72,7 +71,7 @@ func (s *Store) PutArticle(ctx context.Context, a news.Article, chunks []news.Ch
 		return 0, fmt.Errorf("put article %s: read embedder: %w", a.ID, err)
 	}
 	if curID != embedder {
-		return 0, fmt.Errorf("put article %s: %w", a.ID, store.ErrEmbedderMismatch)
+		return 0, fmt.Errorf("put article %s: %w", a.ID, news.ErrEmbedderMismatch)
 	}
 	var oldHash string
 	result := news.PutNew
@@ -137,7 +136,7 @@ func tsvExpr(title, text string) string {
 }
 
 // DeleteArticle removes the article with its chunks, everywhere. It returns
-// store.ErrNotFound when there is no such article.
+// news.ErrNotFound when there is no such article.
 func (s *Store) DeleteArticle(ctx context.Context, ns, id string) error {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
@@ -149,7 +148,7 @@ func (s *Store) DeleteArticle(ctx context.Context, ns, id string) error {
 		return fmt.Errorf("delete article %s: %w", id, err)
 	}
 	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("delete article %s: %w", id, store.ErrNotFound)
+		return fmt.Errorf("delete article %s: %w", id, news.ErrNotFound)
 	}
 	seq, err := logChange(ctx, tx, ns, id)
 	if err != nil {
@@ -219,7 +218,7 @@ func (s *Store) articleWhere(ctx context.Context, what, cond string, args ...any
 		ORDER BY a.ingested_at DESC, a.id LIMIT 1`, args...)
 	a, err := scanArticle(row, true)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return news.Article{}, fmt.Errorf("article by %s: %w", what, store.ErrNotFound)
+		return news.Article{}, fmt.Errorf("article by %s: %w", what, news.ErrNotFound)
 	}
 	if err != nil {
 		return news.Article{}, fmt.Errorf("article by %s: %w", what, err)
@@ -227,25 +226,25 @@ func (s *Store) articleWhere(ctx context.Context, what, cond string, args ...any
 	return a, nil
 }
 
-// Article returns the article with its body, or store.ErrNotFound.
+// Article returns the article with its body, or news.ErrNotFound.
 func (s *Store) Article(ctx context.Context, ns, id string) (news.Article, error) {
 	return s.articleWhere(ctx, "id", `a.namespace = $1 AND a.id = $2`, ns, id)
 }
 
 // ArticleByURL returns the article stored under the canonical URL (the
-// latest ingested if several), or store.ErrNotFound.
+// latest ingested if several), or news.ErrNotFound.
 func (s *Store) ArticleByURL(ctx context.Context, ns, url string) (news.Article, error) {
 	if url == "" {
-		return news.Article{}, fmt.Errorf("article by url: %w", store.ErrNotFound)
+		return news.Article{}, fmt.Errorf("article by url: %w", news.ErrNotFound)
 	}
 	return s.articleWhere(ctx, "url", `a.namespace = $1 AND a.url = $2`, ns, url)
 }
 
 // ArticleByHash returns an article whose content hash is hash, or
-// store.ErrNotFound.
+// news.ErrNotFound.
 func (s *Store) ArticleByHash(ctx context.Context, ns, hash string) (news.Article, error) {
 	if hash == "" {
-		return news.Article{}, fmt.Errorf("article by hash: %w", store.ErrNotFound)
+		return news.Article{}, fmt.Errorf("article by hash: %w", news.ErrNotFound)
 	}
 	return s.articleWhere(ctx, "hash", `a.namespace = $1 AND a.content_hash = $2`, ns, hash)
 }
@@ -260,7 +259,7 @@ func (a *args) add(v any) string {
 
 // ListArticles returns a page of articles, newest ingested first, with
 // empty bodies, and the number of articles matching o in all.
-func (s *Store) ListArticles(ctx context.Context, ns string, o store.ListOptions) ([]news.Article, int, error) {
+func (s *Store) ListArticles(ctx context.Context, ns string, o news.ListOptions) ([]news.Article, int, error) {
 	var p args
 	conds := []string{"a.namespace = " + p.add(ns)}
 	if o.Search != "" {
@@ -304,7 +303,7 @@ func (s *Store) ListArticles(ctx context.Context, ns string, o store.ListOptions
 }
 
 // Chunks returns the article's chunks in order, with their embeddings, or
-// store.ErrNotFound when the article does not exist.
+// news.ErrNotFound when the article does not exist.
 func (s *Store) Chunks(ctx context.Context, ns, articleID string) ([]news.Chunk, error) {
 	rows, err := s.pool.Query(ctx, `SELECT id, position, text, embedding FROM chunks
 		WHERE namespace = $1 AND article_id = $2 ORDER BY position`, ns, articleID)
@@ -337,7 +336,7 @@ func (s *Store) Chunks(ctx context.Context, ns, articleID string) ([]news.Chunk,
 
 // Outlets lists the namespace's outlets (articles without one are left
 // out), most articles first, then by name.
-func (s *Store) Outlets(ctx context.Context, ns string) ([]store.OutletCount, error) {
+func (s *Store) Outlets(ctx context.Context, ns string) ([]news.OutletInfo, error) {
 	rows, err := s.pool.Query(ctx, `SELECT outlet, count(*), min(published_at), max(published_at)
 		FROM articles WHERE namespace = $1 AND outlet <> '' GROUP BY outlet
 		ORDER BY count(*) DESC, outlet`, ns)
@@ -345,13 +344,13 @@ func (s *Store) Outlets(ctx context.Context, ns string) ([]store.OutletCount, er
 		return nil, fmt.Errorf("outlets: %w", err)
 	}
 	defer rows.Close()
-	var out []store.OutletCount
+	var out []news.OutletInfo
 	for rows.Next() {
 		var (
-			o           store.OutletCount
+			o           news.OutletInfo
 			first, last *time.Time
 		)
-		if err := rows.Scan(&o.Outlet, &o.Articles, &first, &last); err != nil {
+		if err := rows.Scan(&o.Name, &o.Articles, &first, &last); err != nil {
 			return nil, fmt.Errorf("outlets: scan: %w", err)
 		}
 		o.First, o.Last = fromTS(first), fromTS(last)
@@ -364,13 +363,13 @@ func (s *Store) Outlets(ctx context.Context, ns string) ([]store.OutletCount, er
 }
 
 // Stats returns the namespace's counts and the store's embedder.
-func (s *Store) Stats(ctx context.Context, ns string) (store.Stats, error) {
-	st := store.Stats{EmbedderID: s.EmbedderID(), Dim: s.Dim()}
+func (s *Store) Stats(ctx context.Context, ns string) (news.Stats, error) {
+	st := news.Stats{EmbedderID: s.EmbedderID(), Dim: s.Dim()}
 	err := s.pool.QueryRow(ctx, `SELECT
 		(SELECT count(*) FROM articles WHERE namespace = $1),
 		(SELECT count(*) FROM chunks WHERE namespace = $1)`, ns).Scan(&st.Articles, &st.Chunks)
 	if err != nil {
-		return store.Stats{}, fmt.Errorf("stats: %w", err)
+		return news.Stats{}, fmt.Errorf("stats: %w", err)
 	}
 	return st, nil
 }

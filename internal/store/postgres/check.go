@@ -6,7 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/gazettebot/gazette/internal/store"
+	"github.com/gazettebot/gazette/news"
 )
 
 // maxProblems bounds the problems listed of each kind.
@@ -18,8 +18,8 @@ const maxProblems = 20
 // this process's in-memory index holds exactly the stored chunks of every
 // namespace it has loaded (Check loads them all first). An error means the
 // check itself could not run.
-func (s *Store) Check(ctx context.Context) (store.CheckReport, error) {
-	var r store.CheckReport
+func (s *Store) Check(ctx context.Context) (news.CheckReport, error) {
+	var r news.CheckReport
 	add := func(format string, args ...any) { r.Problems = append(r.Problems, fmt.Sprintf(format, args...)) }
 	if err := s.pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM chunks)`).
 		Scan(&r.Articles, &r.Chunks); err != nil {

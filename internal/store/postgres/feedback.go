@@ -9,7 +9,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/gazettebot/gazette/internal/store"
 	"github.com/gazettebot/gazette/news"
 )
 
@@ -36,7 +35,7 @@ func (s *Store) RecordAnswer(ctx context.Context, ns, channelID, userID, questio
 }
 
 // RecordedAnswer returns a recorded question and its answer, or
-// store.ErrNotFound when the namespace has no record with that id.
+// news.ErrNotFound when the namespace has no record with that id.
 func (s *Store) RecordedAnswer(ctx context.Context, ns string, id int64) (string, news.Answer, error) {
 	var (
 		q  string
@@ -46,7 +45,7 @@ func (s *Store) RecordedAnswer(ctx context.Context, ns string, id int64) (string
 	err := s.pool.QueryRow(ctx, `SELECT question, answer, refused, sources FROM questions
 		WHERE namespace = $1 AND id = $2`, ns, id).Scan(&q, &a.Text, &a.Refused, &js)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return "", news.Answer{}, fmt.Errorf("recorded answer %d: %w", id, store.ErrNotFound)
+		return "", news.Answer{}, fmt.Errorf("recorded answer %d: %w", id, news.ErrNotFound)
 	}
 	if err != nil {
 		return "", news.Answer{}, fmt.Errorf("recorded answer %d: %w", id, err)
@@ -58,7 +57,7 @@ func (s *Store) RecordedAnswer(ctx context.Context, ns string, id int64) (string
 }
 
 // Vote records a member's vote on a recorded answer, +1 or -1, replacing an
-// earlier vote of the same member. It returns store.ErrNotFound when the
+// earlier vote of the same member. It returns news.ErrNotFound when the
 // namespace has no such answer.
 func (s *Store) Vote(ctx context.Context, ns string, id int64, userID string, vote int) error {
 	if vote != 1 && vote != -1 {
@@ -72,7 +71,7 @@ func (s *Store) Vote(ctx context.Context, ns string, id int64, userID string, vo
 		return fmt.Errorf("vote on %d: %w", id, err)
 	}
 	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("vote on %d: %w", id, store.ErrNotFound)
+		return fmt.Errorf("vote on %d: %w", id, news.ErrNotFound)
 	}
 	return nil
 }

@@ -9,14 +9,12 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/gazettebot/gazette/ingest/feed"
+	"github.com/gazettebot/gazette/news"
 )
-
-var _ feed.Store = (*Store)(nil)
 
 // SaveFeed inserts or replaces a followed feed and its polling state, and
 // releases this process's lease on it (a poll saves the feed when done).
-func (s *Store) SaveFeed(ctx context.Context, f feed.Feed) error {
+func (s *Store) SaveFeed(ctx context.Context, f news.Feed) error {
 	_, err := s.pool.Exec(ctx, `INSERT INTO feeds (namespace, url, title, added_at, last_polled_at,
 		last_success_at, next_poll_at, etag, last_modified, failures, last_error, items)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
@@ -42,7 +40,7 @@ func (s *Store) DeleteFeed(ctx context.Context, ns, url string) error {
 		return fmt.Errorf("delete feed %s: %w", url, err)
 	}
 	if tag.RowsAffected() == 0 {
-		return feed.ErrNotFound
+		return fmt.Errorf("delete feed %s: %w", url, news.ErrNotFound)
 	}
 	return nil
 }
@@ -50,11 +48,11 @@ func (s *Store) DeleteFeed(ctx context.Context, ns, url string) error {
 const feedColumns = `namespace, url, title, added_at, last_polled_at, last_success_at, next_poll_at,
 	etag, last_modified, failures, last_error, items`
 
-func scanFeeds(rows pgx.Rows) ([]feed.Feed, error) {
+func scanFeeds(rows pgx.Rows) ([]news.Feed, error) {
 	defer rows.Close()
-	var out []feed.Feed
+	var out []news.Feed
 	for rows.Next() {
-		var f feed.Feed
+		var f news.Feed
 		var added, next time.Time
 		var polled, success *time.Time
 		if err := rows.Scan(&f.Namespace, &f.URL, &f.Title, &added, &polled, &success, &next,
@@ -71,7 +69,7 @@ func scanFeeds(rows pgx.Rows) ([]feed.Feed, error) {
 }
 
 // Feeds lists the feeds a namespace follows, ordered by URL.
-func (s *Store) Feeds(ctx context.Context, ns string) ([]feed.Feed, error) {
+func (s *Store) Feeds(ctx context.Context, ns string) ([]news.Feed, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+feedColumns+` FROM feeds WHERE namespace = $1 ORDER BY url`, ns)
 	if err != nil {
 		return nil, fmt.Errorf("list feeds: %w", err)
@@ -89,7 +87,7 @@ func (s *Store) Feeds(ctx context.Context, ns string) ([]feed.Feed, error) {
 // Options.FeedLease (SaveFeed after its poll releases it): other processes
 // skip it meanwhile, and take it over when the lease runs out (a process
 // that died while polling).
-func (s *Store) DueFeeds(ctx context.Context, now time.Time) ([]feed.Feed, error) {
+func (s *Store) DueFeeds(ctx context.Context, now time.Time) ([]news.Feed, error) {
 	rows, err := s.pool.Query(ctx, `UPDATE feeds f SET lease_owner = $2, lease_until = $3
 		FROM (SELECT namespace, url FROM feeds
 			WHERE next_poll_at <= $1 AND (lease_until IS NULL OR lease_until <= $1 OR lease_owner = $2)
@@ -105,7 +103,7 @@ func (s *Store) DueFeeds(ctx context.Context, now time.Time) ([]feed.Feed, error
 	if err != nil {
 		return nil, fmt.Errorf("due feeds: %w", err)
 	}
-	slices.SortFunc(feeds, func(a, b feed.Feed) int {
+	slices.SortFunc(feeds, func(a, b news.Feed) int {
 		if c := a.NextPollAt.Compare(b.NextPollAt); c != 0 {
 			return c
 		}
@@ -149,7 +147,7 @@ func (s *Store) SeenItems(ctx context.Context, ns, feedURL string, keys []string
 
 // MarkItemSeen records a feed item as handled; marking it again keeps the
 // first record.
-func (s *Store) MarkItemSeen(ctx context.Context, ns, feedURL string, it feed.SeenItem) error {
+func (s *Store) MarkItemSeen(ctx context.Context, ns, feedURL string, it news.SeenItem) error {
 	_, err := s.pool.Exec(ctx, `INSERT INTO feed_items (namespace, feed_url, item_key, article_id, status, seen_at)
 		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
 		ns, feedURL, it.Key, it.ArticleID, string(it.Status), ms(it.SeenAt))

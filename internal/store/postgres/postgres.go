@@ -32,7 +32,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/gazettebot/gazette/internal/store"
+	"github.com/gazettebot/gazette/news"
 )
 
 //go:embed migrations/*.sql
@@ -76,7 +76,7 @@ type Options struct {
 	// discards them.
 	Logger *slog.Logger
 	// EmbedderID and Dim name the caller's embedder, as in store.Options:
-	// Open fails with store.ErrEmbedderMismatch when the database holds
+	// Open fails with news.ErrEmbedderMismatch when the database holds
 	// vectors of another. Empty adopts the database's own.
 	EmbedderID string
 	Dim        int
@@ -193,7 +193,7 @@ func (s *Store) open(ctx context.Context, opts Options) error {
 		}
 		if n > 0 && id != "" {
 			return fmt.Errorf("store has %d chunks from %s (dim %d), caller uses %s (dim %d): %w",
-				n, id, dim, opts.EmbedderID, opts.Dim, store.ErrEmbedderMismatch)
+				n, id, dim, opts.EmbedderID, opts.Dim, news.ErrEmbedderMismatch)
 		}
 		if err := setEmbedder(ctx, s.pool, opts.EmbedderID, opts.Dim); err != nil {
 			return err

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 
 	chromem "github.com/philippgille/chromem-go"
 
-	"github.com/gazettebot/gazette/internal/store"
 	"github.com/gazettebot/gazette/news"
 )
 
@@ -165,15 +165,14 @@ func (s *Store) hits(ctx context.Context, ns string, ids []string, scores []floa
 	return out, nil
 }
 
-// Keyword returns the k chunks of ns that best match the free-text query
-// by PostgreSQL full text over title and passage, best first, restricted to
-// the articles f selects. The query is reduced to the same terms as the
-// SQLite store's (store.FTSQuery: words, stopwords dropped), OR-ed, each
-// stemmed by the English configuration; chunks are ranked by ts_rank_cd
-// with the title weighing as much as the passage by default. Hit.Score is
-// the rank (higher is better). Any text is accepted.
-func (s *Store) Keyword(ctx context.Context, ns, query string, k int, f news.Filter) ([]news.Hit, error) {
-	tsq := tsQuery(query)
+// Keyword returns the k chunks of ns that best match any of the search
+// terms by PostgreSQL full text over title and passage, best first,
+// restricted to the articles f selects. The terms are OR-ed, each stemmed by
+// the English configuration; chunks are ranked by ts_rank_cd with the title
+// weighing as much as the passage by default. Hit.Score is the rank (higher
+// is better). Any terms are accepted.
+func (s *Store) Keyword(ctx context.Context, ns string, terms []string, k int, f news.Filter) ([]news.Hit, error) {
+	tsq := tsQuery(terms)
 	if tsq == "" || k <= 0 {
 		return nil, nil
 	}
@@ -215,16 +214,24 @@ func (s *Store) Keyword(ctx context.Context, ns, query string, k int, f news.Fil
 // rankExpr ranks a chunk c against the query q.
 const rankExpr = `ts_rank_cd('{0.1, 0.2, 1.0, 1.0}', c.tsv, q.q, 1)`
 
-// tsQuery turns free text into a to_tsquery expression: the terms of
-// store.FTSQuery (letters and digits only, so never a syntax error) OR-ed.
-func tsQuery(text string) string {
-	fts := store.FTSQuery(text)
-	if fts == "" {
-		return ""
+// maxTSTerms bounds the words of a keyword query.
+const maxTSTerms = 64
+
+// tsQuery turns search terms into a to_tsquery expression: the distinct
+// runs of letters and digits of the terms, lower-cased, OR-ed (so never a
+// syntax error); "" when there are none.
+func tsQuery(terms []string) string {
+	isSep := func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) }
+	seen := make(map[string]bool)
+	var words []string
+	for _, t := range terms {
+		for _, w := range strings.FieldsFunc(strings.ToLower(t), isSep) {
+			if seen[w] || len(words) == maxTSTerms {
+				continue
+			}
+			seen[w] = true
+			words = append(words, w)
+		}
 	}
-	terms := strings.Split(fts, " OR ")
-	for i, t := range terms {
-		terms[i] = strings.Trim(t, `"`)
-	}
-	return strings.Join(terms, " | ")
+	return strings.Join(words, " | ")
 }

@@ -10,8 +10,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/gazettebot/gazette/digest"
-	"github.com/gazettebot/gazette/ingest/feed"
 	"github.com/gazettebot/gazette/internal/store"
 	"github.com/gazettebot/gazette/internal/store/pgtest"
 	"github.com/gazettebot/gazette/news"
@@ -31,10 +29,10 @@ func openSQLite(t *testing.T, path, embedder string, dim int) *store.Store {
 type library struct {
 	Articles []news.Article
 	Chunks   map[string][]news.Chunk
-	Feeds    []feed.Feed
+	Feeds    []news.Feed
 	Seen     map[string]bool
-	Subs     []digest.Subscription
-	Run      digest.Run
+	Subs     []news.Subscription
+	Run      news.DigestRun
 	Question string
 	Answer   news.Answer
 	Up, Down int
@@ -43,10 +41,10 @@ type library struct {
 type libStore interface {
 	Article(context.Context, string, string) (news.Article, error)
 	Chunks(context.Context, string, string) ([]news.Chunk, error)
-	Feeds(context.Context, string) ([]feed.Feed, error)
+	Feeds(context.Context, string) ([]news.Feed, error)
 	SeenItems(context.Context, string, string, []string) (map[string]bool, error)
-	ListSubscriptions(context.Context, string) ([]digest.Subscription, error)
-	LastRun(context.Context, string) (digest.Run, bool, error)
+	ListSubscriptions(context.Context, string) ([]news.Subscription, error)
+	LastRun(context.Context, string) (news.DigestRun, bool, error)
 	RecordedAnswer(context.Context, string, int64) (string, news.Answer, error)
 	Votes(context.Context, string, int64) (int, int, error)
 }
@@ -108,22 +106,22 @@ func TestMigrateRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := src.SaveFeed(ctx, feed.Feed{Namespace: "g1", URL: "https://example.com/feed.xml", Title: "Example",
+	if err := src.SaveFeed(ctx, news.Feed{Namespace: "g1", URL: "https://example.com/feed.xml", Title: "Example",
 		AddedAt: now, NextPollAt: now.Add(time.Hour), ETag: `"e1"`, Items: 1}); err != nil {
 		t.Fatal(err)
 	}
-	if err := src.MarkItemSeen(ctx, "g1", "https://example.com/feed.xml", feed.SeenItem{Key: "guid:1", ArticleID: "ferry", SeenAt: now}); err != nil {
+	if err := src.MarkItemSeen(ctx, "g1", "https://example.com/feed.xml", news.SeenItem{Key: "guid:1", ArticleID: "ferry", SeenAt: now}); err != nil {
 		t.Fatal(err)
 	}
-	if err := src.PutSubscription(ctx, digest.Subscription{ChannelID: "c1", GuildID: "g1", Hour: 8, Timezone: "Europe/Paris",
+	if err := src.PutSubscription(ctx, news.Subscription{ChannelID: "c1", GuildID: "g1", Hour: 8, Timezone: "Europe/Paris",
 		Outlets: []string{"Gazette"}, Topics: []string{"ferry"}, CreatedAt: now}); err != nil {
 		t.Fatal(err)
 	}
-	run := digest.Run{ChannelID: "c1", GuildID: "g1", Day: "2024-05-01", ScheduledAt: now, ClaimedAt: now}
+	run := news.DigestRun{ChannelID: "c1", GuildID: "g1", Day: "2024-05-01", ScheduledAt: now, ClaimedAt: now}
 	if _, err := src.ClaimRun(ctx, run); err != nil {
 		t.Fatal(err)
 	}
-	run.Status, run.FinishedAt, run.MessageID, run.Since, run.Until, run.ArticleIDs = digest.RunSent, now, "m1", now.Add(-24*time.Hour), now, []string{"ferry"}
+	run.Status, run.FinishedAt, run.MessageID, run.Since, run.Until, run.ArticleIDs = news.RunSent, now, "m1", now.Add(-24*time.Hour), now, []string{"ferry"}
 	if err := src.FinishRun(ctx, run); err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +149,7 @@ func TestMigrateRoundTrip(t *testing.T) {
 	if rep, err := pg.Check(ctx); err != nil || !rep.OK() {
 		t.Errorf("Check() of the PostgreSQL copy = %+v, %v", rep, err)
 	}
-	hits, err := pg.Keyword(ctx, "g1", "harbour ferry", 3, news.Filter{})
+	hits, err := pg.Keyword(ctx, "g1", []string{"harbour", "ferry"}, 3, news.Filter{})
 	if err != nil || len(hits) == 0 || hits[0].Article.ID != "ferry" {
 		t.Errorf("Keyword() on the copy = %v, %v", ids(hits), err)
 	}

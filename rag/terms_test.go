@@ -1,0 +1,28 @@
+package rag
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+func TestKeywordTerms(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		{"", nil},
+		{"what did they say about it", nil},
+		{"What did TechCrunch say about Nvidia's chips?", []string{"techcrunch", "nvidia", "chips"}},
+		{"Eagles eagles EAGLES", []string{"eagles"}},
+		{`a "quoted" NEAR(x y) OR AND NOT *`, []string{"quoted", "near"}},
+		{"Café 東京 2023", []string{"café", "東京", "2023"}},
+		{"Is Musk's X losing advertisers in the U.S. since J. Doe left? I think a lot",
+			[]string{"musk", "x", "losing", "advertisers", "since", "doe", "left", "think", "lot"}},
+	} {
+		if diff := cmp.Diff(tc.want, KeywordTerms(tc.in), cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("KeywordTerms(%q) mismatch (-want +got):\n%s", tc.in, diff)
+		}
+	}
+}
