@@ -96,6 +96,9 @@ type Answer struct {
 	// Refused is true when the sources do not cover the question and the
 	// answer says so instead of guessing.
 	Refused bool
+	// Note, when set, is one plain line to show with the answer, such as
+	// why it is quoted from the articles rather than written by the model.
+	Note string
 }
 
 // Message is one turn of a conversation with a chat model.

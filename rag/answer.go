@@ -20,6 +20,12 @@ const (
 	// DeclineText is the answer when the retrieved articles do not cover
 	// the question.
 	DeclineText = "I couldn't find this in the articles I have."
+	// ModelDownNote goes with an extractive answer given because the chat
+	// model failed.
+	ModelDownNote = "The language model did not answer, so this answer quotes the articles directly."
+	// UncheckedNote goes with an extractive answer given because no
+	// sentence of the model's reply was supported by the sources it cited.
+	UncheckedNote = "The language model's answer did not match its sources, so this answer quotes the articles directly."
 	// NoArticlesText is the answer when nothing at all was retrieved.
 	NoArticlesText = "I don't have any articles about this yet. Ingest some articles, then ask again."
 )
@@ -42,15 +48,24 @@ type Options struct {
 	// Embedder, when set, lets the extractive answerer score sentences by
 	// meaning as well as by words.
 	Embedder news.Embedder
-	// MaxSources is how many passages are given to the model or
-	// considered; 0 means DefaultMaxSources.
+	// MaxSources is how many passages are given to the model (the
+	// extractive answerer reads twice as many), besides up to three the
+	// retriever adds for names the top ones miss; 0 means
+	// DefaultMaxSources.
 	MaxSources int
 	// MaxQuestionRunes bounds the question; 0 means
 	// DefaultMaxQuestionRunes. Longer questions get ErrQuestionTooLong.
 	MaxQuestionRunes int
-	// MinSupport is the [Support] below which the extractive answerer
-	// declines; 0 means DefaultMinSupport, negative never declines.
-	MinSupport float64
+	// MinCoverage is the weighted share of the question's salient terms
+	// that the retrieved passages must hold together, and MinFocus the
+	// share the best article must hold, for the question to be answered
+	// (with or without a model); 0 means DefaultMinCoverage and
+	// DefaultMinFocus, negative never declines on that count.
+	// MinSentence is the share the best sentence must hold, for a
+	// question that does not span articles; 0 means DefaultMinSentence.
+	MinCoverage float64
+	MinFocus    float64
+	MinSentence float64
 	// Logger receives events; prompts and answers are logged at Debug only.
 	// nil discards them.
 	Logger *slog.Logger
@@ -75,8 +90,14 @@ func NewService(r Retriever, o Options) *Service {
 	if o.MaxQuestionRunes <= 0 {
 		o.MaxQuestionRunes = DefaultMaxQuestionRunes
 	}
-	if o.MinSupport == 0 {
-		o.MinSupport = DefaultMinSupport
+	if o.MinCoverage == 0 {
+		o.MinCoverage = DefaultMinCoverage
+	}
+	if o.MinFocus == 0 {
+		o.MinFocus = DefaultMinFocus
+	}
+	if o.MinSentence == 0 {
+		o.MinSentence = DefaultMinSentence
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -129,34 +150,53 @@ func (s *Service) Answer(ctx context.Context, ns string, req Request, onDelta fu
 	if len(req.History) > 0 {
 		standalone = s.standalone(ctx, log, q, req.History, now)
 	}
-	ret, err := s.r.Retrieve(ctx, ns, Query{Text: standalone, Filter: req.Filter, Now: now, Limit: s.o.MaxSources})
+	// Without a model, more passages are read: the best article's further
+	// passages often hold the asked-for fact.
+	limit := s.o.MaxSources
+	if s.o.Completer == nil {
+		limit *= 2
+	}
+	ret, err := s.r.Retrieve(ctx, ns, Query{Text: standalone, Filter: req.Filter, Now: now, Limit: limit})
 	if err != nil {
 		return news.Answer{}, fmt.Errorf("retrieve: %w", err)
 	}
 	if ret.Notice != "" {
 		return s.refuse(ret.Notice, onDelta), nil
 	}
+	// The retriever may add a few passages after the top ones for names
+	// the top ones miss.
 	hits := ret.Hits
-	if len(hits) > s.o.MaxSources {
-		hits = hits[:s.o.MaxSources]
+	if keep := limit + min(max(ret.Rescued, 0), maxRescued); len(hits) > keep {
+		hits = hits[:keep]
 	}
 	if len(hits) == 0 {
 		return s.refuse(NoArticlesText, onDelta), ErrNoSources
 	}
-	groups := groupSources(hits)
+	// An attribution to a name that is no outlet ("according to NASA")
+	// is answered from the passages that mention the name.
+	if len(ret.Claims) > 0 {
+		hits = slices.DeleteFunc(slices.Clone(hits), func(h news.Hit) bool {
+			set := termSet(h.Chunk.Text + " " + h.Article.Title)
+			for _, a := range acronyms(h.Chunk.Text) {
+				set[a] = true
+			}
+			return !slices.ContainsFunc(ret.Claims, func(c Term) bool { return c.in(set) })
+		})
+		if len(hits) == 0 {
+			return s.refuse("I couldn't find anything from "+termNames(ret.Claims)+" about this in the articles I have.", onDelta), nil
+		}
+	}
+	// The library must cover the question before anything is written,
+	// and before a model spends tokens on it.
+	j := s.judge(standalone, ret, hits)
+	if j.decline {
+		return s.refuse(j.message, onDelta), nil
+	}
+	in := extractInput{question: standalone, ev: j.ev, spanning: j.spanning, hits: hits, groups: groupSources(hits)}
 	if s.o.Completer == nil {
-		return s.extractive(ctx, log, standalone, hits, groups, onDelta)
+		return s.extractive(ctx, log, in, j.partial, "", onDelta)
 	}
-	return s.generate(ctx, log, standalone, groups, now, onDelta)
-}
-
-// Support returns the extractive answerer's support score for a question
-// and its hits (see [Support]), after the same truncation to MaxSources.
-func (s *Service) Support(question string, hits []news.Hit) float64 {
-	if len(hits) > s.o.MaxSources {
-		hits = hits[:s.o.MaxSources]
-	}
-	return Support(question, hits)
+	return s.generate(ctx, log, in, j.partial, now, onDelta)
 }
 
 func (s *Service) validate(question string) (string, error) {
@@ -233,34 +273,39 @@ func finish(text string, groups []answerSource, used map[string]bool) news.Answe
 	return a
 }
 
-func (s *Service) extractive(ctx context.Context, log *slog.Logger, question string, hits []news.Hit, groups []answerSource, onDelta func(string)) (news.Answer, error) {
-	support := Support(question, hits)
-	if s.o.MinSupport > 0 && support < s.o.MinSupport {
-		log.Debug("extractive decline", "support", support, "min", s.o.MinSupport)
-		return s.refuse(DeclineText, onDelta), nil
-	}
-	text, used, ok, err := extract(ctx, s.o.Embedder, question, hits, groups)
+// extractive answers with sentences quoted from the passages; partial,
+// when set, says what the passages do not cover, and note is the answer's
+// Note.
+func (s *Service) extractive(ctx context.Context, log *slog.Logger, in extractInput, partial, note string, onDelta func(string)) (news.Answer, error) {
+	text, used, ok, err := extract(ctx, s.o.Embedder, in)
 	if err != nil && ctx.Err() == nil {
 		// Scoring by meaning is a refinement: fall back to words alone.
 		log.Warn("extractive answer by meaning", "err", err)
-		text, used, ok, err = extract(ctx, nil, question, hits, groups)
+		text, used, ok, err = extract(ctx, nil, in)
 	}
 	if err != nil {
 		return news.Answer{}, fmt.Errorf("extractive answer: %w", err)
 	}
 	if !ok {
-		return s.refuse(DeclineText, onDelta), nil
+		a := s.refuse(DeclineText, onDelta)
+		a.Note = note
+		return a, nil
 	}
-	a := finish(text, groups, used)
-	log.Debug("extractive answer", "support", support, "answer", a.Text)
+	a := finish(text, in.groups, used)
+	if partial != "" {
+		a.Text += " " + partial
+	}
+	a.Note = note
+	log.Debug("extractive answer", "answer", a.Text)
 	if onDelta != nil {
 		onDelta(a.Text)
 	}
 	return a, nil
 }
 
-func (s *Service) generate(ctx context.Context, log *slog.Logger, question string, groups []answerSource, now time.Time, onDelta func(string)) (news.Answer, error) {
-	data := prompts.AnswerData{Today: now, Question: question}
+func (s *Service) generate(ctx context.Context, log *slog.Logger, in extractInput, partial string, now time.Time, onDelta func(string)) (news.Answer, error) {
+	groups := in.groups
+	data := prompts.AnswerData{Today: now, Question: in.question}
 	for _, g := range groups {
 		data.Sources = append(data.Sources, prompts.Source{
 			N: g.src.N, Title: g.src.Title, Outlet: g.src.Outlet, Published: g.src.PublishedAt, Text: g.passage(nil),
@@ -275,21 +320,37 @@ func (s *Service) generate(ctx context.Context, log *slog.Logger, question strin
 		return news.Answer{}, fmt.Errorf("answer prompt: %w", err)
 	}
 	log.Debug("answer prompt", "system", system, "user", user)
-	// Streamed text goes through two filters: the decline marker is held
-	// back, and citations are renumbered as they arrive.
+	// Streamed text goes through three filters: the decline marker is held
+	// back, each sentence is checked against the sources it cites, and
+	// citations are renumbered as they arrive.
+	check := newReplyCheck(in.question, groups)
 	var (
-		hold    *declineHold
+		checked strings.Builder
 		cites   *citeStream
-		deltaFn func(string)
+		emitted bool
 	)
 	if onDelta != nil {
-		cites = &citeStream{out: onDelta, n: len(groups)}
-		hold = &declineHold{out: cites.write}
+		cites = &citeStream{out: func(t string) { emitted = true; onDelta(t) }, n: len(groups)}
+	}
+	sentences := &sentenceStream{check: check.sentence, out: func(t string) {
+		checked.WriteString(t)
+		if cites != nil {
+			cites.write(t)
+		}
+	}}
+	hold := &declineHold{out: sentences.write}
+	var deltaFn func(string)
+	if onDelta != nil {
 		deltaFn = hold.write
 	}
 	reply, err := s.o.Completer.Complete(ctx, []news.Message{{Role: "system", Content: system}, {Role: "user", Content: user}}, deltaFn)
 	if err != nil {
-		return news.Answer{}, fmt.Errorf("complete answer: %w", err)
+		if ctx.Err() != nil {
+			return news.Answer{}, fmt.Errorf("complete answer: %w", err)
+		}
+		// The model is down or failing: answer from the articles, and say so.
+		log.Warn("complete answer, answering extractively", "err", err)
+		return s.extractive(ctx, log, in, partial, ModelDownNote, s.afterStream(onDelta, emitted))
 	}
 	log.Debug("model reply", "reply", reply)
 	if declined, why := prompts.IsDecline(reply); declined {
@@ -303,12 +364,37 @@ func (s *Service) generate(ctx context.Context, log *slog.Logger, question strin
 	if strings.TrimSpace(reply) == "" {
 		return s.refuse(DeclineText, onDelta), nil
 	}
-	a := finish(reply, groups, nil)
-	if hold != nil {
-		hold.flush()
+	if onDelta == nil {
+		hold.write(reply)
+	}
+	hold.flush()
+	sentences.flush()
+	out, cited := Renumber(strings.TrimSpace(checked.String()), len(groups))
+	if len(cited) == 0 || strings.TrimSpace(stripCitations(out)) == "" {
+		// No sentence of the reply is backed by a source: never post it
+		// bare.
+		log.Warn("model reply unsupported by its sources, answering extractively", "reply_chars", len(reply))
+		return s.extractive(ctx, log, in, partial, UncheckedNote, s.afterStream(onDelta, emitted))
+	}
+	a := finish(checked.String(), groups, nil)
+	if partial != "" {
+		a.Text += " " + partial
+	}
+	if cites != nil {
 		cites.finish(a.Text)
 	}
 	return a, nil
+}
+
+// afterStream returns the function that receives a replacement answer
+// after part of a model's reply may have been streamed: the consumer is
+// told to start again by a blank line, then gets the new text. Callers
+// should show the returned Answer in the end, as always.
+func (s *Service) afterStream(onDelta func(string), emitted bool) func(string) {
+	if onDelta == nil || !emitted {
+		return onDelta
+	}
+	return func(t string) { onDelta("\n\n" + t) }
 }
 
 // declineHold forwards streamed text, holding back the start of the reply

@@ -48,7 +48,7 @@ func TestAnswerStreamsAndRenumbers(t *testing.T) {
 	srv := openaitest.New(t)
 	srv.SetStreamChunk(5)
 	// Sources as numbered in the prompt: 1 TechCrunch, 2 The Verge, 3 Fortune.
-	reply := "The Commission fined Apple €1.8 billion [2], which Spotify welcomed [1][2]. A ruling on rates [7] is unrelated."
+	reply := "The Commission fined Apple €1.8 billion [2], which Spotify welcomed [1][2]. Apple said it would appeal [2]. Spotify had complained in 2019 [7]."
 	srv.SetReply(func(openaitest.ChatRequest) string { return reply })
 	r := &recorder{hits: rag.FixtureHits(t, "a-tc", "a-verge", "a-fed")}
 	s := newService(t, srv, r)
@@ -58,11 +58,14 @@ func TestAnswerStreamsAndRenumbers(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Answer() error = %v", err)
 	}
-	wantText := "The Commission fined Apple €1.8 billion [1], which Spotify welcomed [1][2]. A ruling on rates is unrelated."
+	// A citation to no source is re-pointed to the passage that supports
+	// its sentence.
+	wantText := "The Commission fined Apple €1.8 billion [1], which Spotify welcomed [1][2]. Apple said it would appeal [1]. Spotify had complained in 2019 [1]."
 	if got.Text != wantText {
 		t.Errorf("Answer().Text = %q, want %q", got.Text, wantText)
 	}
-	// The stream is already renumbered: its pieces join to the final text.
+	// The stream is already checked and renumbered, a sentence at a time:
+	// its pieces join to the final text.
 	if len(deltas) < 3 || strings.Join(deltas, "") != wantText {
 		t.Errorf("deltas = %q, want several pieces joining to the final text", deltas)
 	}
@@ -131,7 +134,7 @@ func TestAnswerModelDeclines(t *testing.T) {
 		reply string
 		want  string
 	}{
-		{name: "with explanation", reply: "NO_ANSWER: The articles do not say what Samsung paid [1].", want: "The articles do not say what Samsung paid."},
+		{name: "with explanation", reply: "NO_ANSWER: The articles do not say when the appeal will be heard [1].", want: "The articles do not say when the appeal will be heard."},
 		{name: "bare marker", reply: "NO_ANSWER:", want: rag.DeclineText},
 		{name: "empty reply", reply: "", want: rag.DeclineText},
 	}
@@ -141,7 +144,7 @@ func TestAnswerModelDeclines(t *testing.T) {
 			srv.SetReply(func(openaitest.ChatRequest) string { return tt.reply })
 			s := newService(t, srv, &recorder{hits: rag.FixtureHits(t, "a-verge")})
 			var streamed strings.Builder
-			got, err := s.Answer(t.Context(), "g1", rag.Request{Question: "What did Samsung pay?"}, func(d string) { streamed.WriteString(d) })
+			got, err := s.Answer(t.Context(), "g1", rag.Request{Question: "When will Apple's appeal against the European Commission be heard?"}, func(d string) { streamed.WriteString(d) })
 			if err != nil {
 				t.Fatalf("Answer() error = %v", err)
 			}
@@ -212,15 +215,94 @@ func TestAnswerCondenseFailureFallsBack(t *testing.T) {
 	}
 }
 
-func TestAnswerModelError(t *testing.T) {
+func TestAnswerModelDownAnswersExtractively(t *testing.T) {
 	srv := openaitest.New(t)
 	srv.FailNext(1, http.StatusInternalServerError, "")
 	s := newService(t, srv, &recorder{hits: rag.FixtureHits(t, "a-verge")})
-	_, err := s.Answer(t.Context(), "g1", rag.Request{Question: "Why was Apple fined?"}, func(string) {})
-	if err == nil || !strings.Contains(err.Error(), "complete answer") {
-		t.Errorf("Answer() error = %v, want a completion error", err)
+	var streamed strings.Builder
+	got, err := s.Answer(t.Context(), "g1", rag.Request{Question: "Why was Apple fined?"}, func(d string) { streamed.WriteString(d) })
+	if err != nil {
+		t.Fatalf("Answer() error = %v, want an extractive answer", err)
 	}
-	if errors.Is(err, rag.ErrNoSources) {
-		t.Error("a model failure must not read as no sources")
+	if got.Refused || got.Note != rag.ModelDownNote || !strings.Contains(got.Text, "The European Commission fined Apple €1.8 billion on Monday [1].") {
+		t.Errorf("Answer() = %+v, want the extractive answer with the model-down note", got)
+	}
+	if len(got.Sources) != 1 || got.Sources[0].ArticleID != "a-verge" {
+		t.Errorf("sources = %+v, want a-verge", got.Sources)
+	}
+	if streamed.String() != got.Text {
+		t.Errorf("streamed %q, want the final text %q", streamed.String(), got.Text)
+	}
+	if n := len(srv.ChatRequests()); n != 1 {
+		t.Errorf("%d chat requests, want 1", n)
+	}
+}
+
+func TestAnswerModelErrorAfterCancel(t *testing.T) {
+	srv := openaitest.New(t)
+	srv.SetReply(func(openaitest.ChatRequest) string { return "Apple was fined [1]." })
+	s := newService(t, srv, &recorder{hits: rag.FixtureHits(t, "a-verge")})
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	_, err := s.Answer(ctx, "g1", rag.Request{Question: "Why was Apple fined?"}, nil)
+	if err == nil || errors.Is(err, rag.ErrNoSources) {
+		t.Errorf("Answer() error = %v, want the cancellation, not an answer", err)
+	}
+}
+
+// TestAnswerCorrectsMisCitingModel scripts the fake model to cite the
+// wrong sources, to state what no source says and to slip in a link: the
+// answer re-points the citation, drops the unsupported sentence and keeps
+// only the source's own link.
+func TestAnswerCorrectsMisCitingModel(t *testing.T) {
+	srv := openaitest.New(t)
+	srv.SetStreamChunk(3)
+	// Sources as numbered in the prompt: 1 TechCrunch, 2 The Verge, 3 Fortune.
+	srv.SetReply(func(openaitest.ChatRequest) string {
+		return "Apple was fined €1.8 billion by the European Commission [3]. Spotify welcomed the decision [1]. " +
+			"Read [the ruling](https://evil.example/phish) at https://example.com/verge/apple-fine [2]. " +
+			"The fine will be paid in Bitcoin next week [2]."
+	})
+	s := newService(t, srv, &recorder{hits: rag.FixtureHits(t, "a-tc", "a-verge", "a-fed")})
+	var streamed strings.Builder
+	got, err := s.Answer(t.Context(), "g1", rag.Request{Question: "Why was Apple fined?"}, func(d string) { streamed.WriteString(d) })
+	if err != nil {
+		t.Fatalf("Answer() error = %v", err)
+	}
+	want := "Apple was fined €1.8 billion by the European Commission [1]. Spotify welcomed the decision [2]. " +
+		"Read the ruling at https://example.com/verge/apple-fine [1]."
+	if got.Text != want {
+		t.Errorf("Answer().Text = %q\nwant %q", got.Text, want)
+	}
+	if streamed.String() != got.Text {
+		t.Errorf("streamed %q, want the final text", streamed.String())
+	}
+	var ids []string
+	for _, src := range got.Sources {
+		ids = append(ids, src.ArticleID)
+	}
+	if diff := cmp.Diff([]string{"a-verge", "a-tc"}, ids); diff != "" {
+		t.Errorf("cited sources mismatch (-want +got):\n%s", diff)
+	}
+	if got.Note != "" || got.Refused {
+		t.Errorf("Answer() = %+v, want a plain answer", got)
+	}
+}
+
+// TestAnswerUnsupportedReplyIsNeverPostedBare: when no sentence of the
+// model's reply is backed by its sources, the answer is quoted from the
+// articles instead, with a note.
+func TestAnswerUnsupportedReplyIsNeverPostedBare(t *testing.T) {
+	srv := openaitest.New(t)
+	srv.SetReply(func(openaitest.ChatRequest) string {
+		return "Bitcoin prices doubled overnight [1]. Ethereum fell 40% [2]."
+	})
+	s := newService(t, srv, &recorder{hits: rag.FixtureHits(t, "a-tc", "a-verge")})
+	got, err := s.Answer(t.Context(), "g1", rag.Request{Question: "Why was Apple fined?"}, nil)
+	if err != nil {
+		t.Fatalf("Answer() error = %v", err)
+	}
+	if strings.Contains(got.Text, "Bitcoin") || strings.Contains(got.Text, "Ethereum") || got.Note != rag.UncheckedNote || len(got.Sources) == 0 {
+		t.Errorf("Answer() = %+v, want the extractive answer with a note", got)
 	}
 }

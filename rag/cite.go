@@ -1,6 +1,7 @@
 package rag
 
 import (
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -326,4 +327,336 @@ func streamSafePrefix(text string) string {
 		}
 		text = text[:groups[len(groups)-1].start]
 	}
+}
+
+// --- checking a model's reply against its sources ---------------------------
+
+// minCiteSupport is the share of a sentence's content words that a source
+// must hold to support it.
+const minCiteSupport = 0.5
+
+// replyCheck checks the sentences of a model's reply against the numbered
+// sources: a citation must point at a source that shares the sentence's
+// content (and every number it states); an unsupported citation is
+// re-pointed to the source that supports the sentence, or removed; a
+// sentence no source supports is dropped. Links are kept only when they
+// are a source's own URL.
+type replyCheck struct {
+	question map[string]bool
+	qNumbers map[string]bool
+	sources  []map[string]bool // terms of each source's passages and title, by number-1
+	numbers  []map[string]bool // the numbers of each source
+	urls     map[string]bool
+}
+
+func newReplyCheck(question string, groups []answerSource) *replyCheck {
+	c := &replyCheck{question: termSet(question), qNumbers: numbersIn(question), urls: map[string]bool{}}
+	for _, g := range groups {
+		text := g.src.Title + "\n" + g.src.Outlet + "\n" + g.passage(nil)
+		set := termSet(text)
+		for _, a := range acronyms(text) {
+			set[a] = true
+		}
+		c.sources = append(c.sources, set)
+		c.numbers = append(c.numbers, numbersIn(text))
+		if g.src.URL != "" {
+			c.urls[strings.TrimRight(g.src.URL, "/")] = true
+		}
+	}
+	return c
+}
+
+var (
+	mdLinkRe   = regexp.MustCompile(`\[([^\[\]\n]{0,200})\]\(\s*<?((?:https?://|www\.)[^)\s>]*)>?\s*\)`)
+	bareLinkRe = regexp.MustCompile(`<?(?:https?://|www\.)[^\s<>()\[\]]+>?`)
+	// absenceRe matches a sentence that says what the sources do not
+	// cover; it needs no source.
+	absenceRe = regexp.MustCompile(`(?i)\b(not|no|none|nothing|neither|nor|don't|doesn't|didn't|isn't|aren't|couldn't|can't|cannot|unclear|unknown)\b.*\b(say|says|said|mention|mentions|mentioned|state|states|stated|specify|specifies|specified|report|reports|reported|cover|covers|covered|include|includes|included|provide|provides|provided|give|gives|detail|details|clear|known|find|found|information|sources?|articles?)\b`)
+	numberRe  = regexp.MustCompile(`\d[\d,.]*\d|\d`)
+)
+
+// links removes the links of a model's sentence that are not a source's
+// URL: a masked link becomes its text, a bare link disappears.
+func (c *replyCheck) links(s string) string {
+	s = mdLinkRe.ReplaceAllStringFunc(s, func(m string) string {
+		sub := mdLinkRe.FindStringSubmatch(m)
+		text, url := sub[1], strings.TrimRight(sub[2], "/")
+		if _, ok := parseCiteInner(text); ok {
+			// "[1](https://…)": a citation with a link; keep the citation.
+			return "[" + text + "]"
+		}
+		if c.urls[url] {
+			return m
+		}
+		return text
+	})
+	return bareLinkRe.ReplaceAllStringFunc(s, func(m string) string {
+		url := strings.TrimRight(strings.Trim(m, "<>"), "/.,;:!?")
+		if c.urls[url] {
+			return m
+		}
+		return ""
+	})
+}
+
+// support is the share of terms that source n (1-based) holds, 0 when a
+// number of the sentence is missing from it.
+func (c *replyCheck) support(terms []string, nums []string, n int) float64 {
+	if n < 1 || n > len(c.sources) || len(terms) == 0 {
+		return 0
+	}
+	for _, num := range nums {
+		if !c.numbers[n-1][num] {
+			return 0
+		}
+	}
+	got := 0
+	for _, t := range terms {
+		if c.sources[n-1][t] {
+			got++
+		}
+	}
+	return float64(got) / float64(len(terms))
+}
+
+// sentence returns the checked form of one sentence of the reply (with
+// its surrounding spaces), or "" to drop it.
+func (c *replyCheck) sentence(seg string) string {
+	core := strings.TrimSpace(seg)
+	if core == "" {
+		return seg
+	}
+	lead := seg[:strings.Index(seg, core)]
+	trail := seg[len(lead)+len(core):]
+	core = strings.TrimSpace(c.links(core))
+	if core == "" {
+		return ""
+	}
+	plain := stripCitations(core)
+	terms, nums := c.content(plain)
+	novel := 0
+	for _, t := range terms {
+		if !c.question[t] {
+			novel++
+		}
+	}
+	groups := parseCitations(core)
+	switch {
+	case len(terms) == 0:
+		// Nothing to check: a list marker, "Here is what I found:".
+		return lead + core + trail
+	case len(groups) == 0 && absenceRe.MatchString(plain):
+		return lead + core + trail
+	}
+	// Each citation must be supported by the words it closes (from the
+	// previous citation on) or by the whole sentence.
+	var b strings.Builder
+	prev, kept := 0, 0
+	for _, g := range groups {
+		b.WriteString(core[prev:g.start])
+		segTerms, segNums := c.content(core[prev:g.start])
+		var good []int
+		for _, n := range g.nums {
+			ok := c.support(terms, nums, n) >= minCiteSupport ||
+				len(segTerms) >= 2 && c.support(segTerms, segNums, n) >= minCiteSupport
+			if ok && !slices.Contains(good, n) {
+				good = append(good, n)
+			}
+		}
+		for _, n := range good {
+			b.WriteString("[" + strconv.Itoa(n) + "]")
+		}
+		kept += len(good)
+		prev = g.end
+	}
+	b.WriteString(core[prev:])
+	if kept > 0 {
+		if kept == countNums(groups) {
+			return lead + core + trail
+		}
+		return lead + tidyCitations(b.String()) + trail
+	}
+	// No cited source supports it: the one that supports the whole
+	// sentence, if any.
+	best, bestSup := 0, 0.0
+	for n := 1; n <= len(c.sources); n++ {
+		if sup := c.support(terms, nums, n); sup > bestSup {
+			best, bestSup = n, sup
+		}
+	}
+	switch {
+	case bestSup >= minCiteSupport:
+		return lead + withCitations(plain, []int{best}) + trail
+	case novel == 0 && len(groups) == 0:
+		// It only restates the question.
+		return lead + core + trail
+	}
+	return ""
+}
+
+// content returns the content words of text and the numbers it states
+// that the question does not.
+func (c *replyCheck) content(text string) ([]string, []string) {
+	text = bareLinkRe.ReplaceAllString(text, " ")
+	terms := uniqueTerms(extractTerms(stripCitations(text)))
+	var nums []string
+	for n := range numbersIn(text) {
+		if !c.qNumbers[n] {
+			nums = append(nums, n)
+		}
+	}
+	return terms, nums
+}
+
+func countNums(groups []citeGroup) int {
+	n := 0
+	for _, g := range groups {
+		n += len(g.nums)
+	}
+	return n
+}
+
+// tidyCitations removes the spaces left before a full stop or comma where
+// a citation was dropped: "won ." -> "won.".
+func tidyCitations(s string) string {
+	return strings.NewReplacer(" .", ".", " ,", ",", " ;", ";", "  ", " ").Replace(s)
+}
+
+// withCitations appends citations to a sentence, before its final full
+// stop: "Apple won [1][2]."
+func withCitations(s string, nums []int) string {
+	s = strings.TrimSpace(s)
+	var cite strings.Builder
+	for _, n := range nums {
+		cite.WriteString("[" + strconv.Itoa(n) + "]")
+	}
+	if last, size := utf8.DecodeLastRuneInString(s); last == '.' || last == '!' || last == '?' {
+		return s[:len(s)-size] + " " + cite.String() + string(last)
+	}
+	return s + " " + cite.String()
+}
+
+// numbersIn returns the numbers written in text, without thousands
+// separators: "1,200" and "1200" are one number.
+func numbersIn(text string) map[string]bool {
+	m := map[string]bool{}
+	for _, n := range numberRe.FindAllString(text, -1) {
+		m[normNumber(n)] = true
+	}
+	return m
+}
+
+func normNumber(n string) string {
+	return strings.TrimRight(strings.ReplaceAll(n, ",", ""), ".")
+}
+
+// sentenceStream cuts streamed text into sentences and passes each through
+// check as soon as it is complete, so what streams is what the final
+// answer holds. A sentence is complete when the text after it starts the
+// next one: after a line break, or after . ! ? (and any closing quotes and
+// citations) followed by a space and a capital, a digit or a quote.
+type sentenceStream struct {
+	check func(string) string
+	out   func(string)
+	buf   strings.Builder
+	done  int
+}
+
+func (s *sentenceStream) write(t string) {
+	s.buf.WriteString(t)
+	text := s.buf.String()
+	for {
+		n := sentenceEnd(text[s.done:])
+		if n <= 0 {
+			return
+		}
+		seg := text[s.done : s.done+n]
+		s.done += n
+		if out := s.check(seg); out != "" {
+			s.out(out)
+		}
+	}
+}
+
+// flush checks what is left, the last sentence.
+func (s *sentenceStream) flush() {
+	text := s.buf.String()
+	if s.done < len(text) {
+		seg := text[s.done:]
+		s.done = len(text)
+		if out := s.check(seg); out != "" {
+			s.out(out)
+		}
+	}
+}
+
+// sentenceEnd returns the length of the first complete sentence of text,
+// with the spaces after it, or 0 when more text is needed to tell.
+func sentenceEnd(text string) int {
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c == '\n' {
+			j := i
+			for j < len(text) && (text[j] == '\n' || text[j] == ' ' || text[j] == '\t' || text[j] == '\r') {
+				j++
+			}
+			if j == len(text) {
+				return 0
+			}
+			return j
+		}
+		if c != '.' && c != '!' && c != '?' {
+			continue
+		}
+		j := i + 1
+		for j < len(text) && strings.IndexByte(`"')]*_`, text[j]) >= 0 {
+			j++
+		}
+		if j < len(text) && (strings.HasPrefix(text[j:], "”") || strings.HasPrefix(text[j:], "’")) {
+			j += len("”")
+		}
+		// Citations after the full stop belong to the sentence.
+		for {
+			k := j
+			for k < len(text) && text[k] == ' ' {
+				k++
+			}
+			if k < len(text) && text[k] == '[' {
+				if strings.IndexByte(text[k:], ']') < 0 {
+					return 0 // a citation still arriving
+				}
+				if gs := parseCitations(text[k:]); len(gs) > 0 && gs[0].start == 0 {
+					j = k + gs[0].end
+					continue
+				}
+			}
+			break
+		}
+		if j == len(text) {
+			return 0
+		}
+		if text[j] != ' ' && text[j] != '\n' {
+			continue // "3.5", "U.S."
+		}
+		if text[j] == '\n' {
+			i = j - 1
+			continue
+		}
+		k := j
+		for k < len(text) && text[k] == ' ' {
+			k++
+		}
+		if k == len(text) {
+			return 0
+		}
+		r, _ := utf8.DecodeRuneInString(text[k:])
+		if !startsSentence(r) && r != '*' && r != '-' {
+			continue
+		}
+		if c == '.' && isAbbreviation([]rune(text[:i])) {
+			continue
+		}
+		return k
+	}
+	return 0
 }

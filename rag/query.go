@@ -32,6 +32,9 @@ type Intent struct {
 	// Relative is the first relative period ("yesterday", "last week"),
 	// which restricts the search; absolute days only boost.
 	Relative *Period
+	// Spans are the lower-case texts of the question that name stored
+	// outlets; they say who reported, not what about.
+	Spans []string
 }
 
 // ParseIntent reads the outlets and periods a question names. outlets are
@@ -40,6 +43,7 @@ func ParseIntent(question string, outlets []news.OutletInfo, now time.Time) Inte
 	var in Intent
 	var spans []string
 	in.Outlets, in.UnknownOutlets, spans = matchOutlets(question, outlets)
+	in.Spans = spans
 	// Outlet names can hold date words ("Business Today", "USA Today"):
 	// periods are read with the names blanked out.
 	masked := strings.ToLower(question)

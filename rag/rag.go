@@ -32,12 +32,29 @@ type Query struct {
 
 // Retrieval is what a Retriever found for a question.
 type Retrieval struct {
-	Hits []news. // best first
-		Hit
+	Hits []news.Hit // best first
 	// Notice, when set, is a plain sentence explaining that the question's
 	// own constraint cannot be met ("I have no articles from Reuters.").
 	// The answerer then declines with exactly this text.
 	Notice string
+	// Terms are the question's salient terms, with how many passages of
+	// the library mention each (Passages -1 when the index cannot tell),
+	// and Library is how many passages the library holds (0 when
+	// unknown). The answerer judges from them whether the passages cover
+	// the question; nil Terms make it read the question itself.
+	Terms   []Term
+	Library int
+	// Claims are the names the question attributes its subject to that are
+	// no stored outlet but that the library mentions ("according to
+	// NASA"): the answer must come from passages that mention one of them.
+	Claims []Term
+	// Rescued is how many of the last Hits were added beyond the limit
+	// because they hold a name or number of the question that the top
+	// passages miss.
+	Rescued int
+	// Spanning is set when the question names several outlets, so the
+	// answer draws on several articles.
+	Spanning bool
 }
 
 // Retriever finds the passages that answer a question.

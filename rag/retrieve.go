@@ -175,8 +175,55 @@ func (r *HybridRetriever) Retrieve(ctx context.Context, ns string, q Query) (Ret
 	if r.o.Plain {
 		in = Intent{}
 	}
-	if len(in.UnknownOutlets) > 0 {
-		return Retrieval{Notice: "I have no articles from " + joinNames(in.UnknownOutlets) + "."}, nil
+	// The question's salient terms, without the outlets and dates it names,
+	// and how often the library mentions them.
+	spans := slices.Clone(in.Spans)
+	for _, p := range in.Periods {
+		spans = append(spans, p.Label)
+	}
+	terms := SalientTerms(text, spans)
+	// An attribution to a name that is no stored outlet ("according to
+	// NASA", "the report from the Central Bank") is a claim to check: a
+	// name the library mentions is searched like any other; only one it
+	// never mentions ends the search.
+	claims := make([]Term, 0, len(in.UnknownOutlets))
+	for _, u := range in.UnknownOutlets {
+		name := strings.TrimSpace(u)
+		if rest, ok := strings.CutPrefix(name, "The "); ok {
+			name = rest
+		} else if rest, ok := strings.CutPrefix(name, "the "); ok {
+			name = rest
+		}
+		claims = append(claims, Term{Text: name, Kind: TermName, Passages: -1, Words: extractTerms(name)})
+	}
+	counted := append(slices.Clone(terms), claims...)
+	library, err := countTerms(ctx, r.ix, ns, counted)
+	if err != nil {
+		if ctx.Err() != nil {
+			return Retrieval{}, ctx.Err()
+		}
+		// Rarity in the library is a refinement: go on without it.
+		r.o.Logger.Warn("count question terms", "ns", ns, "err", err)
+		library = 0
+		for i := range counted {
+			counted[i].Passages = -1
+		}
+	}
+	terms, claims = counted[:len(terms)], counted[len(terms):]
+	var unknown, mentioned []string
+	var held []Term
+	for i, c := range claims {
+		switch {
+		case len(c.Words) == 0:
+		case c.Passages == 0:
+			unknown = append(unknown, in.UnknownOutlets[i])
+		default:
+			mentioned = append(mentioned, in.UnknownOutlets[i])
+			held = append(held, c)
+		}
+	}
+	if len(unknown) > 0 {
+		return Retrieval{Notice: "I have no articles from " + joinNames(unknown) + ".", Terms: terms, Library: library}, nil
 	}
 
 	f := q.Filter
@@ -243,11 +290,18 @@ func (r *HybridRetriever) Retrieve(ctx context.Context, ns string, q Query) (Ret
 	if len(fused) == 0 {
 		switch {
 		case in.Relative != nil:
-			return Retrieval{Notice: "I have no articles from " + in.Relative.Label + "."}, nil
+			return Retrieval{Notice: "I have no articles from " + in.Relative.Label + ".", Terms: terms, Library: library}, nil
 		case len(f.Outlets) > 0 && len(q.Filter.Outlets) > 0:
-			return Retrieval{Notice: "I have no articles from " + joinNames(f.Outlets) + " on this."}, nil
+			return Retrieval{Notice: "I have no articles from " + joinNames(f.Outlets) + " on this.", Terms: terms, Library: library}, nil
 		}
-		return Retrieval{}, nil
+		return Retrieval{Terms: terms, Library: library}, nil
+	}
+	// Passages that mention a name the question attributes to.
+	var claimStems [][]string
+	for _, c := range claims {
+		if c.Passages != 0 && len(c.Words) > 0 {
+			claimStems = append(claimStems, c.Words)
+		}
 	}
 
 	var days []Period
@@ -264,6 +318,12 @@ func (r *HybridRetriever) Retrieve(ctx context.Context, ns string, q Query) (Ret
 		if slices.Contains(f.Prefer, fh.hit.Article.ID) {
 			fh.score *= 2
 		}
+		if len(claimStems) > 0 {
+			set := termSet(fh.hit.Chunk.Text + " " + fh.hit.Article.Title)
+			if slices.ContainsFunc(claimStems, func(st []string) bool { return hasAll(set, st) }) {
+				fh.score *= 1 + claimBoost
+			}
+		}
 		hits = append(hits, *fh)
 	}
 	slices.SortFunc(hits, func(a, b fusedHit) int {
@@ -272,10 +332,72 @@ func (r *HybridRetriever) Retrieve(ctx context.Context, ns string, q Query) (Ret
 		}
 		return strings.Compare(a.hit.Chunk.ID, b.hit.Chunk.ID)
 	})
-	out := spread(hits, f.Outlets, limit)
-	r.o.Logger.Debug("retrieve", "ns", ns, "outlets", f.Outlets, "periods", len(in.Periods), "candidates", len(hits), "returned", len(out))
-	return Retrieval{Hits: out}, nil
+	top := spread(hits, f.Outlets, limit)
+	out := rescue(top, hits, append(slices.Clone(held), terms...))
+	r.o.Logger.Debug("retrieve", "ns", ns, "outlets", f.Outlets, "periods", len(in.Periods), "claims", mentioned, "candidates", len(hits), "returned", len(out))
+	if len(claimStems) > 0 && library == 0 && !slices.ContainsFunc(out, func(h news.Hit) bool {
+		set := termSet(h.Chunk.Text + " " + h.Article.Title)
+		return slices.ContainsFunc(claimStems, func(st []string) bool { return hasAll(set, st) })
+	}) {
+		// The index cannot count mentions, and no passage found mentions
+		// the name.
+		return Retrieval{Notice: "I have no articles from " + joinNames(in.UnknownOutlets) + ".", Terms: terms}, nil
+	}
+	return Retrieval{Hits: out, Terms: terms, Library: library, Claims: held, Rescued: len(out) - len(top), Spanning: len(in.Outlets) >= 2}, nil
 }
+
+// maxRescued bounds the passages added after the top ones for names and
+// numbers of the question that the top passages do not hold.
+const maxRescued = 3
+
+// rescue appends to out, for each name or number of the question that no
+// passage of out holds, the best candidate passage that holds it, so that
+// the answerer sees it; the top passages keep their order.
+func rescue(out []news.Hit, candidates []fusedHit, terms []Term) []news.Hit {
+	sets := map[string]map[string]bool{}
+	set := func(h news.Hit) map[string]bool {
+		m, ok := sets[h.Chunk.ID]
+		if !ok {
+			m = termSet(h.Chunk.Text + " " + h.Article.Title)
+			for _, a := range acronyms(h.Chunk.Text + " " + h.Article.Title) {
+				m[a] = true
+			}
+			sets[h.Chunk.ID] = m
+		}
+		return m
+	}
+	have := map[string]bool{}
+	for _, h := range out {
+		have[h.Chunk.ID] = true
+	}
+	added := 0
+	for _, t := range terms {
+		if t.Kind == TermWord || t.Passages == 0 || len(t.Words) == 0 {
+			continue
+		}
+		if slices.ContainsFunc(out, func(h news.Hit) bool { return t.in(set(h)) }) {
+			continue
+		}
+		for _, fh := range candidates {
+			if !have[fh.hit.Chunk.ID] && t.in(set(fh.hit)) {
+				h := fh.hit
+				h.Score = fh.score
+				out = append(out, h)
+				have[h.Chunk.ID] = true
+				added++
+				break
+			}
+		}
+		if added == maxRescued {
+			break
+		}
+	}
+	return out
+}
+
+// claimBoost raises the passages that mention a name the question
+// attributes a statement to ("according to NASA").
+const claimBoost = 0.5
 
 // search is one dense and keyword search of a retrieval: its filter, its
 // candidate count and its weight in the fusion.

@@ -1,0 +1,607 @@
+package rag
+
+import (
+	"context"
+	"math"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/gazettebot/gazette/news"
+)
+
+// Coverage: before answering, the service judges from evidence whether the
+// library covers the question. The question's salient terms (names,
+// numbers and rare words, weighted by their rarity in the library) must be
+// found in the retrieved passages; a name the library never mentions is
+// strong evidence of a gap.
+
+// TermCounter is implemented by an [Index] that can tell how many of a
+// namespace's passages mention a phrase, and how many passages it holds.
+// Without it, term weights come from the retrieved passages alone.
+type TermCounter interface {
+	TermCounts(ctx context.Context, ns string, phrases []string) (counts []int, total int, err error)
+}
+
+// TermKind says what a salient term is.
+type TermKind int
+
+// Kinds of salient terms.
+const (
+	TermWord   TermKind = iota // a content word
+	TermName                   // a run of capitalised words, an acronym
+	TermNumber                 // a number, a year, a score
+)
+
+// Term is one salient term of a question.
+type Term struct {
+	Text string // as the question writes it: "Artemis II", "2026", "interest"
+	Kind TermKind
+	// Passages is how many passages of the library mention the term, or -1
+	// when unknown.
+	Passages int
+	// Words are the term's words as the answerer reads them (lower-case,
+	// common endings stripped), all of which a passage must hold.
+	Words []string
+	// Acronym is the initials of a name of several capitalised words
+	// ("United States" -> "us"), which a passage may write instead.
+	Acronym string
+}
+
+// in reports whether a passage's words hold the term.
+func (t Term) in(set map[string]bool) bool {
+	return hasAll(set, t.Words) || t.Acronym != "" && set[t.Acronym]
+}
+
+// Defaults of the coverage gate, tuned on the tuning halves of the
+// development questions and of the natural questions (see BENCHMARKS.md).
+const (
+	// DefaultMinCoverage is the weighted share of the question's salient
+	// terms that the retrieved passages must hold together.
+	DefaultMinCoverage = 0.55
+	// DefaultMinFocus is the weighted share that the best single article
+	// must hold.
+	DefaultMinFocus = 0.55
+	// DefaultMinSentence is the weighted share that the best single
+	// sentence must hold (with its article's title at half weight).
+	DefaultMinSentence = 0.45
+	// focusMaxTerms: a question with more salient terms than this asks
+	// about several things at once, and is judged on coverage alone.
+	focusMaxTerms = 10
+)
+
+// Weights of the kinds of terms, on top of their rarity.
+const (
+	nameWeight   = 1.5
+	numberWeight = 1.2
+	wordWeight   = 1.0
+	// weakWeight is for the words questions use to frame a request
+	// ("happen", "latest", "get").
+	weakWeight = 0.3
+)
+
+// weakWords frame a question without saying what it is about.
+var weakWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`happen happened happening latest new news last first next get got gets make made
+		take took think know going like want thing things way ways really actually big many much long year years
+		time times day days week weeks month months today yesterday tomorrow people person anyone someone something
+		anything everything happen go went come came give gave find found look looking update updates story stories
+		current currently`) {
+		m[stem(w)] = true
+	}
+	return m
+}()
+
+// questionWords start a question; capitalised at its start they are not
+// names.
+var questionWords = map[string]bool{
+	"what": true, "who": true, "whom": true, "whose": true, "which": true, "when": true, "where": true, "why": true,
+	"how": true, "did": true, "does": true, "do": true, "is": true, "are": true, "was": true, "were": true, "can": true,
+	"could": true, "will": true, "would": true, "should": true, "has": true, "have": true, "had": true, "tell": true,
+	"according": true, "considering": true, "based": true, "in": true, "on": true, "after": true, "before": true,
+	"between": true, "from": true, "the": true, "a": true, "an": true, "any": true, "give": true, "show": true,
+	"list": true, "name": true, "explain": true, "describe": true, "summarize": true, "summarise": true, "please": true,
+	"i": true, "so": true, "and": true, "but": true, "also": true, "about": true, "as": true, "per": true, "if": true,
+	"since": true, "during": true, "while": true, "with": true, "among": true, "at": true, "by": true, "for": true,
+	"of": true, "to": true, "this": true, "that": true, "these": true, "those": true, "there": true, "hey": true,
+}
+
+// nameJoiners may sit inside a name: "Bank of England", "Procter & Gamble".
+var nameJoiners = map[string]bool{"of": true, "&": true, "de": true, "del": true, "la": true, "von": true, "van": true, "for": true}
+
+// SalientTerms returns the salient terms of a question: runs of capitalised
+// words and acronyms as names, numbers, and the other content words. The
+// spans (outlet names, dates the retriever has read) are left out.
+// Passages is -1 in every term.
+func SalientTerms(question string, spans []string) []Term {
+	masked := question
+	for _, sp := range spans {
+		if sp == "" {
+			continue
+		}
+		lq := strings.ToLower(masked)
+		for from := 0; ; {
+			i := strings.Index(lq[from:], strings.ToLower(sp))
+			if i < 0 {
+				break
+			}
+			i += from
+			masked = masked[:i] + strings.Repeat(" ", len(sp)) + masked[i+len(sp):]
+			lq = strings.ToLower(masked)
+			from = i + len(sp)
+		}
+	}
+	type word struct {
+		raw   string
+		start bool // starts a sentence
+		end   bool // ends a clause: a comma, a full stop, a quote
+	}
+	var words []word
+	start := true
+	for _, f := range strings.FieldsFunc(masked, func(r rune) bool {
+		return unicode.IsSpace(r) || r == '(' || r == ')' || r == '"' || r == '“' || r == '”' || r == '/'
+	}) {
+		raw := strings.Trim(f, "'‘’`*_")
+		if raw == "" {
+			continue
+		}
+		last, _ := utf8.DecodeLastRuneInString(raw)
+		end := strings.ContainsRune(",;:.?!", last)
+		raw = strings.TrimRight(raw, ",;:.?!")
+		if raw != "" {
+			words = append(words, word{raw: raw, start: start, end: end})
+		}
+		start = last == '.' || last == '?' || last == '!' || last == ':'
+	}
+	var out []Term
+	seen := map[string]bool{}
+	add := func(text string, kind TermKind) {
+		stems := extractTerms(text)
+		if len(stems) == 0 {
+			return
+		}
+		key := strings.Join(stems, " ")
+		if seen[key] {
+			return
+		}
+		seen[key] = true
+		t := Term{Text: text, Kind: kind, Passages: -1, Words: stems}
+		if ws := strings.Fields(text); kind == TermName && len(ws) > 1 {
+			var initials []rune
+			for _, w := range ws {
+				if r, _ := utf8.DecodeRuneInString(w); unicode.IsUpper(r) {
+					initials = append(initials, unicode.ToLower(r))
+				}
+			}
+			if len(initials) > 1 {
+				t.Acronym = string(initials)
+			}
+		}
+		out = append(out, t)
+	}
+	isCapWord := func(w word) bool {
+		first, _ := utf8.DecodeRuneInString(w.raw)
+		if !unicode.IsUpper(first) {
+			return false
+		}
+		lw := strings.ToLower(strings.TrimSuffix(strings.TrimSuffix(w.raw, "'s"), "’s"))
+		if w.start && (questionWords[lw] || answerStopwords[lw]) {
+			return false
+		}
+		if w.start && !hasInnerCapital(w.raw) {
+			// "Nike shares…": a capital at the start of a sentence may or
+			// may not be a name; a word that is no stop word counts as one.
+			return !answerStopwords[lw]
+		}
+		return true
+	}
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		if isCapWord(w) {
+			j := i + 1
+			run := []string{w.raw}
+			for j < len(words) && !words[j-1].end {
+				nw := words[j]
+				if isCapWord(nw) && !nw.start {
+					run = append(run, nw.raw)
+					j++
+					continue
+				}
+				if nameJoiners[strings.ToLower(nw.raw)] && j+1 < len(words) && !nw.end && isCapWord(words[j+1]) && !words[j+1].start {
+					run = append(run, nw.raw, words[j+1].raw)
+					j += 2
+					continue
+				}
+				break
+			}
+			name := strings.Join(run, " ")
+			name = strings.TrimSuffix(strings.TrimSuffix(name, "'s"), "’s")
+			if len(extractTerms(name)) > 0 {
+				add(name, TermName)
+			}
+			i = j - 1
+			continue
+		}
+		if strings.ContainsFunc(w.raw, unicode.IsDigit) {
+			add(w.raw, TermNumber)
+			continue
+		}
+		for _, part := range strings.FieldsFunc(w.raw, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’' }) {
+			part = strings.TrimSuffix(strings.TrimSuffix(part, "'s"), "’s")
+			if len(extractTerms(part)) == 1 {
+				add(strings.ToLower(part), TermWord)
+			}
+		}
+	}
+	// A word already inside a name is not a term of its own.
+	inName := map[string]bool{}
+	for _, t := range out {
+		if t.Kind == TermName && len(t.Words) > 1 {
+			for _, s := range t.Words {
+				inName[s] = true
+			}
+		}
+	}
+	out = slices.DeleteFunc(out, func(t Term) bool { return t.Kind == TermWord && inName[t.Words[0]] })
+	return out
+}
+
+func hasInnerCapital(w string) bool {
+	for i, r := range w {
+		if i > 0 && unicode.IsUpper(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// countTerms fills in how many passages of ns mention each term, when ix
+// can tell; it returns the number of passages ns holds (0 when unknown).
+func countTerms(ctx context.Context, ix Index, ns string, terms []Term) (int, error) {
+	tc, ok := ix.(TermCounter)
+	if !ok || len(terms) == 0 {
+		return 0, nil
+	}
+	// A name of several words is counted as a phrase and word by word: a
+	// phrase the library never writes ("New York Thai") whose words it all
+	// knows is no gap.
+	phrases := make([]string, 0, len(terms))
+	type span struct{ from, to int }
+	words := make([]span, len(terms))
+	for _, t := range terms {
+		phrases = append(phrases, t.Text)
+	}
+	for i, t := range terms {
+		ws := strings.Fields(t.Text)
+		words[i] = span{len(phrases), len(phrases)}
+		if t.Kind == TermName && len(ws) > 1 {
+			for _, w := range ws {
+				if len(extractTerms(w)) > 0 {
+					phrases = append(phrases, w)
+				}
+			}
+			words[i].to = len(phrases)
+		}
+	}
+	counts, total, err := tc.TermCounts(ctx, ns, phrases)
+	if err != nil {
+		return 0, err
+	}
+	count := func(i int) int {
+		if i < len(counts) {
+			return counts[i]
+		}
+		return 0
+	}
+	for i := range terms {
+		n := count(i)
+		if n == 0 && words[i].to > words[i].from {
+			n = -1
+			for k := words[i].from; k < words[i].to; k++ {
+				if c := count(k); n < 0 || c < n {
+					n = c
+				}
+			}
+		}
+		terms[i].Passages = max(n, 0)
+	}
+	return total, nil
+}
+
+// evidence is what the retrieved passages say about a question's terms.
+type evidence struct {
+	terms  []Term
+	weight []float64 // of each term
+	total  float64
+	// found[i] is set when some passage (or its title, outlet or date)
+	// holds every word of term i.
+	found []bool
+	// coverage is the weighted share of the terms found somewhere in the
+	// passages, focus the largest share found in one article, focusArticle
+	// that article.
+	coverage, focus float64
+	focusArticle    string
+	// sentence is the largest share held by one sentence (with its
+	// article's title and outlet at half weight).
+	sentence float64
+	// unknown are the names and numbers the library never mentions.
+	unknown []Term
+}
+
+// weigh returns the weight of each term: its rarity in the library
+// (library passages, 0 when unknown, falls back to the retrieved
+// passages) times its kind's weight.
+func weigh(terms []Term, library int, hits []news.Hit) []float64 {
+	w := make([]float64, len(terms))
+	var pool []map[string]bool
+	if library <= 0 {
+		for _, h := range hits {
+			pool = append(pool, termSet(h.Chunk.Text+" "+h.Article.Title))
+		}
+	}
+	for i, t := range terms {
+		var idf float64
+		switch {
+		case library > 0 && t.Passages >= 0:
+			idf = math.Log(1 + float64(library)/float64(t.Passages+1))
+		default:
+			df := 0
+			for _, p := range pool {
+				if t.in(p) {
+					df++
+				}
+			}
+			idf = math.Log(1 + float64(len(pool)+1)/float64(df+1))
+		}
+		k := wordWeight
+		switch {
+		case t.Kind == TermName:
+			k = nameWeight
+		case t.Kind == TermNumber:
+			k = numberWeight
+		case len(t.Words) == 1 && weakWords[t.Words[0]]:
+			k = weakWeight
+		case t.Passages == 0:
+			// A plain word the library never uses says how the question
+			// is phrased ("decide", "keep"), not what it is about.
+			k = weakWeight
+		}
+		w[i] = idf * k
+	}
+	return w
+}
+
+// gather measures how the hits cover the terms.
+func gather(terms []Term, library int, hits []news.Hit) evidence {
+	ev := evidence{terms: terms, weight: weigh(terms, library, hits), found: make([]bool, len(terms))}
+	for _, w := range ev.weight {
+		ev.total += w
+	}
+	byArticle := map[string]map[string]bool{}
+	var order []string
+	for _, h := range hits {
+		set := byArticle[h.Article.ID]
+		if set == nil {
+			set = termSet(h.Article.Title + " " + h.Article.Outlet + " " + dateWords(h.Article))
+			for _, a := range acronyms(h.Article.Title) {
+				set[a] = true
+			}
+			byArticle[h.Article.ID] = set
+			order = append(order, h.Article.ID)
+		}
+		for t := range termSet(h.Chunk.Text) {
+			set[t] = true
+		}
+		for _, a := range acronyms(h.Chunk.Text) {
+			set[a] = true
+		}
+	}
+	for _, h := range hits {
+		meta := termSet(h.Article.Title + " " + h.Article.Outlet)
+		for _, sent := range extractSentences(withoutHeadline(h.Chunk.Text, h.Article.Title)) {
+			if boilerplate(sent) {
+				continue
+			}
+			set := termSet(sent)
+			var got float64
+			for _, a := range acronyms(sent) {
+				set[a] = true
+			}
+			for i, t := range terms {
+				switch {
+				case t.in(set):
+					got += ev.weight[i]
+				case t.in(meta):
+					got += extractMetaWeight * ev.weight[i]
+				}
+			}
+			if ev.total > 0 {
+				ev.sentence = max(ev.sentence, got/ev.total)
+			}
+		}
+	}
+	for _, id := range order {
+		set := byArticle[id]
+		var got float64
+		for i, t := range terms {
+			if t.in(set) {
+				ev.found[i] = true
+				got += ev.weight[i]
+			}
+		}
+		if ev.total > 0 && got/ev.total > ev.focus {
+			ev.focus, ev.focusArticle = got/ev.total, id
+		}
+	}
+	var got float64
+	for i := range terms {
+		if ev.found[i] {
+			got += ev.weight[i]
+		}
+		if terms[i].Passages == 0 && terms[i].Kind != TermWord {
+			ev.unknown = append(ev.unknown, terms[i])
+		}
+	}
+	if ev.total > 0 {
+		ev.coverage = got / ev.total
+	}
+	return ev
+}
+
+// missing returns the names and numbers no retrieved passage holds, the
+// ones the library never mentions first.
+func (ev evidence) missing() []Term {
+	out := slices.Clone(ev.unknown)
+	for i, t := range ev.terms {
+		if !ev.found[i] && t.Kind != TermWord && !slices.ContainsFunc(out, func(u Term) bool { return u.Text == t.Text }) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func termSet(text string) map[string]bool {
+	m := map[string]bool{}
+	for _, t := range extractTerms(text) {
+		m[t] = true
+	}
+	return m
+}
+
+func hasAll(set map[string]bool, stems []string) bool {
+	if len(stems) == 0 {
+		return false
+	}
+	for _, s := range stems {
+		if !set[s] {
+			return false
+		}
+	}
+	return true
+}
+
+// termNames writes the texts of terms as "A", "A and B" or "A, B and C".
+func termNames(terms []Term) string {
+	names := make([]string, 0, len(terms))
+	for _, t := range terms {
+		names = append(names, t.Text)
+	}
+	return joinNames(names)
+}
+
+// maxUnknownShare is the share of a question's weight that names and
+// numbers the library never mentions may carry before it is declined.
+const maxUnknownShare = 0.25
+
+// judgement is the coverage gate's verdict on a question.
+type judgement struct {
+	decline bool
+	message string // the decline, naming what is missing
+	// partial, for an answered question, says which of its names the
+	// passages do not cover.
+	partial  string
+	spanning bool
+	ev       evidence
+}
+
+// judge decides from the retrieved passages whether the library covers the
+// question.
+func (s *Service) judge(question string, ret Retrieval, hits []news.Hit) judgement {
+	terms := ret.Terms
+	if terms == nil {
+		terms = SalientTerms(question, nil)
+	}
+	j := judgement{spanning: ret.Spanning || spanning(question, 0)}
+	j.ev = gather(terms, ret.Library, hits)
+	ev := j.ev
+	if len(terms) == 0 || ev.total == 0 {
+		return j
+	}
+	var unknown float64
+	for i, t := range terms {
+		if t.Passages == 0 && t.Kind != TermWord {
+			unknown += ev.weight[i]
+		}
+	}
+	s.o.Logger.Debug("coverage", "question", question, "coverage", ev.coverage, "focus", ev.focus, "sentence", ev.sentence,
+		"unknown", unknown/ev.total, "spanning", j.spanning, "terms", len(terms))
+	missing := ev.missing()
+	switch {
+	case s.o.MinCoverage > 0 && unknown/ev.total >= maxUnknownShare:
+	case s.o.MinCoverage > 0 && ev.coverage < s.o.MinCoverage:
+	case s.o.MinFocus > 0 && !j.spanning && len(terms) <= focusMaxTerms && ev.focus < s.o.MinFocus:
+	case s.o.MinSentence > 0 && !j.spanning && len(terms) <= focusMaxTerms && ev.sentence < s.o.MinSentence:
+	default:
+		j.partial = partialText(missing)
+		return j
+	}
+	j.decline = true
+	j.message = declineText(ev, missing)
+	return j
+}
+
+// declineText names what the library lacks for a question.
+func declineText(ev evidence, missing []Term) string {
+	var never, absent []Term
+	for _, t := range missing {
+		if t.Passages == 0 {
+			never = append(never, t)
+		} else {
+			absent = append(absent, t)
+		}
+	}
+	if len(never) > 0 {
+		return "I have no articles about " + termNames(never[:min(3, len(never))]) + "."
+	}
+	if len(absent) > 0 {
+		return "I couldn't find anything about " + termNames(absent[:min(3, len(absent))]) + " in the articles I have."
+	}
+	// The heaviest words no passage holds, or, when each is somewhere but
+	// no article holds them together, the heaviest terms.
+	idx := make([]int, len(ev.terms))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return cmpFloatDesc(ev.weight[a], ev.weight[b]) })
+	var lacking, heaviest []Term
+	for _, i := range idx {
+		if !ev.found[i] && len(lacking) < 2 {
+			lacking = append(lacking, ev.terms[i])
+		}
+		if len(heaviest) < 3 {
+			heaviest = append(heaviest, ev.terms[i])
+		}
+	}
+	switch {
+	case len(lacking) > 0:
+		return "I couldn't find anything about " + termNames(lacking) + " in the articles I have."
+	case len(heaviest) > 1:
+		return "None of the articles I have covers " + termNames(heaviest) + " together."
+	}
+	return DeclineText
+}
+
+// partialText says which names of an answered question the passages do
+// not cover, or "" when they cover them all.
+func partialText(missing []Term) string {
+	var never, absent []Term
+	for _, t := range missing {
+		switch {
+		case t.Kind != TermName:
+		case t.Passages == 0:
+			never = append(never, t)
+		default:
+			absent = append(absent, t)
+		}
+	}
+	var parts []string
+	if len(never) > 0 {
+		parts = append(parts, "I have no articles about "+termNames(never[:min(3, len(never))])+".")
+	}
+	if len(absent) > 0 {
+		parts = append(parts, "The articles I found say nothing about "+termNames(absent[:min(3, len(absent))])+".")
+	}
+	return strings.Join(parts, " ")
+}

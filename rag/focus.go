@@ -1,0 +1,185 @@
+package rag
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// What a sentence must be to be quoted in an answer: not page furniture,
+// not the headline run into the text, and, when the question asks for a
+// kind of fact, preferably one that holds it.
+
+// withoutHeadline drops the article's title from the start of a passage,
+// where pages often repeat it without a full stop, so that it is never
+// glued to the first sentence.
+func withoutHeadline(text, title string) string {
+	title = strings.TrimSpace(title)
+	if title == "" {
+		return text
+	}
+	t := strings.TrimLeft(text, " \t\r\n")
+	// Compare word by word, ignoring spacing and case.
+	tw, hw := strings.Fields(t), strings.Fields(title)
+	if len(tw) <= len(hw) {
+		return text
+	}
+	for i, w := range hw {
+		if !strings.EqualFold(strings.Trim(tw[i], ".:;,–—-"), strings.Trim(w, ".:;,–—-")) {
+			return text
+		}
+	}
+	// Skip the title's words in t, keeping the rest as it is written.
+	rest := t
+	for range hw {
+		rest = strings.TrimLeft(rest, " \t\r\n")
+		i := strings.IndexFunc(rest, unicode.IsSpace)
+		if i < 0 {
+			return text
+		}
+		rest = rest[i:]
+	}
+	rest = strings.TrimLeft(rest, " \t\r\n.:;,–—-")
+	if rest == "" {
+		return text
+	}
+	return rest
+}
+
+var (
+	// boilerplateRe matches page furniture: sign-up boxes, share bars,
+	// image credits, read-more links, advertising.
+	boilerplateRe = regexp.MustCompile(`(?i)(\bsign up\b|\bsubscribe\b|\bnewsletter\b|privacy (notice|policy)|terms of (service|use)|enter a valid email|valid email address|\bread more\b|\bclick here\b|\badvertisement\b|article continues below|\bimage credit|\bphoto(graph)? ?(credit|by)\b|\bcredit: |getty images|\bshutterstock\b|all rights reserved|\bfollow us\b|\bshare this\b|facebook twitter|\bwhatsapp\b|\{\{|\}\}|pic\.twitter\.com|twitter\.com/|^\s*(more|related|read|watch|listen|see also|also read)\s*:|^\s*loading\b|\bcookies?\b.*\b(accept|consent)\b|\bfree account\b|\bunlimited access\b|\baffiliate\b|\bcommission\b.*\b(link|purchase)|\bupdated?:?\s+\w+\.? \d{1,2}, \d{4}|if you or someone you know|please (contact|call)|crisis (line|lifeline)|\bhotline\b)`)
+	// tweetRe matches an embedded post: "— Name (@handle) October 7, 2023".
+	tweetRe = regexp.MustCompile(`(—|-)\s*[^()]{1,60}\(@\w+\)|^@\w+|\s@\w{2,}\b.*\b(19|20)\d\d$`)
+	// bylineRe matches a byline or a dateline standing alone.
+	bylineRe = regexp.MustCompile(`^(By|From|Written by|Reporting by|Editing by)\s+[A-Z][\w.'-]+(\s+[A-Z][\w.'-]+){0,3}(,|\s+and\s|\s*$|\s+(for|in|at)\s)`)
+)
+
+// boilerplate reports a sentence that is page furniture rather than news:
+// sign-up boxes, share bars, credits, embedded posts, bylines, shouted
+// headings, tables of prices.
+func boilerplate(s string) bool {
+	if boilerplateRe.MatchString(s) || tweetRe.MatchString(s) {
+		return true
+	}
+	words := strings.Fields(s)
+	if len(words) <= 12 && bylineRe.MatchString(s) {
+		return true
+	}
+	// A heading in capitals ("STARS WE'VE LOST IN 2023").
+	letters, upper := 0, 0
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			letters++
+			if unicode.IsUpper(r) {
+				upper++
+			}
+		}
+	}
+	if letters >= 12 && float64(upper) > 0.7*float64(letters) {
+		return true
+	}
+	// A table of prices or figures: mostly numbers, few words between.
+	nums := 0
+	for _, w := range words {
+		if strings.ContainsFunc(w, unicode.IsDigit) {
+			nums++
+		}
+	}
+	return len(words) >= 8 && float64(nums) > 0.45*float64(len(words))
+}
+
+// factKind is the kind of fact a question asks for.
+type factKind int
+
+const (
+	kindAny factKind = iota
+	kindNumber
+	kindDate
+	kindName // a person, a team, a company, a place
+	kindReason
+)
+
+var (
+	numberAskRe = regexp.MustCompile(`(?i)\b(how (many|much|big|large|tall|old|far|long|fast|often)|what (age|percentage|percent|share|proportion|price|score|amount|sum|record|number|rate|revenue|salary|fee|valuation|size)|what was the (score|result|total|figure|cost|price)|what's the (score|price|cost|total))\b`)
+	dateAskRe   = regexp.MustCompile(`(?i)\b(when|what (year|date|day|month|time)|which (year|date|day|month)|how soon)\b`)
+	nameAskRe   = regexp.MustCompile(`(?i)\b(who|whom|whose|which|where)\b|\bwhat (team|company|country|city|app|group|network|product|brand|is the name|'s the name|was the name)\b`)
+	reasonAskRe = regexp.MustCompile(`(?i)\b(why|what (caused|made|led|prompted|drove)|for what reason|how come)\b`)
+
+	yearRe      = regexp.MustCompile(`\b(1[89]|20)\d\d\b`)
+	dateTextRe  = regexp.MustCompile(`(?i)\b(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|yesterday|tonight|next (week|month|year)|last (week|month|year)|this (week|month|year))\b`)
+	numberWords = regexp.MustCompile(`(?i)\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|trillion|dozen|half)\b`)
+	reasonRe    = regexp.MustCompile(`(?i)\b(because|due to|as a result|owing to|in order to|so that|after|amid|since|citing|over|for breaching|for)\b`)
+)
+
+// askedKind reads which kind of fact a question asks for.
+func askedKind(q string) factKind {
+	switch {
+	case numberAskRe.MatchString(q):
+		return kindNumber
+	case dateAskRe.MatchString(q):
+		return kindDate
+	case reasonAskRe.MatchString(q):
+		return kindReason
+	case nameAskRe.MatchString(q):
+		return kindName
+	}
+	return kindAny
+}
+
+// hasKind reports whether sentence s holds a fact of kind k that the
+// question (its stems in q) does not already state.
+func hasKind(s string, k factKind, q map[string]bool) bool {
+	switch k {
+	case kindNumber:
+		for _, w := range strings.Fields(s) {
+			if strings.ContainsFunc(w, unicode.IsDigit) {
+				for _, t := range extractTerms(w) {
+					if !q[t] {
+						return true
+					}
+				}
+			}
+		}
+		return numberWords.MatchString(s)
+	case kindDate:
+		for _, m := range yearRe.FindAllString(s, -1) {
+			if !q[m] {
+				return true
+			}
+		}
+		return dateTextRe.MatchString(s)
+	case kindName:
+		// A capitalised word inside the sentence that the question does
+		// not name.
+		ws := strings.Fields(s)
+		for i, w := range ws {
+			if i == 0 {
+				continue
+			}
+			first, _ := utf8.DecodeRuneInString(strings.TrimLeft(w, `"'“‘(`))
+			if !unicode.IsUpper(first) || dateTextRe.MatchString(w) {
+				continue
+			}
+			for _, t := range extractTerms(w) {
+				if !q[t] {
+					return true
+				}
+			}
+		}
+	case kindReason:
+		return reasonRe.MatchString(s)
+	}
+	return false
+}
+
+// spanningRe matches questions that compare or span several articles.
+var spanningRe = regexp.MustCompile(`(?i)\b(compare|compared|comparison|both|while|whereas|versus|vs\.?|differ|different|difference|same|consistent|inconsistent|agree|disagree|contrast|between .+ and|each|respectively|and also|as well as)\b`)
+
+// spanning reports whether a question compares or spans articles: it
+// names several outlets, or says so.
+func spanning(question string, outlets int) bool {
+	return outlets >= 2 || spanningRe.MatchString(question)
+}
