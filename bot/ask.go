@@ -197,7 +197,12 @@ func (b *Bot) answer(ctx context.Context, sk sink, q question) {
 			buttons = answerButtons(id, len(ans.Sources) > 0)
 		}
 	}
-	parts := Split(FormatAnswer(ans), MessageLimit)
+	body := FormatAnswer(ans)
+	if ans.Note != "" {
+		// A plain line of fixed text: why the answer is quoted, say.
+		body = "-# " + ans.Note + "\n" + body
+	}
+	parts := Split(body, MessageLimit)
 	if len(parts) == 0 {
 		parts = []string{msgNoSources}
 	}

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -61,5 +62,27 @@ func TestAskWithModel(t *testing.T) {
 	h.waitEdit(n, i, "/ingest")
 	if got := len(oa.ChatRequests()); got != before {
 		t.Errorf("model called %d times for a guild without articles", got-before)
+	}
+}
+
+// TestAskModelDown: when the chat model fails, /ask still answers, quoting
+// the article, with a one-line note saying why.
+func TestAskModelDown(t *testing.T) {
+	oa := openaitest.New(t)
+	oa.FailNext(1000, http.StatusServiceUnavailable, "")
+	svc := rag.NewService(guildRetriever{}, rag.Options{
+		Completer: llm.NewChat(llm.Config{BaseURL: oa.URL(), Model: "test-model", HTTPClient: oa.Client(), MaxRetries: -1}),
+	})
+	h := start(t, func(d *Deps, o *Options) { d.Answerer = svc })
+	n := h.srv.Len()
+	i := h.srv.PushInteraction(ask(guildA, plainMember(), "What did the Federal Reserve do?"))
+	final := h.waitEdit(n, i, "**Sources**")
+	for _, want := range []string{"-# " + rag.ModelDownNote, "The Federal Reserve held rates steady on Wednesday [1].", "[1] Fed holds rates steady"} {
+		if !strings.Contains(final.Content(), want) {
+			t.Errorf("final answer = %q, want it to hold %q", final.Content(), want)
+		}
+	}
+	if len(oa.ChatRequests()) == 0 {
+		t.Error("the model was not tried")
 	}
 }

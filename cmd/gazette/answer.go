@@ -25,10 +25,11 @@ type jsonAnswer struct {
 	Answer  string       `json:"answer"`
 	Sources []jsonSource `json:"sources"`
 	Refused bool         `json:"refused"`
+	Note    string       `json:"note,omitempty"`
 }
 
 func toJSONAnswer(a news.Answer) jsonAnswer {
-	out := jsonAnswer{Answer: a.Text, Refused: a.Refused, Sources: []jsonSource{}}
+	out := jsonAnswer{Answer: a.Text, Refused: a.Refused, Note: a.Note, Sources: []jsonSource{}}
 	for _, s := range a.Sources {
 		out.Sources = append(out.Sources, jsonSource{
 			N: s.N, Title: s.Title, Outlet: s.Outlet, PublishedAt: isoDate(s.PublishedAt),
@@ -55,7 +56,15 @@ func writeJSON(w io.Writer, v any) error {
 // printAnswer writes an answer and its numbered sources for a terminal.
 func printAnswer(w io.Writer, a news.Answer) {
 	fmt.Fprintln(w, strings.TrimSpace(a.Text))
+	printNote(w, a)
 	printSources(w, a)
+}
+
+// printNote writes the answer's note, if any, on a line of its own.
+func printNote(w io.Writer, a news.Answer) {
+	if a.Note != "" {
+		fmt.Fprintf(w, "\n(%s)\n", a.Note)
+	}
 }
 
 // printSources writes the numbered sources of an answer, if any.

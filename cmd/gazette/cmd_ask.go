@@ -80,6 +80,7 @@ func runAsk(ctx context.Context, e *env) error {
 	}
 	if streamed {
 		fmt.Fprintln(e.stdout)
+		printNote(e.stdout, ans)
 		printSources(e.stdout, ans)
 		return nil
 	}

@@ -22,7 +22,7 @@ import (
 func init() {
 	register(command{
 		name: "eval", group: groupMeasure,
-		summary: "measure retrieval or article extraction on a benchmark",
+		summary: "measure retrieval, answers or article extraction on a benchmark",
 		subs: []*command{
 			{
 				name: "retrieval", summary: "ingest a benchmark corpus and measure how often retrieval finds the evidence articles",
@@ -31,6 +31,18 @@ overall and by question type, and how often questions with no evidence are
 declined. The store is temporary unless --data names one.`,
 				settings: []string{"GAZETTE_EMBEDDER", "GAZETTE_EMBED_MODEL", "GAZETTE_EMBED_BASE_URL", "GAZETTE_EMBED_API_KEY"},
 				run:      runEvalRetrieval,
+			},
+			{
+				name: "answers", summary: "ingest a small library and measure answers to natural questions",
+				help: `Questions are JSON Lines {id, question, kind, gold, key}: kind "answerable"
+(gold lists the articles that hold the answer, key the asked-for fact) or
+"offtopic". Reports the share of off-topic questions declined, of
+answerable ones wrongly declined, citing a gold article and holding the key
+fact, and the median answer time. --half tune|check keeps one half of the
+questions (a fixed hash of their id); --floor also measures the best single
+BM25 sentence as the answer. The store is temporary unless --data names one.`,
+				settings: []string{"GAZETTE_EMBEDDER", "GAZETTE_EMBED_MODEL", "GAZETTE_EMBED_BASE_URL", "GAZETTE_EMBED_API_KEY", "GAZETTE_CHAT_MODEL", "OPENAI_BASE_URL", "OPENAI_API_KEY"},
+				run:      runEvalAnswers,
 			},
 			{
 				name: "extraction", summary: "measure article text extraction against hand-made reference bodies",
@@ -151,8 +163,12 @@ func runEvalRetrieval(ctx context.Context, e *env) error {
 	fs.Float64Var(&ro.GlobalWeight, "tune-global", 0, "tuning: all-outlet search weight when outlets are named (0: default, <0: off)")
 	fs.Float64Var(&ro.DateBoost, "tune-date", 0, "tuning: boost for passages published on a named day (0: default)")
 	misses := fs.Bool("misses", false, "list the gold articles missing from each question's top k on stderr")
+	half := fs.String("half", "", "only the tune or check half of the questions (a fixed hash of their id)")
 	if _, err := parseFlags(fs, e.args); err != nil {
 		return err
+	}
+	if *half != "" && *half != "tune" && *half != "check" {
+		return fmt.Errorf("--half %q: want tune or check", *half)
 	}
 	if *corpus == "" || *queries == "" {
 		fs.Usage()
@@ -162,6 +178,7 @@ func runEvalRetrieval(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
+	qs = slices.DeleteFunc(qs, func(q benchQuery) bool { return *half != "" && splitHalf(q.ID) != *half })
 	dir := *data
 	if dir == "" {
 		dir, err = os.MkdirTemp("", "gazette-eval-")

@@ -2,10 +2,12 @@ package main
 
 import (
 	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/gazettebot/gazette/internal/openaitest"
+	"github.com/gazettebot/gazette/rag"
 )
 
 // TestAskStreamsFromModel points the chat model at a local fake of the
@@ -83,5 +85,41 @@ func TestSwitchEmbedderNeedsReembed(t *testing.T) {
 	}
 	if out, _, err := gazette(t, env, "check"); err != nil || !strings.Contains(out, "ok: the store is consistent") {
 		t.Errorf("check after reembed = %v\n%s", err, out)
+	}
+}
+
+// TestAskModelDown: a configured model that keeps failing does not make
+// `ask` fail; the answer is quoted from the articles, with a note, and the
+// command exits 0.
+func TestAskModelDown(t *testing.T) {
+	srv := openaitest.New(t)
+	srv.FailNext(1000, http.StatusServiceUnavailable, "")
+	env := testEnv(t)
+	if out, errOut, err := gazette(t, env, "ingest", "-q", "sample/articles.jsonl"); err != nil {
+		t.Fatalf("ingest: %v\n%s%s", err, out, errOut)
+	}
+	env["OPENAI_BASE_URL"] = srv.URL()
+	env["GAZETTE_CHAT_MODEL"] = "test-model"
+	env["GAZETTE_LLM_TIMEOUT"] = "2s"
+	out, errOut, err := gazette(t, env, "ask", "What interest rate did the central bank keep?")
+	if err != nil {
+		t.Fatalf("ask with the model down: %v\n%s", err, errOut)
+	}
+	if !strings.Contains(out, "4.25%") || !strings.Contains(out, "[1]") || !strings.Contains(out, "("+rag.ModelDownNote+")") || !strings.Contains(out, "Sources:\n[1] ") {
+		t.Errorf("ask output:\n%s", out)
+	}
+	if len(srv.ChatRequests()) == 0 {
+		t.Error("the model was not tried")
+	}
+	out, _, err = gazette(t, env, "ask", "--json", "What interest rate did the central bank keep?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ans jsonAnswer
+	if err := json.Unmarshal([]byte(out), &ans); err != nil {
+		t.Fatal(err)
+	}
+	if ans.Note != rag.ModelDownNote || ans.Refused || len(ans.Sources) == 0 {
+		t.Errorf("ask --json = %+v, want the extractive answer with the note", ans)
 	}
 }
