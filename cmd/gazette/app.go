@@ -42,6 +42,10 @@ type appOptions struct {
 	dbPath string
 	// adoptEmbedder opens a store whatever embedder it records (for reembed).
 	adoptEmbedder bool
+	// exclusive takes the store's lock, naming holder ("gazette serve"),
+	// for the long-running owners: serve and reembed.
+	exclusive bool
+	holder    string
 }
 
 // newEmbedder returns the configured embedder.
@@ -81,13 +85,16 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, o appOpti
 		}
 		path = cfg.DBPath()
 	}
-	so := store.Options{Logger: log, EmbedderID: emb.ID(), Dim: emb.Dim()}
+	so := store.Options{Logger: log, EmbedderID: emb.ID(), Dim: emb.Dim(), Exclusive: o.exclusive, Holder: o.holder}
 	if o.adoptEmbedder {
 		so.EmbedderID, so.Dim = "", 0
 	}
 	st, err := store.Open(ctx, path, so)
 	if errors.Is(err, news.ErrEmbedderMismatch) {
 		return nil, fmt.Errorf("%w\nThe store in %s was embedded with another model than %s; run 'gazette reembed' to switch it", err, filepath.Dir(path), emb.ID())
+	}
+	if errors.Is(err, store.ErrLocked) {
+		return nil, fmt.Errorf("%w\nOnly one 'gazette serve' (or 'gazette reembed') may use a data directory at a time; the command line's ingest, ask and check work beside it", err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)

@@ -31,7 +31,7 @@ func runReembed(ctx context.Context, e *env) error {
 	if _, err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
-	a, err := openApp(ctx, e.cfg, e.log, appOptions{adoptEmbedder: true})
+	a, err := openApp(ctx, e.cfg, e.log, appOptions{adoptEmbedder: true, exclusive: true, holder: "gazette reembed"})
 	if err != nil {
 		return err
 	}

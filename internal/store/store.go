@@ -53,6 +53,16 @@ type Options struct {
 	// MaxOpenConns bounds the SQLite connection pool; 0 means a default of
 	// max(4, GOMAXPROCS). Writes are serialised by the store itself.
 	MaxOpenConns int
+	// Exclusive takes the store's exclusive lock (a file beside the
+	// database, "<path>.lock") until Close, so that only one long-running
+	// owner (`gazette serve`, a re-embedding run) uses a store at a time; a
+	// second one fails with a [*LockedError] naming the first. Other opens
+	// (the command line's ingest, ask, check) take no lock: SQLite
+	// serialises their writes, and a serving process picks them up.
+	Exclusive bool
+	// Holder describes this process in the lock file for the error a
+	// second one gets ("gazette serve"); empty means the command line.
+	Holder string
 }
 
 // Store is the article store. Its methods are safe for concurrent use.
@@ -76,6 +86,8 @@ type Store struct {
 
 	reembedBatch int
 	titleWeight  float64
+
+	lock *fileLock // nil unless opened Exclusive
 }
 
 // Open opens (creating if needed) the store in the SQLite file at path,
@@ -96,6 +108,17 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if now == nil {
 		now = time.Now
 	}
+	if err := checkFile(ctx, path); err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	var lock *fileLock
+	if opts.Exclusive {
+		l, err := lockFile(lockPath(path), holderText(opts.Holder))
+		if err != nil {
+			return nil, fmt.Errorf("open store %s: %w", path, err)
+		}
+		lock = l
+	}
 	q := url.Values{}
 	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)",
 		// 16 MiB of page cache a connection (SQLite's default is 2 MiB) keeps the
@@ -107,6 +130,9 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	q.Set("_txlock", "immediate")
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
+		if lock != nil {
+			lock.unlock()
+		}
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	maxConns := opts.MaxOpenConns
@@ -117,12 +143,15 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	db.SetMaxIdleConns(maxConns)
 	db.SetConnMaxIdleTime(0)
 	s := &Store{db: db, log: log, now: now, index: chromem.NewDB(), reembedBatch: defaultReembedBatch,
-		titleWeight: 1}
+		titleWeight: 1, lock: lock}
 	if opts.TitleWeight > 0 {
 		s.titleWeight = opts.TitleWeight
 	}
 	if err := s.open(ctx, opts); err != nil {
 		db.Close()
+		if lock != nil {
+			lock.unlock()
+		}
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	return s, nil
@@ -167,7 +196,14 @@ func (s *Store) open(ctx context.Context, opts Options) error {
 func (s *Store) Close() error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	if err := s.db.Close(); err != nil {
+	err := s.db.Close()
+	if s.lock != nil {
+		if uerr := s.lock.unlock(); err == nil {
+			err = uerr
+		}
+		s.lock = nil
+	}
+	if err != nil {
 		return fmt.Errorf("close store: %w", err)
 	}
 	return nil
