@@ -89,7 +89,8 @@ var Keys = []string{
 
 // Load reads the configuration through getenv (os.Getenv in production, a
 // map in tests), applies defaults and validates it, reporting every problem
-// at once.
+// at once. The problems name the variable, never its value: a value in the
+// wrong variable may be a secret.
 func Load(getenv func(string) string) (Config, error) {
 	p := parser{getenv: getenv}
 	c := Config{
@@ -146,12 +147,12 @@ func Load(getenv func(string) string) (Config, error) {
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
-		p.fail("LOG_LEVEL must be debug, info, warn or error, not %q", c.LogLevel)
+		p.fail("LOG_LEVEL must be debug, info, warn or error")
 	}
 	switch c.LogFormat {
 	case "text", "json":
 	default:
-		p.fail("LOG_FORMAT must be text or json, not %q", c.LogFormat)
+		p.fail("LOG_FORMAT must be text or json")
 	}
 	if c.OpenAIBaseURL != "" && c.ChatModel == "" {
 		p.fail("GAZETTE_CHAT_MODEL is required when OPENAI_BASE_URL is set")
@@ -169,7 +170,7 @@ func Load(getenv func(string) string) (Config, error) {
 			p.fail("GAZETTE_EMBEDDER=openai needs OPENAI_API_KEY or GAZETTE_EMBED_BASE_URL")
 		}
 	default:
-		p.fail("GAZETTE_EMBEDDER must be builtin or openai, not %q", c.Embedder)
+		p.fail("GAZETTE_EMBEDDER must be builtin or openai")
 	}
 	if c.ShardID >= c.ShardCount {
 		p.fail("DISCORD_SHARD_ID (%d) must be below DISCORD_SHARD_COUNT (%d)", c.ShardID, c.ShardCount)
@@ -280,7 +281,7 @@ func (p *parser) integer(key string, def, lo, hi int) int {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < lo || n > hi {
-		p.fail("%s must be a whole number from %d to %d, not %q", key, lo, hi, v)
+		p.fail("%s must be a whole number from %d to %d", key, lo, hi)
 		return def
 	}
 	return n
@@ -293,7 +294,7 @@ func (p *parser) duration(key string, def time.Duration) time.Duration {
 	}
 	d, err := time.ParseDuration(v)
 	if err != nil || d <= 0 {
-		p.fail("%s must be a positive duration such as 30s or 15m, not %q", key, v)
+		p.fail("%s must be a positive duration such as 30s or 15m", key)
 		return def
 	}
 	return d
@@ -306,7 +307,7 @@ func (p *parser) boolean(key string, def bool) bool {
 	}
 	b, err := strconv.ParseBool(v)
 	if err != nil {
-		p.fail("%s must be true or false, not %q", key, v)
+		p.fail("%s must be true or false", key)
 		return def
 	}
 	return b
@@ -318,6 +319,6 @@ func (p *parser) url(key, v string) {
 	}
 	u, err := url.Parse(v)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		p.fail("%s must be an http(s) URL, not %q", key, v)
+		p.fail("%s must be an http(s) URL with a host", key)
 	}
 }

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -183,5 +185,72 @@ func TestDatabaseURL(t *testing.T) {
 	_, err = Load(env(map[string]string{"GAZETTE_DATA_DIR": "d", "GAZETTE_DATABASE_URL": "mysql://u:pw-secret@h/db"}))
 	if err == nil || !strings.Contains(err.Error(), "GAZETTE_DATABASE_URL") || strings.Contains(err.Error(), "secret") {
 		t.Errorf("Load() with a mysql URL: error = %v, want one naming the variable without its value", err)
+	}
+}
+
+func TestReadDotEnvNeverEchoesValues(t *testing.T) {
+	const secret = "secret-token-XYZ"
+	tests := []struct {
+		name, src, want string
+	}{
+		{name: "unterminated quote", src: "# settings\nLOG_LEVEL=info\n\nDISCORD_TOKEN='" + secret + "\nOTHER=1\n",
+			want: "line 4 (DISCORD_TOKEN): a quoted value is not closed"},
+		{name: "unterminated double quote at the end", src: "OPENAI_API_KEY=\"" + secret,
+			want: "line 1 (OPENAI_API_KEY): a quoted value is not closed"},
+		{name: "bad name", src: "LOG_LEVEL=info\nDISCORD-TOKEN=" + secret + "\n",
+			want: "line 2: a variable name has a character"},
+		{name: "after a multi-line value", src: "A=\"one\ntwo\"\nB='" + secret + "\n",
+			want: "line 3 (B): a quoted value is not closed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), ".env")
+			if err := os.WriteFile(path, []byte(tt.src), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err := ReadDotEnv(path)
+			if err == nil {
+				t.Fatal("ReadDotEnv() error = nil, want one")
+			}
+			if strings.Contains(err.Error(), "XYZ") || strings.Contains(err.Error(), "secret") {
+				t.Errorf("ReadDotEnv() error = %q echoes the value", err)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("ReadDotEnv() error = %q, want it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestReadDotEnv(t *testing.T) {
+	path := filepath.Join(t.TempDir(), ".env")
+	if _, err := ReadDotEnv(path); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("ReadDotEnv(missing) error = %v, want fs.ErrNotExist", err)
+	}
+	if err := os.WriteFile(path, []byte("export LOG_LEVEL=debug\nDISCORD_TOKEN='a b'\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadDotEnv(path)
+	if err != nil {
+		t.Fatalf("ReadDotEnv() error = %v", err)
+	}
+	if got["LOG_LEVEL"] != "debug" || got["DISCORD_TOKEN"] != "a b" {
+		t.Errorf("ReadDotEnv() = %v", got)
+	}
+}
+
+func TestLoadErrorsNeverEchoValues(t *testing.T) {
+	const secret = "sk-secret-value-123"
+	vals := map[string]string{"GAZETTE_DATA_DIR": "d"}
+	for _, k := range []string{"LOG_LEVEL", "LOG_FORMAT", "GAZETTE_EMBEDDER", "GAZETTE_EMBED_DIM", "GAZETTE_FETCH_TIMEOUT",
+		"GAZETTE_ALLOW_PRIVATE_NETWORKS", "OPENAI_BASE_URL", "DISCORD_API_URL", "GAZETTE_EMBED_BASE_URL", "DISCORD_SHARD_COUNT"} {
+		vals[k] = secret
+	}
+	_, err := Load(env(vals))
+	if err == nil {
+		t.Fatal("Load() error = nil, want problems")
+	}
+	if strings.Contains(err.Error(), "secret") {
+		t.Errorf("Load() error echoes a value:\n%v", err)
 	}
 }
