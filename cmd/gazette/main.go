@@ -16,8 +16,6 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/joho/godotenv"
-
 	"github.com/gazettebot/gazette/internal/config"
 )
 
@@ -198,9 +196,9 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 
 	// A .env file in the working directory fills variables the environment
 	// does not set; it never overrides them.
-	dotenv, err := godotenv.Read()
+	dotenv, err := config.ReadDotEnv(".env")
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("read .env: %w", err)
+		return err
 	}
 	lookup := func(k string) string {
 		if v := getenv(k); v != "" {
@@ -230,7 +228,7 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	if errors.Is(err, errHelp) {
 		return nil
 	}
-	return err
+	return redactExitError(err, secretsOf(cfg))
 }
 
 // resolve finds the command (or subcommand) that args name and returns the
@@ -286,10 +284,11 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	var level slog.Level
 	_ = level.UnmarshalText([]byte(cfg.LogLevel))
 	opts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
 	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		h = slog.NewJSONHandler(w, opts)
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(newRedactHandler(h, secretsOf(cfg)))
 }
 
 func usage(w io.Writer) {

@@ -23,6 +23,7 @@ const temperature = 0.1
 // [news.Completer]. It is safe for concurrent use.
 type Chat struct {
 	client  *openai.Client
+	apiKey  string // redacted from upstream errors
 	model   string
 	timeout time.Duration
 	log     *slog.Logger
@@ -35,6 +36,7 @@ func NewChat(c Config) *Chat {
 	c = c.withDefaults()
 	return &Chat{
 		client:  newClient(c),
+		apiKey:  c.APIKey,
 		model:   c.Model,
 		timeout: c.Timeout,
 		log:     c.Logger,
@@ -69,7 +71,7 @@ func (c *Chat) Complete(ctx context.Context, msgs []news.Message, onDelta func(s
 		reply, err = c.stream(ctx, req, onDelta)
 	}
 	if err != nil {
-		return reply, err
+		return reply, redactError(err, c.apiKey)
 	}
 	c.log.Debug("llm chat", "model", c.model, "stream", onDelta != nil, "ms", time.Since(start).Milliseconds(), "reply_chars", len(reply))
 	return reply, nil

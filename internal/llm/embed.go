@@ -40,6 +40,7 @@ var ErrDimension = errors.New("llm: embedding dimension mismatch")
 // have the same dimension. It is safe for concurrent use.
 type Embedder struct {
 	client  *openai.Client
+	apiKey  string // redacted from upstream errors
 	model   string
 	batch   int
 	timeout time.Duration
@@ -61,6 +62,7 @@ func NewEmbedder(c EmbedConfig) *Embedder {
 	batch = min(batch, MaxBatchSize)
 	return &Embedder{
 		client:  newClient(cc),
+		apiKey:  cc.APIKey,
 		model:   c.Model,
 		batch:   batch,
 		timeout: cc.Timeout,
@@ -142,7 +144,7 @@ func (e *Embedder) embedBatch(ctx context.Context, texts []string) ([][]float32,
 		Model: openai.EmbeddingModel(e.model),
 	})
 	if err != nil {
-		return nil, fmt.Errorf("model %q: %w", e.model, err)
+		return nil, fmt.Errorf("model %q: %w", e.model, redactError(err, e.apiKey))
 	}
 	if len(resp.Data) != len(texts) {
 		return nil, fmt.Errorf("model %q: got %d embeddings for %d inputs", e.model, len(resp.Data), len(texts))
