@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -17,42 +18,52 @@ import (
 // sink is where an answer goes: the deferred response of an interaction or
 // a placeholder message in a thread, plus further messages.
 type sink interface {
-	// edit replaces the first message; components nil keeps them.
-	edit(ctx context.Context, content string, components []discordgo.MessageComponent) error
-	// send adds a message after the first.
-	send(ctx context.Context, content string, components []discordgo.MessageComponent) error
+	// edit replaces the first message; components nil keeps them. It
+	// reports success; a failure is logged and counted by the sink.
+	edit(ctx context.Context, content string, components []discordgo.MessageComponent) bool
+	// send adds a message after the first, like edit.
+	send(ctx context.Context, content string, components []discordgo.MessageComponent) bool
 }
 
 type interactionSink struct{ in *Interaction }
 
-func (s interactionSink) edit(ctx context.Context, content string, c []discordgo.MessageComponent) error {
+func (s interactionSink) edit(ctx context.Context, content string, c []discordgo.MessageComponent) bool {
 	return s.in.Edit(ctx, content, c)
 }
 
-func (s interactionSink) send(ctx context.Context, content string, c []discordgo.MessageComponent) error {
+func (s interactionSink) send(ctx context.Context, content string, c []discordgo.MessageComponent) bool {
 	return s.in.Followup(ctx, content, false, c)
 }
 
 type channelSink struct {
+	b         *Bot
 	s         *discordgo.Session
 	channelID string
 	messageID string // the placeholder
 }
 
-func (s *channelSink) edit(ctx context.Context, content string, c []discordgo.MessageComponent) error {
+func (s *channelSink) edit(ctx context.Context, content string, c []discordgo.MessageComponent) bool {
 	e := &discordgo.MessageEdit{ID: s.messageID, Channel: s.channelID, Content: &content, AllowedMentions: noMentions()}
 	if c != nil {
 		e.Components = &c
 	}
 	_, err := s.s.ChannelMessageEditComplex(e, discordgo.WithContext(ctx))
-	return err
+	return s.sent(ctx, "edit_message", err)
 }
 
-func (s *channelSink) send(ctx context.Context, content string, c []discordgo.MessageComponent) error {
+func (s *channelSink) send(ctx context.Context, content string, c []discordgo.MessageComponent) bool {
 	_, err := s.s.ChannelMessageSendComplex(s.channelID, &discordgo.MessageSend{
 		Content: content, Components: c, AllowedMentions: noMentions(),
 	}, discordgo.WithContext(ctx))
-	return err
+	return s.sent(ctx, "send", err)
+}
+
+func (s *channelSink) sent(ctx context.Context, op string, err error) bool {
+	if err == nil {
+		return true
+	}
+	s.b.discordFailed(ctx, s.s, op, err, "channel", s.channelID)
+	return false
 }
 
 // question is one question on its way to an answer.
@@ -92,26 +103,24 @@ func (b *Bot) onAsk(ctx context.Context, in *Interaction) {
 	if s := in.StringOption("since"); s != "" {
 		t, ok := parseSince(s, b.opts.Now())
 		if !ok {
-			_ = in.Respond(ctx, "I don't understand that `since`. Use `today`, `week`, `month`, a number of days like `3d`, or a date like `2024-05-01`.", true)
+			in.Respond(ctx, "I don't understand that `since`. Use `today`, `week`, `month`, a number of days like `3d`, or a date like `2024-05-01`.", true)
 			return
 		}
 		q.req.Filter.Since = t
 	}
 	if !b.limiter.allow(q.userID) {
 		b.metrics.Questions.WithLabelValues(q.source, "rate_limited").Inc()
-		_ = in.Respond(ctx, msgRateLimited, true)
+		in.Respond(ctx, msgRateLimited, true)
 		return
 	}
 	release, ok := b.acquire()
 	if !ok {
 		b.metrics.Questions.WithLabelValues(q.source, "busy").Inc()
-		_ = in.Respond(ctx, msgBusy, true)
+		in.Respond(ctx, msgBusy, true)
 		return
 	}
 	defer release()
-	if err := in.Defer(ctx, false); err != nil {
-		b.log.Warn("defer ask", "err", err, "interaction", in.ID)
-		b.metrics.Errors.WithLabelValues("defer").Inc()
+	if !in.Defer(ctx, false) {
 		return
 	}
 	b.answer(ctx, interactionSink{in}, q)
@@ -156,9 +165,7 @@ func (b *Bot) answer(ctx context.Context, sk sink, q question) {
 	defer ecancel()
 
 	st := newStreamer(b.opts.EditInterval, func(text string) {
-		if err := sk.edit(actx, truncate(text, MessageLimit-2)+" …", nil); err != nil && actx.Err() == nil {
-			log.Debug("stream edit", "err", err)
-		}
+		sk.edit(actx, truncate(text, MessageLimit-2)+" …", nil)
 	})
 	ans, err := b.deps.Answerer.Answer(actx, q.guildID, q.req, st.delta)
 	st.stop()
@@ -170,9 +177,7 @@ func (b *Bot) answer(ctx context.Context, sk sink, q question) {
 			b.metrics.Errors.WithLabelValues("answer").Inc()
 		}
 		b.metrics.Questions.WithLabelValues(q.source, outcome).Inc()
-		if err := sk.edit(ectx, text, []discordgo.MessageComponent{}); err != nil {
-			log.Warn("send answer error", "err", err)
-		}
+		sk.edit(ectx, text, []discordgo.MessageComponent{})
 		return
 	}
 	outcome := "answered"
@@ -214,14 +219,13 @@ func (b *Bot) answer(ctx context.Context, sk sink, q question) {
 		if c == nil {
 			c = []discordgo.MessageComponent{}
 		}
+		sent := false
 		if i == 0 {
-			err = sk.edit(ectx, p, c)
+			sent = sk.edit(ectx, p, c)
 		} else {
-			err = sk.send(ectx, p, c)
+			sent = sk.send(ectx, p, c)
 		}
-		if err != nil {
-			log.Warn("send answer", "err", err, "part", i)
-			b.metrics.Errors.WithLabelValues("send").Inc()
+		if !sent {
 			return
 		}
 	}
@@ -319,7 +323,6 @@ func (b *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 	}
 	defer b.wg.Done()
 	ctx := b.hard
-	log := b.log.With("guild", m.GuildID, "channel", m.ChannelID, "message", m.ID)
 	text := stripMention(m.Content, bot.ID)
 	if !inThread {
 		// A thread the bot started before a restart: recover its history.
@@ -334,7 +337,7 @@ func (b *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 			Content: content, AllowedMentions: noMentions(), Reference: m.Reference(),
 		}, discordgo.WithContext(ctx))
 		if err != nil {
-			log.Warn("reply", "err", err)
+			b.discordFailed(ctx, s, "reply", err, "channel", m.ChannelID, "message", m.ID)
 		}
 	}
 	if text == "" {
@@ -364,7 +367,7 @@ func (b *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 		}, discordgo.WithContext(ctx))
 		if err != nil {
 			// Already in a thread, or no permission: answer in place.
-			log.Warn("start thread", "err", err)
+			b.discordFailed(ctx, s, "start_thread", err, "channel", m.ChannelID, "message", m.ID)
 		} else {
 			channelID = th.ID
 			b.convs.start(th.ID, m.GuildID)
@@ -374,8 +377,7 @@ func (b *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 		Content: msgPlaceholder, AllowedMentions: noMentions(),
 	}, discordgo.WithContext(ctx))
 	if err != nil {
-		log.Warn("send placeholder", "err", err)
-		b.metrics.Errors.WithLabelValues("send").Inc()
+		b.discordFailed(ctx, s, "send_placeholder", err, "channel", channelID, "message", m.ID)
 		return
 	}
 	req := rag.Request{Question: text, History: history}
@@ -385,7 +387,7 @@ func (b *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 			req.Filter.Prefer = ids
 		}
 	}
-	b.answer(ctx, &channelSink{s: s, channelID: channelID, messageID: placeholder.ID}, question{
+	b.answer(ctx, &channelSink{b: b, s: s, channelID: channelID, messageID: placeholder.ID}, question{
 		source: source, guildID: m.GuildID, channelID: channelID, userID: m.Author.ID,
 		req: req,
 	})
@@ -396,7 +398,11 @@ func (b *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 // thread's messages and the question it was started from.
 func (b *Bot) resumeThread(ctx context.Context, s *discordgo.Session, m *discordgo.Message, botID string) ([]news.Message, bool) {
 	ch, err := s.Channel(m.ChannelID, discordgo.WithContext(ctx))
-	if err != nil || !ch.IsThread() || ch.OwnerID != botID {
+	if err != nil {
+		b.discordFailed(ctx, s, "get_channel", err, "channel", m.ChannelID)
+		return nil, false
+	}
+	if !ch.IsThread() || ch.OwnerID != botID {
 		return nil, false
 	}
 	var hist []news.Message
@@ -405,10 +411,13 @@ func (b *Bot) resumeThread(ctx context.Context, s *discordgo.Session, m *discord
 		if q := stripMention(start.Content, botID); q != "" {
 			hist = append(hist, news.Message{Role: "user", Content: q})
 		}
+	} else if rerr, ok := errors.AsType[*discordgo.RESTError](err); !ok || rerr.Response == nil || rerr.Response.StatusCode != http.StatusNotFound {
+		// A thread without a starting message (404) is normal.
+		b.discordFailed(ctx, s, "get_message", err, "channel", ch.ParentID)
 	}
 	msgs, err := s.ChannelMessages(m.ChannelID, 2*b.convs.maxTurns+10, m.ID, "", "", discordgo.WithContext(ctx))
 	if err != nil {
-		b.log.Warn("thread history", "err", err, "channel", m.ChannelID)
+		b.discordFailed(ctx, s, "get_messages", err, "channel", m.ChannelID)
 	}
 	for i := len(msgs) - 1; i >= 0; i-- { // oldest first
 		mm := msgs[i]

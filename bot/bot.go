@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -18,6 +17,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/gazettebot/gazette/ingest"
+	"github.com/gazettebot/gazette/internal/safehttp"
 	"github.com/gazettebot/gazette/news"
 	"github.com/gazettebot/gazette/rag"
 )
@@ -114,9 +114,15 @@ type Options struct {
 	// GracePeriod is how long in-flight work may finish at shutdown before it
 	// is interrupted (default 10 s).
 	GracePeriod time.Duration
-	// HTTPClient downloads attachments; nil means a client with a 30 s
-	// timeout.
-	HTTPClient *http.Client
+	// Files downloads attachments: every address is checked as for any
+	// outside fetch (no loopback, private or metadata addresses unless the
+	// client allows them). nil means a [safehttp.Client] with private
+	// networks closed.
+	Files *safehttp.Client
+	// FileHosts are the hosts attachments may come from; an attachment URL
+	// on any other host is refused before any request. nil means Discord's
+	// CDN: [DiscordFileHosts].
+	FileHosts []string
 	// MaxFileBytes bounds an uploaded file (default 10 MiB).
 	MaxFileBytes int64
 	// EmbedderName and ModelName are shown by /stats.
@@ -183,11 +189,14 @@ func New(deps Deps, opts Options) *Bot {
 	if opts.GracePeriod <= 0 {
 		opts.GracePeriod = 10 * time.Second
 	}
-	if opts.HTTPClient == nil {
-		opts.HTTPClient = &http.Client{Timeout: 30 * time.Second}
-	}
 	if opts.MaxFileBytes <= 0 {
 		opts.MaxFileBytes = 10 << 20
+	}
+	if opts.Files == nil {
+		opts.Files = safehttp.New(safehttp.Options{MaxBytes: opts.MaxFileBytes, Timeout: 30 * time.Second})
+	}
+	if opts.FileHosts == nil {
+		opts.FileHosts = DiscordFileHosts
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -256,18 +265,20 @@ func (b *Bot) Run(ctx context.Context, s *discordgo.Session) error {
 		if errors.As(err, &ce) {
 			switch ce.Code {
 			case 4014:
-				return fmt.Errorf("open gateway: enable the Message Content intent for the bot in the Discord developer portal (Bot → Privileged Gateway Intents): %w", err)
+				return fmt.Errorf("open gateway: enable the Message Content intent for the bot in the Discord developer portal (Bot → Privileged Gateway Intents): %w", redactErr(err, s))
 			case 4004:
-				return fmt.Errorf("open gateway: Discord refused the token; check DISCORD_TOKEN: %w", err)
+				return fmt.Errorf("open gateway: Discord refused the token; check DISCORD_TOKEN: %w", redactErr(err, s))
 			}
 		}
-		return fmt.Errorf("open gateway: %w", err)
+		return fmt.Errorf("open gateway: %w", redactErr(err, s))
 	}
 	if err := b.registerCommands(ctx, s); err != nil {
 		b.mu.Lock()
 		b.closing = true
 		b.mu.Unlock()
-		_ = s.Close()
+		if err := s.Close(); err != nil {
+			b.discordFailed(ctx, s, "close", err)
+		}
 		cancelHard()
 		b.wg.Wait()
 		return err
@@ -290,7 +301,7 @@ func (b *Bot) Run(ctx context.Context, s *discordgo.Session) error {
 		<-done
 	}
 	if closeErr != nil {
-		return fmt.Errorf("close gateway: %w", closeErr)
+		return fmt.Errorf("close gateway: %w", redactErr(closeErr, s))
 	}
 	return nil
 }
@@ -308,7 +319,7 @@ func (b *Bot) registerCommands(ctx context.Context, s *discordgo.Session) error 
 		defs = append(defs, b.commands[name].Def)
 	}
 	if _, err := s.ApplicationCommandBulkOverwrite(appID, b.opts.GuildID, defs, discordgo.WithContext(ctx)); err != nil {
-		return fmt.Errorf("register commands: %w", err)
+		return fmt.Errorf("register commands: %w", redactErr(err, s))
 	}
 	b.log.Info("commands registered", "count", len(defs), "guild", b.opts.GuildID)
 	return nil
@@ -358,3 +369,6 @@ func (b *Bot) canManage(m *discordgo.Member) bool {
 	}
 	return false
 }
+
+// DiscordFileHosts are the hosts of Discord's CDN, where attachments live.
+var DiscordFileHosts = []string{"cdn.discordapp.com", "media.discordapp.net"}

@@ -243,7 +243,7 @@ func (b *Bot) DigestThreadHandler(d DigestArticles) func(*discordgo.Session, *di
 				Content: content, AllowedMentions: noMentions(), Reference: m.Reference(),
 			}, discordgo.WithContext(ctx))
 			if err != nil {
-				log.Warn("reply", "err", err)
+				b.discordFailed(ctx, s, "reply", err, "channel", m.ChannelID, "message", m.ID)
 			}
 		}
 		if !b.limiter.allow(m.Author.ID) {
@@ -262,11 +262,10 @@ func (b *Bot) DigestThreadHandler(d DigestArticles) func(*discordgo.Session, *di
 			Content: "Looking through the digest's articles…", AllowedMentions: noMentions(),
 		}, discordgo.WithContext(ctx))
 		if err != nil {
-			log.Warn("send placeholder", "err", err)
-			b.metrics.Errors.WithLabelValues("send").Inc()
+			b.discordFailed(ctx, s, "send_placeholder", err, "channel", m.ChannelID, "message", m.ID)
 			return
 		}
-		b.answer(ctx, &channelSink{s: s, channelID: m.ChannelID, messageID: placeholder.ID}, question{
+		b.answer(ctx, &channelSink{b: b, s: s, channelID: m.ChannelID, messageID: placeholder.ID}, question{
 			source: "digest", guildID: m.GuildID, channelID: m.ChannelID, userID: m.Author.ID,
 			req: rag.Request{Question: text, Filter: news.Filter{Prefer: ids}},
 		})
@@ -331,16 +330,15 @@ func intPtr(n int) *int { return &n }
 func (b *Bot) onDigest(ctx context.Context, in *Interaction, d Digests) {
 	sc := in.Subcommand()
 	if sc == nil {
-		_ = in.Respond(ctx, msgUnknownCommand, true)
+		in.Respond(ctx, msgUnknownCommand, true)
 		return
 	}
 	log := b.log.With("interaction", in.ID, "guild", in.GuildID, "subcommand", sc.Name)
 	if (sc.Name == "subscribe" || sc.Name == "unsubscribe") && !b.canManage(in.Member) {
-		_ = in.Respond(ctx, strings.Replace(b.refusal(), "change this server's library", "manage digests", 1), true)
+		in.Respond(ctx, strings.Replace(b.refusal(), "change this server's library", "manage digests", 1), true)
 		return
 	}
-	if err := in.Defer(ctx, true); err != nil {
-		log.Warn("defer digest", "err", err)
+	if !in.Defer(ctx, true) {
 		return
 	}
 	channelID := in.ChannelID
@@ -349,11 +347,7 @@ func (b *Bot) onDigest(ctx context.Context, in *Interaction, d Digests) {
 			channelID = v
 		}
 	}
-	reply := func(text string) {
-		if err := in.Edit(ctx, text, nil); err != nil {
-			log.Warn("reply digest", "err", err)
-		}
-	}
+	reply := func(text string) { in.Edit(ctx, text, nil) }
 	switch sc.Name {
 	case "subscribe":
 		hour, minute, err := digest.ParseClock(in.StringOption("time"))
@@ -424,7 +418,7 @@ func (b *Bot) onDigest(ctx context.Context, in *Interaction, d Digests) {
 				}, discordgo.WithContext(ctx))
 			}
 			if err != nil {
-				log.Warn("send digest preview", "err", err, "part", i)
+				b.discordFailed(ctx, in.s, "send_digest_preview", err, "interaction", in.ID, "part", i)
 				return
 			}
 		}

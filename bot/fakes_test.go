@@ -14,6 +14,7 @@ import (
 
 	"github.com/gazettebot/gazette/ingest"
 	"github.com/gazettebot/gazette/internal/discordtest"
+	"github.com/gazettebot/gazette/internal/safehttp"
 	"github.com/gazettebot/gazette/news"
 	"github.com/gazettebot/gazette/rag"
 )
@@ -316,7 +317,9 @@ func startWith(t testing.TB, so SessionOptions, tweak func(*Deps, *Options)) *ha
 		Answerer: h.ans, Ingester: h.ing, Library: lib, Feeds: h.feeds, Feedback: h.fb,
 		Logger: slog.New(slog.DiscardHandler),
 	}
-	opts := Options{EditInterval: 5 * time.Millisecond, GracePeriod: 5 * time.Second, QuestionsPerMinute: 600, MaxConcurrent: 8}
+	opts := Options{EditInterval: 5 * time.Millisecond, GracePeriod: 5 * time.Second, QuestionsPerMinute: 600, MaxConcurrent: 8,
+		// The fake Discord serves attachments on loopback.
+		Files: safehttp.New(safehttp.Options{AllowPrivate: true}), FileHosts: []string{"127.0.0.1"}}
 	if tweak != nil {
 		tweak(&deps, &opts)
 	}

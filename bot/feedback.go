@@ -33,50 +33,50 @@ func answerButtons(id int64, sources bool) []discordgo.MessageComponent {
 
 func (b *Bot) onVote(ctx context.Context, in *Interaction, args []string) {
 	if len(args) != 2 || b.deps.Feedback == nil {
-		_ = in.Respond(ctx, msgUnknownCommand, true)
+		in.Respond(ctx, msgUnknownCommand, true)
 		return
 	}
 	id, err := strconv.ParseInt(args[0], 10, 64)
 	vote := map[string]int{"up": 1, "down": -1}[args[1]]
 	if err != nil || vote == 0 {
-		_ = in.Respond(ctx, msgUnknownCommand, true)
+		in.Respond(ctx, msgUnknownCommand, true)
 		return
 	}
 	if err := b.deps.Feedback.Vote(ctx, in.GuildID, id, in.UserID(), vote); err != nil {
 		b.log.Error("vote", "err", err, "answer", id)
 		b.metrics.Errors.WithLabelValues("vote").Inc()
-		_ = in.Respond(ctx, msgInternal, true)
+		in.Respond(ctx, msgInternal, true)
 		return
 	}
 	text := "Thanks, glad it helped."
 	if vote < 0 {
 		text = "Thanks for telling me. This answer is marked for review."
 	}
-	_ = in.Respond(ctx, text, true)
+	in.Respond(ctx, text, true)
 }
 
 func (b *Bot) onSourcesButton(ctx context.Context, in *Interaction, args []string) {
 	if len(args) != 1 || b.deps.Feedback == nil {
-		_ = in.Respond(ctx, msgUnknownCommand, true)
+		in.Respond(ctx, msgUnknownCommand, true)
 		return
 	}
 	id, err := strconv.ParseInt(args[0], 10, 64)
 	if err != nil {
-		_ = in.Respond(ctx, msgUnknownCommand, true)
+		in.Respond(ctx, msgUnknownCommand, true)
 		return
 	}
-	if err := in.Defer(ctx, true); err != nil {
+	if !in.Defer(ctx, true) {
 		return
 	}
 	_, ans, err := b.deps.Feedback.RecordedAnswer(ctx, in.GuildID, id)
 	if err != nil {
 		if errors.Is(err, news.ErrNotFound) {
-			_ = in.Edit(ctx, "I no longer have the sources of that answer.", nil)
+			in.Edit(ctx, "I no longer have the sources of that answer.", nil)
 			return
 		}
 		b.log.Error("recorded answer", "err", err, "answer", id)
 		b.metrics.Errors.WithLabelValues("sources").Inc()
-		_ = in.Edit(ctx, msgInternal, nil)
+		in.Edit(ctx, msgInternal, nil)
 		return
 	}
 	var sb strings.Builder
@@ -99,13 +99,13 @@ func (b *Bot) onSourcesButton(ctx context.Context, in *Interaction, args []strin
 	}
 	parts := Split(text, MessageLimit)
 	for i, p := range parts {
+		sent := false
 		if i == 0 {
-			err = in.Edit(ctx, p, nil)
+			sent = in.Edit(ctx, p, nil)
 		} else {
-			err = in.Followup(ctx, p, true, nil)
+			sent = in.Followup(ctx, p, true, nil)
 		}
-		if err != nil {
-			b.log.Warn("send sources", "err", err)
+		if !sent {
 			return
 		}
 	}

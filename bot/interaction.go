@@ -134,9 +134,21 @@ func (in *Interaction) observeAck() {
 	in.b.metrics.DeferSeconds.Observe(time.Since(in.received).Seconds())
 }
 
+// sent logs and counts a failed Discord call of this interaction and
+// reports whether it succeeded. Every method below goes through it, so no
+// failure of a reply passes unseen; callers only decide whether to go on.
+func (in *Interaction) sent(ctx context.Context, op string, err error) bool {
+	if err == nil {
+		return true
+	}
+	in.b.discordFailed(ctx, in.s, op, err, "interaction", in.ID, "guild", in.GuildID)
+	return false
+}
+
 // Defer acknowledges the interaction at once (type 5, "thinking…");
-// ephemeral makes the eventual reply visible to the member only.
-func (in *Interaction) Defer(ctx context.Context, ephemeral bool) error {
+// ephemeral makes the eventual reply visible to the member only. It
+// reports whether Discord took it; a failure is logged and counted.
+func (in *Interaction) Defer(ctx context.Context, ephemeral bool) bool {
 	data := &discordgo.InteractionResponseData{AllowedMentions: noMentions()}
 	if ephemeral {
 		data.Flags = discordgo.MessageFlagsEphemeral
@@ -146,20 +158,20 @@ func (in *Interaction) Defer(ctx context.Context, ephemeral bool) error {
 		Data: data,
 	}, ackOptions(ctx)...)
 	in.observeAck()
-	return err
+	return in.sent(ctx, "defer", err)
 }
 
 // DeferUpdate acknowledges a button click that will edit its own message.
-func (in *Interaction) DeferUpdate(ctx context.Context) error {
+func (in *Interaction) DeferUpdate(ctx context.Context) bool {
 	err := in.s.InteractionRespond(in.Interaction, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseDeferredMessageUpdate,
 	}, ackOptions(ctx)...)
 	in.observeAck()
-	return err
+	return in.sent(ctx, "defer_update", err)
 }
 
 // Respond answers the interaction with a message right away.
-func (in *Interaction) Respond(ctx context.Context, content string, ephemeral bool, components ...discordgo.MessageComponent) error {
+func (in *Interaction) Respond(ctx context.Context, content string, ephemeral bool, components ...discordgo.MessageComponent) bool {
 	data := &discordgo.InteractionResponseData{
 		Content:         content,
 		AllowedMentions: noMentions(),
@@ -173,11 +185,11 @@ func (in *Interaction) Respond(ctx context.Context, content string, ephemeral bo
 		Data: data,
 	}, ackOptions(ctx)...)
 	in.observeAck()
-	return err
+	return in.sent(ctx, "respond", err)
 }
 
 // Update replaces the message a button belongs to (type 7).
-func (in *Interaction) Update(ctx context.Context, content string, components ...discordgo.MessageComponent) error {
+func (in *Interaction) Update(ctx context.Context, content string, components ...discordgo.MessageComponent) bool {
 	err := in.s.InteractionRespond(in.Interaction, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseUpdateMessage,
 		Data: &discordgo.InteractionResponseData{
@@ -187,12 +199,30 @@ func (in *Interaction) Update(ctx context.Context, content string, components ..
 		},
 	}, ackOptions(ctx)...)
 	in.observeAck()
-	return err
+	return in.sent(ctx, "update", err)
 }
 
 // Edit replaces the original (deferred) response. Components nil keeps the
 // message's buttons; an empty slice removes them.
-func (in *Interaction) Edit(ctx context.Context, content string, components []discordgo.MessageComponent) error {
+func (in *Interaction) Edit(ctx context.Context, content string, components []discordgo.MessageComponent) bool {
+	return in.sent(ctx, "edit", in.edit(ctx, content, components))
+}
+
+// Finish replaces the original response with the outcome of a long
+// operation (the member is looking at "Fetching…"). When the edit fails it
+// sends the outcome as a follow-up message instead, so a transient
+// failure does not leave the member with the progress text.
+func (in *Interaction) Finish(ctx context.Context, content string, components []discordgo.MessageComponent) bool {
+	if in.Edit(ctx, content, components) {
+		return true
+	}
+	if ctx.Err() != nil {
+		return false
+	}
+	return in.Followup(ctx, content, false, components)
+}
+
+func (in *Interaction) edit(ctx context.Context, content string, components []discordgo.MessageComponent) error {
 	e := &discordgo.WebhookEdit{Content: &content, AllowedMentions: noMentions()}
 	if components != nil {
 		e.Components = &components
@@ -211,18 +241,18 @@ func (in *Interaction) Edit(ctx context.Context, content string, components []di
 }
 
 // Followup sends another message after the original response.
-func (in *Interaction) Followup(ctx context.Context, content string, ephemeral bool, components []discordgo.MessageComponent) error {
+func (in *Interaction) Followup(ctx context.Context, content string, ephemeral bool, components []discordgo.MessageComponent) bool {
 	p := &discordgo.WebhookParams{Content: content, AllowedMentions: noMentions(), Components: components}
 	if ephemeral {
 		p.Flags = discordgo.MessageFlagsEphemeral
 	}
 	_, err := in.s.FollowupMessageCreate(in.Interaction, true, p, discordgo.WithContext(ctx))
-	return err
+	return in.sent(ctx, "followup", err)
 }
 
 // Reply answers with a message whether or not the interaction was deferred:
 // an edit of the deferred response, or an immediate response.
-func (in *Interaction) Reply(ctx context.Context, content string, ephemeral bool) error {
+func (in *Interaction) Reply(ctx context.Context, content string, ephemeral bool) bool {
 	if in.acked {
 		return in.Edit(ctx, content, nil)
 	}
@@ -236,7 +266,7 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(b.hard), 3*time.Second)
 		defer cancel()
 		if ic.Type != discordgo.InteractionApplicationCommandAutocomplete {
-			_ = in.Respond(ctx, msgShuttingDown, true)
+			in.Respond(ctx, msgShuttingDown, true)
 		}
 		return
 	}
@@ -247,12 +277,12 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 		if r := recover(); r != nil {
 			log.Error("interaction panic", "panic", r)
 			b.metrics.Errors.WithLabelValues("panic").Inc()
-			_ = in.Reply(context.WithoutCancel(ctx), msgInternal, true)
+			in.Reply(context.WithoutCancel(ctx), msgInternal, true)
 		}
 	}()
 	if ic.GuildID == "" {
 		if ic.Type != discordgo.InteractionApplicationCommandAutocomplete {
-			_ = in.Respond(ctx, msgGuildOnly, true)
+			in.Respond(ctx, msgGuildOnly, true)
 		}
 		return
 	}
@@ -262,11 +292,11 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 		c, ok := b.commands[name]
 		if !ok {
 			log.Warn("unknown command", "command", name)
-			_ = in.Respond(ctx, msgUnknownCommand, true)
+			in.Respond(ctx, msgUnknownCommand, true)
 			return
 		}
 		if c.Manage && !b.canManage(ic.Member) {
-			_ = in.Respond(ctx, b.refusal(), true)
+			in.Respond(ctx, b.refusal(), true)
 			return
 		}
 		c.Handle(ctx, in)
@@ -302,16 +332,14 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 			"data": map[string]any{"choices": choices},
 		}, endpoint, ackOptions(ctx)...)
 		in.observeAck()
-		if err != nil {
-			log.Warn("autocomplete response", "err", err)
-		}
+		in.sent(ctx, "autocomplete", err)
 	case discordgo.InteractionMessageComponent:
 		id := ic.MessageComponentData().CustomID
 		parts := strings.Split(id, ":")
 		h, ok := b.components[parts[0]]
 		if !ok {
 			log.Warn("unknown component", "custom_id", id)
-			_ = in.Respond(ctx, msgUnknownCommand, true)
+			in.Respond(ctx, msgUnknownCommand, true)
 			return
 		}
 		h(ctx, in, parts[1:])

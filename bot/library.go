@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,6 +15,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/gazettebot/gazette/ingest"
+	"github.com/gazettebot/gazette/internal/safehttp"
 	"github.com/gazettebot/gazette/news"
 )
 
@@ -143,23 +144,22 @@ func (b *Bot) onIngest(ctx context.Context, in *Interaction) {
 		}
 	}
 	if (rawURL == "") == (att == nil) {
-		_ = in.Respond(ctx, "Give me either a `url` or a `file` to ingest.", true)
+		in.Respond(ctx, "Give me either a `url` or a `file` to ingest.", true)
 		return
 	}
 	if rawURL != "" {
 		if u, err := url.Parse(rawURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			_ = in.Respond(ctx, "That doesn't look like a web address. It should start with `https://`.", true)
+			in.Respond(ctx, "That doesn't look like a web address. It should start with `https://`.", true)
 			return
 		}
 	}
 	release, ok := b.acquire()
 	if !ok {
-		_ = in.Respond(ctx, msgBusy, true)
+		in.Respond(ctx, msgBusy, true)
 		return
 	}
 	defer release()
-	if err := in.Defer(ctx, false); err != nil {
-		b.log.Warn("defer ingest", "err", err)
+	if !in.Defer(ctx, false) {
 		return
 	}
 	ictx, cancel := context.WithTimeout(ctx, b.opts.AnswerTimeout)
@@ -171,7 +171,7 @@ func (b *Bot) onIngest(ctx context.Context, in *Interaction) {
 	)
 	if rawURL != "" {
 		kind = "url"
-		_ = in.Edit(ictx, "Fetching <"+rawURL+"> …", nil)
+		in.Edit(ictx, "Fetching <"+rawURL+"> …", nil)
 		var mu sync.Mutex
 		last := time.Now()
 		r, err = b.deps.Ingester.IngestURL(ictx, in.GuildID, rawURL, func(done, total int, _ ingest.Receipt) {
@@ -181,15 +181,15 @@ func (b *Bot) onIngest(ctx context.Context, in *Interaction) {
 				return
 			}
 			last = time.Now()
-			_ = in.Edit(ictx, fmt.Sprintf("Ingesting <%s> … %d of %d", rawURL, done, total), nil)
+			in.Edit(ictx, fmt.Sprintf("Ingesting <%s> … %d of %d", rawURL, done, total), nil)
 		})
 	} else {
 		kind = "file"
-		_ = in.Edit(ictx, "Reading **"+oneLine(att.Filename)+"** …", nil)
+		in.Edit(ictx, "Reading **"+oneLine(att.Filename)+"** …", nil)
 		var data []byte
 		data, err = b.download(ictx, att)
 		if err == nil {
-			_ = in.Edit(ictx, "Ingesting **"+oneLine(att.Filename)+"** …", nil)
+			in.Edit(ictx, "Ingesting **"+oneLine(att.Filename)+"** …", nil)
 			r, err = b.deps.Ingester.IngestFile(ictx, in.GuildID, att.Filename, att.ContentType, data)
 		}
 	}
@@ -205,21 +205,21 @@ func (b *Bot) onIngest(ctx context.Context, in *Interaction) {
 		}
 		b.metrics.Ingests.WithLabelValues(kind, "error").Inc()
 		if ctx.Err() != nil {
-			_ = in.Edit(ectx, "I was interrupted by a restart before I could finish. Please try again; nothing was half-saved.", nil)
+			in.Finish(ectx, "I was interrupted by a restart before I could finish. Please try again; nothing was half-saved.", nil)
 			return
 		}
 		if reason == "" {
 			b.log.Error("ingest", "err", err, "guild", in.GuildID, "kind", kind)
 			b.metrics.Errors.WithLabelValues("ingest").Inc()
-			_ = in.Edit(ectx, msgInternal, nil)
+			in.Finish(ectx, msgInternal, nil)
 			return
 		}
 		b.log.Info("ingest refused", "err", err, "guild", in.GuildID, "kind", kind)
-		_ = in.Edit(ectx, "I couldn't add that: "+strings.TrimSuffix(reason, ".")+".", nil)
+		in.Finish(ectx, "I couldn't add that: "+strings.TrimSuffix(reason, ".")+".", nil)
 		return
 	}
 	b.metrics.Ingests.WithLabelValues(kind, string(r.Status)).Inc()
-	_ = in.Edit(ectx, ingestReceipt(r), nil)
+	in.Finish(ectx, ingestReceipt(r), nil)
 }
 
 // fileError is a download problem a user may read about.
@@ -233,42 +233,39 @@ func (b *Bot) download(ctx context.Context, att *discordgo.MessageAttachment) ([
 	if int64(att.Size) > b.opts.MaxFileBytes {
 		return nil, tooBig
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, att.URL, nil)
+	if u, err := url.Parse(att.URL); err != nil || !slices.Contains(b.opts.FileHosts, strings.ToLower(u.Hostname())) {
+		return nil, &fileError{reason: "the file is not on Discord's file server"}
+	}
+	resp, err := b.opts.Files.Get(ctx, att.URL, nil)
+	if re, ok := errors.AsType[*safehttp.RefusedError](err); ok {
+		return nil, &fileError{reason: "I couldn't download it: " + strings.TrimSuffix(re.Reason, ".")}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("download attachment: %w", err)
 	}
-	resp, err := b.opts.HTTPClient.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("download attachment: %w", err)
-	}
-	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		return nil, &fileError{reason: "Discord would not give me the file (HTTP " + strconv.Itoa(resp.StatusCode) + ")"}
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, b.opts.MaxFileBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("download attachment: %w", err)
-	}
-	if int64(len(data)) > b.opts.MaxFileBytes {
+	if int64(len(resp.Body)) > b.opts.MaxFileBytes {
 		return nil, tooBig
 	}
-	return data, nil
+	return resp.Body, nil
 }
 
 func (b *Bot) onFeed(ctx context.Context, in *Interaction) {
 	sub := in.Subcommand()
 	if sub == nil {
-		_ = in.Respond(ctx, msgUnknownCommand, true)
+		in.Respond(ctx, msgUnknownCommand, true)
 		return
 	}
-	if err := in.Defer(ctx, sub.Name == "list"); err != nil {
+	if !in.Defer(ctx, sub.Name == "list") {
 		return
 	}
 	feedURL := in.StringOption("url")
 	switch sub.Name {
 	case "add":
 		if u, err := url.Parse(feedURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			_ = in.Edit(ctx, "That doesn't look like a feed address. It should start with `https://`.", nil)
+			in.Edit(ctx, "That doesn't look like a feed address. It should start with `https://`.", nil)
 			return
 		}
 		f, err := b.deps.Feeds.AddFeed(ctx, in.GuildID, feedURL, in.ChannelID)
@@ -280,17 +277,17 @@ func (b *Bot) onFeed(ctx context.Context, in *Interaction) {
 		if title == "" {
 			title = "the feed"
 		}
-		_ = in.Edit(ctx, fmt.Sprintf("Following **%s** <%s>. New articles will be ingested as they appear.", title, f.URL), nil)
+		in.Edit(ctx, fmt.Sprintf("Following **%s** <%s>. New articles will be ingested as they appear.", title, f.URL), nil)
 	case "remove":
 		if err := b.deps.Feeds.RemoveFeed(ctx, in.GuildID, feedURL); err != nil {
 			if errors.Is(err, news.ErrNotFound) {
-				_ = in.Edit(ctx, "This server doesn't follow that feed. `/feed list` shows the ones it does.", nil)
+				in.Edit(ctx, "This server doesn't follow that feed. `/feed list` shows the ones it does.", nil)
 				return
 			}
 			b.feedError(ctx, in, err)
 			return
 		}
-		_ = in.Edit(ctx, "Stopped following <"+feedURL+">. Articles already ingested stay in the library.", nil)
+		in.Edit(ctx, "Stopped following <"+feedURL+">. Articles already ingested stay in the library.", nil)
 	case "list":
 		feeds, err := b.deps.Feeds.ListFeeds(ctx, in.GuildID)
 		if err != nil {
@@ -298,7 +295,7 @@ func (b *Bot) onFeed(ctx context.Context, in *Interaction) {
 			return
 		}
 		if len(feeds) == 0 {
-			_ = in.Edit(ctx, "This server follows no feeds yet. Add one with `/feed add`.", nil)
+			in.Edit(ctx, "This server follows no feeds yet. Add one with `/feed add`.", nil)
 			return
 		}
 		var sb strings.Builder
@@ -314,22 +311,22 @@ func (b *Bot) onFeed(ctx context.Context, in *Interaction) {
 			}
 			sb.WriteString("\n")
 		}
-		_ = in.Edit(ctx, Split(sb.String(), MessageLimit)[0], nil)
+		in.Edit(ctx, Split(sb.String(), MessageLimit)[0], nil)
 	default:
-		_ = in.Edit(ctx, msgUnknownCommand, nil)
+		in.Edit(ctx, msgUnknownCommand, nil)
 	}
 }
 
 func (b *Bot) feedError(ctx context.Context, in *Interaction, err error) {
 	if b.opts.ErrorReason != nil {
 		if reason := b.opts.ErrorReason(err); reason != "" {
-			_ = in.Edit(ctx, "I couldn't do that: "+strings.TrimSuffix(reason, ".")+".", nil)
+			in.Edit(ctx, "I couldn't do that: "+strings.TrimSuffix(reason, ".")+".", nil)
 			return
 		}
 	}
 	b.log.Error("feed", "err", err, "guild", in.GuildID)
 	b.metrics.Errors.WithLabelValues("feed").Inc()
-	_ = in.Edit(ctx, msgInternal, nil)
+	in.Edit(ctx, msgInternal, nil)
 }
 
 func (b *Bot) completeFeed(ctx context.Context, in *Interaction, focused *discordgo.ApplicationCommandInteractionDataOption) []*discordgo.ApplicationCommandOptionChoice {
@@ -376,25 +373,25 @@ func (b *Bot) completeArticle(ctx context.Context, in *Interaction, focused *dis
 
 func (b *Bot) onForget(ctx context.Context, in *Interaction) {
 	id := in.StringOption("article")
-	if err := in.Defer(ctx, false); err != nil {
+	if !in.Defer(ctx, false) {
 		return
 	}
 	a, err := b.deps.Library.Forget(ctx, in.GuildID, id)
 	if err != nil {
 		if errors.Is(err, news.ErrNotFound) {
-			_ = in.Edit(ctx, "I have no such article in this server's library. Pick one from the list as you type.", nil)
+			in.Edit(ctx, "I have no such article in this server's library. Pick one from the list as you type.", nil)
 			return
 		}
 		b.log.Error("forget", "err", err, "guild", in.GuildID, "article", id)
 		b.metrics.Errors.WithLabelValues("forget").Inc()
-		_ = in.Edit(ctx, msgInternal, nil)
+		in.Edit(ctx, msgInternal, nil)
 		return
 	}
 	title := oneLine(a.Title)
 	if title == "" {
 		title = a.ID
 	}
-	_ = in.Edit(ctx, "Forgot **"+title+"** and its passages.", nil)
+	in.Edit(ctx, "Forgot **"+title+"** and its passages.", nil)
 }
 
 // sourcesPage renders one page of the library and its paging buttons.
@@ -442,28 +439,28 @@ func truncateBytes(s string, n int) string {
 }
 
 func (b *Bot) onSources(ctx context.Context, in *Interaction) {
-	if err := in.Defer(ctx, true); err != nil {
+	if !in.Defer(ctx, true) {
 		return
 	}
 	text, comps, err := b.sourcesPage(ctx, in.GuildID, in.StringOption("search"), 0)
 	if err != nil {
 		b.log.Error("list sources", "err", err, "guild", in.GuildID)
 		b.metrics.Errors.WithLabelValues("sources").Inc()
-		_ = in.Edit(ctx, msgInternal, nil)
+		in.Edit(ctx, msgInternal, nil)
 		return
 	}
-	_ = in.Edit(ctx, text, comps)
+	in.Edit(ctx, text, comps)
 }
 
 // onPage turns a /sources page: custom id page:<offset>:<search>.
 func (b *Bot) onPage(ctx context.Context, in *Interaction, args []string) {
 	if len(args) < 1 {
-		_ = in.Respond(ctx, msgUnknownCommand, true)
+		in.Respond(ctx, msgUnknownCommand, true)
 		return
 	}
 	offset, err := strconv.Atoi(args[0])
 	if err != nil || offset < 0 {
-		_ = in.DeferUpdate(ctx)
+		in.DeferUpdate(ctx)
 		return
 	}
 	search := strings.Join(args[1:], ":")
@@ -471,21 +468,21 @@ func (b *Bot) onPage(ctx context.Context, in *Interaction, args []string) {
 	if err != nil {
 		b.log.Error("list sources", "err", err, "guild", in.GuildID)
 		b.metrics.Errors.WithLabelValues("sources").Inc()
-		_ = in.Respond(ctx, msgInternal, true)
+		in.Respond(ctx, msgInternal, true)
 		return
 	}
-	_ = in.Update(ctx, text, comps...)
+	in.Update(ctx, text, comps...)
 }
 
 func (b *Bot) onStats(ctx context.Context, in *Interaction) {
-	if err := in.Defer(ctx, false); err != nil {
+	if !in.Defer(ctx, false) {
 		return
 	}
 	arts, chunks, err := b.deps.Library.Counts(ctx, in.GuildID)
 	if err != nil {
 		b.log.Error("stats", "err", err, "guild", in.GuildID)
 		b.metrics.Errors.WithLabelValues("stats").Inc()
-		_ = in.Edit(ctx, msgInternal, nil)
+		in.Edit(ctx, msgInternal, nil)
 		return
 	}
 	var sb strings.Builder
@@ -512,7 +509,7 @@ func (b *Bot) onStats(ctx context.Context, in *Interaction) {
 		model = "none (extractive answers)"
 	}
 	fmt.Fprintf(&sb, "**Embedder:** %s\n**Model:** %s", emb, model)
-	_ = in.Edit(ctx, sb.String(), nil)
+	in.Edit(ctx, sb.String(), nil)
 }
 
 const helpText = `**Gazette** answers questions from the news articles this server has added, citing them as [1], [2]…
@@ -534,5 +531,5 @@ const helpText = `**Gazette** answers questions from the news articles this serv
 Each server sees only its own articles.`
 
 func (b *Bot) onHelp(ctx context.Context, in *Interaction) {
-	_ = in.Respond(ctx, helpText, true)
+	in.Respond(ctx, helpText, true)
 }

@@ -23,6 +23,9 @@ type Metrics struct {
 	Ingests *prometheus.CounterVec
 	// Errors counts internal errors by operation.
 	Errors *prometheus.CounterVec
+	// DiscordErrors counts failed Discord calls by operation (defer,
+	// respond, edit, followup, send, start_thread…); each is also logged.
+	DiscordErrors *prometheus.CounterVec
 	// FeedPolls counts feed polls by outcome; the feed poller reports them
 	// through [Metrics.FeedPolled].
 	FeedPolls *prometheus.CounterVec
@@ -49,12 +52,15 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		Errors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "gazette_errors_total", Help: "Internal errors, by operation.",
 		}, []string{"op"}),
+		DiscordErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "gazette_discord_errors_total", Help: "Failed Discord calls, by operation.",
+		}, []string{"op"}),
 		FeedPolls: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "gazette_feed_polls_total", Help: "Feed polls, by outcome.",
 		}, []string{"outcome"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.Questions, m.AnswerSeconds, m.DeferSeconds, m.Ingests, m.Errors, m.FeedPolls)
+		reg.MustRegister(m.Questions, m.AnswerSeconds, m.DeferSeconds, m.Ingests, m.Errors, m.DiscordErrors, m.FeedPolls)
 	}
 	return m
 }

@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -46,7 +49,7 @@ func runServe(ctx context.Context, e *env) error {
 		return err
 	}
 	e.log.Info("server config", e.cfg.LogAttrs()...)
-	a, err := openApp(ctx, e.cfg, e.log, appOptions{})
+	a, err := openApp(ctx, e.cfg, e.log, appOptions{exclusive: true, holder: "gazette serve"})
 	if err != nil {
 		return err
 	}
@@ -83,6 +86,8 @@ func serve(ctx context.Context, a *app, discordHTTP *http.Client) error {
 		MaxConcurrent:      cfg.MaxConcurrent,
 		AnswerTimeout:      cfg.AnswerTimeout,
 		MaxFileBytes:       cfg.FetchMaxBytes,
+		Files:              a.http,
+		FileHosts:          fileHosts(cfg.DiscordAPIURL),
 		EmbedderName:       a.embedder.ID(),
 		ModelName:          modelName,
 		ErrorReason:        userReason,
@@ -153,6 +158,18 @@ func serve(ctx context.Context, a *app, discordHTTP *http.Client) error {
 		return nil
 	}
 	return err
+}
+
+// fileHosts are the hosts attachments may come from: Discord's CDN and, when
+// REST calls go through a proxy (DISCORD_API_URL), the proxy's host.
+// Addresses are still checked: a host on a private network is refused
+// unless GAZETTE_ALLOW_PRIVATE_NETWORKS is set.
+func fileHosts(apiURL string) []string {
+	hosts := slices.Clone(bot.DiscordFileHosts)
+	if u, err := url.Parse(apiURL); err == nil && u.Hostname() != "" {
+		hosts = append(hosts, strings.ToLower(u.Hostname()))
+	}
+	return hosts
 }
 
 // userReason turns an ingestion error into a sentence a member may read, or
