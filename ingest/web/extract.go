@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	readability "codeberg.org/readeck/go-readability/v2"
 	"github.com/markusmobius/go-htmldate"
 	"github.com/markusmobius/go-trafilatura"
 	"golang.org/x/net/html"
@@ -61,20 +62,83 @@ func extractHTML(page []byte, contentType, pageURL string) (ingest.Document, err
 	if err != nil {
 		return ingest.Document{}, err
 	}
+	shape := measure(utf8Page)
+	if shape.nodes > maxNodes {
+		return ingest.Document{}, refuseTooComplex()
+	}
+	defer acquireExtraction(len(utf8Page))()
 	root, err := html.Parse(bytes.NewReader(utf8Page))
 	if err != nil {
 		return ingest.Document{}, fmt.Errorf("parse html: %w", err)
 	}
-	return extractNode(root, pageURL)
+	if shape.nodes > maxLibraryNodes || shape.paragraphWork() > maxParagraphWork {
+		return extractLarge(root, pageURL)
+	}
+	return extractNode(root, pageURL, func() *html.Node {
+		n, _ := html.Parse(bytes.NewReader(utf8Page))
+		return n
+	}, nil)
 }
 
-func extractNode(root *html.Node, pageURL string) (ingest.Document, error) {
-	var base *url.URL
+// extractLarge extracts a page too large for go-trafilatura's costs with
+// go-readability, whose time and memory grow linearly with the page.
+func extractLarge(root *html.Node, pageURL string) (ingest.Document, error) {
+	base := pageBase(pageURL)
+	meta := readMeta(root)
+	prune(root)
+	p := readability.NewParser()
+	art, err := p.ParseAndMutate(root, base)
+	if err != nil || art.Node == nil {
+		return ingest.Document{}, ErrNoText
+	}
+	title := strings.TrimSpace(art.Title())
+	body := cleanText(strings.Join(cleanBlocks(nodeBlocks(art.Node), title, pageURL, linkSet{}), "\n\n"))
+	if len(strings.Fields(body)) < minWords {
+		return ingest.Document{}, ErrNoText
+	}
+	published := meta.published
+	if published.IsZero() {
+		published, _ = art.PublishedTime()
+	}
+	return finishDocument(ingest.Document{
+		URL:         canonicalFor(pageURL, meta.canonical),
+		Title:       title,
+		Outlet:      outletName(art.SiteName(), pageURL),
+		Author:      strings.TrimSpace(art.Byline()),
+		PublishedAt: published,
+		Language:    strings.TrimSpace(firstNonEmpty(meta.lang, art.Language())),
+		Body:        body,
+	}), nil
+}
+
+// pageBase parses the page's address, nil when it has none.
+func pageBase(pageURL string) *url.URL {
 	if pageURL != "" {
 		if u, err := url.Parse(pageURL); err == nil && u.IsAbs() {
-			base = u
+			return u
 		}
 	}
+	return nil
+}
+
+// finishDocument normalises the published date: UTC, and none when it
+// lies more than two days ahead.
+func finishDocument(doc ingest.Document) ingest.Document {
+	if !doc.PublishedAt.IsZero() {
+		doc.PublishedAt = doc.PublishedAt.UTC()
+	}
+	if doc.PublishedAt.After(time.Now().Add(48 * time.Hour)) {
+		doc.PublishedAt = time.Time{}
+	}
+	return doc
+}
+
+// extractNode extracts the article from a parsed page. reparse parses the
+// page again (root is pruned in place), for the checks of a short result;
+// observe, when not nil, sees the candidate bodies (for cross-validating
+// the rules).
+func extractNode(root *html.Node, pageURL string, reparse func() *html.Node, observe func(candidates)) (ingest.Document, error) {
+	base := pageBase(pageURL)
 	meta := readMeta(root)
 	prune(root)
 	links := linkTexts(root)
@@ -93,20 +157,52 @@ func extractNode(root *html.Node, pageURL string) (ingest.Document, error) {
 		return ingest.Document{}, fmt.Errorf("%w: %v", ErrNoText, err)
 	}
 	md := res.Metadata
-	blocks := cleanBlocks(nodeBlocks(res.ContentNode), md.Title, pageURL, links)
+	raw := nodeBlocks(res.ContentNode)
+	c := candidates{
+		baseline: cleanText(joinBlocks(raw)),
+		cleaned:  cleanText(strings.Join(cleanBlocks(raw, md.Title, pageURL, links), "\n\n")),
+		jsonLD:   meta.articleBody,
+	}
 	// When the page holds far more paragraph text than was extracted,
 	// trafilatura probably picked a fragment: let it compare its result
 	// with the readability and DOM distiller candidates. Gated, because
 	// the fallback doubles the cost of a page.
-	if n := blocksLen(blocks); n < paragraphTextLen(root)/2 {
+	if len(c.cleaned) < paragraphTextLen(root)/2 {
 		opts.EnableFallback = true
 		if fres, err := trafilatura.ExtractDocument(root, opts); err == nil {
-			if fb := cleanBlocks(nodeBlocks(fres.ContentNode), md.Title, pageURL, links); blocksLen(fb) > n {
-				blocks = fb
-			}
+			c.fallback = cleanText(strings.Join(cleanBlocks(nodeBlocks(fres.ContentNode), md.Title, pageURL, links), "\n\n"))
 		}
 	}
-	body := cleanText(strings.Join(blocks, "\n\n"))
+	// The untouched page, parsed again only when the result is short.
+	var fresh *html.Node
+	original := func() *html.Node {
+		if fresh == nil && reparse != nil {
+			fresh = reparse()
+		}
+		return fresh
+	}
+	c.library = func() string {
+		n := original()
+		if n == nil {
+			return ""
+		}
+		lres, err := trafilatura.ExtractDocument(n, trafilatura.Options{OriginalURL: base, ExcludeComments: true, HtmlDateMode: trafilatura.Fast})
+		if err != nil {
+			return ""
+		}
+		return cleanText(joinBlocks(nodeBlocks(lres.ContentNode)))
+	}
+	c.readable = func() string {
+		n := original()
+		if n == nil {
+			return ""
+		}
+		return readableText(n, base, md.Title, pageURL)
+	}
+	if observe != nil {
+		observe(c)
+	}
+	body := chooseBody(c, defaultRules)
 	if len(strings.Fields(body)) < minWords {
 		return ingest.Document{}, ErrNoText
 	}
@@ -123,13 +219,7 @@ func extractNode(root *html.Node, pageURL string) (ingest.Document, error) {
 		Language:    strings.TrimSpace(lang),
 		Body:        body,
 	}
-	if !doc.PublishedAt.IsZero() {
-		doc.PublishedAt = doc.PublishedAt.UTC()
-	}
-	if doc.PublishedAt.After(time.Now().Add(48 * time.Hour)) {
-		doc.PublishedAt = time.Time{}
-	}
-	return doc, nil
+	return finishDocument(doc), nil
 }
 
 // cleanText normalises extracted text: trimmed lines, at most one blank

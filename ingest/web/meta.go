@@ -16,6 +16,8 @@ type pageMeta struct {
 	published time.Time
 	canonical string
 	lang      string
+	// articleBody is the longest JSON-LD articleBody, as plain text.
+	articleBody string
 }
 
 // publishedKeys are <meta> names and properties that carry the date an
@@ -87,9 +89,14 @@ func readMeta(root *html.Node) pageMeta {
 					}
 				}
 			case atom.Script:
-				if bestRank > 2 && strings.Contains(attr(n, "type"), "ld+json") && n.FirstChild != nil {
-					if t, ok := jsonLDPublished(n.FirstChild.Data); ok {
-						m.published, bestRank = t, 2
+				if strings.Contains(attr(n, "type"), "ld+json") && n.FirstChild != nil {
+					if bestRank > 2 {
+						if t, ok := jsonLDPublished(n.FirstChild.Data); ok {
+							m.published, bestRank = t, 2
+						}
+					}
+					if b := jsonLDArticleBody(n.FirstChild.Data); len(b) > len(m.articleBody) {
+						m.articleBody = b
 					}
 				}
 				return
@@ -142,6 +149,40 @@ func jsonLDPublished(src string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return find(v)
+}
+
+// jsonLDArticleBody finds the longest articleBody in a JSON-LD block, as
+// plain text (some sites put HTML in it).
+func jsonLDArticleBody(src string) string {
+	if !strings.Contains(src, "articleBody") {
+		return ""
+	}
+	var v any
+	if err := json.Unmarshal([]byte(src), &v); err != nil {
+		return ""
+	}
+	best := ""
+	var find func(any)
+	find = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if s, ok := x["articleBody"].(string); ok && len(s) > len(best) {
+				best = s
+			}
+			for _, k := range []string{"@graph", "mainEntity", "mainEntityOfPage"} {
+				find(x[k])
+			}
+		case []any:
+			for _, e := range x {
+				find(e)
+			}
+		}
+	}
+	find(v)
+	if best == "" {
+		return ""
+	}
+	return HTMLText(best)
 }
 
 func attr(n *html.Node, key string) string {
