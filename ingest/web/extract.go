@@ -249,14 +249,6 @@ func cleanText(s string) string {
 	return b.String()
 }
 
-func blocksLen(blocks []string) int {
-	n := 0
-	for _, b := range blocks {
-		n += len(b)
-	}
-	return n
-}
-
 // canonicalFor is the document URL: the page's canonical link when on the
 // same site, else pageURL canonicalised. A saved page (no pageURL) keeps
 // the absolute http or https address it declares, canonical link first,
