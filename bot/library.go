@@ -33,7 +33,7 @@ func builtinCommands(b *Bot) []Command {
 				Description: "Add a news article to this server's library, from a URL or a file",
 				Options: []*discordgo.ApplicationCommandOption{
 					{Type: discordgo.ApplicationCommandOptionString, Name: "url", Description: "The article's web address"},
-					{Type: discordgo.ApplicationCommandOptionAttachment, Name: "file", Description: "An HTML, text, Markdown or JSON Lines file"},
+					{Type: discordgo.ApplicationCommandOptionAttachment, Name: "file", Description: "An HTML, text, Markdown, PDF or JSON Lines file"},
 				},
 			},
 			Manage: true,

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -95,5 +96,26 @@ func TestIngestRefusesOtherSchemes(t *testing.T) {
 		if got := isURL(tc.arg); got != tc.url {
 			t.Errorf("isURL(%q) = %v, want %v", tc.arg, got, tc.url)
 		}
+	}
+}
+
+// TestPDFIngestedAndAnswered ingests a text PDF (a press release) with its
+// metadata and answers a question from it.
+func TestPDFIngestedAndAnswered(t *testing.T) {
+	env := testEnv(t)
+	out, errOut, err := gazette(t, env, "ingest", filepath.Join("testdata", "pdf", "press-release.pdf"))
+	if err != nil || !strings.Contains(out, "1 new") || !strings.Contains(out, "Harbour authority approves night ferry service") || !strings.Contains(out, "5 Mar 2024") {
+		t.Fatalf("ingest pdf = %v\n%s%s", err, out, errOut)
+	}
+	out, errOut, err = gazette(t, env, "ask", "--json", "How often will the night ferries leave the north pier?")
+	if err != nil {
+		t.Fatalf("ask error = %v\n%s", err, errOut)
+	}
+	var ans jsonAnswer
+	if err := json.Unmarshal([]byte(out), &ans); err != nil {
+		t.Fatalf("ask --json output is not JSON: %v\n%s", err, out)
+	}
+	if ans.Refused || len(ans.Sources) == 0 || ans.Sources[0].Title != "Harbour authority approves night ferry service" || !strings.Contains(ans.Answer, "40 minutes") {
+		t.Errorf("ask = %+v, want an answer from the press release", ans)
 	}
 }

@@ -27,7 +27,7 @@ func NewFetcher(client *safehttp.Client) *Fetcher {
 }
 
 // acceptHeader lists the content types Fetch handles.
-const acceptHeader = "text/html,application/xhtml+xml,text/plain;q=0.9,text/markdown;q=0.9,*/*;q=0.1"
+const acceptHeader = "text/html,application/xhtml+xml,text/plain;q=0.9,text/markdown;q=0.9,application/pdf;q=0.8,*/*;q=0.1"
 
 // Fetch gets rawURL and returns its article. Document.URL is the canonical
 // URL: the page's own canonical link when it is on the same site, else the

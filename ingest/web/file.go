@@ -127,7 +127,8 @@ func fromContent(data []byte, contentType, pageURL, name string) (ingest.Documen
 	case kindText, kindMarkdown:
 		return textDocument(data, charsetOnly(contentType), pageURL, name, k == kindMarkdown)
 	case kindPDF:
-		return ingest.Document{}, &safehttp.RefusedError{Reason: "PDF is not supported yet; send the article as a web page, .txt, .md or .html"}
+		defer acquireExtraction(len(data))()
+		return pdfDocument(data, pageURL, name)
 	}
 	if ext := strings.ToLower(path.Ext(name)); ext != "" {
 		return ingest.Document{}, &safehttp.RefusedError{Reason: fmt.Sprintf("%s files cannot be read; Gazette reads .txt, .md, .html and .pdf", ext)}

@@ -231,7 +231,7 @@ func TestFetch(t *testing.T) {
 		name, path, reason string
 		client             *safehttp.Client
 	}{
-		{"pdf", "/doc.pdf", "PDF is not supported yet", openClient()},
+		{"damaged pdf", "/doc.pdf", "the PDF could not be read", openClient()},
 		{"image", "/img", "content of type image/png cannot be read", openClient()},
 		{"not found", "/missing", "the site answered 404 Not Found", openClient()},
 		{"too large", "/big", "larger than the 1 KB limit", safehttp.New(safehttp.Options{AllowPrivate: true, MaxBytes: 1024})},
@@ -300,7 +300,7 @@ func TestDocumentFromBytes(t *testing.T) {
 		data                    []byte
 		reason                  string
 	}{
-		{"pdf", "report.pdf", "application/pdf", []byte("%PDF-1.7"), "PDF is not supported yet"},
+		{"damaged pdf", "report.pdf", "application/pdf", []byte("%PDF-1.7"), "the PDF could not be read"},
 		{"docx", "report.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", []byte("PK\x03\x04"), ".docx files cannot be read"},
 		{"too large", "big.txt", "", bytes.Repeat([]byte("a"), MaxUploadBytes+1), "larger than the 10 MB limit"},
 		{"empty", "empty.txt", "", []byte("  \n"), "the file is empty"},
