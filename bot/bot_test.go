@@ -164,8 +164,10 @@ func TestEveryoneInAnswerPingsNoOne(t *testing.T) {
 	n := h.srv.Len()
 	i := h.srv.PushInteraction(ask(guildA, plainMember(), "ping?"))
 	e := h.waitEdit(n, i, "**Sources**")
-	if !strings.Contains(e.Content(), "@everyone") {
-		t.Errorf("answer text lost: %q", e.Content())
+	// The text stays (a zero-width space after "@" and "<" keeps it from
+	// forming a mention), and allowed_mentions forbids pings anyway.
+	if want := "@\u200beveryone <\u200b@&1> <\u200b@2> look [1]"; !strings.HasPrefix(e.Content(), want) {
+		t.Errorf("answer text = %q, want it to start with %q", e.Content(), want)
 	}
 	checkNoMentions(t, h.srv.Calls())
 }

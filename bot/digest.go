@@ -80,14 +80,16 @@ func DigestMessages(d digest.Digest) []DigestMessage {
 const storyBudget = 2000
 
 func storyEmbed(s digest.Story) *discordgo.MessageEmbed {
-	e := &discordgo.MessageEmbed{Title: truncate(oneLine(s.Headline), EmbedTitleLimit), Color: 0x2b6cb0}
+	e := &discordgo.MessageEmbed{Title: truncate(inline(s.Headline), EmbedTitleLimit), Color: 0x2b6cb0}
 	if len(s.Sources) > 0 && s.Sources[0].URL != "" {
 		e.URL = s.Sources[0].URL
 	}
 	var b strings.Builder
-	b.WriteString(s.Summary)
+	// The summary and the disagreement quote articles (or a model reading
+	// them): shown literally, but for their citations.
+	b.WriteString(escapeProse(s.Summary))
 	if s.Disagreement != "" {
-		b.WriteString("\n*Where outlets differ:* " + s.Disagreement)
+		b.WriteString("\n*Where outlets differ:* " + escapeProse(s.Disagreement))
 	}
 	b.WriteString("\n")
 	budget := storyBudget - utf8.RuneCountInString(e.Title)
@@ -116,14 +118,14 @@ func storyEmbed(s digest.Story) *discordgo.MessageEmbed {
 
 // sourceLine is "[n] [Title](url) — Outlet, 2 Jan 2006".
 func sourceLine(s news.Source) string {
-	title := strings.NewReplacer("[", "(", "]", ")").Replace(truncate(oneLine(s.Title), 150))
+	title := inline(strings.NewReplacer("[", "(", "]", ")").Replace(truncate(oneLine(s.Title), 150)))
 	if title == "" {
 		title = "untitled"
 	}
 	if s.URL != "" {
 		title = "[" + title + "](" + strings.NewReplacer("(", "%28", ")", "%29", " ", "%20").Replace(s.URL) + ")"
 	}
-	line := fmt.Sprintf("[%d] %s — %s", s.N, title, s.Outlet)
+	line := fmt.Sprintf("[%d] %s — %s", s.N, title, inline(s.Outlet))
 	if !s.PublishedAt.IsZero() {
 		line += ", " + s.PublishedAt.UTC().Format("2 Jan 2006")
 	}
@@ -441,10 +443,10 @@ func splitList(s string) []string {
 func filtersText(s digest.Subscription) string {
 	var parts []string
 	if len(s.Outlets) > 0 {
-		parts = append(parts, "from "+strings.Join(s.Outlets, ", "))
+		parts = append(parts, "from "+inline(strings.Join(s.Outlets, ", ")))
 	}
 	if len(s.Topics) > 0 {
-		parts = append(parts, "about "+strings.Join(s.Topics, ", "))
+		parts = append(parts, "about "+inline(strings.Join(s.Topics, ", ")))
 	}
 	if len(parts) == 0 {
 		return ""

@@ -19,7 +19,7 @@ const MessageLimit = 2000
 // URLs are wrapped in <> so Discord does not unfurl them.
 func FormatAnswer(a news.Answer) string {
 	var b strings.Builder
-	b.WriteString(strings.TrimSpace(a.Text))
+	b.WriteString(noPings(strings.TrimSpace(a.Text)))
 	if len(a.Sources) > 0 {
 		b.WriteString("\n\n**Sources**")
 		for _, s := range a.Sources {
@@ -30,22 +30,23 @@ func FormatAnswer(a news.Answer) string {
 	return b.String()
 }
 
-// SourceLine renders one source: "[n] title — outlet, date, <url>".
+// SourceLine renders one source: "[n] title — outlet, date, <url>". The
+// title and outlet are shown literally (markdown escaped).
 func SourceLine(s news.Source) string {
-	title := oneLine(s.Title)
+	title := inline(s.Title)
 	if title == "" {
 		title = "Untitled"
 	}
 	line := fmt.Sprintf("[%d] %s", s.N, title)
 	var meta []string
-	if o := oneLine(s.Outlet); o != "" {
+	if o := inline(s.Outlet); o != "" {
 		meta = append(meta, o)
 	}
 	if !s.PublishedAt.IsZero() {
 		meta = append(meta, s.PublishedAt.UTC().Format("2 Jan 2006"))
 	}
 	if s.URL != "" {
-		meta = append(meta, "<"+s.URL+">")
+		meta = append(meta, "<"+angleURL(s.URL)+">")
 	}
 	if len(meta) > 0 {
 		line += " — " + strings.Join(meta, ", ")

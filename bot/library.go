@@ -99,13 +99,13 @@ func builtinCommands(b *Bot) []Command {
 
 // ingestReceipt renders a receipt in words.
 func ingestReceipt(r ingest.Receipt) string {
-	title := oneLine(r.Title)
+	title := inline(r.Title)
 	if title == "" {
 		title = "Untitled"
 	}
 	where := ""
 	var meta []string
-	if o := oneLine(r.Outlet); o != "" {
+	if o := inline(r.Outlet); o != "" {
 		meta = append(meta, o)
 	}
 	if !r.PublishedAt.IsZero() {
@@ -116,7 +116,7 @@ func ingestReceipt(r ingest.Receipt) string {
 	}
 	link := ""
 	if r.URL != "" {
-		link = "\n<" + r.URL + ">"
+		link = "\n<" + angleURL(r.URL) + ">"
 	}
 	switch r.Status {
 	case ingest.StatusNew:
@@ -171,7 +171,7 @@ func (b *Bot) onIngest(ctx context.Context, in *Interaction) {
 	)
 	if rawURL != "" {
 		kind = "url"
-		in.Edit(ictx, "Fetching <"+rawURL+"> …", nil)
+		in.Edit(ictx, "Fetching <"+angleURL(rawURL)+"> …", nil)
 		var mu sync.Mutex
 		last := time.Now()
 		r, err = b.deps.Ingester.IngestURL(ictx, in.GuildID, rawURL, func(done, total int, _ ingest.Receipt) {
@@ -181,15 +181,15 @@ func (b *Bot) onIngest(ctx context.Context, in *Interaction) {
 				return
 			}
 			last = time.Now()
-			in.Edit(ictx, fmt.Sprintf("Ingesting <%s> … %d of %d", rawURL, done, total), nil)
+			in.Edit(ictx, fmt.Sprintf("Ingesting <%s> … %d of %d", angleURL(rawURL), done, total), nil)
 		})
 	} else {
 		kind = "file"
-		in.Edit(ictx, "Reading **"+oneLine(att.Filename)+"** …", nil)
+		in.Edit(ictx, "Reading **"+inline(att.Filename)+"** …", nil)
 		var data []byte
 		data, err = b.download(ictx, att)
 		if err == nil {
-			in.Edit(ictx, "Ingesting **"+oneLine(att.Filename)+"** …", nil)
+			in.Edit(ictx, "Ingesting **"+inline(att.Filename)+"** …", nil)
 			r, err = b.deps.Ingester.IngestFile(ictx, in.GuildID, att.Filename, att.ContentType, data)
 		}
 	}
@@ -273,11 +273,11 @@ func (b *Bot) onFeed(ctx context.Context, in *Interaction) {
 			b.feedError(ctx, in, err)
 			return
 		}
-		title := oneLine(f.Title)
+		title := inline(f.Title)
 		if title == "" {
 			title = "the feed"
 		}
-		in.Edit(ctx, fmt.Sprintf("Following **%s** <%s>. New articles will be ingested as they appear.", title, f.URL), nil)
+		in.Edit(ctx, fmt.Sprintf("Following **%s** <%s>. New articles will be ingested as they appear.", title, angleURL(f.URL)), nil)
 	case "remove":
 		if err := b.deps.Feeds.RemoveFeed(ctx, in.GuildID, feedURL); err != nil {
 			if errors.Is(err, news.ErrNotFound) {
@@ -287,7 +287,7 @@ func (b *Bot) onFeed(ctx context.Context, in *Interaction) {
 			b.feedError(ctx, in, err)
 			return
 		}
-		in.Edit(ctx, "Stopped following <"+feedURL+">. Articles already ingested stay in the library.", nil)
+		in.Edit(ctx, "Stopped following <"+angleURL(feedURL)+">. Articles already ingested stay in the library.", nil)
 	case "list":
 		feeds, err := b.deps.Feeds.ListFeeds(ctx, in.GuildID)
 		if err != nil {
@@ -301,13 +301,13 @@ func (b *Bot) onFeed(ctx context.Context, in *Interaction) {
 		var sb strings.Builder
 		fmt.Fprintf(&sb, "This server follows %d feeds:\n", len(feeds))
 		for _, f := range feeds {
-			title := oneLine(f.Title)
+			title := inline(f.Title)
 			if title == "" {
 				title = "Untitled feed"
 			}
-			fmt.Fprintf(&sb, "• **%s** <%s>", title, f.URL)
+			fmt.Fprintf(&sb, "• **%s** <%s>", title, angleURL(f.URL))
 			if f.LastError != "" {
-				fmt.Fprintf(&sb, " (last poll failed: %s)", oneLine(f.LastError))
+				fmt.Fprintf(&sb, " (last poll failed: %s)", inline(f.LastError))
 			}
 			sb.WriteString("\n")
 		}
@@ -387,9 +387,9 @@ func (b *Bot) onForget(ctx context.Context, in *Interaction) {
 		in.Edit(ctx, msgInternal, nil)
 		return
 	}
-	title := oneLine(a.Title)
+	title := inline(a.Title)
 	if title == "" {
-		title = a.ID
+		title = inline(a.ID)
 	}
 	in.Edit(ctx, "Forgot **"+title+"** and its passages.", nil)
 }
@@ -402,7 +402,7 @@ func (b *Bot) sourcesPage(ctx context.Context, ns, search string, offset int) (s
 	}
 	if total == 0 {
 		if search != "" {
-			return "No articles match “" + truncate(oneLine(search), 100) + "”.", []discordgo.MessageComponent{}, nil
+			return "No articles match “" + inline(truncate(oneLine(search), 100)) + "”.", []discordgo.MessageComponent{}, nil
 		}
 		return "This server's library is empty. Add articles with `/ingest` or follow a feed with `/feed add`.", []discordgo.MessageComponent{}, nil
 	}
