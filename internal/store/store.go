@@ -13,14 +13,17 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/url"
+	"os"
 	"runtime"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
 	chromem "github.com/philippgille/chromem-go"
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite" // registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/gazettebot/gazette/news"
 )
@@ -63,7 +66,20 @@ type Options struct {
 	// Holder describes this process in the lock file for the error a
 	// second one gets ("gazette serve"); empty means the command line.
 	Holder string
+	// ReadOnly opens an existing store for reading only: nothing is
+	// created, migrated or recorded, and every write fails. A store that
+	// does not exist yet is ErrNoStore; one that an older version wrote
+	// and that needs migrating is ErrNeedsMigration. A store in a
+	// directory this process may not write is opened as immutable.
+	ReadOnly bool
 }
+
+// ErrNoStore means a read-only open found no store file.
+var ErrNoStore = errors.New("store: no store yet")
+
+// ErrNeedsMigration means a read-only open found a store that a command
+// which writes must upgrade first.
+var ErrNeedsMigration = errors.New("store: the store needs a schema upgrade")
 
 // Store is the article store. Its methods are safe for concurrent use.
 type Store struct {
@@ -108,6 +124,12 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if now == nil {
 		now = time.Now
 	}
+	q := url.Values{}
+	if opts.ReadOnly {
+		if err := readOnlyMode(path, q); err != nil {
+			return nil, err
+		}
+	}
 	if err := checkFile(ctx, path); err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
@@ -119,20 +141,40 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		}
 		lock = l
 	}
-	q := url.Values{}
-	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)",
+	pragmas := []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)",
 		// 16 MiB of page cache a connection (SQLite's default is 2 MiB) keeps the
 		// keyword index and its document sizes, which bm25 reads for every
 		// match, in memory: keyword search at 100k chunks is about 1.5x faster.
-		"cache_size(-16384)"} {
+		"cache_size(-16384)"}
+	if opts.ReadOnly {
+		// Setting the journal mode or synchronous writes; a reader keeps
+		// what the file has.
+		pragmas = []string{"busy_timeout(10000)", "foreign_keys(1)", "cache_size(-16384)"}
+	} else {
+		q.Set("_txlock", "immediate")
+	}
+	for _, p := range pragmas {
 		q.Add("_pragma", p)
 	}
-	q.Set("_txlock", "immediate")
+	s, err := openDB(ctx, path, q, opts, log, now, lock)
+	if err != nil && opts.ReadOnly && cannotOpen(err) {
+		// A WAL store in a directory this process may not write: SQLite
+		// cannot create the shared-memory file a reader needs, but can
+		// read the file as immutable, since no process of this user can
+		// change it.
+		q.Set("immutable", "1")
+		s, err = openDB(ctx, path, q, opts, log, now, lock)
+	}
+	if err != nil && lock != nil {
+		lock.unlock()
+	}
+	return s, err
+}
+
+// openDB opens the database with the URI parameters q and loads the store.
+func openDB(ctx context.Context, path string, q url.Values, opts Options, log *slog.Logger, now func() time.Time, lock *fileLock) (*Store, error) {
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
-		if lock != nil {
-			lock.unlock()
-		}
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	maxConns := opts.MaxOpenConns
@@ -149,9 +191,6 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	}
 	if err := s.open(ctx, opts); err != nil {
 		db.Close()
-		if lock != nil {
-			lock.unlock()
-		}
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	return s, nil
@@ -161,14 +200,29 @@ func (s *Store) open(ctx context.Context, opts Options) error {
 	if err := s.db.PingContext(ctx); err != nil {
 		return fmt.Errorf("ping: %w", err)
 	}
-	if err := migrate(ctx, s.db, s.log); err != nil {
+	if opts.ReadOnly {
+		if err := checkMigrated(ctx, s.db); err != nil {
+			return err
+		}
+	} else if err := migrate(ctx, s.db, s.log); err != nil {
 		return err
 	}
 	id, dim, err := s.readEmbedder(ctx)
 	if err != nil {
 		return err
 	}
-	if opts.EmbedderID != "" && (opts.EmbedderID != id || opts.Dim != dim) {
+	if opts.EmbedderID != "" && (opts.EmbedderID != id || opts.Dim != dim) && opts.ReadOnly {
+		var n int
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM chunks`).Scan(&n); err != nil {
+			return fmt.Errorf("count chunks: %w", err)
+		}
+		if n > 0 && id != "" {
+			return fmt.Errorf("store has %d chunks from %s (dim %d), caller uses %s (dim %d): %w",
+				n, id, dim, opts.EmbedderID, opts.Dim, news.ErrEmbedderMismatch)
+		}
+		// An empty store: the caller's embedder, not recorded.
+		id, dim = opts.EmbedderID, opts.Dim
+	} else if opts.EmbedderID != "" && (opts.EmbedderID != id || opts.Dim != dim) {
 		var n int
 		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM chunks`).Scan(&n); err != nil {
 			return fmt.Errorf("count chunks: %w", err)
@@ -309,6 +363,58 @@ func setEmbedder(ctx context.Context, db execer, id string, dim int) error {
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, id, strconv.Itoa(dim))
 	if err != nil {
 		return fmt.Errorf("set embedder: %w", err)
+	}
+	return nil
+}
+
+// readOnlyMode sets the URI parameters of a read-only open of path.
+func readOnlyMode(path string, q url.Values) error {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("open store %s: %w", path, ErrNoStore)
+	} else if err != nil {
+		return fmt.Errorf("open store %s: %w", path, err)
+	}
+	q.Set("mode", "ro")
+	q.Set("_txlock", "deferred")
+	return nil
+}
+
+// cannotOpen reports SQLite's "unable to open" and read-only refusals.
+func cannotOpen(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	switch se.Code() & 0xff {
+	case sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY:
+		return true
+	}
+	return false
+}
+
+// checkMigrated fails with ErrNeedsMigration unless every embedded
+// migration is recorded in the store.
+func checkMigrated(ctx context.Context, db *sql.DB) error {
+	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		return fmt.Errorf("list migrations: %w", err)
+	}
+	var applied int
+	err = db.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&applied)
+	if err != nil && strings.Contains(err.Error(), "no such table") {
+		return ErrNeedsMigration
+	}
+	if err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	for _, name := range names {
+		var n int
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE name = ?`, name[len("migrations/"):]).Scan(&n); err != nil {
+			return fmt.Errorf("read schema version: %w", err)
+		}
+		if n == 0 {
+			return ErrNeedsMigration
+		}
 	}
 	return nil
 }
