@@ -95,3 +95,10 @@ func sourceLine(s news.Source) string {
 	}
 	return line
 }
+
+// jsonLineEncoder writes one compact JSON value a line, text as is.
+func jsonLineEncoder(w io.Writer) *json.Encoder {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc
+}

@@ -50,7 +50,7 @@ func runAsk(ctx context.Context, e *env) error {
 		}
 		f.Since = t
 	}
-	a, err := openApp(ctx, e.cfg, e.log, appOptions{})
+	a, err := openApp(ctx, e.cfg, e.log, appOptions{readOnly: true})
 	if err != nil {
 		return err
 	}
@@ -74,9 +74,17 @@ func runAsk(ctx context.Context, e *env) error {
 	case errors.Is(err, rag.ErrQuestionTooLong):
 		return fmt.Errorf("the question is longer than %s characters; ask something shorter", questionLimit)
 	case errors.Is(err, rag.ErrNoSources):
-		// ans carries the plain "nothing ingested" text.
 	case err != nil:
 		return fmt.Errorf("answer: %w", err)
+	}
+	if ans.Refused && len(ans.Sources) == 0 {
+		// The refusal says nothing was found, which misleads when the
+		// library has articles and the flags exclude every one.
+		if msg, err := excludedByFilter(ctx, a, *ns, f); err != nil {
+			return err
+		} else if msg != "" {
+			ans.Text = msg
+		}
 	}
 	if streamed {
 		fmt.Fprintln(e.stdout)
@@ -89,4 +97,45 @@ func runAsk(ctx context.Context, e *env) error {
 	}
 	printAnswer(e.stdout, ans)
 	return nil
+}
+
+// excludedByFilter explains an answer with no sources when the namespace
+// has articles but the filter leaves none, or returns "".
+func excludedByFilter(ctx context.Context, a *app, ns string, f news.Filter) (string, error) {
+	if f.Since.IsZero() && len(f.Outlets) == 0 {
+		return "", nil
+	}
+	st, err := a.store.Stats(ctx, ns)
+	if err != nil {
+		return "", fmt.Errorf("count articles: %w", err)
+	}
+	if st.Articles == 0 {
+		return "", nil
+	}
+	arts, _, err := listArticles(ctx, a.store, ns, news.ListOptions{Outlets: f.Outlets}, 0)
+	if err != nil {
+		return "", err
+	}
+	for _, art := range arts {
+		if f.Since.IsZero() || !art.PublishedAt.Before(f.Since) {
+			return "", nil // some article passes: the refusal is about the question
+		}
+	}
+	var what []string
+	if len(f.Outlets) > 0 {
+		what = append(what, "from "+strings.Join(f.Outlets, " or "))
+	}
+	if !f.Since.IsZero() {
+		what = append(what, "published since "+f.Since.Local().Format("2 Jan 2006 15:04"))
+	}
+	msg := fmt.Sprintf("No articles %s in the library (it has %s in all). ", strings.Join(what, " and "), plural(st.Articles, "article", "articles"))
+	switch {
+	case len(f.Outlets) > 0 && !f.Since.IsZero():
+		msg += "Try an earlier --since or another --outlet ('gazette sources' lists the articles)."
+	case len(f.Outlets) > 0:
+		msg += "Check the outlet's name with 'gazette sources', or leave out --outlet."
+	default:
+		msg += "Try an earlier --since, or leave it out."
+	}
+	return msg, nil
 }

@@ -35,7 +35,7 @@ func runDigest(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	a, err := openApp(ctx, e.cfg, e.log, appOptions{})
+	a, err := openApp(ctx, e.cfg, e.log, appOptions{readOnly: true})
 	if err != nil {
 		return err
 	}
@@ -50,6 +50,18 @@ func runDigest(ctx context.Context, e *env) error {
 		return writeJSON(e.stdout, d.JSON())
 	}
 	fmt.Fprint(e.stdout, d.Text())
+	if d.Empty() {
+		st, err := a.store.Stats(ctx, *ns)
+		if err != nil {
+			return fmt.Errorf("count articles: %w", err)
+		}
+		if st.Articles > 0 {
+			fmt.Fprintf(e.stdout, "No articles were ingested since %s; the library has %s. Widen the window with --since (e.g. --since 30d).\n",
+				from.Local().Format("2 Jan 2006 15:04"), plural(st.Articles, "article", "articles"))
+		} else {
+			fmt.Fprintln(e.stdout, "The library is empty: ingest articles with 'gazette ingest PATH|URL' or follow feeds with 'gazette feed add URL'.")
+		}
+	}
 	return nil
 }
 

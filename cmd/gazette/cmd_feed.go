@@ -63,7 +63,7 @@ func runFeed(ctx context.Context, e *env, sub string) error {
 		}
 		f, err := p.Add(ctx, *ns, u)
 		if err != nil {
-			if r := userReason(err); r != "" {
+			if r := cliReason(err, e.cfg); r != "" {
 				return fmt.Errorf("cannot follow %s: %s", u, r)
 			}
 			return err

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
 
 	"github.com/schollz/progressbar/v3"
 )
@@ -69,7 +71,11 @@ func runCheck(ctx context.Context, e *env) error {
 	if _, err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
-	a, err := openApp(ctx, e.cfg, e.log, appOptions{adoptEmbedder: true})
+	if _, err := os.Stat(e.cfg.DBPath()); errors.Is(err, os.ErrNotExist) {
+		fmt.Fprintf(e.stdout, "0 articles, 0 chunks\nok: the store is consistent (there is no store in %s yet)\n", e.cfg.DataDir)
+		return nil
+	}
+	a, err := openApp(ctx, e.cfg, e.log, appOptions{adoptEmbedder: true, readOnly: true})
 	if err != nil {
 		return err
 	}

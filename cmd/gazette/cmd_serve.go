@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bwmarrin/discordgo"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"golang.org/x/sync/errgroup"
@@ -20,6 +21,7 @@ import (
 	"github.com/gazettebot/gazette/ingest"
 	"github.com/gazettebot/gazette/ingest/feed"
 	"github.com/gazettebot/gazette/ingest/web"
+	"github.com/gazettebot/gazette/internal/config"
 	"github.com/gazettebot/gazette/internal/safehttp"
 	"github.com/gazettebot/gazette/news"
 )
@@ -54,7 +56,16 @@ func runServe(ctx context.Context, e *env) error {
 		return err
 	}
 	defer a.Close()
-	return serve(ctx, a, nil)
+	return discordProblem(serve(ctx, a, nil))
+}
+
+// discordProblem names the setting to fix when Discord refuses the bot.
+func discordProblem(err error) error {
+	var re *discordgo.RESTError
+	if errors.As(err, &re) && re.Response != nil && re.Response.StatusCode == http.StatusUnauthorized {
+		return errors.New("the bot token was rejected by Discord (HTTP 401 Unauthorized): check DISCORD_TOKEN; it is the token of the bot's Bot page in the Discord developer portal (Reset Token shows a new one)")
+	}
+	return err
 }
 
 // serve runs the bot, the feed poller, the digest scheduler and the admin
@@ -186,6 +197,17 @@ func userReason(err error) string {
 		return "this server already follows that feed"
 	}
 	return ""
+}
+
+// cliReason is userReason for the person at the command line, who may
+// change the settings: a refused private address names the setting that
+// allows it.
+func cliReason(err error, cfg config.Config) string {
+	r := userReason(err)
+	if !cfg.AllowPrivateNetworks && strings.HasPrefix(r, "the address is not allowed:") && !strings.Contains(r, "unusual spelling") {
+		r += " (to fetch from a self-hosted source on a private network, set GAZETTE_ALLOW_PRIVATE_NETWORKS=true)"
+	}
+	return r
 }
 
 // botIngester adapts the fetcher and pipeline to [bot.Ingester].

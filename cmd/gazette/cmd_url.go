@@ -15,7 +15,7 @@ import (
 func ingestURL(ctx context.Context, e *env, a *app, ns, rawURL string) (ingest.Receipt, error) {
 	r, err := botIngester{a}.IngestURL(ctx, ns, rawURL, nil)
 	if err != nil {
-		if reason := userReason(err); reason != "" {
+		if reason := cliReason(err, a.cfg); reason != "" {
 			e.log.Info("url refused", "url", rawURL, "err", err)
 			return ingest.Receipt{Status: ingest.StatusRefused, URL: rawURL, Reason: reason}, nil
 		}

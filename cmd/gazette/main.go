@@ -228,6 +228,12 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	if errors.Is(err, errHelp) {
 		return nil
 	}
+	if msg := storeProblem(err, cfg.DataDir); msg != "" {
+		// SQLite's own words and codes mean nothing to a user; the log
+		// keeps them.
+		log.Debug("store error", "err", err)
+		return errors.New(msg)
+	}
 	return redactExitError(err, secretsOf(cfg))
 }
 
