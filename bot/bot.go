@@ -34,7 +34,11 @@ var _ Answerer = (*rag.Service)(nil)
 // Ingester stores articles from a URL or an uploaded file.
 type Ingester interface {
 	IngestURL(ctx context.Context, ns, url string, progress ingest.Progress) (ingest.Receipt, error)
-	IngestFile(ctx context.Context, ns, name, contentType string, data []byte) (ingest.Receipt, error)
+	// IngestFile ingests an uploaded file: one receipt for an article file,
+	// one a line for JSON Lines (a line that could not be read is a refused
+	// receipt whose Reason names it); progress, which may be nil, is called
+	// after each article.
+	IngestFile(ctx context.Context, ns, name, contentType string, data []byte, progress ingest.Progress) ([]ingest.Receipt, error)
 }
 
 // Library lists, searches and forgets a namespace's articles. An article

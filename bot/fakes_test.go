@@ -157,7 +157,7 @@ func (f *fakeIngester) IngestURL(ctx context.Context, ns, url string, progress i
 	return r, nil
 }
 
-func (f *fakeIngester) IngestFile(_ context.Context, ns, name, _ string, data []byte) (ingest.Receipt, error) {
+func (f *fakeIngester) IngestFile(_ context.Context, ns, name, _ string, data []byte, _ ingest.Progress) ([]ingest.Receipt, error) {
 	f.mu.Lock()
 	if f.files == nil {
 		f.files = map[string][]byte{}
@@ -165,8 +165,8 @@ func (f *fakeIngester) IngestFile(_ context.Context, ns, name, _ string, data []
 	f.files[name] = data
 	f.mu.Unlock()
 	f.lib.add(ns, news.Article{ID: "file-" + name, Title: name})
-	return ingest.Receipt{Status: ingest.StatusNew, ArticleID: "file-" + name, Title: strings.TrimSuffix(name, ".txt"),
-		Words: len(strings.Fields(string(data))), Chunks: 1}, nil
+	return []ingest.Receipt{{Status: ingest.StatusNew, ArticleID: "file-" + name, Title: strings.TrimSuffix(name, ".txt"),
+		Words: len(strings.Fields(string(data))), Chunks: 1}}, nil
 }
 
 // fakeFeeds keeps feeds in memory.

@@ -165,24 +165,30 @@ func (b *Bot) onIngest(ctx context.Context, in *Interaction) {
 	ictx, cancel := context.WithTimeout(ctx, b.opts.AnswerTimeout)
 	defer cancel()
 	var (
-		r    ingest.Receipt
+		rs   []ingest.Receipt
 		err  error
 		kind string
 	)
-	if rawURL != "" {
-		kind = "url"
-		in.Edit(ictx, "Fetching <"+angleURL(rawURL)+"> …", nil)
+	// progress edits the reply at most once an EditInterval.
+	progress := func(what string) ingest.Progress {
 		var mu sync.Mutex
 		last := time.Now()
-		r, err = b.deps.Ingester.IngestURL(ictx, in.GuildID, rawURL, func(done, total int, _ ingest.Receipt) {
+		return func(done, total int, _ ingest.Receipt) {
 			mu.Lock()
 			defer mu.Unlock()
 			if time.Since(last) < b.opts.EditInterval || done >= total {
 				return
 			}
 			last = time.Now()
-			in.Edit(ictx, fmt.Sprintf("Ingesting <%s> … %d of %d", angleURL(rawURL), done, total), nil)
-		})
+			in.Edit(ictx, fmt.Sprintf("Ingesting %s … %d of %d", what, done, total), nil)
+		}
+	}
+	if rawURL != "" {
+		kind = "url"
+		in.Edit(ictx, "Fetching <"+angleURL(rawURL)+"> …", nil)
+		var r ingest.Receipt
+		r, err = b.deps.Ingester.IngestURL(ictx, in.GuildID, rawURL, progress("<"+angleURL(rawURL)+">"))
+		rs = []ingest.Receipt{r}
 	} else {
 		kind = "file"
 		in.Edit(ictx, "Reading **"+inline(att.Filename)+"** …", nil)
@@ -190,7 +196,7 @@ func (b *Bot) onIngest(ctx context.Context, in *Interaction) {
 		data, err = b.download(ictx, att)
 		if err == nil {
 			in.Edit(ictx, "Ingesting **"+inline(att.Filename)+"** …", nil)
-			r, err = b.deps.Ingester.IngestFile(ictx, in.GuildID, att.Filename, att.ContentType, data)
+			rs, err = b.deps.Ingester.IngestFile(ictx, in.GuildID, att.Filename, att.ContentType, data, progress("**"+inline(att.Filename)+"**"))
 		}
 	}
 	ectx := context.WithoutCancel(ctx)
@@ -218,8 +224,65 @@ func (b *Bot) onIngest(ctx context.Context, in *Interaction) {
 		in.Finish(ectx, "I couldn't add that: "+strings.TrimSuffix(reason, ".")+".", nil)
 		return
 	}
-	b.metrics.Ingests.WithLabelValues(kind, string(r.Status)).Inc()
-	in.Finish(ectx, ingestReceipt(r), nil)
+	for _, r := range rs {
+		b.metrics.Ingests.WithLabelValues(kind, string(r.Status)).Inc()
+	}
+	if len(rs) == 1 {
+		in.Finish(ectx, ingestReceipt(rs[0]), nil)
+		return
+	}
+	name := ""
+	if att != nil {
+		name = att.Filename
+	}
+	in.Finish(ectx, ingestSummary(name, rs), nil)
+}
+
+// ingestSummary renders the receipts of a file of many articles (JSON
+// Lines): the counts, then every refused line with its reason and the
+// articles added, as many as fit in one message.
+func ingestSummary(name string, rs []ingest.Receipt) string {
+	count := map[ingest.Status]int{}
+	passages := 0
+	for _, r := range rs {
+		count[r.Status]++
+		passages += r.Chunks
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "**%s**: %d added, %d updated, %d already in the library, %d refused; %d passages.",
+		inline(name), count[ingest.StatusNew], count[ingest.StatusUpdated], count[ingest.StatusUnchanged], count[ingest.StatusRefused], passages)
+	const room = 1900
+	var lines []string
+	for _, r := range rs {
+		if r.Status == ingest.StatusRefused {
+			reason := inline(r.Reason)
+			if reason == "" {
+				reason = "it does not look like a news article"
+			}
+			if t := inline(r.Title); t != "" && !strings.HasPrefix(reason, "line ") {
+				reason = "**" + t + "**: " + reason
+			}
+			lines = append(lines, "refused: "+reason)
+		}
+	}
+	for _, r := range rs {
+		if r.Status == ingest.StatusNew || r.Status == ingest.StatusUpdated {
+			title := inline(r.Title)
+			if title == "" {
+				title = "Untitled"
+			}
+			lines = append(lines, string(r.Status)+": **"+title+"**")
+		}
+	}
+	for i, l := range lines {
+		more := fmt.Sprintf("\n… and %d more.", len(lines)-i)
+		if b.Len()+1+len(l)+len(more) > room {
+			b.WriteString(more)
+			break
+		}
+		b.WriteString("\n" + l)
+	}
+	return b.String()
 }
 
 // fileError is a download problem a user may read about.

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -223,12 +225,60 @@ func (b botIngester) IngestURL(ctx context.Context, ns, rawURL string, _ ingest.
 	return b.a.pipeline.Ingest(ctx, ns, doc)
 }
 
-func (b botIngester) IngestFile(ctx context.Context, ns, name, contentType string, data []byte) (ingest.Receipt, error) {
-	doc, err := web.DocumentFromBytes(name, contentType, data)
-	if err != nil {
-		return ingest.Receipt{}, err
+// IngestFile ingests an uploaded file through the conversion the CLI uses
+// ([web.DocumentFromBytes]); a JSON Lines file gives one article a line,
+// as `gazette ingest` reads it, and each line that could not be read comes
+// back as a refused receipt naming the line.
+func (b botIngester) IngestFile(ctx context.Context, ns, name, contentType string, data []byte, progress ingest.Progress) ([]ingest.Receipt, error) {
+	if !isJSONLines(name, contentType) {
+		doc, err := web.DocumentFromBytes(name, contentType, data)
+		if err != nil {
+			return nil, err
+		}
+		r, err := b.a.pipeline.Ingest(ctx, ns, doc)
+		if err != nil {
+			return nil, err
+		}
+		return []ingest.Receipt{r}, nil
 	}
-	return b.a.pipeline.Ingest(ctx, ns, doc)
+	docs, lerr := ingest.LoadJSONL(bytes.NewReader(data))
+	var bad []ingest.Receipt
+	for _, e := range joinedErrors(lerr) {
+		bad = append(bad, ingest.Receipt{Status: ingest.StatusRefused, Reason: e.Error()})
+	}
+	if len(docs) == 0 && len(bad) == 0 {
+		return nil, &safehttp.RefusedError{Reason: "the JSON Lines file holds no articles"}
+	}
+	rs, err := b.a.pipeline.IngestBatch(ctx, ns, docs, progress)
+	if err != nil {
+		return nil, err
+	}
+	return append(rs, bad...), nil
+}
+
+// isJSONLines tells a JSON Lines upload by its extension or content type.
+func isJSONLines(name, contentType string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".jsonl", ".ndjson":
+		return true
+	}
+	mt, _, _ := strings.Cut(strings.ToLower(contentType), ";")
+	switch strings.TrimSpace(mt) {
+	case "application/jsonl", "application/x-ndjson", "application/json-lines", "application/x-jsonlines":
+		return true
+	}
+	return false
+}
+
+// joinedErrors splits an error made with [errors.Join] into its parts.
+func joinedErrors(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
 }
 
 // botLibrary adapts the store to [bot.Library].

@@ -53,11 +53,11 @@ func TestFileThroughCLIAndUploadIsOneArticle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		up, err := botIngester{a}.IngestFile(t.Context(), "upload", name, ct, data)
-		if err != nil || up.Status != ingest.StatusNew {
-			t.Fatalf("upload %s = %+v, %v; want a new article", name, up, err)
+		ups, err := botIngester{a}.IngestFile(t.Context(), "upload", name, ct, data, nil)
+		if err != nil || len(ups) != 1 || ups[0].Status != ingest.StatusNew {
+			t.Fatalf("upload %s = %+v, %v; want a new article", name, ups, err)
 		}
-		got, err := a.store.Article(t.Context(), "upload", up.ArticleID)
+		got, err := a.store.Article(t.Context(), "upload", ups[0].ArticleID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,8 +68,8 @@ func TestFileThroughCLIAndUploadIsOneArticle(t *testing.T) {
 		if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(news.Article{}, "Namespace", "ID", "IngestedAt")); diff != "" {
 			t.Errorf("%s: upload differs from CLI (-cli +upload):\n%s", name, diff)
 		}
-		again, err := botIngester{a}.IngestFile(t.Context(), "cli", name, ct, data)
-		if err != nil || again.Status != ingest.StatusUnchanged || again.ArticleID != want.ID {
+		again, err := botIngester{a}.IngestFile(t.Context(), "cli", name, ct, data, nil)
+		if err != nil || len(again) != 1 || again[0].Status != ingest.StatusUnchanged || again[0].ArticleID != want.ID {
 			t.Errorf("upload %s into the CLI's namespace = %+v, %v; want unchanged %s", name, again, err, want.ID)
 		}
 	}
@@ -117,5 +117,41 @@ func TestPDFIngestedAndAnswered(t *testing.T) {
 	}
 	if ans.Refused || len(ans.Sources) == 0 || ans.Sources[0].Title != "Harbour authority approves night ferry service" || !strings.Contains(ans.Answer, "40 minutes") {
 		t.Errorf("ask = %+v, want an answer from the press release", ans)
+	}
+}
+
+// TestJSONLinesUpload uploads a JSON Lines file with a malformed line: the
+// good lines are ingested as the CLI ingests them, the bad one comes back
+// refused with its line number.
+func TestJSONLinesUpload(t *testing.T) {
+	env := testEnv(t)
+	a, err := openApp(t.Context(), mustConfig(t, env), discardLogger(), appOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	data := []byte(`{"id":"a1","title":"Ferry fares rise","source":"Harbour News","body":"Ferry fares will rise by 5 percent in April, the operator said on Monday."}
+{"id":"a2","title":"Library opens Sundays" "body":"broken"}
+{"id":"a3","title":"Bridge reopens","body":"The old bridge reopened on Monday after three months of repairs."}
+`)
+	rs, err := botIngester{a}.IngestFile(t.Context(), "g1", "corpus.jsonl", "application/octet-stream", data, nil)
+	if err != nil {
+		t.Fatalf("IngestFile(jsonl) error = %v", err)
+	}
+	var titles, refused []string
+	for _, r := range rs {
+		switch r.Status {
+		case ingest.StatusNew:
+			titles = append(titles, r.Title)
+		case ingest.StatusRefused:
+			refused = append(refused, r.Reason)
+		}
+	}
+	if len(titles) < 1 || titles[0] != "Ferry fares rise" || len(refused) != 1 || !strings.HasPrefix(refused[0], "line 2") {
+		t.Errorf("receipts = %+v; want the ferry article new and line 2 refused", rs)
+	}
+	_, err = botIngester{a}.IngestFile(t.Context(), "g1", "empty.jsonl", "", []byte("\n\n"), nil)
+	if userReason(err) != "the JSON Lines file holds no articles" {
+		t.Errorf("empty JSON Lines = %v", err)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -112,4 +114,40 @@ func TestExtractionBudget(t *testing.T) {
 		t.Fatal("budget not given back")
 	}
 	extractSlots.Release(extractBudget)
+}
+
+// TestWriteMemoryPages writes the pages of the peak-memory benchmark
+// (BENCHMARKS.md) into the directory named by GAZETTE_MEMORY_PAGES: 1, 5
+// and 10 MB of tiny inline tags, of divs, and of distinct ordinary
+// paragraphs.
+func TestWriteMemoryPages(t *testing.T) {
+	dir := os.Getenv("GAZETTE_MEMORY_PAGES")
+	if dir == "" {
+		t.Skip("set GAZETTE_MEMORY_PAGES to a directory to write the pages")
+	}
+	const head, tail = "<html><head><title>Memory test</title></head><body><article>", "</article></body></html>"
+	for _, mb := range []int{1, 5, 10} {
+		size := mb * 1000 * 1000
+		for name, unit := range map[string]func(i int) string{
+			"tags": func(int) string { return "<b>x</b><i>y</i>" },
+			"divs": func(int) string { return "<div>a</div>" },
+			"paras": func(i int) string {
+				return fmt.Sprintf("<p>Item %d: the committee met on day %d to discuss motion %d of the harbour plan, which adds %d berths by %d.</p>\n", i, i%365, i*7, i%9+2, 2000+i%50)
+			},
+		} {
+			var b bytes.Buffer
+			b.WriteString(head)
+			for i := 0; ; i++ {
+				u := unit(i)
+				if b.Len()+len(u)+len(tail) > size {
+					break
+				}
+				b.WriteString(u)
+			}
+			b.WriteString(tail)
+			if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s%d.html", name, mb)), b.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 }
