@@ -49,9 +49,9 @@ type Options struct {
 	// meaning as well as by words.
 	Embedder news.Embedder
 	// MaxSources is how many passages are given to the model (the
-	// extractive answerer reads twice as many), besides up to three the
-	// retriever adds for names the top ones miss; 0 means
-	// DefaultMaxSources.
+	// extractive answerer reads twice as many, and as many again from the
+	// best articles), besides up to three the retriever adds for names the
+	// top ones miss; 0 means DefaultMaxSources.
 	MaxSources int
 	// MaxQuestionRunes bounds the question; 0 means
 	// DefaultMaxQuestionRunes. Longer questions get ErrQuestionTooLong.
@@ -152,11 +152,11 @@ func (s *Service) Answer(ctx context.Context, ns string, req Request, onDelta fu
 	}
 	// Without a model, more passages are read: the best article's further
 	// passages often hold the asked-for fact.
-	limit := s.o.MaxSources
+	limit, deep := s.o.MaxSources, 0
 	if s.o.Completer == nil {
-		limit *= 2
+		limit, deep = 2*s.o.MaxSources, s.o.MaxSources
 	}
-	ret, err := s.r.Retrieve(ctx, ns, Query{Text: standalone, Filter: req.Filter, Now: now, Limit: limit})
+	ret, err := s.r.Retrieve(ctx, ns, Query{Text: standalone, Filter: req.Filter, Now: now, Limit: limit, Deep: deep})
 	if err != nil {
 		return news.Answer{}, fmt.Errorf("retrieve: %w", err)
 	}
@@ -166,7 +166,7 @@ func (s *Service) Answer(ctx context.Context, ns string, req Request, onDelta fu
 	// The retriever may add a few passages after the top ones for names
 	// the top ones miss.
 	hits := ret.Hits
-	if keep := limit + min(max(ret.Rescued, 0), maxRescued); len(hits) > keep {
+	if keep := limit + min(max(ret.Extra, 0), deep+maxRescued); len(hits) > keep {
 		hits = hits[:keep]
 	}
 	if len(hits) == 0 {
@@ -177,9 +177,7 @@ func (s *Service) Answer(ctx context.Context, ns string, req Request, onDelta fu
 	if len(ret.Claims) > 0 {
 		hits = slices.DeleteFunc(slices.Clone(hits), func(h news.Hit) bool {
 			set := termSet(h.Chunk.Text + " " + h.Article.Title)
-			for _, a := range acronyms(h.Chunk.Text) {
-				set[a] = true
-			}
+			addAcronyms(set, h.Chunk.Text)
 			return !slices.ContainsFunc(ret.Claims, func(c Term) bool { return c.in(set) })
 		})
 		if len(hits) == 0 {

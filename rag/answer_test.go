@@ -192,7 +192,7 @@ func TestAnswerExtractive(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Answer() error = %v", err)
 	}
-	wantQuery := Query{Text: "How much did the European Commission fine Apple over music streaming?", Filter: filter, Now: testNow, Limit: 10} // twice MaxSources without a model
+	wantQuery := Query{Text: "How much did the European Commission fine Apple over music streaming?", Filter: filter, Now: testNow, Limit: 10, Deep: 5} // more passages without a model
 	if diff := cmp.Diff([]Query{wantQuery}, queries); diff != "" {
 		t.Errorf("query mismatch (-want +got):\n%s", diff)
 	}

@@ -354,9 +354,7 @@ func newReplyCheck(question string, groups []answerSource) *replyCheck {
 	for _, g := range groups {
 		text := g.src.Title + "\n" + g.src.Outlet + "\n" + g.passage(nil)
 		set := termSet(text)
-		for _, a := range acronyms(text) {
-			set[a] = true
-		}
+		addAcronyms(set, text)
 		c.sources = append(c.sources, set)
 		c.numbers = append(c.numbers, numbersIn(text))
 		if g.src.URL != "" {

@@ -49,9 +49,30 @@ type Term struct {
 	Acronym string
 }
 
-// in reports whether a passage's words hold the term.
+// in reports whether a passage's words hold the term: all its words, or
+// the acronym of a name written as a word ("U.S." for "United States"), or
+// for an acronym in the question, the name it abbreviates ("European
+// Union" for "EU").
 func (t Term) in(set map[string]bool) bool {
-	return hasAll(set, t.Words) || t.Acronym != "" && set[t.Acronym]
+	switch {
+	case hasAll(set, t.Words):
+		return true
+	case t.Acronym != "" && set[t.Acronym]:
+		return true
+	}
+	return len(t.Words) == 1 && isUpperWord(t.Text) && set[acronymKey+t.Words[0]]
+}
+
+// acronymKey marks, in a set of words, the initials of a run of
+// capitalised words, so that they meet only an acronym of the question.
+const acronymKey = "^"
+
+// addAcronyms adds to set the initials of each run of capitalised words of
+// text.
+func addAcronyms(set map[string]bool, text string) {
+	for _, a := range acronyms(text) {
+		set[acronymKey+a] = true
+	}
 }
 
 // Defaults of the coverage gate, tuned on the tuning halves of the
@@ -68,7 +89,7 @@ const (
 	DefaultMinSentence = 0.45
 	// focusMaxTerms: a question with more salient terms than this asks
 	// about several things at once, and is judged on coverage alone.
-	focusMaxTerms = 10
+	focusMaxTerms = 8
 )
 
 // Weights of the kinds of terms, on top of their rarity.
@@ -385,18 +406,14 @@ func gather(terms []Term, library int, hits []news.Hit) evidence {
 		set := byArticle[h.Article.ID]
 		if set == nil {
 			set = termSet(h.Article.Title + " " + h.Article.Outlet + " " + dateWords(h.Article))
-			for _, a := range acronyms(h.Article.Title) {
-				set[a] = true
-			}
+			addAcronyms(set, h.Article.Title)
 			byArticle[h.Article.ID] = set
 			order = append(order, h.Article.ID)
 		}
 		for t := range termSet(h.Chunk.Text) {
 			set[t] = true
 		}
-		for _, a := range acronyms(h.Chunk.Text) {
-			set[a] = true
-		}
+		addAcronyms(set, h.Chunk.Text)
 	}
 	for _, h := range hits {
 		meta := termSet(h.Article.Title + " " + h.Article.Outlet)
@@ -406,9 +423,7 @@ func gather(terms []Term, library int, hits []news.Hit) evidence {
 			}
 			set := termSet(sent)
 			var got float64
-			for _, a := range acronyms(sent) {
-				set[a] = true
-			}
+			addAcronyms(set, sent)
 			for i, t := range terms {
 				switch {
 				case t.in(set):

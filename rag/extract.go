@@ -97,9 +97,7 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (text stri
 			fragment := len(sents) > 1 && (j == 0 && unicode.IsLower(first) ||
 				j == len(sents)-1 && !strings.ContainsRune(".!?\"'”’)。！？", last))
 			c := &extractCandidate{text: s, hit: i, pos: j, terms: termSet(s), meta: meta, fragment: fragment}
-			for _, a := range acronyms(s) {
-				c.terms[a] = true
-			}
+			addAcronyms(c.terms, s)
 			cands = append(cands, c)
 		}
 	}
@@ -137,7 +135,7 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (text stri
 			return "", nil, false, err
 		}
 	}
-	picked := pickSentences(cands, in.hits, terms, weight, total, in.spanning)
+	picked := pickSentences(cands, in.hits, terms, weight, total, want, in.spanning)
 	groupOf := map[string]int{} // article id -> source number
 	for _, g := range in.groups {
 		groupOf[g.src.ArticleID] = g.src.N
@@ -182,7 +180,7 @@ func rescoreByMeaning(ctx context.Context, emb news.Embedder, question string, c
 // sentences that add salient terms not yet covered or score nearly as well,
 // up to three, in reading order. For a spanning question it then takes the
 // best sentence of each further article that adds to the answer.
-func pickSentences(cands []*extractCandidate, hits []news.Hit, terms []Term, weight []float64, total float64, spanning bool) []*extractCandidate {
+func pickSentences(cands []*extractCandidate, hits []news.Hit, terms []Term, weight []float64, total float64, want factKind, spanning bool) []*extractCandidate {
 	best := cands[0]
 	article := func(c *extractCandidate) string { return hits[c.hit].Article.ID }
 	picked := []*extractCandidate{best}
@@ -202,6 +200,17 @@ func pickSentences(cands []*extractCandidate, hits []news.Hit, terms []Term, wei
 			}
 		}
 		return false
+	}
+	// The question asks for a kind of fact the best sentence lacks: the
+	// best sentence of the article that holds one comes next.
+	if want != kindAny && !best.kind {
+		for _, c := range cands[1:] {
+			if c.kind && article(c) == article(best) && !dup(c) {
+				picked = append(picked, c)
+				cover(c)
+				break
+			}
+		}
 	}
 	gain := func(c *extractCandidate) float64 {
 		var g float64
@@ -277,7 +286,7 @@ func pickSentences(cands []*extractCandidate, hits []news.Hit, terms []Term, wei
 // full stop when it has one: "Apple won [1]."
 func withCitation(s string, n int) string {
 	cite := fmt.Sprintf("[%d]", n)
-	s = strings.TrimSpace(s)
+	s = strings.TrimRight(strings.TrimSpace(s), ":;,")
 	// A sentence that ends inside quotes: 'his show, "Mork and Mindy." [1]'.
 	if q, size := utf8.DecodeLastRuneInString(s); isClosing(q) {
 		if p, _ := utf8.DecodeLastRuneInString(s[:len(s)-size]); p == '.' || p == '!' || p == '?' {

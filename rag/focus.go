@@ -54,7 +54,7 @@ var (
 	// tweetRe matches an embedded post: "— Name (@handle) October 7, 2023".
 	tweetRe = regexp.MustCompile(`(—|-)\s*[^()]{1,60}\(@\w+\)|^@\w+|\s@\w{2,}\b.*\b(19|20)\d\d$`)
 	// bylineRe matches a byline or a dateline standing alone.
-	bylineRe = regexp.MustCompile(`^(By|From|Written by|Reporting by|Editing by)\s+[A-Z][\w.'-]+(\s+[A-Z][\w.'-]+){0,3}(,|\s+and\s|\s*$|\s+(for|in|at)\s)`)
+	bylineRe = regexp.MustCompile(`^(By|Written by|Reporting by|Editing by)\s+[A-Z][\w.'-]+(\s+[A-Z][\w.'-]+){1,3}(,|\s+and\s|\s*$|\s+(for|in|at)\s)`)
 )
 
 // boilerplate reports a sentence that is page furniture rather than news:

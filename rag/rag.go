@@ -28,6 +28,10 @@ type Query struct {
 	Filter news.Filter // explicit constraints (from /ask options or the digest)
 	Now    time.Time   // "today" for relative dates in the question
 	Limit  int         // passages wanted; 0 means a default
+	// Deep asks for up to this many further passages of the two best
+	// articles after the Limit ones, from the same search, for an answer
+	// that quotes the best article.
+	Deep int
 }
 
 // Retrieval is what a Retriever found for a question.
@@ -48,10 +52,10 @@ type Retrieval struct {
 	// no stored outlet but that the library mentions ("according to
 	// NASA"): the answer must come from passages that mention one of them.
 	Claims []Term
-	// Rescued is how many of the last Hits were added beyond the limit
-	// because they hold a name or number of the question that the top
-	// passages miss.
-	Rescued int
+	// Extra is how many of the last Hits were added beyond the limit:
+	// further passages of the best articles (Query.Deep), and passages that
+	// hold a name or number of the question that the top passages miss.
+	Extra int
 	// Spanning is set when the question names several outlets, so the
 	// answer draws on several articles.
 	Spanning bool

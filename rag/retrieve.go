@@ -333,7 +333,8 @@ func (r *HybridRetriever) Retrieve(ctx context.Context, ns string, q Query) (Ret
 		return strings.Compare(a.hit.Chunk.ID, b.hit.Chunk.ID)
 	})
 	top := spread(hits, f.Outlets, limit)
-	out := rescue(top, hits, append(slices.Clone(held), terms...))
+	out := deepen(top, hits, q.Deep)
+	out = rescue(out, hits, append(slices.Clone(held), terms...))
 	r.o.Logger.Debug("retrieve", "ns", ns, "outlets", f.Outlets, "periods", len(in.Periods), "claims", mentioned, "candidates", len(hits), "returned", len(out))
 	if len(claimStems) > 0 && library == 0 && !slices.ContainsFunc(out, func(h news.Hit) bool {
 		set := termSet(h.Chunk.Text + " " + h.Article.Title)
@@ -343,7 +344,39 @@ func (r *HybridRetriever) Retrieve(ctx context.Context, ns string, q Query) (Ret
 		// the name.
 		return Retrieval{Notice: "I have no articles from " + joinNames(in.UnknownOutlets) + ".", Terms: terms}, nil
 	}
-	return Retrieval{Hits: out, Terms: terms, Library: library, Claims: held, Rescued: len(out) - len(top), Spanning: len(in.Outlets) >= 2}, nil
+	return Retrieval{Hits: out, Terms: terms, Library: library, Claims: held, Extra: len(out) - len(top), Spanning: len(in.Outlets) >= 2}, nil
+}
+
+// deepen appends to out up to n further candidate passages of the two
+// best articles of out, in score order.
+func deepen(out []news.Hit, candidates []fusedHit, n int) []news.Hit {
+	if n <= 0 || len(out) == 0 {
+		return out
+	}
+	best := map[string]bool{}
+	for _, h := range out {
+		if len(best) == 2 {
+			break
+		}
+		best[h.Article.ID] = true
+	}
+	have := map[string]bool{}
+	for _, h := range out {
+		have[h.Chunk.ID] = true
+	}
+	for _, fh := range candidates {
+		if n == 0 {
+			break
+		}
+		if best[fh.hit.Article.ID] && !have[fh.hit.Chunk.ID] {
+			h := fh.hit
+			h.Score = fh.score
+			out = append(out, h)
+			have[h.Chunk.ID] = true
+			n--
+		}
+	}
+	return out
 }
 
 // maxRescued bounds the passages added after the top ones for names and
@@ -359,9 +392,7 @@ func rescue(out []news.Hit, candidates []fusedHit, terms []Term) []news.Hit {
 		m, ok := sets[h.Chunk.ID]
 		if !ok {
 			m = termSet(h.Chunk.Text + " " + h.Article.Title)
-			for _, a := range acronyms(h.Chunk.Text + " " + h.Article.Title) {
-				m[a] = true
-			}
+			addAcronyms(m, h.Chunk.Text + " " + h.Article.Title)
 			sets[h.Chunk.ID] = m
 		}
 		return m

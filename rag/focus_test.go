@@ -1,0 +1,81 @@
+package rag
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestExtractiveAnswerIsFocused(t *testing.T) {
+	hits := FixtureHits(t, "a-tram", "a-tweet", "a-markets")
+	s := NewService(fixed(hits, nil), testOptions())
+	got, err := s.Answer(t.Context(), "g1", Request{Question: "How much will the airport tram line cost and when will it open?"}, nil)
+	if err != nil {
+		t.Fatalf("Answer() error = %v", err)
+	}
+	for _, want := range []string{"$1.2 billion", "2028"} {
+		if !strings.Contains(got.Text, want) {
+			t.Errorf("Answer().Text = %q, want the asked-for fact %q", got.Text, want)
+		}
+	}
+	for _, bad := range []string{"Sign up", "newsletter", "Image credit", "airport The city", "Israel", "@", "Westpac", "Expedia"} {
+		if strings.Contains(got.Text, bad) {
+			t.Errorf("Answer().Text = %q, holds %q", got.Text, bad)
+		}
+	}
+	if len(got.Sources) != 1 || got.Sources[0].ArticleID != "a-tram" {
+		t.Errorf("Sources = %+v, want the tram article alone", got.Sources)
+	}
+	if n := strings.Count(got.Text, "[1]"); n < 1 || n > 3 {
+		t.Errorf("Answer().Text = %q, want one to three cited sentences", got.Text)
+	}
+}
+
+func TestBoilerplate(t *testing.T) {
+	for _, tt := range []struct {
+		s    string
+		want bool
+	}{
+		{"Sign up for our free newsletter to get the latest news.", true},
+		{"(Image credit: NASA/Solar Dynamics Observatory)", true},
+		{"Facebook Twitter Whatsapp Reddit Email Share", true},
+		{"STARS WE'VE LOST IN 2023", true},
+		{"Israel responded to the attacks. — Jane Doe (@janedoe) October 7, 2023", true},
+		{"By Mara Olsen", true},
+		{"AirPods Pro $189.99 $249 Galaxy Buds $99 $149 Pixel Buds $129 $199", true},
+		{"The line will cost $1.2 billion and open in 2028, the mayor said.", false},
+		{"By Tuesday, the council had approved the plan.", false},
+	} {
+		if got := boilerplate(tt.s); got != tt.want {
+			t.Errorf("boilerplate(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}
+
+func TestWithoutHeadline(t *testing.T) {
+	for _, tt := range []struct{ text, title, want string }{
+		{"Council approves tram line The council approved it.", "Council approves tram line", "The council approved it."},
+		{"Council approves tram line: The council approved it.", "Council Approves Tram Line", "The council approved it."},
+		{"The council approved the tram line.", "Council approves tram line", "The council approved the tram line."},
+		{"Council approves tram line", "Council approves tram line", "Council approves tram line"},
+	} {
+		if got := withoutHeadline(tt.text, tt.title); got != tt.want {
+			t.Errorf("withoutHeadline(%q, %q) = %q, want %q", tt.text, tt.title, got, tt.want)
+		}
+	}
+}
+
+func TestAskedKind(t *testing.T) {
+	for q, want := range map[string]factKind{
+		"How much did Uber make?":                   kindNumber,
+		"What age are the kids it is designed for?": kindNumber,
+		"When is Apple's event?":                    kindDate,
+		"Who won the match?":                        kindName,
+		"Which goalkeeper did he praise?":           kindName,
+		"Why did the shares jump?":                  kindReason,
+		"What did the council decide?":              kindAny,
+	} {
+		if got := askedKind(q); got != want {
+			t.Errorf("askedKind(%q) = %v, want %v", q, got, want)
+		}
+	}
+}
