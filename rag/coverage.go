@@ -47,6 +47,10 @@ type Term struct {
 	// Acronym is the initials of a name of several capitalised words
 	// ("United States" -> "us"), which a passage may write instead.
 	Acronym string
+	// Surname is the last word of a person's name whose first name the
+	// library never uses ("Pete Prisco" -> "prisco"): passages name the
+	// person by it alone.
+	Surname string
 }
 
 // in reports whether a passage's words hold the term: all its words, or
@@ -58,6 +62,8 @@ func (t Term) in(set map[string]bool) bool {
 	case hasAll(set, t.Words):
 		return true
 	case t.Acronym != "" && set[t.Acronym]:
+		return true
+	case t.Surname != "" && set[t.Surname]:
 		return true
 	}
 	return len(t.Words) == 1 && isUpperWord(t.Text) && set[acronymKey+t.Words[0]]
@@ -319,10 +325,20 @@ func countTerms(ctx context.Context, ix Index, ns string, terms []Term) (int, er
 	for i := range terms {
 		n := count(i)
 		if n == 0 && words[i].to > words[i].from {
+			// The rarest word, or for a person the surname.
 			n = -1
 			for k := words[i].from; k < words[i].to; k++ {
 				if c := count(k); n < 0 || c < n {
 					n = c
+				}
+			}
+			// A person the library names by surname alone ("Prisco" for
+			// "Pete Prisco").
+			first, last := count(words[i].from), count(words[i].to-1)
+			if personLike(terms[i].Text) && first == 0 && last > 0 {
+				if w := extractTerms(strings.Fields(terms[i].Text)[len(strings.Fields(terms[i].Text))-1]); len(w) == 1 {
+					terms[i].Surname = w[0]
+					n = last
 				}
 			}
 		}

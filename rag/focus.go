@@ -103,9 +103,9 @@ const (
 )
 
 var (
-	numberAskRe = regexp.MustCompile(`(?i)\b(how (many|much|big|large|tall|old|far|long|fast|often)|what (age|percentage|percent|share|proportion|price|score|amount|sum|record|number|rate|revenue|salary|fee|valuation|size)|what was the (score|result|total|figure|cost|price)|what's the (score|price|cost|total))\b`)
+	numberAskRe = regexp.MustCompile(`(?i)\b(score|scores|scoreline|how (many|much|big|large|tall|old|far|long|fast|often)|what (age|percentage|percent|share|proportion|price|score|amount|sum|record|number|rate|revenue|salary|fee|valuation|size)|what was the (score|result|total|figure|cost|price)|what's the (score|price|cost|total))\b`)
 	dateAskRe   = regexp.MustCompile(`(?i)\b(when|what (year|date|day|month|time)|which (year|date|day|month)|how soon)\b`)
-	nameAskRe   = regexp.MustCompile(`(?i)\b(who|whom|whose|which|where)\b|\bwhat (team|company|country|city|app|group|network|product|brand|is the name|'s the name|was the name)\b`)
+	nameAskRe   = regexp.MustCompile(`(?i)\b(who|whom|whose|which|where)\b|\bwhat (team|company|country|city|app|group|network|product|brand|is the name|'s the name|was the name)\b|^\W*what\s+[a-z]+\s+(did|does|do|was|is|were|are|will|has|have)\b`)
 	reasonAskRe = regexp.MustCompile(`(?i)\b(why|what (caused|made|led|prompted|drove)|for what reason|how come)\b`)
 
 	yearRe      = regexp.MustCompile(`\b(1[89]|20)\d\d\b`)
