@@ -392,7 +392,7 @@ func rescue(out []news.Hit, candidates []fusedHit, terms []Term) []news.Hit {
 		m, ok := sets[h.Chunk.ID]
 		if !ok {
 			m = termSet(h.Chunk.Text + " " + h.Article.Title)
-			addAcronyms(m, h.Chunk.Text + " " + h.Article.Title)
+			addAcronyms(m, h.Chunk.Text+" "+h.Article.Title)
 			sets[h.Chunk.ID] = m
 		}
 		return m
