@@ -23,6 +23,9 @@ type candidates struct {
 	// library is go-trafilatura's result on the untouched page, and
 	// readable go-readability's; computed only for a short result.
 	library, readable func() string
+	// reclean redoes the clean-up with some rule families off: the
+	// cleaned and fallback texts it would give (for cross-validation).
+	reclean func(cleanRules) (cleaned, fallback string)
 }
 
 // bodyRules decide when a clean-up or a fallback replaces the baseline.

@@ -31,6 +31,18 @@ var tailMarkers = regexp.MustCompile(`(?i)^(related( articles| stories| coverage
 // links on the page (links, from [linkTexts]; may be nil), and
 // related-story lists after a marker heading late in the text.
 func cleanBlocks(blocks []textBlock, title, pageURL string, links linkSet) []string {
+	return cleanBlocksWith(blocks, title, pageURL, links, allCleanRules)
+}
+
+// cleanRules switches the families of clean-up rules, so that
+// cross-validation can judge each (see BENCHMARKS.md).
+type cleanRules struct {
+	links, title, dup, url, tail, boilerplate bool
+}
+
+var allCleanRules = cleanRules{links: true, title: true, dup: true, url: true, tail: true, boilerplate: true}
+
+func cleanBlocksWith(blocks []textBlock, title, pageURL string, links linkSet, r cleanRules) []string {
 	normTitle := normWords(title)
 	total := 0
 	for _, b := range blocks {
@@ -48,24 +60,24 @@ func cleanBlocks(blocks []textBlock, title, pageURL string, links linkSet) []str
 		}
 		// A short paragraph that was nearly all link text on the page is
 		// navigation or a teaser for another story.
-		if links.isLinks(nb, len(b)) {
+		if r.links && links.isLinks(nb, len(b)) {
 			continue
 		}
 		// The title, repeated as the first heading (the title is kept apart).
-		if i < 3 && normTitle != "" && len(out) == 0 && (nb == normTitle || (len(nb) > 20 && strings.Contains(normTitle, nb))) {
+		if r.title && i < 3 && normTitle != "" && len(out) == 0 && (nb == normTitle || (len(nb) > 20 && strings.Contains(normTitle, nb))) {
 			continue
 		}
-		if len(nb) > 20 && dup[nb] {
+		if r.dup && len(nb) > 20 && dup[nb] {
 			continue
 		}
 		dup[nb] = true
-		if isURL(b) || (pageURL != "" && strings.TrimSpace(b) == pageURL) {
+		if r.url && (isURL(b) || (pageURL != "" && strings.TrimSpace(b) == pageURL)) {
 			continue
 		}
-		if len(b) < 80 && tailMarkers.MatchString(strings.TrimSpace(b)) && seen > total/2 && len(out) > 0 {
+		if r.tail && len(b) < 80 && tailMarkers.MatchString(strings.TrimSpace(b)) && seen > total/2 && len(out) > 0 {
 			break
 		}
-		if len(b) < 400 && boilerplate.MatchString(strings.TrimSpace(b)) {
+		if r.boilerplate && len(b) < 400 && boilerplate.MatchString(strings.TrimSpace(b)) {
 			continue
 		}
 		out = append(out, b)

@@ -11,17 +11,36 @@ import (
 	"golang.org/x/net/html"
 )
 
-// ruleGrid is defaultRules followed by every setting of the body rules that cross-validation may
-// choose: overlap 0 takes any longer fallback and 1.01 none; keep 0 always
-// takes the clean-up and 1.01 (almost) never; teaserWords 0 never looks
-// for a longer text.
-func ruleGrid() []bodyRules {
-	g := []bodyRules{defaultRules} // first: kept unless another setting does better
-	for _, overlap := range []float64{0, 0.3, 0.5, 0.7, 1.01} {
-		for _, keep := range []float64{0, 0.3, 0.5, 0.7, 1.01} {
-			for _, tw := range []int{0, 60, 120, 200} {
-				for _, gain := range []float64{1.5, 2, 3} {
-					g = append(g, bodyRules{overlap: overlap, keep: keep, teaserWords: tw, gain: gain})
+// setting is one choice of clean-up families and body rules.
+type setting struct {
+	clean cleanRules
+	body  bodyRules
+}
+
+// cleanCombos is every on/off combination of the clean-up families, all on
+// first.
+func cleanCombos() []cleanRules {
+	var out []cleanRules
+	for m := 63; m >= 0; m-- {
+		out = append(out, cleanRules{links: m&1 != 0, title: m&2 != 0, dup: m&4 != 0, url: m&8 != 0, tail: m&16 != 0, boilerplate: m&32 != 0})
+	}
+	return out
+}
+
+// ruleGrid is the shipped setting followed by every other one
+// cross-validation may choose: each combination of clean-up families,
+// with the body rules' checks on or off (overlap 0 takes any longer
+// fallback; keep 0 always takes the clean-up; teaserWords 0 never looks
+// for a longer text).
+func ruleGrid() []setting {
+	g := []setting{{allCleanRules, defaultRules}} // first: kept unless another does better
+	for _, cr := range cleanCombos() {
+		for _, overlap := range []float64{0, defaultRules.overlap} {
+			for _, keep := range []float64{0, defaultRules.keep} {
+				for _, tw := range []int{0, defaultRules.teaserWords} {
+					for _, gain := range []float64{defaultRules.gain, 3} {
+						g = append(g, setting{cr, bodyRules{overlap: overlap, keep: keep, teaserWords: tw, gain: gain}})
+					}
 				}
 			}
 		}
@@ -35,6 +54,7 @@ type cvPage struct {
 	cands             candidates
 	readable, libText string
 	library           pageCounts // go-trafilatura alone
+	recleaned         map[cleanRules][2]string
 }
 
 // TestCrossValidateRules chooses the body rules by leave-one-site-out
@@ -70,16 +90,24 @@ func TestCrossValidateRules(t *testing.T) {
 		if _, err := extractNode(root, c.URL, reparse, func(cs candidates) {
 			p.cands = cs
 			p.readable, p.libText = cs.readable(), cs.library()
+			p.recleaned = map[cleanRules][2]string{}
+			for _, cr := range cleanCombos() {
+				c, f := cs.reclean(cr)
+				p.recleaned[cr] = [2]string{c, f}
+			}
 		}); err != nil && p.cands.readable == nil {
 			t.Logf("%s: %v", c.ID, err)
 		}
 		pages = append(pages, p)
 	}
-	score := func(p cvPage, r bodyRules) pageCounts {
+	score := func(p cvPage, st setting) pageCounts {
 		c := p.cands
 		c.readable = func() string { return p.readable }
 		c.library = func() string { return p.libText }
-		return scorePage(p.expected, chooseBody(c, r))
+		if rc, ok := p.recleaned[st.clean]; ok {
+			c.cleaned, c.fallback = rc[0], rc[1]
+		}
+		return scorePage(p.expected, chooseBody(c, st.body))
 	}
 	f1 := func(s []pageCounts) float64 {
 		pr, rc, _ := aggregate(s)
@@ -101,7 +129,7 @@ func TestCrossValidateRules(t *testing.T) {
 		bySite[p.site] = append(bySite[p.site], i)
 	}
 	held := make([]pageCounts, len(pages))
-	chosen := map[bodyRules]int{}
+	chosen := map[setting]int{}
 	for _, idx := range bySite {
 		out := map[int]bool{}
 		for _, i := range idx {
@@ -136,16 +164,22 @@ func TestCrossValidateRules(t *testing.T) {
 	}
 	var def []pageCounts
 	for _, p := range pages {
-		def = append(def, score(p, defaultRules))
+		def = append(def, score(p, grid[0]))
 	}
 	pr, rc, _ := aggregate(held)
 	t.Logf("pages=%d sites=%d", len(pages), len(bySite))
 	t.Logf("go-trafilatura alone:           F1=%.4f", f1(lib))
-	t.Logf("clean-up and any longer fallback, no checks (grid[0]): F1=%.4f", f1(scores[0]))
+	for _, st := range []setting{{cleanRules{}, bodyRules{}}, {allCleanRules, bodyRules{}}} {
+		var sc []pageCounts
+		for _, p := range pages {
+			sc = append(sc, score(p, st))
+		}
+		t.Logf("%+v: F1=%.4f", st, f1(sc))
+	}
 	t.Logf("leave-one-site-out CV:          P=%.4f R=%.4f F1=%.4f", pr, rc, f1(held))
-	t.Logf("in-sample best %+v: F1=%.4f; defaultRules %+v: F1=%.4f", grid[bestAll], bestAllF, defaultRules, f1(def))
+	t.Logf("in-sample best %+v: F1=%.4f; shipped %+v: F1=%.4f", grid[bestAll], bestAllF, grid[0], f1(def))
 	type kv struct {
-		r bodyRules
+		r setting
 		n int
 	}
 	var ch []kv

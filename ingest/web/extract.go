@@ -167,10 +167,21 @@ func extractNode(root *html.Node, pageURL string, reparse func() *html.Node, obs
 	// trafilatura probably picked a fragment: let it compare its result
 	// with the readability and DOM distiller candidates. Gated, because
 	// the fallback doubles the cost of a page.
+	var fallbackRaw []textBlock
 	if len(c.cleaned) < paragraphTextLen(root)/2 {
 		opts.EnableFallback = true
 		if fres, err := trafilatura.ExtractDocument(root, opts); err == nil {
-			c.fallback = cleanText(strings.Join(cleanBlocks(nodeBlocks(fres.ContentNode), md.Title, pageURL, links), "\n\n"))
+			fallbackRaw = nodeBlocks(fres.ContentNode)
+			c.fallback = cleanText(strings.Join(cleanBlocks(fallbackRaw, md.Title, pageURL, links), "\n\n"))
+		}
+	}
+	if observe != nil {
+		c.reclean = func(r cleanRules) (string, string) {
+			fb := ""
+			if fallbackRaw != nil {
+				fb = cleanText(strings.Join(cleanBlocksWith(fallbackRaw, md.Title, pageURL, links, r), "\n\n"))
+			}
+			return cleanText(strings.Join(cleanBlocksWith(raw, md.Title, pageURL, links, r), "\n\n")), fb
 		}
 	}
 	// The untouched page, parsed again only when the result is short.
