@@ -204,8 +204,12 @@ func firstNonEmpty(ss ...string) string {
 }
 
 // AlternateFeedLink returns the first RSS or Atom feed a web page
-// advertises with <link rel="alternate">, resolved against base, or "".
+// advertises with <link rel="alternate">, resolved against base, or "" (also
+// for a page too complex to parse within the extraction memory budget).
 func AlternateFeedLink(page []byte, base string) string {
+	if measure(page).nodes > maxNodes {
+		return "" // too complex to parse within the memory budget
+	}
 	root, err := html.Parse(bytes.NewReader(page))
 	if err != nil {
 		return ""

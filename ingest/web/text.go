@@ -175,6 +175,9 @@ func HTMLText(fragment string) string {
 	if !strings.ContainsAny(fragment, "<&") {
 		return cleanText(fragment)
 	}
+	if measure([]byte(fragment)).nodes > maxLibraryNodes {
+		return tokenText(fragment)
+	}
 	nodes, err := html.ParseFragment(strings.NewReader(fragment), &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body})
 	if err != nil {
 		return cleanText(fragment)
@@ -184,4 +187,39 @@ func HTMLText(fragment string) string {
 		blocks = append(blocks, nodeBlocks(n)...)
 	}
 	return cleanText(joinBlocks(blocks))
+}
+
+// tokenText is the text of an HTML fragment too large to parse into a tree
+// within the memory budget: one pass of the tokenizer, a new paragraph at
+// each block element, scripts and styles skipped.
+func tokenText(fragment string) string {
+	z := html.NewTokenizer(strings.NewReader(fragment))
+	var b strings.Builder
+	skip := 0
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			return cleanText(b.String())
+		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
+			name, _ := z.TagName()
+			a := atom.Lookup(name)
+			switch {
+			case a == atom.Script || a == atom.Style:
+				if tt == html.StartTagToken {
+					skip++
+				} else if tt == html.EndTagToken && skip > 0 {
+					skip--
+				}
+			case a == atom.Br:
+				b.WriteByte('\n')
+			case blockAtoms[a]:
+				b.WriteString("\n\n")
+			}
+		case html.TextToken:
+			if skip == 0 {
+				b.WriteString(collapseSpace(string(z.Text())))
+			}
+		}
+	}
 }

@@ -1,6 +1,9 @@
 package web
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestHTMLText(t *testing.T) {
 	tests := []struct {
@@ -35,5 +38,19 @@ func TestAlternateFeedLink(t *testing.T) {
 				t.Errorf("AlternateFeedLink() = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestHTMLTextLargeFragment checks that a feed item's fragment too large
+// for a tree is read by the tokenizer alone, text and paragraphs kept.
+func TestHTMLTextLargeFragment(t *testing.T) {
+	frag := "<p>Ferry fares <b>rise</b> in April.</p><script>var x = '<p>no</p>';</script>" +
+		strings.Repeat("<b>x</b><i>y</i>", maxLibraryNodes) + "<p>Last line.</p>"
+	got := HTMLText(frag)
+	if !strings.HasPrefix(got, "Ferry fares rise in April.\n\nxyxy") || !strings.HasSuffix(got, "xy\n\nLast line.") || strings.Contains(got, "no") {
+		t.Errorf("HTMLText(large) = %.60q … %.40q", got, got[max(0, len(got)-40):])
+	}
+	if got, want := HTMLText("<p>Ferry fares <b>rise</b> in April.</p>"), tokenText("<p>Ferry fares <b>rise</b> in April.</p>"); got != want {
+		t.Errorf("tree %q and tokenizer %q disagree on a small fragment", got, want)
 	}
 }
