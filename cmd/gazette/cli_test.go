@@ -201,6 +201,14 @@ func TestReadingCommandsOpenTheStoreReadOnly(t *testing.T) {
 			t.Errorf("%s: %v\n%s%s", args[0], err, out, errOut)
 		}
 	}
+	var rep struct {
+		OK       bool     `json:"ok"`
+		Articles int      `json:"articles"`
+		Problems []string `json:"problems"`
+	}
+	if err := json.Unmarshal([]byte(mustGazette(t, env, "check", "--json")), &rep); err != nil || !rep.OK || rep.Articles != 5 || rep.Problems == nil {
+		t.Errorf("check --json = %+v, %v", rep, err)
+	}
 	after := dirSnapshot(t, data)
 	for name, b := range before {
 		if after[name] != b {

@@ -68,29 +68,47 @@ func runReembed(ctx context.Context, e *env) error {
 
 func runCheck(ctx context.Context, e *env) error {
 	fs := newFlags(e, "check", "")
+	asJSON := fs.Bool("json", false, "print {ok, articles, chunks, problems} as JSON")
 	if _, err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
+	type report struct {
+		OK       bool     `json:"ok"`
+		Articles int      `json:"articles"`
+		Chunks   int      `json:"chunks"`
+		Problems []string `json:"problems"`
+	}
+	rep := report{OK: true, Problems: []string{}}
+	note := ""
 	if _, err := os.Stat(e.cfg.DBPath()); errors.Is(err, os.ErrNotExist) {
-		fmt.Fprintf(e.stdout, "0 articles, 0 chunks\nok: the store is consistent (there is no store in %s yet)\n", e.cfg.DataDir)
-		return nil
+		note = fmt.Sprintf(" (there is no store in %s yet)", e.cfg.DataDir)
+	} else {
+		a, err := openApp(ctx, e.cfg, e.log, appOptions{adoptEmbedder: true, readOnly: true})
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		r, err := a.store.Check(ctx)
+		if err != nil {
+			return err
+		}
+		rep = report{OK: r.OK(), Articles: r.Articles, Chunks: r.Chunks, Problems: append([]string{}, r.Problems...)}
 	}
-	a, err := openApp(ctx, e.cfg, e.log, appOptions{adoptEmbedder: true, readOnly: true})
-	if err != nil {
-		return err
+	if *asJSON {
+		if err := writeJSON(e.stdout, rep); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(e.stdout, "%d articles, %d chunks\n", rep.Articles, rep.Chunks)
+		if rep.OK {
+			fmt.Fprintf(e.stdout, "ok: the store is consistent%s\n", note)
+		}
+		for _, p := range rep.Problems {
+			fmt.Fprintln(e.stdout, "problem:", p)
+		}
 	}
-	defer a.Close()
-	r, err := a.store.Check(ctx)
-	if err != nil {
-		return err
+	if !rep.OK {
+		return fmt.Errorf("check found %s; 'gazette export --jsonl' and 'gazette ingest --jsonl' into a new GAZETTE_DATA_DIR rebuild a store from its articles", plural(len(rep.Problems), "problem", "problems"))
 	}
-	fmt.Fprintf(e.stdout, "%d articles, %d chunks\n", r.Articles, r.Chunks)
-	if r.OK() {
-		fmt.Fprintln(e.stdout, "ok: the store is consistent")
-		return nil
-	}
-	for _, p := range r.Problems {
-		fmt.Fprintln(e.stdout, "problem:", p)
-	}
-	return fmt.Errorf("check found %d problems", len(r.Problems))
+	return nil
 }
