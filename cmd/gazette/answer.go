@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gazettebot/gazette/ingest"
 	"github.com/gazettebot/gazette/news"
 )
 
@@ -101,4 +102,52 @@ func jsonLineEncoder(w io.Writer) *json.Encoder {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	return enc
+}
+
+// jsonReceipt is one document in `ingest --json` output.
+type jsonReceipt struct {
+	Status      string `json:"status"`
+	ArticleID   string `json:"article_id,omitempty"`
+	Title       string `json:"title,omitempty"`
+	Outlet      string `json:"outlet,omitempty"`
+	URL         string `json:"url,omitempty"`
+	PublishedAt string `json:"published_at,omitempty"`
+	Words       int    `json:"words"`
+	Chunks      int    `json:"chunks"`
+	Reason      string `json:"reason,omitempty"`
+}
+
+// writeReceiptsJSON prints receipts and counts by status; like the text
+// report it fails when every document was refused.
+func writeReceiptsJSON(w io.Writer, rs []ingest.Receipt) error {
+	out := struct {
+		Receipts  []jsonReceipt `json:"receipts"`
+		New       int           `json:"new"`
+		Updated   int           `json:"updated"`
+		Unchanged int           `json:"unchanged"`
+		Refused   int           `json:"refused"`
+	}{Receipts: make([]jsonReceipt, 0, len(rs))}
+	for _, r := range rs {
+		switch r.Status {
+		case ingest.StatusNew:
+			out.New++
+		case ingest.StatusUpdated:
+			out.Updated++
+		case ingest.StatusUnchanged:
+			out.Unchanged++
+		case ingest.StatusRefused:
+			out.Refused++
+		}
+		out.Receipts = append(out.Receipts, jsonReceipt{
+			Status: string(r.Status), ArticleID: r.ArticleID, Title: r.Title, Outlet: r.Outlet, URL: r.URL,
+			PublishedAt: isoDate(r.PublishedAt), Words: r.Words, Chunks: r.Chunks, Reason: r.Reason,
+		})
+	}
+	if err := writeJSON(w, out); err != nil {
+		return err
+	}
+	if len(rs) > 0 && out.Refused == len(rs) {
+		return errSilent
+	}
+	return nil
 }

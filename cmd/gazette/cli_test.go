@@ -442,3 +442,34 @@ func TestVersionWithoutStamp(t *testing.T) {
 		t.Errorf("version = %q", out)
 	}
 }
+
+func TestIngestJSONAndDigestAlias(t *testing.T) {
+	env := testEnv(t)
+	var rep struct {
+		Receipts []jsonReceipt `json:"receipts"`
+		New      int           `json:"new"`
+		Refused  int           `json:"refused"`
+	}
+	if err := json.Unmarshal([]byte(mustGazette(t, env, "ingest", "--json", "sample/articles.jsonl")), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.New != 5 || rep.Refused != 0 || len(rep.Receipts) != 5 || rep.Receipts[0].Status != "new" || rep.Receipts[0].ArticleID == "" {
+		t.Errorf("ingest --json = %+v", rep)
+	}
+	// --guild still works for digest, as --ns.
+	var d1, d2 struct {
+		Stories []json.RawMessage `json:"stories"`
+	}
+	if err := json.Unmarshal([]byte(mustGazette(t, env, "digest", "--guild", "local", "--json")), &d1); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(mustGazette(t, env, "digest", "--ns", "local", "--json")), &d2); err != nil {
+		t.Fatal(err)
+	}
+	if len(d1.Stories) == 0 || len(d1.Stories) != len(d2.Stories) {
+		t.Errorf("digest --guild: %d stories, --ns: %d", len(d1.Stories), len(d2.Stories))
+	}
+	if out := mustGazette(t, env, "digest", "-h"); strings.Contains(out, "--guild") {
+		t.Errorf("digest -h still shows the deprecated --guild:\n%s", out)
+	}
+}

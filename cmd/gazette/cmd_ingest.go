@@ -34,6 +34,7 @@ func runIngest(ctx context.Context, e *env) error {
 	jsonl := fs.Bool("jsonl", false, "read files as JSON Lines in the bench corpus format (also implied by a .jsonl extension)")
 	ns := fs.String("ns", news.LocalNamespace, "namespace (a Discord guild ID, or local)")
 	quiet := fs.Bool("q", false, "print only the summary")
+	asJSON := fs.Bool("json", false, "print {receipts: [{status, article_id, title, outlet, url, published_at, words, chunks, reason}], new, updated, unchanged, refused} as JSON")
 	args, err := parseFlags(fs, e.args)
 	if err != nil {
 		return err
@@ -71,6 +72,9 @@ func runIngest(ctx context.Context, e *env) error {
 			return err
 		}
 		receipts = append(receipts, rs...)
+	}
+	if *asJSON {
+		return writeReceiptsJSON(e.stdout, receipts)
 	}
 	return reportReceipts(e.stdout, receipts, *quiet)
 }
