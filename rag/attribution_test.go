@@ -52,6 +52,7 @@ func TestAnswerAttributions(t *testing.T) {
 		{name: "NASA", question: "According to NASA, when will the solar maximum arrive?", article: "sun", want: "2024"},
 		{name: "person", question: "According to Jessica Amir, why did the sharemarket outperform?", article: "asx", want: "National Accounts"},
 		{name: "unknown outlet", question: "What did Bloomberg report about the cash rate?", want: "I have no articles from Bloomberg."},
+		{name: "unknown outlet first", question: "According to Reuters, what is the cash rate?", want: "I have no articles from Reuters."},
 		{name: "off-topic", question: "What did NASA announce about the Artemis II crew?", want: "I have no articles about Artemis II."},
 	}
 	for _, tt := range tests {

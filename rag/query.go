@@ -135,7 +135,7 @@ func normName(s string) string {
 // "a X article".
 var (
 	capSpan = `((?:[Tt]he\s+)?[A-Z][\w.&'’-]*(?:\s+(?:of|&|\||[A-Z0-9][\w.&'’-]*))*)`
-	afterRe = regexp.MustCompile(`(?:\b(?:article|articles|report|reports|piece|story|stories|review|coverage|post|feature|editorial|op-ed|column|analysis|update|updates|interview)\s+(?:from|by|in|at)|\banother\s+(?:one\s+)?(?:from|by|in)|\baccording\s+to|\b(?:reported|published|written|covered|featured|noted|highlighted|stated|mentioned)\s+(?:by|in)|\bas\s+per|\b(?:from|by|in)\s+(?:a|an|the)\s+(?:recent\s+)?(?:article|report|piece|story)\s+(?:from|by|in|on))\s+['"“]?` + capSpan)
+	afterRe = regexp.MustCompile(`(?:\b(?:article|articles|report|reports|piece|story|stories|review|coverage|post|feature|editorial|op-ed|column|analysis|update|updates|interview)\s+(?:from|by|in|at)|\banother\s+(?:one\s+)?(?:from|by|in)|\b[Aa]ccording\s+to|\b(?:reported|published|written|covered|featured|noted|highlighted|stated|mentioned)\s+(?:by|in)|\b[Aa]s\s+per|\b(?:from|by|in)\s+(?:a|an|the)\s+(?:recent\s+)?(?:article|report|piece|story)\s+(?:from|by|in|on))\s+['"“]?` + capSpan)
 	// "an article on The Verge", "details provided by The Washington Post":
 	// after these weaker cues only a name that starts with a capital "The"
 	// is taken for an outlet ("a report on Google's...", "the rationale
