@@ -177,6 +177,20 @@ type gatewayConn struct {
 	ws   *websocket.Conn
 	seq  int
 	done chan struct{}
+	// shard and shards are what the session identified with ([0, 1]
+	// when it sent none): it receives the events of the guilds whose
+	// (guild_id >> 22) % shards is shard, as from Discord.
+	shard, shards int
+}
+
+// serves reports whether the connection's shard receives the events of
+// guild (every connection receives events without a guild).
+func (gc *gatewayConn) serves(guild string) bool {
+	id, err := strconv.ParseUint(guild, 10, 64)
+	if guild == "" || err != nil || gc.shards <= 1 {
+		return true
+	}
+	return int((id>>22)%uint64(gc.shards)) == gc.shard
 }
 
 // New starts a fake Discord; it is closed when the test ends.
@@ -665,6 +679,11 @@ func (s *Server) gatewayWS(w http.ResponseWriter, r *http.Request) {
 			shard := []any{0, 1}
 			if sh, ok := d["shard"].([]any); ok {
 				shard = sh
+				if len(sh) == 2 {
+					id, _ := sh[0].(float64)
+					n, _ := sh[1].(float64)
+					gc.shard, gc.shards = int(id), int(n)
+				}
 			}
 			err := gc.dispatch("READY", map[string]any{
 				"v":          9,
@@ -720,6 +739,14 @@ func (s *Server) Connected() bool {
 	return len(s.conns) > 0
 }
 
+// Sessions returns the number of sessions that have identified and are
+// listening (one a shard, when a bot runs several).
+func (s *Server) Sessions() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.conns)
+}
+
 // WaitConnected blocks until a session has identified (READY was sent).
 func (s *Server) WaitConnected() {
 	s.t.Helper()
@@ -735,11 +762,23 @@ func (s *Server) WaitConnected() {
 // Dispatch sends an event (op 0) to every connected gateway session.
 func (s *Server) Dispatch(event string, d any) {
 	s.t.Helper()
+	s.dispatchGuild(event, "", d)
+}
+
+// dispatchGuild sends an event of a guild to the sessions of its shard
+// (to every session when guild is empty).
+func (s *Server) dispatchGuild(event, guild string, d any) {
+	s.t.Helper()
 	s.mu.Lock()
-	conns := append([]*gatewayConn(nil), s.conns...)
+	var conns []*gatewayConn
+	for _, c := range s.conns {
+		if c.serves(guild) {
+			conns = append(conns, c)
+		}
+	}
 	s.mu.Unlock()
 	if len(conns) == 0 {
-		s.t.Errorf("discordtest: dispatch %s with no gateway session", event)
+		s.t.Errorf("discordtest: dispatch %s with no gateway session (of guild %q's shard)", event, guild)
 		return
 	}
 	for _, c := range conns {
@@ -763,7 +802,7 @@ func (s *Server) PushInteraction(i *discordgo.Interaction) *discordgo.Interactio
 		i.Token = "itoken-" + i.ID
 	}
 	i.Version = 1
-	s.Dispatch("INTERACTION_CREATE", i)
+	s.dispatchGuild("INTERACTION_CREATE", i.GuildID, i)
 	return i
 }
 
@@ -778,7 +817,7 @@ func (s *Server) PushMessage(m *discordgo.Message) *discordgo.Message {
 		m.Timestamp = time.Now()
 	}
 	s.AddMessage(m)
-	s.Dispatch("MESSAGE_CREATE", m)
+	s.dispatchGuild("MESSAGE_CREATE", m.GuildID, m)
 	return m
 }
 
