@@ -179,7 +179,7 @@ func Load(getenv func(string) string) (Config, error) {
 		// Never quote the value: it may hold a password.
 		p.fail("GAZETTE_DATABASE_URL must be a postgres:// or postgresql:// URL with a host")
 	}
-	if c.DataDir == "" {
+	if c.DataDir == "" && c.DatabaseURL == "" {
 		p.fail("GAZETTE_DATA_DIR is empty and no home directory was found; set it to a directory for the store")
 	} else if st, err := os.Stat(c.DataDir); err == nil && !st.IsDir() {
 		p.fail("GAZETTE_DATA_DIR %q is a file, not a directory; point it at a directory (it is created if missing)", c.DataDir)
