@@ -221,7 +221,7 @@ const maxTSTerms = 64
 // runs of letters and digits of the terms, lower-cased, OR-ed (so never a
 // syntax error); "" when there are none.
 func tsQuery(terms []string) string {
-	isSep := func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) }
+	isSep := func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.IsMark(r) }
 	seen := make(map[string]bool)
 	var words []string
 	for _, t := range terms {
