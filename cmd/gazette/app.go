@@ -54,6 +54,9 @@ type appOptions struct {
 	// only read): it works on a store this user may not write and never
 	// creates one.
 	readOnly bool
+	// serving loads, with PostgreSQL, the vectors of every guild of the
+	// configured Discord shard at start-up (gazette serve).
+	serving bool
 }
 
 // newEmbedder returns the configured embedder.
@@ -92,7 +95,7 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, o appOpti
 	}
 	st, err := openStore(ctx, cfg, log, o, so)
 	if errors.Is(err, news.ErrEmbedderMismatch) {
-		return nil, fmt.Errorf("the store in %s was embedded with another model than %s; run 'gazette reembed' to switch it (GAZETTE_EMBEDDER and GAZETTE_EMBED_MODEL choose the model)", cfg.DataDir, emb.ID())
+		return nil, fmt.Errorf("the store in %s was embedded with another model than %s; run 'gazette reembed' to switch it (GAZETTE_EMBEDDER and GAZETTE_EMBED_MODEL choose the model)", storeWhere(cfg), emb.ID())
 	}
 	if errors.Is(err, store.ErrLocked) {
 		return nil, fmt.Errorf("%w\nOnly one 'gazette serve' (or 'gazette reembed') may use a data directory at a time; the command line's ingest, ask and check work beside it", err)
@@ -131,6 +134,9 @@ var _ rag.Index = news.Store(nil)
 // commands that need no embedder (sources, forget, export) and for
 // openApp, with messages that say what to do.
 func openStore(ctx context.Context, cfg config.Config, log *slog.Logger, o appOptions, so store.Options) (news.Store, error) {
+	if cfg.DatabaseURL != "" && o.dbPath == "" {
+		return openPostgres(ctx, cfg, log, o, so)
+	}
 	path := o.dbPath
 	if path == "" {
 		if !o.readOnly {

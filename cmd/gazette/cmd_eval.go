@@ -28,8 +28,10 @@ func init() {
 				name: "retrieval", summary: "ingest a benchmark corpus and measure how often retrieval finds the evidence articles",
 				help: `Reports hits@4, hits@10, recall@10, MRR@10 and all-evidence@10 over the questions,
 overall and by question type, and how often questions with no evidence are
-declined. The store is temporary unless --data names one.`,
-				settings: []string{"GAZETTE_EMBEDDER", "GAZETTE_EMBED_MODEL", "GAZETTE_EMBED_BASE_URL", "GAZETTE_EMBED_API_KEY"},
+declined. The store is a temporary SQLite file unless --data names a directory;
+with GAZETTE_DATABASE_URL set the corpus goes into that PostgreSQL database, in
+the namespace eval-retrieval (kept, so later runs skip what is stored).`,
+				settings: []string{"GAZETTE_DATABASE_URL", "GAZETTE_EMBEDDER", "GAZETTE_EMBED_MODEL", "GAZETTE_EMBED_BASE_URL", "GAZETTE_EMBED_API_KEY"},
 				run:      runEvalRetrieval,
 			},
 			{
@@ -144,6 +146,10 @@ type retrievalReport struct {
 	Mode               string                       `json:"mode"`
 }
 
+// evalNamespace holds the corpus of 'eval retrieval' in a PostgreSQL
+// database, apart from the command line's own articles.
+const evalNamespace = "eval-retrieval"
+
 func runEvalRetrieval(ctx context.Context, e *env) error {
 	fs := newFlags(e, "eval retrieval", "")
 	corpus := fs.String("corpus", "", "articles as JSON Lines (bench corpus format)")
@@ -162,6 +168,7 @@ func runEvalRetrieval(ctx context.Context, e *env) error {
 	fs.Float64Var(&ro.OutletWeight, "tune-outlet", 0, "tuning: per-outlet sub-query weight (0: default)")
 	fs.Float64Var(&ro.GlobalWeight, "tune-global", 0, "tuning: all-outlet search weight when outlets are named (0: default, <0: off)")
 	fs.Float64Var(&ro.DateBoost, "tune-date", 0, "tuning: boost for passages published on a named day (0: default)")
+	nsFlag := fs.String("ns", "", "namespace of the corpus (default: local in SQLite, "+evalNamespace+" in PostgreSQL)")
 	misses := fs.Bool("misses", false, "list the gold articles missing from each question's top k on stderr")
 	half := fs.String("half", "", "only the tune or check half of the questions (a fixed hash of their id)")
 	if _, err := parseFlags(fs, e.args); err != nil {
@@ -179,17 +186,33 @@ func runEvalRetrieval(ctx context.Context, e *env) error {
 		return err
 	}
 	qs = slices.DeleteFunc(qs, func(q benchQuery) bool { return *half != "" && splitHalf(q.ID) != *half })
-	dir := *data
-	if dir == "" {
-		dir, err = os.MkdirTemp("", "gazette-eval-")
-		if err != nil {
-			return fmt.Errorf("create temporary store: %w", err)
+	// With GAZETTE_DATABASE_URL the corpus goes into that database, in a
+	// namespace of its own that later runs reuse; otherwise into a SQLite
+	// file, temporary unless --data names a directory.
+	ns := news.LocalNamespace
+	var o appOptions
+	if e.cfg.DatabaseURL != "" {
+		if *data != "" {
+			return errors.New("--data names a SQLite directory; with GAZETTE_DATABASE_URL set the corpus goes into that database (namespace " + evalNamespace + ")")
 		}
-		defer os.RemoveAll(dir)
-	} else if err := os.MkdirAll(dir, 0o750); err != nil {
-		return fmt.Errorf("create %s: %w", dir, err)
+		ns = evalNamespace
+	} else {
+		dir := *data
+		if dir == "" {
+			dir, err = os.MkdirTemp("", "gazette-eval-")
+			if err != nil {
+				return fmt.Errorf("create temporary store: %w", err)
+			}
+			defer os.RemoveAll(dir)
+		} else if err := os.MkdirAll(dir, 0o750); err != nil {
+			return fmt.Errorf("create %s: %w", dir, err)
+		}
+		o.dbPath = filepath.Join(dir, "gazette.db")
 	}
-	a, err := openApp(ctx, e.cfg, e.log, appOptions{dbPath: filepath.Join(dir, "gazette.db")})
+	if *nsFlag != "" {
+		ns = *nsFlag
+	}
+	a, err := openApp(ctx, e.cfg, e.log, o)
 	if err != nil {
 		return err
 	}
@@ -202,7 +225,7 @@ func runEvalRetrieval(ctx context.Context, e *env) error {
 		return err
 	}
 	start := time.Now()
-	if _, err := ingestDocs(ctx, e, a, news.LocalNamespace, docs); err != nil {
+	if _, err := ingestDocs(ctx, e, a, ns, docs); err != nil {
 		return err
 	}
 	rep := retrievalReport{
@@ -212,7 +235,7 @@ func runEvalRetrieval(ctx context.Context, e *env) error {
 		Embedder:      a.embedder.ID(),
 		Mode:          cmp.Or(*mode, "hybrid"),
 	}
-	st, err := a.store.Stats(ctx, news.LocalNamespace)
+	st, err := a.store.Stats(ctx, ns)
 	if err != nil {
 		return err
 	}
@@ -228,7 +251,7 @@ func runEvalRetrieval(ctx context.Context, e *env) error {
 		rep.Queries++
 		if q.Type != "null_query" && len(q.Evidence) > 0 {
 			t0 := time.Now()
-			r, err := retriever.Retrieve(ctx, news.LocalNamespace, rag.Query{Text: q.Question, Now: now, Limit: *k})
+			r, err := retriever.Retrieve(ctx, ns, rag.Query{Text: q.Question, Now: now, Limit: *k})
 			if err != nil {
 				return fmt.Errorf("question %s: %w", q.ID, err)
 			}
@@ -242,7 +265,7 @@ func runEvalRetrieval(ctx context.Context, e *env) error {
 			}
 			rep.Overall.add(gold, ranked, *k)
 			if *misses {
-				printMisses(ctx, e, a, q, gold, ranked)
+				printMisses(ctx, e, a, ns, q, gold, ranked)
 			}
 			bt := rep.ByType[q.Type]
 			if bt == nil {
@@ -254,7 +277,7 @@ func runEvalRetrieval(ctx context.Context, e *env) error {
 		if *noAnswers {
 			continue
 		}
-		ans, err := a.answers.Answer(ctx, news.LocalNamespace, rag.Request{Question: q.Question}, nil)
+		ans, err := a.answers.Answer(ctx, ns, rag.Request{Question: q.Question}, nil)
 		if err != nil && !errors.Is(err, rag.ErrNoSources) {
 			return fmt.Errorf("answer %s: %w", q.ID, err)
 		}
@@ -347,7 +370,7 @@ func printRetrievalReport(w io.Writer, r retrievalReport, noAnswers bool) {
 
 // printMisses lists, for tuning, the gold articles a question's passages
 // did not reach.
-func printMisses(ctx context.Context, e *env, a *app, q benchQuery, gold, ranked []string) {
+func printMisses(ctx context.Context, e *env, a *app, ns string, q benchQuery, gold, ranked []string) {
 	var missing []string
 	for _, g := range gold {
 		if !slices.Contains(ranked, g) && !slices.Contains(missing, g) {
@@ -359,7 +382,7 @@ func printMisses(ctx context.Context, e *env, a *app, q benchQuery, gold, ranked
 	}
 	fmt.Fprintf(e.stderr, "\n%s %s: %s\n", q.ID, q.Type, q.Question)
 	for _, id := range missing {
-		art, err := a.store.Article(ctx, news.LocalNamespace, id)
+		art, err := a.store.Article(ctx, ns, id)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "  missing %s (%v)\n", id, err)
 			continue
@@ -368,7 +391,7 @@ func printMisses(ctx context.Context, e *env, a *app, q benchQuery, gold, ranked
 	}
 	var got []string
 	for _, id := range ranked {
-		art, err := a.store.Article(ctx, news.LocalNamespace, id)
+		art, err := a.store.Article(ctx, ns, id)
 		if err == nil {
 			got = append(got, fmt.Sprintf("%s[%s %s]", id, art.Outlet, art.PublishedAt.Format("01-02")))
 		}

@@ -37,7 +37,7 @@ portal), registers the slash commands, polls the followed feeds and posts the
 scheduled digests. With GAZETTE_HTTP_ADDR set it serves /healthz, /readyz and
 /metrics there. Stops cleanly on Ctrl-C or SIGTERM.`,
 		settings: []string{"DISCORD_TOKEN", "DISCORD_API_URL", "DISCORD_DEV_GUILD_ID", "DISCORD_SHARD_ID", "DISCORD_SHARD_COUNT",
-			"GAZETTE_MANAGER_ROLE_ID", "GAZETTE_HTTP_ADDR", "OPENAI_API_KEY", "OPENAI_BASE_URL", "GAZETTE_CHAT_MODEL", "GAZETTE_LLM_TIMEOUT", "GAZETTE_EMBEDDER", "GAZETTE_EMBED_MODEL", "GAZETTE_EMBED_BASE_URL", "GAZETTE_EMBED_API_KEY", "GAZETTE_ALLOW_PRIVATE_NETWORKS", "GAZETTE_FETCH_MAX_BYTES", "GAZETTE_FETCH_TIMEOUT",
+			"GAZETTE_DATABASE_URL", "GAZETTE_DB_MAX_CONNS", "GAZETTE_FEED_LEASE", "GAZETTE_MANAGER_ROLE_ID", "GAZETTE_HTTP_ADDR", "OPENAI_API_KEY", "OPENAI_BASE_URL", "GAZETTE_CHAT_MODEL", "GAZETTE_LLM_TIMEOUT", "GAZETTE_EMBEDDER", "GAZETTE_EMBED_MODEL", "GAZETTE_EMBED_BASE_URL", "GAZETTE_EMBED_API_KEY", "GAZETTE_ALLOW_PRIVATE_NETWORKS", "GAZETTE_FETCH_MAX_BYTES", "GAZETTE_FETCH_TIMEOUT",
 			"GAZETTE_FEED_INTERVAL", "GAZETTE_MAX_CONCURRENT_ANSWERS", "GAZETTE_USER_QUESTIONS_PER_MINUTE",
 			"GAZETTE_ANSWER_TIMEOUT", "GAZETTE_DIGEST_LATE_WINDOW", "GAZETTE_DIGEST_MAX_STORIES", "GAZETTE_DIGEST_EMPTY_NOTE"},
 		run: runServe,
@@ -53,7 +53,7 @@ func runServe(ctx context.Context, e *env) error {
 		return err
 	}
 	e.log.Info("server config", e.cfg.LogAttrs()...)
-	a, err := openApp(ctx, e.cfg, e.log, appOptions{exclusive: true, holder: "gazette serve"})
+	a, err := openApp(ctx, e.cfg, e.log, appOptions{exclusive: true, holder: "gazette serve", serving: true})
 	if err != nil {
 		return err
 	}

@@ -31,6 +31,9 @@ type index struct {
 	db       *chromem.DB
 	spaces   map[string]*space
 	gen      atomic.Uint64 // last generation handed out
+	// gens is each namespace's generation: bumped by every change of
+	// the namespace this process applies, loaded or not.
+	gens map[string]uint64
 
 	// applyMu serialises loads and change application; applied is the
 	// last change-log seq applied (guarded by applyMu).
@@ -47,7 +50,14 @@ type space struct {
 }
 
 func newIndex(embedder string, dim int) *index {
-	return &index{embedder: embedder, dim: dim, db: chromem.NewDB(), spaces: map[string]*space{}}
+	return &index{embedder: embedder, dim: dim, db: chromem.NewDB(), spaces: map[string]*space{}, gens: map[string]uint64{}}
+}
+
+// bump gives namespace ns a generation never handed out before.
+func (x *index) bump(ns string) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.gens[ns] = x.gen.Add(1)
 }
 
 func (x *index) get(ns string) *space {
@@ -83,7 +93,6 @@ func (x *index) put(ctx context.Context, ns string, rows []chunkRow) error {
 		return fmt.Errorf("create collection %q: %w", ns, err)
 	}
 	sp := &space{coll: coll, articles: map[string][]string{}, articleOf: make(map[string]string, len(rows))}
-	sp.gen.Store(x.gen.Add(1))
 	x.spaces[ns] = sp
 	x.mu.Unlock()
 	docs := make([]chromem.Document, len(rows))
@@ -101,7 +110,6 @@ func (x *index) put(ctx context.Context, ns string, rows []chunkRow) error {
 // replaceArticle swaps the chunks of one article of a loaded namespace. The
 // caller holds applyMu.
 func (x *index) replaceArticle(ctx context.Context, sp *space, article string, rows []chunkRow) error {
-	sp.gen.Store(x.gen.Add(1))
 	if old := sp.articles[article]; len(old) > 0 {
 		// By ids only: a non-nil empty where map would delete everything.
 		if err := sp.coll.Delete(ctx, nil, nil, old...); err != nil {
@@ -205,13 +213,13 @@ func (s *Store) space(ctx context.Context, ns string) (*space, error) {
 }
 
 // Generation returns a number that changes whenever the articles of ns
-// change, as seen by this process (including changes made by others, once
-// applied). It is 0 while ns is not loaded.
+// change, as this process sees them: its own writes at once, other
+// processes' when it applies them from the change log. It is 0 until the
+// first change of ns this process sees.
 func (s *Store) Generation(ns string) uint64 {
-	if sp := s.idx.get(ns); sp != nil {
-		return sp.gen.Load()
-	}
-	return 0
+	s.idx.mu.RLock()
+	defer s.idx.mu.RUnlock()
+	return s.idx.gens[ns]
 }
 
 // changesChannel is the NOTIFY channel of the change log.
@@ -314,6 +322,7 @@ func (s *Store) applyOne(ctx context.Context, c change) error {
 	if c.ns == "" {
 		return s.reloadAllLocked(ctx)
 	}
+	s.idx.bump(c.ns)
 	sp := s.idx.get(c.ns)
 	if sp == nil {
 		if s.preload && s.shards.Serves(c.ns) {
@@ -359,6 +368,9 @@ func (s *Store) reloadAllLocked(ctx context.Context) error {
 	s.idx.embedder, s.idx.dim = id, dim
 	s.idx.db = chromem.NewDB()
 	s.idx.spaces = map[string]*space{}
+	for ns := range s.idx.gens {
+		s.idx.gens[ns] = s.idx.gen.Add(1)
+	}
 	s.idx.mu.Unlock()
 	for _, ns := range want {
 		if s.idx.get(ns) != nil {

@@ -119,9 +119,15 @@ func FromSQLite(ctx context.Context, src *sql.DB, dst *Store) (Counts, error) {
 	if n > 0 {
 		return nil, fmt.Errorf("copy to postgres: %w (%d rows)", ErrTargetNotEmpty, n)
 	}
+	// One snapshot of the source for every table.
+	stx, err := src.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("copy to postgres: read source: %w", err)
+	}
+	defer stx.Rollback()
 	counts := Counts{}
 	for _, t := range tables {
-		rows, err := src.QueryContext(ctx, `SELECT `+t.names("")+` FROM `+t.name+` ORDER BY `+t.order)
+		rows, err := stx.QueryContext(ctx, `SELECT `+t.names("")+` FROM `+t.name+` ORDER BY `+t.order)
 		if err != nil {
 			return nil, fmt.Errorf("copy to postgres: read %s: %w", t.name, err)
 		}

@@ -1,0 +1,224 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/gazettebot/gazette/digest"
+	"github.com/gazettebot/gazette/internal/discordtest"
+	"github.com/gazettebot/gazette/internal/store/pgtest"
+	"github.com/gazettebot/gazette/internal/store/postgres"
+)
+
+// Guilds of shard 0 and shard 1 of 2: (guild_id >> 22) % 2.
+const (
+	shard0Guild = "81384788765712384"
+	shard1Guild = "1100000000000000000"
+)
+
+// shardProcess is one `gazette serve` serving one shard.
+type shardProcess struct {
+	cmd    *exec.Cmd
+	logs   *syncBuffer
+	exited chan struct{} // closed when the process has exited
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// newServeCmd is `gazette serve` for one shard of count, over the
+// database and the (fake) Discord.
+func newServeCmd(bin, dbURL, discordURL string, shard, count int) *exec.Cmd {
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = append(crashEnv(os.TempDir()),
+		"GAZETTE_DATABASE_URL="+dbURL,
+		"DISCORD_TOKEN=test-token",
+		"DISCORD_API_URL="+discordURL,
+		fmt.Sprintf("DISCORD_SHARD_ID=%d", shard),
+		fmt.Sprintf("DISCORD_SHARD_COUNT=%d", count),
+		"LOG_LEVEL=info",
+		"LOG_FORMAT=json",
+	)
+	return cmd
+}
+
+func startShard(t *testing.T, bin, dbURL, discordURL string, shard int) *shardProcess {
+	t.Helper()
+	cmd := newServeCmd(bin, dbURL, discordURL, shard, 2)
+	p := &shardProcess{cmd: cmd, logs: &syncBuffer{}, exited: make(chan struct{})}
+	cmd.Stdout, cmd.Stderr = p.logs, p.logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = cmd.Wait(); close(p.exited) }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		<-p.exited
+		if t.Failed() {
+			t.Logf("shard %d logs:\n%s", shard, p.logs.String())
+		}
+	})
+	return p
+}
+
+// TestShardsOverPostgres runs two `gazette serve` processes, shards 0 and
+// 1 of 2, against one fake Discord and one PostgreSQL database: questions
+// in guilds of both shards are answered by their shard's process; an
+// article ingested by the command line while they serve is answered by the
+// serving shard; and a digest that falls due while the process of its
+// guild's shard is killed (SIGKILL) is posted once, by the other process,
+// and not again when the killed process comes back.
+func TestShardsOverPostgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs two bot processes")
+	}
+	dbURL := pgtest.URL(t)
+	bin := buildCrashBinary(t)
+	ctx := context.Background()
+
+	// The library: the sample articles in both guilds, by the command line.
+	env := map[string]string{"GAZETTE_DATABASE_URL": dbURL, "LOG_LEVEL": "warn"}
+	for _, g := range []string{shard0Guild, shard1Guild} {
+		if out, errOut, err := gazette(t, env, "ingest", "--ns", g, "sample/articles.jsonl"); err != nil {
+			t.Fatalf("ingest into %s: %v\n%s%s", g, err, out, errOut)
+		}
+	}
+
+	// A daily digest for a channel of shard 0's guild, due at the start of
+	// a minute at least 100 s away: both processes schedule it at start-up.
+	const digestChannel = "444444444444444444"
+	due := time.Now().UTC().Add(100 * time.Second).Truncate(time.Minute).Add(time.Minute)
+	st, err := postgres.Open(ctx, dbURL, postgres.Options{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PutSubscription(ctx, digest.Subscription{ChannelID: digestChannel, GuildID: shard0Guild,
+		Hour: due.Hour(), Minute: due.Minute(), Timezone: "UTC", CreatedAt: time.Now().UTC()}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	srv := discordtest.New(t)
+	p0 := startShard(t, bin, dbURL, srv.URL, 0)
+	startShard(t, bin, dbURL, srv.URL, 1)
+	waitSessions(t, srv, 2)
+
+	ask := func(guild, question string) string {
+		t.Helper()
+		n := srv.Len()
+		in := srv.PushInteraction(discordtest.Slash(guild, "222222222222222222", discordtest.Member("333333333333333333", 0), "ask",
+			discordtest.Option("question", discordgo.ApplicationCommandOptionString, question)))
+		final := srv.Wait(n, func(c discordtest.Call) bool {
+			return c.Method == "PATCH" && c.Params["token"] == in.Token && (strings.Contains(c.Content(), "Sources") ||
+				strings.Contains(c.Content(), "couldn't") || strings.Contains(c.Content(), "not find") || strings.Contains(c.Content(), "No "))
+		})
+		return final.Content()
+	}
+	for _, g := range []string{shard0Guild, shard1Guild} {
+		if got := ask(g, "What interest rate did the central bank keep?"); !strings.Contains(got, "4.25%") {
+			t.Errorf("guild %s: answer lacks the cited fact:\n%s", g, got)
+		}
+	}
+
+	// Shard 0's process dies before the digest is due; shard 1's posts it.
+	if time.Until(due) < 5*time.Second {
+		t.Fatalf("the setup took until %v, too close to the digest due at %v", time.Now().UTC(), due)
+	}
+	if err := p0.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	<-p0.exited
+	waitSessionsDown(t, srv, 1)
+
+	// An article ingested by the command line reaches shard 1's process.
+	if out, errOut, err := gazette(t, env, "ingest", "--ns", shard1Guild, "testdata/articles/harbour-ferry.md"); err != nil {
+		t.Fatalf("ingest: %v\n%s%s", err, out, errOut)
+	}
+	deadline := time.Now().Add(discordtest.WaitTimeout)
+	for got := ""; !strings.Contains(got, "3.30"); {
+		if time.Now().After(deadline) {
+			t.Fatalf("shard 1 never answered from the article ingested by the command line; last answer:\n%s", got)
+		}
+		got = ask(shard1Guild, "How much will a single adult ferry ticket cost?")
+	}
+
+	isDigest := func(c discordtest.Call) bool {
+		return c.Method == "POST" && strings.HasPrefix(c.Path, "/api/v9/channels/"+digestChannel+"/messages/") &&
+			strings.HasSuffix(c.Path, "/threads")
+	}
+	for posted := false; !posted; {
+		for _, c := range srv.Calls() {
+			posted = posted || isDigest(c)
+		}
+		if time.Now().After(due.Add(2 * time.Minute)) {
+			t.Fatalf("no digest posted by %v (due %v):\n%s", time.Now().UTC(), due, discordtest.Sprint(srv.Calls()))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	// Shard 0 comes back after the digest was posted: it must not post the
+	// day again.
+	p0 = startShard(t, bin, dbURL, srv.URL, 0)
+	waitSessions(t, srv, 2)
+	if got := ask(shard0Guild, "What interest rate did the central bank keep?"); !strings.Contains(got, "4.25%") {
+		t.Errorf("restarted shard 0: answer lacks the cited fact:\n%s", got)
+	}
+	// Its digest catch-up runs at start-up beside the gateway session.
+	time.Sleep(2 * time.Second)
+	posts := 0
+	for _, c := range srv.Calls() {
+		if isDigest(c) {
+			posts++
+		}
+	}
+	if posts != 1 {
+		t.Errorf("the digest was posted %d times, want once:\n%s", posts, discordtest.Sprint(srv.Calls()))
+	}
+	_ = p0.cmd.Process.Signal(syscall.SIGTERM)
+}
+
+func waitSessionsDown(t *testing.T, srv *discordtest.Server, n int) {
+	t.Helper()
+	deadline := time.Now().Add(discordtest.WaitTimeout)
+	for srv.Sessions() > n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d gateway sessions after %v, want %d", srv.Sessions(), discordtest.WaitTimeout, n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func waitSessions(t *testing.T, srv *discordtest.Server, n int) {
+	t.Helper()
+	deadline := time.Now().Add(2 * discordtest.WaitTimeout)
+	for srv.Sessions() < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d gateway sessions after %v, want %d", srv.Sessions(), 2*discordtest.WaitTimeout, n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
