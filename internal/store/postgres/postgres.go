@@ -122,6 +122,9 @@ type Store struct {
 
 	idx *index
 
+	statsMu sync.Mutex
+	stats   map[string]keywordStats // by namespace, see keywordStats
+
 	stop    context.CancelFunc
 	stopped chan struct{}
 	closeMu sync.Mutex
