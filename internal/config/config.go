@@ -70,6 +70,7 @@ type Config struct {
 
 	// Digest.
 	DigestLateWindow time.Duration // GAZETTE_DIGEST_LATE_WINDOW
+	DigestSweep      time.Duration // GAZETTE_DIGEST_SWEEP: how often due digests are looked for
 	DigestMaxStories int           // GAZETTE_DIGEST_MAX_STORIES
 	DigestEmptyNote  bool          // GAZETTE_DIGEST_EMPTY_NOTE
 }
@@ -84,7 +85,7 @@ var Keys = []string{
 	"GAZETTE_MANAGER_ROLE_ID", "GAZETTE_MAX_CONCURRENT_ANSWERS", "GAZETTE_USER_QUESTIONS_PER_MINUTE",
 	"GAZETTE_ANSWER_TIMEOUT", "GAZETTE_HTTP_ADDR",
 	"GAZETTE_ALLOW_PRIVATE_NETWORKS", "GAZETTE_FETCH_MAX_BYTES", "GAZETTE_FETCH_TIMEOUT", "GAZETTE_FEED_INTERVAL",
-	"GAZETTE_DIGEST_LATE_WINDOW", "GAZETTE_DIGEST_MAX_STORIES", "GAZETTE_DIGEST_EMPTY_NOTE",
+	"GAZETTE_DIGEST_LATE_WINDOW", "GAZETTE_DIGEST_SWEEP", "GAZETTE_DIGEST_MAX_STORIES", "GAZETTE_DIGEST_EMPTY_NOTE",
 }
 
 // Load reads the configuration through getenv (os.Getenv in production, a
@@ -131,6 +132,7 @@ func Load(getenv func(string) string) (Config, error) {
 		FeedInterval:         p.duration("GAZETTE_FEED_INTERVAL", 30*time.Minute),
 
 		DigestLateWindow: p.duration("GAZETTE_DIGEST_LATE_WINDOW", 6*time.Hour),
+		DigestSweep:      p.duration("GAZETTE_DIGEST_SWEEP", 5*time.Minute),
 		DigestMaxStories: p.integer("GAZETTE_DIGEST_MAX_STORIES", 8, 1, 25),
 		DigestEmptyNote:  p.boolean("GAZETTE_DIGEST_EMPTY_NOTE", true),
 	}
