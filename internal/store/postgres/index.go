@@ -46,7 +46,6 @@ type space struct {
 	coll      *chromem.Collection
 	articles  map[string][]string // article id → its chunk ids
 	articleOf map[string]string   // chunk id → article id
-	gen       atomic.Uint64
 }
 
 func newIndex(embedder string, dim int) *index {
