@@ -239,6 +239,14 @@ func ftsMatch(terms []string) string {
 	seen := make(map[string]bool, len(terms))
 	var quoted []string
 	for _, t := range terms {
+		// FTS5 ends a query string at a NUL byte, so control characters
+		// become spaces before quoting.
+		t = strings.Map(func(r rune) rune {
+			if unicode.IsControl(r) {
+				return ' '
+			}
+			return r
+		}, t)
 		t = strings.ToLower(strings.TrimSpace(t))
 		if seen[t] || strings.IndexFunc(t, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }) < 0 {
 			continue
