@@ -153,6 +153,16 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger, o appOp
 	so.Logger = log
 	so.ReadOnly = o.readOnly
 	st, err := store.Open(ctx, path, so)
+	if errors.Is(err, store.ErrNeedsMigration) {
+		// A store whose creation or upgrade was interrupted, or that an
+		// older version wrote: a reader cannot read it as it is, so it
+		// finishes the upgrade when it may write, as any writer would.
+		log.Info("upgrading the store's schema", "path", path)
+		so.ReadOnly = false
+		if st, err2 := store.Open(ctx, path, so); err2 == nil {
+			return st, nil
+		}
+	}
 	switch {
 	case err == nil:
 		return st, nil
