@@ -2,6 +2,7 @@ package digest
 
 import (
 	"cmp"
+	"container/heap"
 	"math"
 	"slices"
 	"strings"
@@ -62,9 +63,10 @@ type item struct {
 	lead     string             // body text used for summaries when Body is empty
 	vec      []float32          // unit mean chunk embedding; nil when unknown
 	entities map[string]bool    // lower-cased capitalised token sequences
-	terms    map[string]float64 // term counts, then unit TF-IDF weights
+	counts   map[string]float64 // term counts of the title and lead
+	terms    map[string]float64 // unit TF-IDF weights, set by weighTerms
 	// weighTerms fills these sorted forms of terms and entities, which
-	// the O(n²) pair scores read much faster than maps.
+	// the pair scores read much faster than maps.
 	sparse []termWeight
 	ents   []int32
 }
@@ -97,48 +99,38 @@ func newItem(a news.Article, chunks []news.Chunk) item {
 			it.vec[i] += v
 		}
 	}
-	normalise(it.vec)
+	if it.vec != nil {
+		// A mean of zero (opposite chunks) has no direction: lexical then.
+		it.vec, _ = news.Normalize(it.vec)
+	}
 	it.lead = a.Body
 	if strings.TrimSpace(it.lead) == "" {
 		it.lead = strings.Join(parts, "\n\n")
 	}
 	text := a.Title + ".\n" + truncate(it.lead, leadChars)
 	it.entities = entities(text, outletName(a))
-	it.terms = map[string]float64{}
+	it.counts = map[string]float64{}
 	for _, w := range words(text) {
 		if !stopword[w] && utf8.RuneCountInString(w) > 2 {
-			it.terms[w]++
+			it.counts[w]++
 		}
 	}
 	// The title says what the event is: count its words twice.
 	for _, w := range words(a.Title) {
 		if !stopword[w] && utf8.RuneCountInString(w) > 2 {
-			it.terms[w]++
+			it.counts[w]++
 		}
 	}
 	return it
 }
 
-func normalise(v []float32) {
-	var s float64
-	for _, x := range v {
-		s += float64(x) * float64(x)
-	}
-	if s == 0 {
-		return
-	}
-	inv := float32(1 / math.Sqrt(s))
-	for i := range v {
-		v[i] *= inv
-	}
-}
-
 // weighTerms turns each item's term counts into a unit TF-IDF vector, with
-// document frequencies taken over items.
+// document frequencies taken over items. It leaves the counts as they are,
+// so items can be weighed again among others.
 func weighTerms(items []item) {
 	df := map[string]int{}
 	for _, it := range items {
-		for w := range it.terms {
+		for w := range it.counts {
 			df[w]++
 		}
 	}
@@ -158,7 +150,8 @@ func weighTerms(items []item) {
 	for i := range items {
 		it := &items[i]
 		var norm float64
-		for w, c := range it.terms {
+		it.terms = make(map[string]float64, len(it.counts))
+		for w, c := range it.counts {
 			x := (1 + math.Log(c)) * math.Log(1+n/float64(df[w]))
 			it.terms[w] = x
 			norm += x * x
@@ -169,12 +162,12 @@ func weighTerms(items []item) {
 				it.terms[w] /= norm
 			}
 		}
-		it.sparse = it.sparse[:0]
+		it.sparse = make([]termWeight, 0, len(it.terms))
 		for w, x := range it.terms {
 			it.sparse = append(it.sparse, termWeight{id("t:" + w), x})
 		}
 		slices.SortFunc(it.sparse, func(a, b termWeight) int { return cmp.Compare(a.id, b.id) })
-		it.ents = it.ents[:0]
+		it.ents = make([]int32, 0, len(it.entities))
 		for e := range it.entities {
 			it.ents = append(it.ents, id("e:"+e))
 		}
@@ -189,11 +182,7 @@ func dense(a, b item) bool { return a.vec != nil && len(a.vec) == len(b.vec) }
 // lexical otherwise.
 func similarity(a, b item) float64 {
 	if dense(a, b) {
-		var s float64
-		for i, x := range a.vec {
-			s += float64(x) * float64(b.vec[i])
-		}
-		return s
+		return news.Cosine(a.vec, b.vec)
 	}
 	var s float64
 	if a.sparse != nil && b.sparse != nil {
@@ -273,9 +262,34 @@ func pairMargin(a, b item, o ClusterOptions) float64 {
 	return similarity(a, b) + w*float64(shared-1) - threshold
 }
 
+// Candidate pairs. Only some pairs are scored up front; the pair score of
+// any other two is computed only if their stories become neighbours, where
+// it counts against a merge. So the pairs scored grow with the stories, not
+// with the square of the window:
+//
+//   - a pair of which one article has no embedding (scored by words) is a
+//     candidate when their word vectors could reach the lowest lexical score
+//     of a same-event pair: such pairs are all found (see candidateEdges);
+//   - two embedded articles are a candidate when they share a named entity,
+//     or one of the candidateTerms most distinctive words of each, that is
+//     in at most max(candidateMinDF, n/candidateDFShare) of the n articles:
+//     articles of one event name the same people, places and things, while
+//     a word every fiftieth article uses (a president, "market") does not
+//     single out an event.
+const (
+	candidateTerms   = 10
+	candidateMinDF   = 32
+	candidateDFShare = 50
+)
+
 // cluster groups items into stories (lists of indexes into items, in no
 // particular order) by average-linkage agglomerative clustering; see
-// DefaultThreshold for the rule.
+// DefaultThreshold for the rule. Two stories can merge only when some pair
+// of their articles has a non-negative margin (otherwise their mean is
+// negative), so it keeps, for each story, the sum of margins with the
+// stories it has such a pair with, and merges the pair of stories with the
+// highest mean first (ties to the lowest indexes), as the dense all-pairs
+// form of the same rule does.
 func cluster(items []item, o ClusterOptions) [][]int {
 	if o.Threshold == 0 {
 		o.Threshold = DefaultThreshold
@@ -291,62 +305,230 @@ func cluster(items []item, o ClusterOptions) [][]int {
 	}
 	weighTerms(items)
 	n := len(items)
-	// sum[i][j] is the sum of pair margins (score minus its threshold)
-	// between clusters i and j; size[i] is 0 once i is merged away.
-	// Margins let dense and lexical pairs mix in one average.
-	sum := make([][]float64, n)
-	for i := range sum {
-		sum[i] = make([]float64, n)
+	c := &clusters{
+		items:   items,
+		o:       o,
+		members: make([][]int, n),
+		near:    make([]map[int]float64, n),
+		version: make([]int, n),
 	}
 	for i := range n {
-		for j := i + 1; j < n; j++ {
-			m := pairMargin(items[i], items[j], o)
-			sum[i][j], sum[j][i] = m, m
-		}
+		c.members[i] = []int{i}
+		c.near[i] = map[int]float64{}
 	}
-	size := make([]int, n)
-	members := make([][]int, n)
-	for i := range n {
-		size[i] = 1
-		members[i] = []int{i}
+	for _, e := range candidateEdges(items, o) {
+		c.near[e.i][e.j], c.near[e.j][e.i] = e.m, e.m
+		heap.Push(&c.queue, merge{avg: e.m, i: e.i, j: e.j})
 	}
-	for {
-		bi, bj, best := -1, -1, 0.0
-		for i := range n {
-			if size[i] == 0 {
-				continue
-			}
-			for j := i + 1; j < n; j++ {
-				if size[j] == 0 {
-					continue
-				}
-				avg := sum[i][j] / float64(size[i]*size[j])
-				if avg >= 0 && (bi < 0 || avg > best) {
-					bi, bj, best = i, j, avg
-				}
-			}
+	for c.queue.Len() > 0 {
+		m := heap.Pop(&c.queue).(merge)
+		if c.members[m.i] == nil || c.members[m.j] == nil || m.vi != c.version[m.i] || m.vj != c.version[m.j] {
+			continue // a story merged since
 		}
-		if bi < 0 {
-			break
-		}
-		members[bi] = append(members[bi], members[bj]...)
-		for k := range n {
-			if k != bi && k != bj && size[k] > 0 {
-				sum[bi][k] += sum[bj][k]
-				sum[k][bi] = sum[bi][k]
-			}
-		}
-		size[bi] += size[bj]
-		size[bj] = 0
-		members[bj] = nil
+		c.merge(m.i, m.j)
 	}
 	var out [][]int
-	for i := range n {
-		if size[i] > 0 {
-			out = append(out, members[i])
+	for _, m := range c.members {
+		if m != nil {
+			out = append(out, m)
 		}
 	}
 	return out
+}
+
+// clusters is the state of the agglomeration: the members of each story
+// (nil once merged away) and, for each story, the sum of pair margins with
+// each neighbouring story.
+type clusters struct {
+	items   []item
+	o       ClusterOptions
+	members [][]int
+	near    []map[int]float64
+	version []int // bumped when a story grows, to spot stale queue entries
+	queue   mergeQueue
+}
+
+// merge moves story j into story i (i < j) and updates the neighbours'
+// sums: a neighbour of only one of them gets the margins with the other's
+// members computed now.
+func (c *clusters) merge(i, j int) {
+	ni, nj := c.near[i], c.near[j]
+	delete(ni, j)
+	delete(nj, i)
+	for k, s := range nj {
+		if _, ok := ni[k]; !ok {
+			ni[k] = c.crossSum(c.members[i], c.members[k])
+		}
+		ni[k] += s
+		delete(c.near[k], j)
+	}
+	for k := range ni {
+		if _, ok := nj[k]; !ok {
+			ni[k] += c.crossSum(c.members[j], c.members[k])
+		}
+	}
+	c.members[i] = append(c.members[i], c.members[j]...)
+	c.members[j], c.near[j] = nil, nil
+	c.version[i]++
+	for k, s := range ni {
+		c.near[k][i] = s
+		avg := s / float64(len(c.members[i])*len(c.members[k]))
+		if avg < 0 {
+			continue
+		}
+		a, b := min(i, k), max(i, k)
+		heap.Push(&c.queue, merge{avg: avg, i: a, j: b, vi: c.version[a], vj: c.version[b]})
+	}
+}
+
+// crossSum is the sum of the pair margins between two sets of items.
+func (c *clusters) crossSum(a, b []int) float64 {
+	var s float64
+	for _, x := range a {
+		for _, y := range b {
+			s += pairMargin(c.items[x], c.items[y], c.o)
+		}
+	}
+	return s
+}
+
+// merge is a candidate merge of stories i < j whose mean pair margin is
+// avg, valid while both stories are at versions vi and vj.
+type merge struct {
+	avg    float64
+	i, j   int
+	vi, vj int
+}
+
+// mergeQueue orders candidate merges best first: highest mean, then the
+// lowest i, then the lowest j.
+type mergeQueue []merge
+
+func (q mergeQueue) Len() int { return len(q) }
+func (q mergeQueue) Less(a, b int) bool {
+	if q[a].avg != q[b].avg {
+		return q[a].avg > q[b].avg
+	}
+	if q[a].i != q[b].i {
+		return q[a].i < q[b].i
+	}
+	return q[a].j < q[b].j
+}
+func (q mergeQueue) Swap(a, b int) { q[a], q[b] = q[b], q[a] }
+func (q *mergeQueue) Push(x any)   { *q = append(*q, x.(merge)) }
+func (q *mergeQueue) Pop() any {
+	old := *q
+	m := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return m
+}
+
+// edge is a pair of items i < j whose margin m is non-negative.
+type edge struct {
+	i, j int
+	m    float64
+}
+
+// candidateEdges scores the candidate pairs and returns those with a
+// non-negative margin, in index order.
+//
+// Lexical pairs are found by prefix filtering: a pair's lexical score (the
+// dot product of unit TF-IDF vectors) reaches t only if they share a word
+// that the second indexes, when each article leaves out of the index its
+// most common words whose weights have a norm under t (the rest of the dot
+// product is at most that norm). t is the lexical threshold less the most
+// that shared entities add.
+func candidateEdges(items []item, o ClusterOptions) []edge {
+	n := len(items)
+	maxDF := max(candidateMinDF, n/candidateDFShare)
+	t := o.LexicalThreshold - 2*max(o.EntityWeight, 0)
+	df := map[int32]int{}
+	for _, it := range items {
+		for _, e := range it.ents {
+			df[e]++
+		}
+		for _, w := range it.sparse {
+			df[w.id]++
+		}
+	}
+	var (
+		keyPost = map[int32][]int32{} // embedded articles by entity and distinctive word
+		lexPost = map[int32][]int32{} // every article by the words it indexes
+		keys    = make([][]int32, n)
+		ranked  []termWeight
+	)
+	for i, it := range items {
+		if it.vec != nil {
+			for _, e := range it.ents {
+				if df[e] <= maxDF {
+					keys[i] = append(keys[i], e)
+				}
+			}
+			ranked = append(ranked[:0], it.sparse...)
+			slices.SortFunc(ranked, func(a, b termWeight) int { return cmp.Or(cmp.Compare(b.w, a.w), cmp.Compare(a.id, b.id)) })
+			for _, w := range ranked[:min(candidateTerms, len(ranked))] {
+				if df[w.id] <= maxDF {
+					keys[i] = append(keys[i], w.id)
+				}
+			}
+			for _, k := range keys[i] {
+				keyPost[k] = append(keyPost[k], int32(i))
+			}
+		}
+		ranked = append(ranked[:0], it.sparse...)
+		slices.SortFunc(ranked, func(a, b termWeight) int { return cmp.Or(cmp.Compare(df[b.id], df[a.id]), cmp.Compare(a.id, b.id)) })
+		left := 0.0 // squared norm of the words left out
+		for k, w := range ranked {
+			if left+w.w*w.w < t*t {
+				left += w.w * w.w
+				continue
+			}
+			for _, w := range ranked[k:] {
+				lexPost[w.id] = append(lexPost[w.id], int32(i))
+			}
+			break
+		}
+	}
+	var (
+		edges []edge
+		seen  = make([]int32, n) // item+1 that last looked at each item
+		done  = map[[2]int32]bool{}
+	)
+	score := func(i, j int) {
+		if m := pairMargin(items[i], items[j], o); m >= 0 {
+			edges = append(edges, edge{i, j, m})
+		}
+	}
+	for i, it := range items {
+		// Embedded pairs share a key of both, so each is met from both
+		// ends: score it from the lower.
+		for _, k := range keys[i] {
+			for _, j := range keyPost[k] {
+				if int(j) > i && seen[j] != int32(i+1) {
+					seen[j] = int32(i + 1)
+					score(i, int(j))
+				}
+			}
+		}
+		// Lexical pairs may be met from either end, or both.
+		for _, w := range it.sparse {
+			for _, j := range lexPost[w.id] {
+				if int(j) == i || seen[j] == int32(i+1) || dense(it, items[j]) {
+					continue
+				}
+				seen[j] = int32(i + 1)
+				pair := [2]int32{min(int32(i), j), max(int32(i), j)}
+				if !done[pair] {
+					done[pair] = true
+					score(int(pair[0]), int(pair[1]))
+				}
+			}
+		}
+	}
+	slices.SortFunc(edges, func(a, b edge) int {
+		return cmp.Or(cmp.Compare(a.i, b.i), cmp.Compare(a.j, b.j))
+	})
+	return edges
 }
 
 // entities returns the lower-cased sequences of capitalised words in text

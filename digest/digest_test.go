@@ -68,8 +68,8 @@ func eventVector(k int, seed float64) []float32 {
 	v[k] = 1
 	v[(k+4)%8] = float32(0.35 * math.Sin(seed))
 	v[(k+5)%8] = float32(0.35 * math.Cos(seed))
-	normalise(v)
-	return v
+	u, _ := news.Normalize(v)
+	return u
 }
 
 // newSource builds a source from the fixture; with vectors, each article's
@@ -393,8 +393,7 @@ func benchSource(n int, vectors bool) *fakeSource {
 			v := make([]float32, 512)
 			v[ev%512] = 1
 			v[(i*7)%512] += 0.3
-			normalise(v)
-			c.Embedding = v
+			c.Embedding, _ = news.Normalize(v)
 		}
 		f.chunks[id] = []news.Chunk{c}
 	}
