@@ -122,7 +122,7 @@ func (s *Store) PutArticle(ctx context.Context, a news.Article, chunks []news.Ch
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("put article %s: commit: %w", a.ID, err)
 	}
-	if err := s.indexArticleChunks(ctx, a.Namespace, a.ID, oldIDs, docs); err != nil {
+	if err := s.indexArticle(ctx, a, oldIDs, docs); err != nil {
 		// SQLite holds the truth; the index is rebuilt from it at the next
 		// start. Report, since queries miss the article until then.
 		return result, fmt.Errorf("put article %s: stored, but %w", a.ID, err)
@@ -180,7 +180,7 @@ func (s *Store) DeleteArticle(ctx context.Context, ns, id string) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("delete article %s: commit: %w", id, err)
 	}
-	if err := s.indexChunks(ctx, ns, ids, nil); err != nil {
+	if err := s.indexArticle(ctx, news.Article{Namespace: ns, ID: id}, ids, nil); err != nil {
 		return fmt.Errorf("delete article %s: deleted, but %w", id, err)
 	}
 	return nil
@@ -200,14 +200,9 @@ func (s *Store) DeleteNamespace(ctx context.Context, ns string) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("delete namespace %q: %w", ns, err)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.index.GetCollection(ns, noEmbedding) != nil {
-		if err := s.index.DeleteCollection(ns); err != nil {
-			return int(n), fmt.Errorf("delete namespace %q: deleted, but drop its vectors: %w", ns, err)
-		}
+	if err := s.dropNamespace(ns); err != nil {
+		return int(n), fmt.Errorf("delete namespace %q: deleted, but drop its vectors: %w", ns, err)
 	}
-	s.vecs.drop(ns)
 	return int(n), nil
 }
 

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 
+	chromem "github.com/philippgille/chromem-go"
+
 	"github.com/gazettebot/gazette/news"
 )
 
@@ -79,7 +81,8 @@ func (s *Store) Check(ctx context.Context) (news.CheckReport, error) {
 }
 
 // checkIndex compares the in-memory index with SQLite, namespace by
-// namespace.
+// namespace: every stored chunk is indexed under its article and outlet,
+// with the stored vector, and nothing else is.
 func (s *Store) checkIndex(ctx context.Context, add func(string, ...any)) error {
 	nss, err := s.strings(ctx, `SELECT DISTINCT namespace FROM chunks ORDER BY namespace`)
 	if err != nil {
@@ -95,33 +98,72 @@ func (s *Store) checkIndex(ctx context.Context, add func(string, ...any)) error 
 		}
 	}
 	for _, ns := range nss {
-		ids, err := s.strings(ctx, `SELECT id FROM chunks WHERE namespace = ?`, ns)
-		if err != nil {
-			return fmt.Errorf("chunk ids: %w", err)
-		}
 		coll, err := s.collection(ns, false)
 		if err != nil {
 			return err
 		}
-		if coll == nil {
-			add("vector index has no collection for namespace %q (%d chunks stored)", ns, len(ids))
-			continue
+		if err := s.checkCollection(ctx, ns, coll, add); err != nil {
+			return err
 		}
-		missing := 0
-		for _, id := range ids {
-			if _, err := coll.GetByID(ctx, id); err != nil {
-				if missing < maxProblems {
-					add("chunk %s/%s is not in the vector index", ns, id)
-				}
-				missing++
-			}
-		}
-		if n := coll.Count(); n != len(ids)-missing {
-			add("vector index holds %d chunks of namespace %q, SQLite %d", n, ns, len(ids))
-		}
-		s.checkVectors(ctx, ns, coll, add)
 	}
 	return nil
+}
+
+// checkCollection compares the namespace's collection with its stored
+// chunks. The caller holds s.mu for reading.
+func (s *Store) checkCollection(ctx context.Context, ns string, coll *chromem.Collection, add func(string, ...any)) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT c.id, c.article_id, a.outlet, c.embedding FROM chunks c
+		JOIN articles a ON a.namespace = c.namespace AND a.id = c.article_id WHERE c.namespace = ?`, ns)
+	if err != nil {
+		return fmt.Errorf("chunks of namespace %q: %w", ns, err)
+	}
+	defer rows.Close()
+	var stored, missing, wrong int
+	for rows.Next() {
+		var (
+			id, art, outlet string
+			blob            []byte
+		)
+		if err := rows.Scan(&id, &art, &outlet, &blob); err != nil {
+			return fmt.Errorf("chunks of namespace %q: %w", ns, err)
+		}
+		stored++
+		if coll == nil {
+			continue
+		}
+		doc, err := coll.GetByID(ctx, id)
+		if err != nil {
+			if missing < maxProblems {
+				add("chunk %s/%s is not in the vector index", ns, id)
+			}
+			missing++
+			continue
+		}
+		vec, err := decodeVector(blob, 0)
+		if err != nil || doc.Metadata[metaArticle] != art || doc.Metadata[metaOutlet] != foldOutlet(outlet) ||
+			!sameVector(doc.Embedding, vec) {
+			if wrong < maxProblems {
+				add("chunk %s/%s is indexed under article %q, outlet %q, or with a vector, other than stored",
+					ns, id, doc.Metadata[metaArticle], doc.Metadata[metaOutlet])
+			}
+			wrong++
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("chunks of namespace %q: %w", ns, err)
+	}
+	switch {
+	case coll == nil:
+		add("vector index has no collection for namespace %q (%d chunks stored)", ns, stored)
+	case coll.Count() != stored-missing:
+		add("vector index holds %d chunks of namespace %q, SQLite %d", coll.Count(), ns, stored)
+	}
+	return nil
+}
+
+// sameVector reports whether a and b have the same length and values.
+func sameVector(a, b []float32) bool {
+	return slices.Equal(a, b)
 }
 
 func (s *Store) strings(ctx context.Context, query string, args ...any) ([]string, error) {

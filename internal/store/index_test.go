@@ -2,178 +2,130 @@ package store
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"slices"
 	"strconv"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	chromem "github.com/philippgille/chromem-go"
 
 	"github.com/gazettebot/gazette/news"
 )
 
-func TestVectorsSlots(t *testing.T) {
-	v := &vectors{dim: 2, slot: map[string]int32{}}
-	for i := range blockVectors + 2 { // spills into a second block
-		v.put("c"+strconv.Itoa(i), "a", []float32{1, 0})
-	}
-	if got, want := len(v.blocks), 2; got != want {
-		t.Fatalf("blocks = %d, want %d", got, want)
-	}
-	v.remove([]string{"c3", "c7", "nope"})
-	if got := v.at(3); got[0] != 0 {
-		t.Errorf("freed slot holds %v, want zeros", got)
-	}
-	// Freed slots are reused before the slice grows.
-	v.put("x", "a", []float32{0, 1})
-	v.put("y", "a", []float32{0.6, 0.8})
-	if got, want := len(v.ids), blockVectors+2; got != want {
-		t.Errorf("slots = %d, want %d", got, want)
-	}
-	// Replacing a vector keeps its slot.
-	before := v.slot["y"]
-	v.put("y", "a", []float32{0.8, 0.6})
-	if got := v.slot["y"]; got != before {
-		t.Errorf("slot of y moved from %d to %d", before, got)
-	}
-
-	ids, scores := v.search([]float32{0, 1}, 3, nil)
-	// x is best; then y; then the many equal {1, 0} tie at 0, by id.
-	wantIDs := []string{"x", "y", "c0"}
-	if diff := cmp.Diff(wantIDs, ids); diff != "" {
-		t.Errorf("search ids mismatch (-want +got):\n%s", diff)
-	}
-	if diff := cmp.Diff([]float64{1, float64(float32(0.6))}, scores[:2]); diff != "" {
-		t.Errorf("search scores mismatch (-want +got):\n%s", diff)
-	}
-	// Among chosen slots only.
-	ids, _ = v.search([]float32{0, 1}, 5, []int32{v.slot["c10"], v.slot["y"], v.slot["c2"]})
-	if diff := cmp.Diff([]string{"y", "c10", "c2"}, ids); diff != "" {
-		t.Errorf("search among slots mismatch (-want +got):\n%s", diff)
-	}
+// TestDenseFilters checks dense search under each kind of filter against a
+// brute force over SQLite: those chromem-go's metadata filter expresses
+// (one outlet, one article), those resolved into a set of articles (several
+// outlets or articles, dates), whose chunks are queried on their own or by
+// over-fetching (selective ones in several rounds), and the two combined.
+func TestDenseFilters(t *testing.T) {
+	t.Run("subset", func(t *testing.T) { testDenseFilters(t, defaultSubsetMax) })
+	t.Run("over-fetch", func(t *testing.T) { testDenseFilters(t, 0) })
 }
 
-// TestDot checks the unrolled product against a plain sum for every length
-// up to a few blocks of four.
-func TestDot(t *testing.T) {
-	r := rand.New(rand.NewPCG(1, 1))
-	for n := range 19 {
-		a, b := make([]float32, n), make([]float32, n)
-		var want float64
-		for i := range a {
-			a[i], b[i] = r.Float32()-0.5, r.Float32()-0.5
-			want += float64(a[i]) * float64(b[i])
-		}
-		if got := dot(a, b); got-want > 1e-6 || want-got > 1e-6 {
-			t.Errorf("dot of %d values = %v, want %v", n, got, want)
-		}
+func testDenseFilters(t *testing.T, subsetMax int) {
+	ctx := t.Context()
+	s := openTest(t, "")
+	s.subsetMax = subsetMax
+	words := []string{"rates", "storm", "court", "match", "vote", "market", "bridge", "port", "film", "chip"}
+	outlets := []string{"Reuters", "AP", "The Verge", "BBC News"}
+	for i := range 200 {
+		w := words[i%len(words)] + " " + words[(i/3)%len(words)] + " " + words[(i/7)%len(words)]
+		a, chunks := article("g", fmt.Sprintf("a%03d", i), "T "+w, outlets[i%len(outlets)], day.AddDate(0, 0, i%30),
+			w+" one", w+" two", "three "+w)
+		mustPut(t, s, a, chunks, news.PutNew)
 	}
-}
-
-// TestSearchLarge compares dense search on a collection big enough to be
-// split across goroutines with a brute-force ranking, with and without a
-// filter, and after removals.
-func TestSearchLarge(t *testing.T) {
-	const dim = 8
-	r := rand.New(rand.NewPCG(2, 2))
-	v := &vectors{dim: dim, slot: map[string]int32{}}
-	n := 3*minScanPerWorker + 17
-	for i := range n {
-		vec := make([]float32, dim)
-		for j := range vec {
-			vec[j] = float32(r.IntN(3)) // many exact ties
-		}
-		v.put(fmt.Sprintf("c%05d", i), "a", vec)
+	all := storedChunks(t, s, "g")
+	in := func(ids ...string) func(news.Article) bool {
+		return func(a news.Article) bool { return slices.Contains(ids, a.ID) }
 	}
-	var gone []string
-	for i := 0; i < n; i += 7 {
-		gone = append(gone, fmt.Sprintf("c%05d", i))
-	}
-	v.remove(gone)
-	q := []float32{1, 0.5, 0.25, 0, 1, 0, 2, 1}
-	brute := func(keep func(int32) bool, k int) []string {
-		type c struct {
-			id string
-			s  float64
-		}
-		var all []c
-		for i, id := range v.ids {
-			if id != "" && keep(int32(i)) {
-				all = append(all, c{id, dot(q, v.at(int32(i)))})
-			}
-		}
-		slices.SortFunc(all, func(a, b c) int {
-			if a.s != b.s {
-				if a.s > b.s {
-					return -1
+	for _, tc := range []struct {
+		name string
+		f    news.Filter
+		keep func(news.Article) bool
+	}{
+		{"none", news.Filter{}, func(news.Article) bool { return true }},
+		{"one outlet, any case", news.Filter{Outlets: []string{"the verge"}}, func(a news.Article) bool { return a.Outlet == "The Verge" }},
+		{"two outlets", news.Filter{Outlets: []string{"AP", "bbc news"}}, func(a news.Article) bool { return a.Outlet == "AP" || a.Outlet == "BBC News" }},
+		{"one article", news.Filter{ArticleIDs: []string{"a017"}}, in("a017")},
+		{"a few articles", news.Filter{ArticleIDs: []string{"a003", "a150", "a199", "nope"}}, in("a003", "a150", "a199")},
+		{"dates", news.Filter{Since: day.AddDate(0, 0, 10), Until: day.AddDate(0, 0, 12)}, func(a news.Article) bool {
+			return !a.PublishedAt.Before(day.AddDate(0, 0, 10)) && a.PublishedAt.Before(day.AddDate(0, 0, 12))
+		}},
+		{"one outlet and dates", news.Filter{Outlets: []string{"Reuters"}, Since: day.AddDate(0, 0, 20)}, func(a news.Article) bool {
+			return a.Outlet == "Reuters" && !a.PublishedAt.Before(day.AddDate(0, 0, 20))
+		}},
+		{"nothing allowed", news.Filter{Outlets: []string{"Nobody"}}, func(news.Article) bool { return false }},
+	} {
+		for _, w := range []string{"rates storm", "film chip", "bridge"} {
+			q := testEmbedder.vec(w)
+			for _, k := range []int{1, 7, 30, 1000} {
+				hits, err := s.Dense(ctx, "g", q, k, tc.f)
+				if err != nil {
+					t.Fatalf("%s: Dense() error = %v", tc.name, err)
 				}
-				return 1
+				var got []float64
+				for i, h := range hits {
+					got = append(got, h.Score)
+					if !tc.keep(h.Article) {
+						t.Errorf("%s: Dense() returned %s outside the filter", tc.name, h.Chunk.ID)
+					}
+					if i > 0 && h.Score == hits[i-1].Score && h.Chunk.ID < hits[i-1].Chunk.ID {
+						t.Errorf("%s: equal scores not ordered by id: %s after %s", tc.name, h.Chunk.ID, hits[i-1].Chunk.ID)
+					}
+				}
+				want := ranked(all, q, k, tc.keep)
+				if diff := cmp.Diff(want, got, cmpopts.EquateEmpty(), cmpopts.EquateApprox(0, 1e-5)); diff != "" {
+					t.Errorf("%s: Dense(%q, k=%d) scores mismatch (-want +got):\n%s", tc.name, w, k, diff)
+				}
 			}
-			if a.id < b.id {
-				return -1
-			}
-			return 1
-		})
-		var ids []string
-		for _, x := range all[:min(k, len(all))] {
-			ids = append(ids, x.id)
-		}
-		return ids
-	}
-	for _, k := range []int{1, 10, 100} {
-		got, _ := v.search(q, k, nil)
-		if diff := cmp.Diff(brute(func(int32) bool { return true }, k), got); diff != "" {
-			t.Errorf("search k=%d mismatch (-want +got):\n%s", k, diff)
-		}
-		var slots []int32
-		for i, id := range v.ids {
-			if id != "" && i%3 == 0 {
-				slots = append(slots, int32(i))
-			}
-		}
-		got, _ = v.search(q, k, slots)
-		if diff := cmp.Diff(brute(func(i int32) bool { return i%3 == 0 }, k), got); diff != "" {
-			t.Errorf("search among slots k=%d mismatch (-want +got):\n%s", k, diff)
 		}
 	}
 }
 
-// checkVectors fails unless the dense-search vectors of each namespace
-// hold exactly the collection's documents, with the same vectors.
-func checkVectors(t *testing.T, s *Store, nss ...string) {
+// storedChunk is a chunk with its article, as stored.
+type storedChunk struct {
+	a news.Article
+	c news.Chunk
+}
+
+// storedChunks reads every chunk of ns from SQLite.
+func storedChunks(t *testing.T, s *Store, ns string) []storedChunk {
 	t.Helper()
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	for _, ns := range nss {
-		coll, vecs, err := s.vectorsOf(ns, false)
+	arts, _, err := s.ListArticles(t.Context(), ns, news.ListOptions{Limit: 100000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []storedChunk
+	for _, a := range arts {
+		chunks, err := s.Chunks(t.Context(), ns, a.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if coll == nil {
-			continue
+		for _, c := range chunks {
+			out = append(out, storedChunk{a, c})
 		}
-		vecs.mu.RLock()
-		if got, want := len(vecs.slot), coll.Count(); got != want {
-			t.Errorf("namespace %s: %d vectors, collection %d", ns, got, want)
-		}
-		for id, i := range vecs.slot {
-			doc, err := coll.GetByID(t.Context(), id)
-			if err != nil {
-				t.Errorf("namespace %s: vector %s not in the collection", ns, id)
-				continue
-			}
-			if diff := cmp.Diff(doc.Embedding, vecs.at(i)); diff != "" {
-				t.Errorf("namespace %s: vector %s mismatch (-collection +vectors):\n%s", ns, id, diff)
-			}
-		}
-		vecs.mu.RUnlock()
 	}
+	return out
+}
+
+// ranked is the brute-force reference for Dense over stored chunks: the
+// k best cosines among the chunks of the articles keep passes.
+func ranked(all []storedChunk, q []float32, k int, keep func(news.Article) bool) []float64 {
+	var scores []float64
+	for _, sc := range all {
+		if keep(sc.a) {
+			scores = append(scores, news.Cosine(q, sc.c.Embedding))
+		}
+	}
+	slices.Sort(scores)
+	slices.Reverse(scores)
+	return scores[:min(k, len(scores))]
 }
 
 // TestDenseFollowsWrites puts, replaces and deletes articles and whole
 // namespaces, and checks after each step that dense search agrees with a
-// brute force over SQLite and that its vectors match the collection.
+// brute force over SQLite and that the store's check finds it sound.
 func TestDenseFollowsWrites(t *testing.T) {
 	ctx := t.Context()
 	path := t.TempDir() + "/g.db"
@@ -197,7 +149,6 @@ func TestDenseFollowsWrites(t *testing.T) {
 	}
 	verify := func(step string) {
 		t.Helper()
-		checkVectors(t, s, nss...)
 		mustCheck(t, s)
 		for _, ns := range nss {
 			for _, w := range words {
@@ -211,7 +162,7 @@ func TestDenseFollowsWrites(t *testing.T) {
 					got = append(got, h.Score)
 				}
 				want := bruteForce(t, s, ns, q, 12, func(news.Article) bool { return true })
-				if diff := cmp.Diff(want, got); diff != "" {
+				if diff := cmp.Diff(want, got, cmpopts.EquateApprox(0, 1e-5)); diff != "" {
 					t.Errorf("%s: Dense(%s, %q) scores mismatch (-want +got):\n%s", step, ns, w, diff)
 				}
 				// Restricted to some articles, among them replaced ones.
@@ -225,7 +176,7 @@ func TestDenseFollowsWrites(t *testing.T) {
 					got = append(got, h.Score)
 				}
 				want = bruteForce(t, s, ns, q, 5, func(a news.Article) bool { return slices.Contains(some, a.ID) })
-				if diff := cmp.Diff(want, got); diff != "" {
+				if diff := cmp.Diff(want, got, cmpopts.EquateApprox(0, 1e-5)); diff != "" {
 					t.Errorf("%s: Dense(%s, %q, articles) scores mismatch (-want +got):\n%s", step, ns, w, diff)
 				}
 			}
@@ -256,10 +207,7 @@ func TestGeneration(t *testing.T) {
 	ctx := t.Context()
 	path := t.TempDir() + "/g.db"
 	s := openTest(t, path)
-	if got := s.Generation("g"); got != 0 {
-		t.Fatalf("Generation of an empty namespace = %d, want 0", got)
-	}
-	seen := map[uint64]string{0: "empty"}
+	seen := map[uint64]string{s.Generation("g"): "empty"}
 	step := func(name string, changed bool) {
 		t.Helper()
 		g := s.Generation("g")
@@ -298,12 +246,10 @@ func TestGeneration(t *testing.T) {
 	if _, err := s.DeleteNamespace(ctx, "g"); err != nil {
 		t.Fatal(err)
 	}
-	if got := s.Generation("g"); got != 0 {
-		t.Errorf("Generation after DeleteNamespace = %d, want 0", got)
-	}
-	s.vecs.mu.Lock()
-	_, kept := s.vecs.byNS["g"]
-	s.vecs.mu.Unlock()
+	step("namespace delete", true)
+	s.mu.RLock()
+	kept := s.index.GetCollection("g", noEmbedding) != nil
+	s.mu.RUnlock()
 	if kept {
 		t.Error("DeleteNamespace kept the namespace's vectors in memory")
 	}
@@ -314,35 +260,37 @@ func TestGeneration(t *testing.T) {
 	step("reopen", true)
 }
 
-func TestCheckFindsVectorDrift(t *testing.T) {
+func TestCheckFindsIndexDrift(t *testing.T) {
 	s := openTest(t, "")
 	for _, id := range []string{"a1", "a2"} {
 		a, chunks := article("g", id, "Title "+id, "Reuters", day, "rates rise", "markets fall")
 		mustPut(t, s, a, chunks, news.PutNew)
 	}
 	mustCheck(t, s)
-	s.mu.RLock()
-	coll, vecs, _ := s.vectorsOf("g", false)
-	s.mu.RUnlock()
-	// The collection's document gets a vector of its own, unlike the
-	// scanned one; and one scanned vector goes missing.
+	s.mu.Lock()
+	coll, _ := s.collection("g", false)
+	// One document gets another vector, one is filed under another
+	// article, one goes missing.
 	other := make([]float32, testEmbedder.dim)
 	other[1] = 1
-	if err := coll.AddDocument(t.Context(), chromem.Document{ID: "a1#0", Embedding: other}); err != nil {
+	if err := coll.AddDocument(t.Context(), chromem.Document{ID: "a1#0", Metadata: chunkMeta("a1", "Reuters"), Embedding: other}); err != nil {
 		t.Fatal(err)
 	}
-	vecs.mu.Lock()
-	vecs.remove([]string{"a2#1"})
-	vecs.arts[vecs.slot["a1#1"]] = "a2"
-	vecs.mu.Unlock()
+	if err := coll.AddDocument(t.Context(), chromem.Document{ID: "a1#1", Metadata: chunkMeta("a2", "Reuters"), Embedding: other}); err != nil {
+		t.Fatal(err)
+	}
+	if err := coll.Delete(t.Context(), nil, nil, "a2#1"); err != nil {
+		t.Fatal(err)
+	}
+	s.mu.Unlock()
 	r, err := s.Check(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []string{
-		`dense search holds 3 vectors of namespace "g", the vector index 4`,
-		`dense search vector of chunk g/a1#0 differs from the vector index`,
-		`dense search files chunk g/a1#1 under article a2, SQLite under a1`,
+		`chunk g/a1#0 is indexed under article "a1", outlet "reuters", or with a vector, other than stored`,
+		`chunk g/a1#1 is indexed under article "a2", outlet "reuters", or with a vector, other than stored`,
+		`chunk g/a2#1 is not in the vector index`,
 	}
 	if diff := cmp.Diff(want, r.Problems); diff != "" {
 		t.Errorf("Check() problems mismatch (-want +got):\n%s", diff)

@@ -177,6 +177,70 @@ func BenchmarkScaleRetrieve(b *testing.B) {
 	}
 }
 
+// BenchmarkScaleDenseVsScan compares, question by question in the same
+// loop, dense search and the whole hybrid retrieval through chromem-go's
+// query (the store as it is) with the same through the hand-written scan it
+// replaced (scan_ref_test.go), and reports the p50 of each and the ratios
+// chromem-go / scan. The order of the two alternates between questions.
+func BenchmarkScaleDenseVsScan(b *testing.B) {
+	for _, n := range scaleSizes {
+		b.Run(strconv.Itoa(n/1000)+"k", func(b *testing.B) {
+			ctx := context.Background()
+			s, err := Open(ctx, scaleStore(b, n), Options{Logger: slog.New(slog.DiscardHandler), EmbedderID: "bench", Dim: benchDim})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			scan, err := newScanIndex(ctx, s, "g")
+			if err != nil {
+				b.Fatal(err)
+			}
+			qs, emb := scaleQuestions(64)
+			one := news.Filter{Outlets: []string{"Outlet 3"}}
+			idx := []rag.Index{s, scan}
+			rets := []*rag.HybridRetriever{
+				rag.NewRetriever(s, emb, rag.RetrieverOptions{}),
+				rag.NewRetriever(scan, emb, rag.RetrieverOptions{}),
+			}
+			var dense, outlet, hybrid [2][]time.Duration
+			i := 0
+			for b.Loop() {
+				q := qs[i%len(qs)]
+				for j := range 2 {
+					w := (i + j) % 2 // 0 chromem-go, 1 scan; alternate who goes first
+					t0 := time.Now()
+					if _, err := idx[w].Dense(ctx, "g", emb[q], rag.DefaultCandidates, news.Filter{}); err != nil {
+						b.Fatal(err)
+					}
+					t1 := time.Now()
+					if _, err := idx[w].Dense(ctx, "g", emb[q], rag.DefaultCandidates, one); err != nil {
+						b.Fatal(err)
+					}
+					t2 := time.Now()
+					if _, err := rets[w].Retrieve(ctx, "g", rag.Query{Text: q}); err != nil {
+						b.Fatal(err)
+					}
+					t3 := time.Now()
+					dense[w] = append(dense[w], t1.Sub(t0))
+					outlet[w] = append(outlet[w], t2.Sub(t1))
+					hybrid[w] = append(hybrid[w], t3.Sub(t2))
+				}
+				i++
+			}
+			for _, m := range []struct {
+				name string
+				d    [2][]time.Duration
+			}{{"dense", dense}, {"dense-outlet", outlet}, {"hybrid", hybrid}} {
+				c, sc := percentile(m.d[0], 0.5), percentile(m.d[1], 0.5)
+				b.ReportMetric(ms(c), m.name+"-chromem-p50-ms")
+				b.ReportMetric(ms(sc), m.name+"-scan-p50-ms")
+				b.ReportMetric(float64(c)/float64(sc), m.name+"-ratio")
+			}
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+}
+
 // BenchmarkScaleParts times the store calls one hybrid retrieval makes, at
 // the retriever's default number of candidates.
 func BenchmarkScaleParts(b *testing.B) {

@@ -1,11 +1,15 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
+
+	chromem "github.com/philippgille/chromem-go"
 
 	"github.com/gazettebot/gazette/news"
 )
@@ -49,8 +53,16 @@ func filterSQL(f news.Filter) (string, []any) {
 }
 
 // Dense returns the k chunks of ns whose vectors are nearest to vec by
-// cosine, best first, restricted to the articles f selects. Hit.Score is the
-// cosine. vec need not be unit length but must have the store's dimension.
+// cosine, best first (equal scores by chunk id), restricted to the articles
+// f selects. Hit.Score is the cosine. vec need not be unit length but must
+// have the store's dimension.
+//
+// The search is chromem-go's query on the namespace's collection. A single
+// outlet or a single article becomes the query's metadata filter. Any other
+// condition (several outlets or articles, dates) has no operator there: it
+// is resolved in SQL into the set of articles it allows, and the query
+// fetches more than k results and keeps those of the allowed articles,
+// fetching more again until it has k or has ranked every candidate.
 func (s *Store) Dense(ctx context.Context, ns string, vec []float32, k int, f news.Filter) ([]news.Hit, error) {
 	if k <= 0 {
 		return nil, nil
@@ -59,72 +71,170 @@ func (s *Store) Dense(ctx context.Context, ns string, vec []float32, k int, f ne
 	if err != nil {
 		return nil, fmt.Errorf("dense search: %w", err)
 	}
-	cond, args := filterSQL(f)
-	if cond == "" {
-		ids, scores, err := s.denseAll(ctx, ns, q, k)
-		if err != nil {
+	where, rest := metadataFilter(f)
+	var allowed map[string]bool
+	if rest {
+		cond, args := filterSQL(f)
+		if allowed, err = s.allowedArticles(ctx, ns, cond, args); err != nil {
 			return nil, fmt.Errorf("dense search: %w", err)
 		}
-		return s.hits(ctx, ns, ids, scores)
+		if len(allowed) == 0 {
+			return nil, nil
+		}
 	}
-	ids, scores, err := s.denseFiltered(ctx, ns, q, k, cond, args)
+	ids, scores, err := s.queryIndex(ctx, ns, q, k, where, allowed)
 	if err != nil {
 		return nil, fmt.Errorf("dense search: %w", err)
 	}
 	return s.hits(ctx, ns, ids, scores)
 }
 
-// denseAll searches the namespace's whole collection.
-func (s *Store) denseAll(_ context.Context, ns string, q []float32, k int) ([]string, []float64, error) {
-	s.mu.RLock()
-	_, vecs, err := s.vectorsOf(ns, false)
-	s.mu.RUnlock()
-	if err != nil || vecs == nil {
-		return nil, nil, err
+// metadataFilter returns the part of f that the index's metadata filter
+// expresses (equality on one outlet, one article), and whether f has more
+// conditions than that.
+func metadataFilter(f news.Filter) (where map[string]string, rest bool) {
+	if len(f.Outlets) == 1 {
+		where = map[string]string{metaOutlet: foldOutlet(f.Outlets[0])}
 	}
-	vecs.mu.RLock()
-	defer vecs.mu.RUnlock()
-	ids, scores := vecs.search(q, k, nil)
-	return ids, scores, nil
+	if len(f.ArticleIDs) == 1 {
+		if where == nil {
+			where = map[string]string{}
+		}
+		where[metaArticle] = f.ArticleIDs[0]
+	}
+	rest = len(f.Outlets) > 1 || (f.ArticleIDs != nil && len(f.ArticleIDs) != 1) ||
+		!f.Since.IsZero() || !f.Until.IsZero() || !f.IngestedSince.IsZero()
+	return where, rest
 }
 
-// denseFiltered finds the k nearest among the chunks of the articles that
-// match cond, by computing the cosine of each of them.
-func (s *Store) denseFiltered(ctx context.Context, ns string, q []float32, k int, cond string, args []any) ([]string, []float64, error) {
-	// The articles only, by their indexes: the in-memory index knows each
-	// chunk's article, and listing chunk rows would read each row's page.
+// allowedArticles returns the ids of the articles of ns that match cond.
+// Only the articles are read, by their indexes, never the chunk rows.
+func (s *Store) allowedArticles(ctx context.Context, ns, cond string, args []any) (map[string]bool, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT a.id FROM articles a WHERE a.namespace = ? AND `+cond,
 		append([]any{ns}, args...)...)
 	if err != nil {
-		return nil, nil, fmt.Errorf("filter articles: %w", err)
+		return nil, fmt.Errorf("filter articles: %w", err)
 	}
+	defer rows.Close()
 	allowed := make(map[string]bool)
 	for rows.Next() {
 		var id string
 		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, nil, fmt.Errorf("filter articles: %w", err)
+			return nil, fmt.Errorf("filter articles: %w", err)
 		}
 		allowed[id] = true
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, nil, fmt.Errorf("filter articles: %w", err)
+		return nil, fmt.Errorf("filter articles: %w", err)
 	}
-	if len(allowed) == 0 {
-		return nil, nil, nil
-	}
+	return allowed, nil
+}
 
+// defaultSubsetMax is the number of allowed chunks up to which a filtered
+// dense search copies them into a collection of their own and queries that,
+// rather than over-fetching from the namespace's whole collection.
+const defaultSubsetMax = 2048
+
+// queryIndex queries the namespace's collection for the k documents
+// nearest to the unit vector q that match where and, when allowed is not
+// nil, belong to an allowed article. It returns their ids and cosines,
+// best first, equal scores by id.
+func (s *Store) queryIndex(ctx context.Context, ns string, q []float32, k int, where map[string]string, allowed map[string]bool) ([]string, []float64, error) {
+	// Readers hold the lock across Count and Query: chromem-go fails a
+	// query for more documents than the collection holds.
 	s.mu.RLock()
-	_, vecs, err := s.vectorsOf(ns, false)
-	s.mu.RUnlock()
-	if err != nil || vecs == nil {
+	defer s.mu.RUnlock()
+	coll, err := s.collection(ns, false)
+	if err != nil || coll == nil {
 		return nil, nil, err
 	}
-	vecs.mu.RLock()
-	defer vecs.mu.RUnlock()
-	ids, scores := vecs.search(q, k, vecs.slotsOf(allowed))
+	count := coll.Count()
+	if count == 0 {
+		return nil, nil, nil
+	}
+	n := k
+	if allowed != nil {
+		in := 0
+		for a := range allowed {
+			in += len(s.chunkIDs[ns][a])
+		}
+		switch {
+		case in == 0:
+			return nil, nil, nil
+		case in <= s.subsetMax:
+			return s.querySubset(ctx, coll, ns, q, k, allowed)
+		}
+		// Fetch enough to hold k allowed chunks if they were spread evenly
+		// through the ranking, with a margin.
+		n = int(min(float64(count), float64(k)*float64(count)/float64(in)*1.5+float64(k)))
+	}
+	var kept []chromem.Result
+	for {
+		n = min(n, count)
+		res, err := coll.QueryEmbedding(ctx, q, n, where, nil)
+		if err != nil {
+			return nil, nil, fmt.Errorf("query collection %q: %w", ns, err)
+		}
+		kept = kept[:0]
+		for _, r := range res {
+			if allowed == nil || allowed[r.Metadata[metaArticle]] {
+				kept = append(kept, r)
+			}
+		}
+		// Done with k, or when every candidate was ranked (the collection,
+		// or the fewer documents the metadata filter let through).
+		if len(kept) >= k || n == count || len(res) < n {
+			break
+		}
+		n *= 4
+	}
+	ids, scores := best(kept, k)
 	return ids, scores, nil
+}
+
+// querySubset ranks the chunks of the allowed articles by copying them
+// into a collection of their own and querying it. The caller holds s.mu
+// for reading.
+func (s *Store) querySubset(ctx context.Context, coll *chromem.Collection, ns string, q []float32, k int, allowed map[string]bool) ([]string, []float64, error) {
+	sub, err := chromem.NewDB().CreateCollection(ns, nil, noEmbedding)
+	if err != nil {
+		return nil, nil, fmt.Errorf("subset of %q: %w", ns, err)
+	}
+	for a := range allowed {
+		for _, id := range s.chunkIDs[ns][a] {
+			doc, err := coll.GetByID(ctx, id) // a copy
+			if err != nil {
+				return nil, nil, fmt.Errorf("subset of %q: %w", ns, err)
+			}
+			if err := sub.AddDocument(ctx, doc); err != nil {
+				return nil, nil, fmt.Errorf("subset of %q: %w", ns, err)
+			}
+		}
+	}
+	res, err := sub.QueryEmbedding(ctx, q, min(k, sub.Count()), nil, nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("query subset of %q: %w", ns, err)
+	}
+	ids, scores := best(res, k)
+	return ids, scores, nil
+}
+
+// best returns the ids and cosines of the k best results, best first,
+// equal scores by id (chromem-go leaves their order to chance).
+func best(res []chromem.Result, k int) ([]string, []float64) {
+	slices.SortFunc(res, func(a, b chromem.Result) int {
+		if c := cmp.Compare(b.Similarity, a.Similarity); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	res = res[:min(k, len(res))]
+	ids := make([]string, len(res))
+	scores := make([]float64, len(res))
+	for i, r := range res {
+		ids[i], scores[i] = r.ID, float64(r.Similarity)
+	}
+	return ids, scores
 }
 
 // hits loads the chunks named by ids with their articles, in the same order.

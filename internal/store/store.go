@@ -91,14 +91,18 @@ type Store struct {
 	// index update that follows it are one step for other writers.
 	wmu sync.Mutex
 
-	// mu guards embedderID, dim and index.
+	// mu guards embedderID, dim, the in-memory index and the bookkeeping
+	// beside it; index updates hold it for writing, queries for reading.
 	mu         sync.RWMutex
 	embedderID string
 	dim        int
 	index      *chromem.DB
-	// vecs holds the vectors of index's collections for dense search
-	// (see index.go); it has its own locks.
-	vecs vectorIndex
+	gen        uint64                         // the last generation handed out
+	gens       map[string]uint64              // by namespace, see Generation
+	chunkIDs   map[string]map[string][]string // chunks indexed, by namespace and article
+	// subsetMax is the number of allowed chunks up to which a filtered
+	// dense search queries a collection of just those (see queryIndex).
+	subsetMax int
 
 	reembedBatch int
 	titleWeight  float64
@@ -185,7 +189,11 @@ func openDB(ctx context.Context, path string, q url.Values, opts Options, log *s
 	db.SetMaxIdleConns(maxConns)
 	db.SetConnMaxIdleTime(0)
 	s := &Store{db: db, log: log, now: now, index: chromem.NewDB(), reembedBatch: defaultReembedBatch,
-		titleWeight: 1, lock: lock}
+		titleWeight: 1, lock: lock, gens: make(map[string]uint64), chunkIDs: make(map[string]map[string][]string),
+		subsetMax: defaultSubsetMax,
+		// Generations continue from the clock, so that a store reopened in
+		// the same process never repeats one handed out before.
+		gen: uint64(time.Now().UnixNano())}
 	if opts.TitleWeight > 0 {
 		s.titleWeight = opts.TitleWeight
 	}

@@ -540,7 +540,7 @@ func bruteForce(t *testing.T, s *Store, ns string, q []float32, k int, keep func
 			t.Fatal(err)
 		}
 		for _, c := range chunks {
-			all = append(all, sc{c.ID, dot(qn, c.Embedding)})
+			all = append(all, sc{c.ID, news.Cosine(qn, c.Embedding)})
 		}
 	}
 	sort.Slice(all, func(i, j int) bool {
@@ -777,7 +777,7 @@ func TestCheckFindsPlantedProblems(t *testing.T) {
 			exec(t, s, `UPDATE chunks SET embedding = x'00000000' WHERE id = 'openai#1'`)
 		}, "chunk g1/openai#1"},
 		{"vector index out of date", func(t *testing.T, s *Store) {
-			if err := s.indexChunks(t.Context(), "g1", []string{"openai#0"}, nil); err != nil {
+			if err := s.indexArticle(t.Context(), news.Article{Namespace: "g1", ID: "openai"}, []string{"openai#0"}, nil); err != nil {
 				t.Fatal(err)
 			}
 		}, "not in the vector index"},

@@ -107,26 +107,14 @@ func vec(text string) []float32 {
 }
 
 func unit(v []float32) []float32 {
-	var sum float64
-	for _, x := range v {
-		sum += float64(x) * float64(x)
+	u, err := news.Normalize(v)
+	if err != nil {
+		panic(err) // the fixtures never make a zero vector
 	}
-	out := make([]float32, len(v))
-	for i, x := range v {
-		out[i] = float32(float64(x) / math.Sqrt(sum))
-	}
-	return out
+	return u
 }
 
-func cosine(a, b []float32) float64 {
-	var dot, na, nb float64
-	for i := range a {
-		dot += float64(a[i]) * float64(b[i])
-		na += float64(a[i]) * float64(a[i])
-		nb += float64(b[i]) * float64(b[i])
-	}
-	return dot / math.Sqrt(na*nb)
-}
+func cosine(a, b []float32) float64 { return news.Cosine(a, b) }
 
 // article builds an article of ns with one chunk per passage, embedded.
 func article(ns, id, title, outlet string, published time.Time, passages ...string) (news.Article, []news.Chunk) {
