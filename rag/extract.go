@@ -506,29 +506,13 @@ func extractTerms(text string) []string {
 // "e.g.", which are read as one word.
 var dottedAcronym = regexp.MustCompile(`\b(?:[A-Za-z]\.){2,}`)
 
-// stem strips common English endings so that inflections meet: plural
-// s, -ed, -ing and a final e ("fined" and "fine" -> "fin", "companies" ->
-// "company", "streaming" -> "stream"). Short words are left alone.
+// stem reduces a word to the stem the keyword index gives it ([Stem]),
+// after mapping the past form of a common irregular verb to its base.
 func stem(w string) string {
 	if base, ok := irregular[w]; ok {
 		w = base
 	}
-	switch {
-	case len(w) > 4 && strings.HasSuffix(w, "ies"):
-		return w[:len(w)-3] + "y"
-	case len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is"):
-		w = w[:len(w)-1]
-	}
-	switch {
-	case len(w) > 5 && strings.HasSuffix(w, "ing"):
-		w = w[:len(w)-3]
-	case len(w) > 4 && strings.HasSuffix(w, "ed"):
-		w = w[:len(w)-2]
-	}
-	if len(w) > 3 && strings.HasSuffix(w, "e") {
-		w = w[:len(w)-1]
-	}
-	return w
+	return Stem(w)
 }
 
 // irregular maps the past forms of common irregular verbs to their base,

@@ -3,6 +3,10 @@ package rag
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
+
+	porter "github.com/blevesearch/go-porterstemmer"
+	"golang.org/x/text/unicode/norm"
 )
 
 // maxKeywordTerms bounds the terms of a keyword search.
@@ -64,3 +68,33 @@ var keywordStopwords = func() map[string]bool {
 	}
 	return m
 }()
+
+// Stem returns the stem the keyword index gives a word: its diacritics
+// removed (as the index's unicode61 tokenizer removes them), lower-cased
+// and reduced by the Porter stemmer (the index's porter tokenizer). So the
+// words answering counts as one are those keyword search matches as one:
+// "fined" and "fines" are "fine", "companies" and "company" "compani".
+func Stem(w string) string {
+	return porter.StemString(foldDiacritics(w))
+}
+
+// foldDiacritics removes combining marks: "café" is "cafe".
+func foldDiacritics(w string) string {
+	ascii := true
+	for i := 0; i < len(w); i++ {
+		if w[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return w
+	}
+	var b strings.Builder
+	for _, r := range norm.NFD.String(w) {
+		if !unicode.Is(unicode.Mn, r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
