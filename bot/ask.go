@@ -126,21 +126,22 @@ func (b *Bot) onAsk(ctx context.Context, in *Interaction) {
 	b.answer(ctx, interactionSink{in}, q)
 }
 
-// parseSince reads the since option relative to now.
+// parseSince reads the since option relative to now. Named periods
+// ("today", "week" for this week, "month" for this month, "last week"…)
+// mean what they mean in a question ([rag.RelativePeriod]).
 func parseSince(s string, now time.Time) (time.Time, bool) {
 	s = strings.ToLower(strings.TrimSpace(s))
 	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
 	switch s {
-	case "today":
-		return day, true
-	case "yesterday":
-		return day.AddDate(0, 0, -1), true
-	case "week", "this week", "7d":
-		return day.AddDate(0, 0, -7), true
-	case "month", "this month", "30d":
-		return day.AddDate(0, -1, 0), true
+	case "week":
+		s = "this week"
+	case "month":
+		s = "this month"
 	case "year":
 		return day.AddDate(-1, 0, 0), true
+	}
+	if p, ok := rag.RelativePeriod(s, now); ok {
+		return p.Since, true
 	}
 	var n int
 	if _, err := fmt.Sscanf(s, "%dd", &n); err == nil && n > 0 && n < 100000 && strings.HasSuffix(s, "d") {

@@ -142,7 +142,10 @@ func TestParseSince(t *testing.T) {
 		ok   bool
 	}{
 		{"today", day, true},
-		{"Week", day.AddDate(0, 0, -7), true},
+		{"Week", day.AddDate(0, 0, -4), true}, // since Monday, as in a question
+		{"this month", day.AddDate(0, 0, -9), true},
+		{"last week", day.AddDate(0, 0, -7), true},
+		{"7d", day.AddDate(0, 0, -7), true},
 		{"3d", day.AddDate(0, 0, -3), true},
 		{"2024-01-02", time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC), true},
 		{"soon", time.Time{}, false},

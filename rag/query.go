@@ -375,20 +375,15 @@ func parsePeriods(q string, now time.Time) []Period {
 	rel := func(label string, since, until time.Time) {
 		ps = append(ps, Period{Label: label, Since: since, Until: until})
 	}
-	weekStart := today.AddDate(0, 0, -((int(today.Weekday()) + 6) % 7)) // Monday
-	switch {
-	case strings.Contains(lq, "yesterday"):
-		rel("yesterday", today.AddDate(0, 0, -1), today)
-	case containsWord(lq, "today") || strings.Contains(lq, "this morning"):
-		rel("today", today, today.AddDate(0, 0, 1))
-	case strings.Contains(lq, "this week"):
-		rel("this week", weekStart, today.AddDate(0, 0, 1))
-	case strings.Contains(lq, "last week") || strings.Contains(lq, "past week"):
-		rel("last week", today.AddDate(0, 0, -7), today.AddDate(0, 0, 1))
-	case strings.Contains(lq, "this month"):
-		rel("this month", day(now.Year(), now.Month(), 1), today.AddDate(0, 0, 1))
-	case strings.Contains(lq, "last month") || strings.Contains(lq, "past month"):
-		rel("last month", today.AddDate(0, -1, 0), today.AddDate(0, 0, 1))
+	for _, phrase := range relativePhrases {
+		found := strings.Contains(lq, phrase)
+		if phrase == "today" {
+			found = containsWord(lq, phrase)
+		}
+		if p, ok := RelativePeriod(phrase, now); found && ok {
+			ps = append(ps, p)
+			break
+		}
 	}
 	if m := lastNRe.FindStringSubmatch(q); m != nil {
 		n, _ := strconv.Atoi(m[1])
@@ -414,6 +409,39 @@ func parsePeriods(q string, now time.Time) []Period {
 		ps = append(ps, Period{Label: m[0], Since: day(y, mo, 1), Until: day(y, mo, 1).AddDate(0, 1, 0), Exact: true})
 	}
 	return ps
+}
+
+// relativePhrases are the relative periods a question may name, in the
+// order they are looked for (the first found counts).
+var relativePhrases = []string{"yesterday", "today", "this morning", "this week", "last week", "past week",
+	"this month", "last month", "past month"}
+
+// RelativePeriod returns the span of publication time a relative phrase
+// names, as of now: "today" (or "this morning"), "yesterday", "this week"
+// (since Monday), "last week" or "past week" (the last seven days and
+// today), "this month" (since the first), "last month" or "past month"
+// (a month back to today). The bot's date options read the same words the
+// same way. ok is false for any other phrase.
+func RelativePeriod(phrase string, now time.Time) (p Period, ok bool) {
+	loc := now.Location()
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
+	tomorrow := today.AddDate(0, 0, 1)
+	switch strings.ToLower(strings.TrimSpace(phrase)) {
+	case "yesterday":
+		return Period{Label: "yesterday", Since: today.AddDate(0, 0, -1), Until: today}, true
+	case "today", "this morning":
+		return Period{Label: "today", Since: today, Until: tomorrow}, true
+	case "this week":
+		monday := today.AddDate(0, 0, -((int(today.Weekday()) + 6) % 7))
+		return Period{Label: "this week", Since: monday, Until: tomorrow}, true
+	case "last week", "past week":
+		return Period{Label: "last week", Since: today.AddDate(0, 0, -7), Until: tomorrow}, true
+	case "this month":
+		return Period{Label: "this month", Since: time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, loc), Until: tomorrow}, true
+	case "last month", "past month":
+		return Period{Label: "last month", Since: today.AddDate(0, -1, 0), Until: tomorrow}, true
+	}
+	return Period{}, false
 }
 
 func containsWord(s, w string) bool {

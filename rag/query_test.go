@@ -106,3 +106,27 @@ func FuzzParseIntent(f *testing.F) {
 		}
 	})
 }
+
+func TestRelativePeriod(t *testing.T) {
+	now := time.Date(2024, 5, 10, 15, 4, 5, 0, time.UTC) // a Friday
+	d := func(day int) time.Time { return time.Date(2024, 5, day, 0, 0, 0, 0, time.UTC) }
+	for _, tc := range []struct {
+		phrase       string
+		since, until time.Time
+		ok           bool
+	}{
+		{"today", d(10), d(11), true},
+		{" This Morning ", d(10), d(11), true},
+		{"yesterday", d(9), d(10), true},
+		{"this week", d(6), d(11), true},
+		{"past week", d(3), d(11), true},
+		{"this month", d(1), d(11), true},
+		{"last month", time.Date(2024, 4, 10, 0, 0, 0, 0, time.UTC), d(11), true},
+		{"week", time.Time{}, time.Time{}, false},
+	} {
+		p, ok := RelativePeriod(tc.phrase, now)
+		if ok != tc.ok || !p.Since.Equal(tc.since) || !p.Until.Equal(tc.until) {
+			t.Errorf("RelativePeriod(%q) = %v to %v, %v; want %v to %v, %v", tc.phrase, p.Since, p.Until, ok, tc.since, tc.until, tc.ok)
+		}
+	}
+}
