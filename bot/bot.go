@@ -127,7 +127,8 @@ type Options struct {
 	// on any other host is refused before any request. nil means Discord's
 	// CDN: [DiscordFileHosts].
 	FileHosts []string
-	// MaxFileBytes bounds an uploaded file (default 10 MiB).
+	// MaxFileBytes bounds an uploaded file (default ingest.MaxFileSize,
+	// 10 MiB).
 	MaxFileBytes int64
 	// EmbedderName and ModelName are shown by /stats.
 	EmbedderName, ModelName string
@@ -194,7 +195,7 @@ func New(deps Deps, opts Options) *Bot {
 		opts.GracePeriod = 10 * time.Second
 	}
 	if opts.MaxFileBytes <= 0 {
-		opts.MaxFileBytes = 10 << 20
+		opts.MaxFileBytes = ingest.MaxFileSize
 	}
 	if opts.Files == nil {
 		opts.Files = safehttp.New(safehttp.Options{MaxBytes: opts.MaxFileBytes, Timeout: 30 * time.Second})

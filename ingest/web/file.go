@@ -13,8 +13,9 @@ import (
 	"github.com/gazettebot/gazette/internal/safehttp"
 )
 
-// MaxUploadBytes limits an uploaded file.
-const MaxUploadBytes = 10 << 20
+// MaxUploadBytes limits an uploaded file: the same limit as a file read
+// from disk.
+const MaxUploadBytes = ingest.MaxFileSize
 
 // The one conversion of [ingest.Convert]: files on disk and uploads go
 // through it, fetched pages through the same function with their URL.
