@@ -37,12 +37,12 @@ func TestReadmeStaysTrue(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, cmd := range []string{"go run ./cmd/gazette demo", "go test -race -count=1 ./..."} {
+	for _, cmd := range []string{"go run ./cmd/gazette demo", "go test -race -count=1 -timeout 30m ./..."} {
 		if !strings.Contains(readme, cmd) {
 			t.Errorf("README lacks %q", cmd)
 		}
 	}
-	if !strings.Contains(string(ci), "go test -race -count=1 ./...") {
+	if !strings.Contains(string(ci), "go test -race -count=1 -timeout 30m ./...") {
 		t.Error(".ci/run does not run the README's test command")
 	}
 }
