@@ -19,8 +19,10 @@ type ChunkOptions struct {
 	// MaxWords is the hard limit: a passage never exceeds it, and a sentence
 	// longer than it alone is split between words; 0 means 110.
 	MaxWords int
-	// MaxChunks bounds the passages of one article (and so the work done on
-	// a huge one): the text beyond is dropped; 0 means 1000.
+	// MaxChunks, when positive, bounds the passages of one article: the
+	// text beyond is dropped and [ChunkArticleCut] reports it. 0 means no
+	// bound: a document is chunked whole (the loaders' and fetcher's size
+	// limits bound it).
 	MaxChunks int
 	// Tokens, when set, counts the tokens of a text as the embedder does
 	// (for the built-in encoder, its CountTokens method). A passage then
@@ -42,8 +44,8 @@ func (o ChunkOptions) withDefaults() ChunkOptions {
 	if o.MaxWords < o.TargetWords {
 		o.MaxWords = o.TargetWords
 	}
-	if o.MaxChunks <= 0 {
-		o.MaxChunks = 1000
+	if o.MaxChunks < 0 {
+		o.MaxChunks = 0
 	}
 	if o.MaxTokens <= 0 {
 		o.MaxTokens = 128
@@ -58,27 +60,38 @@ func (o ChunkOptions) withDefaults() ChunkOptions {
 // chunks. CJK characters count as one word each, since those scripts do not
 // separate words with spaces. Embeddings are left nil.
 func ChunkArticle(a news.Article, o ChunkOptions) []news.Chunk {
+	chunks, _ := ChunkArticleCut(a, o)
+	return chunks
+}
+
+// ChunkArticleCut is [ChunkArticle] that also reports whether MaxChunks
+// cut the body short.
+func ChunkArticleCut(a news.Article, o ChunkOptions) (chunks []news.Chunk, cut bool) {
 	o = o.withDefaults()
+	full := func() bool { return o.MaxChunks > 0 && len(chunks) == o.MaxChunks }
 	// Bound the work: no more text than MaxChunks full passages could hold
 	// (a word is rarely 20 bytes; CJK characters are 3 bytes a word).
 	body := a.Body
-	if limit := o.MaxChunks * o.MaxWords * 20; len(body) > limit {
-		cut := limit
-		for cut > limit-utf8.UTFMax && cut > 0 && !utf8.RuneStart(body[cut]) {
-			cut--
+	if limit := o.MaxChunks * o.MaxWords * 20; o.MaxChunks > 0 && len(body) > limit {
+		end := limit
+		for end > limit-utf8.UTFMax && end > 0 && !utf8.RuneStart(body[end]) {
+			end--
 		}
-		body = body[:cut]
+		body, cut = body[:end], true
 	}
 	body = strings.ToValidUTF8(body, "\uFFFD")
 	var (
-		chunks []news.Chunk
 		cur    strings.Builder
 		words  int
 		tokens int       // counted only with o.Tokens
 		first  separator // what preceded the current passage's first unit
 	)
 	flush := func() {
-		if words == 0 || len(chunks) == o.MaxChunks {
+		if words == 0 {
+			return
+		}
+		if full() {
+			cut = true
 			return
 		}
 		chunks = append(chunks, news.Chunk{
@@ -91,7 +104,8 @@ func ChunkArticle(a news.Article, o ChunkOptions) []news.Chunk {
 		words, tokens = 0, 0
 	}
 	for _, u := range splitUnits(body, o) {
-		if len(chunks) == o.MaxChunks {
+		if full() {
+			cut = true
 			break
 		}
 		switch {
@@ -114,14 +128,14 @@ func ChunkArticle(a news.Article, o ChunkOptions) []news.Chunk {
 		tokens += u.tokens
 	}
 	// A short last passage joins the previous one when it fits.
-	if n := len(chunks); n > 0 && n < o.MaxChunks && words > 0 && 3*words < o.TargetWords &&
+	if n := len(chunks); n > 0 && !full() && words > 0 && 3*words < o.TargetWords &&
 		countWords(chunks[n-1].Text)+words <= o.MaxWords &&
 		(o.Tokens == nil || o.Tokens(chunks[n-1].Text)+tokens <= o.MaxTokens) {
 		chunks[n-1].Text += first.String() + cur.String()
 		words = 0
 	}
 	flush()
-	return chunks
+	return chunks, cut
 }
 
 // separator says what separated a unit from the previous one in the text.

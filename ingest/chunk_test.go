@@ -87,7 +87,7 @@ func checkChunks(t *testing.T, a news.Article, chunks []news.Chunk, o ChunkOptio
 			t.Errorf("chunk %d has an embedding", i)
 		}
 	}
-	if len(chunks) > o.MaxChunks {
+	if o.MaxChunks > 0 && len(chunks) > o.MaxChunks {
 		t.Errorf("%d chunks > max %d", len(chunks), o.MaxChunks)
 	}
 }
@@ -206,11 +206,17 @@ func TestChunkShortTailMerges(t *testing.T) {
 func TestChunkHugeIsBounded(t *testing.T) {
 	body := strings.Repeat("All work and no play makes Jack a dull boy. ", 120_000) // 5 MB
 	start := time.Now()
-	chunks := ChunkArticle(news.Article{ID: "a", Body: body}, ChunkOptions{MaxChunks: 100})
-	if len(chunks) != 100 {
-		t.Errorf("got %d chunks, want the bound of 100", len(chunks))
+	chunks, cut := ChunkArticleCut(news.Article{ID: "a", Body: body}, ChunkOptions{MaxChunks: 100})
+	if len(chunks) != 100 || !cut {
+		t.Errorf("got %d chunks (cut %v), want the bound of 100, reported", len(chunks), cut)
 	}
 	t.Logf("5 MB chunked in %v", time.Since(start))
+	// Without a bound the whole text is kept, to its last sentence.
+	whole := body + "The lighthouse keeper's cat is named Marmalade."
+	chunks, cut = ChunkArticleCut(news.Article{ID: "a", Body: whole}, ChunkOptions{})
+	if cut || !strings.Contains(chunks[len(chunks)-1].Text, "Marmalade") || squash(joined(chunks)) != squash(whole) {
+		t.Errorf("unbounded chunking of 5 MB: %d chunks, cut %v; the last sentence or some text is lost", len(chunks), cut)
+	}
 	// Many stops that end no sentence, and one huge word, stay linear.
 	for _, body := range []string{strings.Repeat("A. ", 1_000_000), strings.Repeat("x", 3_000_000), strings.Repeat("東", 1_000_000)} {
 		start := time.Now()
@@ -247,7 +253,7 @@ func FuzzChunkArticle(f *testing.F) {
 		a := news.Article{ID: "z", Body: body}
 		chunks := ChunkArticle(a, o)
 		checkChunks(t, a, chunks, o)
-		if len(chunks) < o.withDefaults().MaxChunks && squash(joined(chunks)) != squash(strings.ToValidUTF8(body, "\uFFFD")) {
+		if squash(joined(chunks)) != squash(strings.ToValidUTF8(body, "\uFFFD")) {
 			t.Errorf("chunks lose or add text:\nbody   %q\nchunks %q", body, joined(chunks))
 		}
 	})

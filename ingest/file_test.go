@@ -138,8 +138,11 @@ func TestLoadDir(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "b.txt") {
 		t.Errorf("LoadDir() error = %v, want one naming b.txt", err)
 	}
-	if len(docs) != 1 || docs[0].Title != "Title" {
+	if len(docs) != 1 || docs[0].Title != "Title" || docs[0].Source != filepath.Join(dir, "a.txt") {
 		t.Errorf("LoadDir() docs = %+v", docs)
+	}
+	if les := ingest.LoadErrors(err); len(les) != 1 || les[0].Path != filepath.Join(dir, "b.txt") || les[0].Reason() == "" || strings.Contains(les[0].Reason(), "b.txt") {
+		t.Errorf("LoadErrors() = %+v, want b.txt with the reason alone", les)
 	}
 	if _, err := ingest.LoadDir(filepath.Join(dir, "missing"), web.DocumentFromBytes); err == nil {
 		t.Error("LoadDir(missing) error = nil")

@@ -17,6 +17,10 @@ type Document struct {
 	PublishedAt time.Time
 	Language    string
 	Body        string
+	// Source names where the document came from, for reports: a file
+	// path, "path:line" or "line N" of a JSON Lines file, or the address
+	// fetched. It is not stored.
+	Source string
 }
 
 // Status is the outcome of ingesting one document.
@@ -42,6 +46,13 @@ type Receipt struct {
 	Chunks      int
 	// Reason says, in words a user can read, why a document was refused.
 	Reason string
+	// Source is the document's [Document.Source], or the input that could
+	// not be read, for reports.
+	Source string
+	// Cut reports that the document was longer than the pipeline's
+	// ChunkOptions.MaxChunks allow: only its first Chunks passages were
+	// stored. It is never set without such a bound.
+	Cut bool
 }
 
 // Progress is called after each document of a batch: done of total.

@@ -236,15 +236,89 @@ func frontMatter(text string, d *Document) string {
 	return rest
 }
 
+// LoadError is one input a loader could not read: a file, or one line of a
+// JSON Lines file. The loaders return one for each bad input, joined with
+// [errors.Join], beside every document they could read; [LoadErrors] lists
+// them.
+type LoadError struct {
+	Path string // the file; empty for a reader
+	Line int    // the line of a JSON Lines file; 0 for a whole file
+	Err  error
+}
+
+// Error names the input and says why it could not be read.
+func (e *LoadError) Error() string { return e.Where() + ": " + e.Reason() }
+
+// Unwrap returns the underlying error.
+func (e *LoadError) Unwrap() error { return e.Err }
+
+// Where names the input: "path", "path:line" or "line N".
+func (e *LoadError) Where() string {
+	switch {
+	case e.Line > 0 && e.Path != "":
+		return fmt.Sprintf("%s:%d", e.Path, e.Line)
+	case e.Line > 0:
+		return fmt.Sprintf("line %d", e.Line)
+	case e.Path != "":
+		return e.Path
+	}
+	return "input"
+}
+
+// Reason says why the input could not be read, without repeating where.
+func (e *LoadError) Reason() string {
+	if e.Err == nil {
+		return "unreadable"
+	}
+	msg := e.Err.Error()
+	if e.Path != "" {
+		msg = strings.TrimPrefix(msg, "load "+e.Path+": ")
+		msg = strings.TrimPrefix(msg, "open "+e.Path+": ")
+	}
+	return msg
+}
+
+// LoadErrors lists the inputs err reports as unreadable: each
+// [*LoadError] joined in it, and any other error as one without a path.
+func LoadErrors(err error) []*LoadError {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []*LoadError
+		for _, e := range j.Unwrap() {
+			out = append(out, LoadErrors(e)...)
+		}
+		return out
+	}
+	var le *LoadError
+	if errors.As(err, &le) {
+		return []*LoadError{le}
+	}
+	return []*LoadError{{Err: err}}
+}
+
 // LoadDir loads every supported file under dir (recursively, in name
-// order, skipping hidden files and directories) with [LoadFile]. It returns
-// the documents it could load and, joined, the errors of the files it could
-// not.
+// order, skipping hidden files and directories and files of other types)
+// with [LoadFile].
+// It returns every document it could load and, joined, a [*LoadError] for
+// each file or directory it could not read: one bad file never costs the
+// others.
 func LoadDir(dir string, convert Convert) ([]Document, error) {
-	var paths []string
+	var (
+		paths []string
+		errs  []error
+	)
 	err := filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
 		if err != nil {
-			return err
+			if path == dir {
+				return err
+			}
+			errs = append(errs, &LoadError{Path: path, Err: err})
+			if e != nil && e.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
 		}
 		name := e.Name()
 		if path != dir && strings.HasPrefix(name, ".") {
@@ -259,19 +333,17 @@ func LoadDir(dir string, convert Convert) ([]Document, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("load dir %s: %w", dir, err)
+		return nil, &LoadError{Path: dir, Err: err}
 	}
 	sort.Strings(paths)
-	var (
-		docs []Document
-		errs []error
-	)
+	var docs []Document
 	for _, p := range paths {
 		d, err := LoadFile(p, convert)
 		if err != nil {
-			errs = append(errs, err)
+			errs = append(errs, &LoadError{Path: p, Err: err})
 			continue
 		}
+		d.Source = p
 		docs = append(docs, d)
 	}
 	return docs, errors.Join(errs...)
@@ -293,60 +365,101 @@ type jsonlRecord struct {
 // LoadJSONL reads JSON Lines in the bench corpus format: one object a line
 // with id, title, url, source (the outlet), published_at (RFC 3339), author
 // and body; any may be null, and other fields are ignored. Blank lines are
-// skipped. A malformed line, or one over MaxFileSize, is an error naming
-// its line number.
+// skipped. It returns every document it could read and, joined, a
+// [*LoadError] naming each line it could not (malformed, or over
+// MaxFileSize): one bad line never costs the others. Each document's Source
+// is "line N".
 func LoadJSONL(r io.Reader) ([]Document, error) {
 	br := bufio.NewReaderSize(r, 1<<16)
-	var docs []Document
+	var (
+		docs []Document
+		errs []error
+	)
+	bad := func(n int, err error) { errs = append(errs, &LoadError{Line: n, Err: err}) }
 	for n := 1; ; n++ {
 		line, err := readLine(br)
+		if errors.Is(err, ErrTooLarge) {
+			bad(n, err)
+			continue
+		}
 		if errors.Is(err, io.EOF) && len(line) == 0 {
-			return docs, nil
+			return docs, errors.Join(errs...)
 		}
 		if err != nil && !errors.Is(err, io.EOF) {
-			return docs, fmt.Errorf("line %d: %w", n, err)
+			bad(n, fmt.Errorf("read: %w", err))
+			return docs, errors.Join(errs...)
 		}
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
-		var rec jsonlRecord
-		dec := json.NewDecoder(bytes.NewReader(line))
-		if err := dec.Decode(&rec); err != nil {
-			return docs, fmt.Errorf("line %d: %w", n, err)
+		d, err := jsonlDocument(line)
+		if err != nil {
+			bad(n, err)
+			continue
 		}
-		if dec.More() {
-			return docs, fmt.Errorf("line %d: more than one JSON value", n)
-		}
-		d := Document{
-			ID: strings.TrimSpace(rec.ID), URL: strings.TrimSpace(rec.URL), Title: strings.TrimSpace(rec.Title),
-			Outlet: strings.TrimSpace(rec.Source), Author: strings.TrimSpace(rec.Author),
-			Language: rec.Language, Body: rec.Body,
-		}
-		if d.Outlet == "" {
-			d.Outlet = strings.TrimSpace(rec.Outlet)
-		}
-		if rec.PublishedAt != "" {
-			if d.PublishedAt, err = parseTime(rec.PublishedAt); err != nil {
-				return docs, fmt.Errorf("line %d: published_at: %w", n, err)
-			}
-		}
+		d.Source = fmt.Sprintf("line %d", n)
 		docs = append(docs, d)
 	}
 }
 
+// jsonlDocument reads one JSON Lines record.
+func jsonlDocument(line []byte) (Document, error) {
+	var rec jsonlRecord
+	dec := json.NewDecoder(bytes.NewReader(line))
+	if err := dec.Decode(&rec); err != nil {
+		return Document{}, fmt.Errorf("not a JSON object: %w", err)
+	}
+	if dec.More() {
+		return Document{}, errors.New("more than one JSON value on the line")
+	}
+	d := Document{
+		ID: strings.TrimSpace(rec.ID), URL: strings.TrimSpace(rec.URL), Title: strings.TrimSpace(rec.Title),
+		Outlet: strings.TrimSpace(rec.Source), Author: strings.TrimSpace(rec.Author),
+		Language: rec.Language, Body: rec.Body,
+	}
+	if d.Outlet == "" {
+		d.Outlet = strings.TrimSpace(rec.Outlet)
+	}
+	if rec.PublishedAt != "" {
+		t, err := parseTime(rec.PublishedAt)
+		if err != nil {
+			return Document{}, fmt.Errorf("published_at: %w", err)
+		}
+		d.PublishedAt = t
+	}
+	return d, nil
+}
+
 // readLine reads one line of at most MaxFileSize bytes, without its end.
+// A longer line is skipped to its end and reported as ErrTooLarge.
 func readLine(br *bufio.Reader) ([]byte, error) {
 	var line []byte
 	for {
 		chunk, err := br.ReadSlice('\n')
 		line = append(line, chunk...)
 		if len(line) > MaxFileSize {
+			if errors.Is(err, bufio.ErrBufferFull) {
+				if err := skipLine(br); err != nil && !errors.Is(err, io.EOF) {
+					return nil, err
+				}
+			}
 			return nil, ErrTooLarge
 		}
 		if errors.Is(err, bufio.ErrBufferFull) {
 			continue
 		}
 		return bytes.TrimRight(line, "\r\n"), err
+	}
+}
+
+// skipLine discards the rest of the current line.
+func skipLine(br *bufio.Reader) error {
+	for {
+		_, err := br.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		return err
 	}
 }
 

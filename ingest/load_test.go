@@ -28,7 +28,7 @@ func TestLoadJSONL(t *testing.T) {
 		{ID: "t-0003", Title: "Airline adds winter routes", URL: "https://travel.example/winter-routes",
 			Outlet: "Travel Daily", Author: "Sam Route", PublishedAt: time.Date(2023, 12, 1, 0, 0, 0, 0, time.UTC)},
 	}
-	if diff := cmp.Diff(want, docs, cmpopts.IgnoreFields(Document{}, "Body"),
+	if diff := cmp.Diff(want, docs, cmpopts.IgnoreFields(Document{}, "Body", "Source"),
 		cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })); diff != "" {
 		t.Errorf("mismatch (-want +got):\n%s", diff)
 	}
@@ -49,6 +49,36 @@ func TestLoadJSONLErrors(t *testing.T) {
 	}
 	if len(docs) != 2 {
 		t.Errorf("LoadJSONL(bad) returned %d documents before the error, want 2", len(docs))
+	}
+
+	// Bad lines are named, one by one, and every good line around them is
+	// kept, even after a line over the size limit.
+	in := strings.Join([]string{
+		`{"id":"g1","body":"First."}`,
+		`{"id":"b2","body":`,
+		``,
+		`{"id":"g4","body":"Fourth."}`,
+		`{"body":"` + strings.Repeat("x", MaxFileSize) + `"}`,
+		`{"id":"b6","published_at":"last week","body":"Sixth."}`,
+		`{"id":"g7","body":"Seventh."}`,
+	}, "\n")
+	docs, err = LoadJSONL(strings.NewReader(in))
+	var got []string
+	for _, d := range docs {
+		got = append(got, d.ID+"@"+d.Source)
+	}
+	if diff := cmp.Diff([]string{"g1@line 1", "g4@line 4", "g7@line 7"}, got); diff != "" {
+		t.Errorf("documents kept mismatch (-want +got):\n%s", diff)
+	}
+	var lines []int
+	for _, le := range LoadErrors(err) {
+		lines = append(lines, le.Line)
+		if le.Reason() == "" || strings.HasPrefix(le.Reason(), "line") {
+			t.Errorf("line %d: reason %q, want one that does not repeat where", le.Line, le.Reason())
+		}
+	}
+	if diff := cmp.Diff([]int{2, 5, 6}, lines); diff != "" {
+		t.Errorf("bad lines mismatch (-want +got):\n%s\nerror: %v", diff, err)
 	}
 	for _, tc := range []struct{ name, in, has string }{
 		{"bad date", `{"id":"x","body":"b","published_at":"yesterday"}`, "line 1: published_at"},

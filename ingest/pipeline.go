@@ -99,6 +99,7 @@ func (p *Pipeline) prepare(ns string, d Document) *job {
 	body := strings.TrimSpace(strings.ToValidUTF8(d.Body, "\uFFFD"))
 	j := &job{receipt: Receipt{
 		Title: d.Title, Outlet: d.Outlet, URL: d.URL, PublishedAt: d.PublishedAt, ArticleID: d.ID,
+		Source: d.Source,
 	}}
 	if body == "" {
 		j.receipt.Status, j.receipt.Reason, j.done = StatusRefused, "the document has no text", true
@@ -173,7 +174,7 @@ func (p *Pipeline) unchanged(j *job, ex news.Article) {
 	j.done = true
 	j.receipt = Receipt{
 		Status: StatusUnchanged, ArticleID: ex.ID, Title: ex.Title, Outlet: ex.Outlet, URL: ex.URL,
-		PublishedAt: ex.PublishedAt, Words: j.receipt.Words,
+		PublishedAt: ex.PublishedAt, Words: j.receipt.Words, Source: j.receipt.Source,
 	}
 }
 
@@ -188,7 +189,7 @@ func (p *Pipeline) chunk(j *job) {
 		o = o.withDefaults()
 		o.MaxTokens = max(o.MaxTokens/4, o.MaxTokens-o.Tokens(news.EmbeddingText(j.a, ""))-1)
 	}
-	j.chunks = ChunkArticle(j.a, o)
+	j.chunks, j.receipt.Cut = ChunkArticleCut(j.a, o)
 	j.receipt.Chunks = len(j.chunks)
 	if len(j.chunks) == 0 {
 		j.receipt.Status, j.receipt.Reason, j.done = StatusRefused, "the document has no text", true
@@ -215,7 +216,7 @@ func (p *Pipeline) put(ctx context.Context, j *job) error {
 		j.receipt.Status = StatusUpdated
 	default:
 		j.receipt.Status = StatusUnchanged
-		j.receipt.Chunks = 0
+		j.receipt.Chunks, j.receipt.Cut = 0, false
 	}
 	j.done = true
 	return nil

@@ -137,8 +137,17 @@ func runFeed(ctx context.Context, e *env, sub string) error {
 			}
 			all = append(all, r.Receipts...)
 		}
-		if err := reportReceipts(e.stdout, all, false); err != nil && len(all) > 0 {
-			return err
+		// A feed's refused items (no text) are reported, not failures of
+		// the poll, unless every item was refused.
+		_ = reportReceipts(e.stdout, all, false)
+		refused := 0
+		for _, r := range all {
+			if r.Status == ingest.StatusRefused {
+				refused++
+			}
+		}
+		if len(all) > 0 && refused == len(all) {
+			return errSilent
 		}
 		if failed > 0 && failed == len(results) {
 			return errSilent

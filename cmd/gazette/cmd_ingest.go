@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
@@ -49,29 +51,36 @@ func runIngest(ctx context.Context, e *env) error {
 	}
 	defer a.Close()
 
-	var docs []ingest.Document
-	var receipts []ingest.Receipt
+	// Partial success: every input that can be read is ingested; every one
+	// that cannot is reported with where it is and why, and makes the exit
+	// status non-zero.
+	var (
+		docs     []ingest.Document
+		receipts []ingest.Receipt
+	)
 	for _, arg := range args {
 		if isURL(arg) {
 			r, err := ingestURL(ctx, e, a, *ns, arg)
 			if err != nil {
 				return err
 			}
+			r.Source = arg
 			receipts = append(receipts, r)
 			continue
 		}
-		ds, err := loadPath(arg, *jsonl)
-		if err != nil {
-			return err
-		}
+		ds, bad := loadPath(arg, *jsonl)
 		docs = append(docs, ds...)
+		receipts = append(receipts, bad...)
 	}
 	if len(docs) > 0 {
 		rs, err := ingestDocs(ctx, e, a, *ns, docs)
+		receipts = append(receipts, rs...)
 		if err != nil {
+			// Report what was stored before the failure, then the failure.
+			_ = reportReceipts(e.stdout, receipts, *quiet)
+			fmt.Fprintf(e.stdout, "stopped after %s of %d: the rest were not ingested\n", plural(len(rs), "document", "documents"), len(docs))
 			return err
 		}
-		receipts = append(receipts, rs...)
 	}
 	if *asJSON {
 		return writeReceiptsJSON(e.stdout, receipts)
@@ -97,35 +106,73 @@ func isURL(s string) bool {
 
 var urlScheme = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*$`)
 
-// loadPath reads one file or directory into documents.
-func loadPath(path string, jsonl bool) ([]ingest.Document, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	if st.IsDir() {
-		return ingest.LoadDir(path, web.DocumentFromBytes)
-	}
-	if jsonl || strings.HasSuffix(strings.ToLower(path), ".jsonl") {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", path, err)
+// loadPath reads one file or directory into documents, and a refused
+// receipt for each file or line that could not be read.
+func loadPath(path string, jsonl bool) ([]ingest.Document, []ingest.Receipt) {
+	var (
+		docs []ingest.Document
+		err  error
+	)
+	switch st, serr := os.Stat(path); {
+	case serr != nil:
+		err = &ingest.LoadError{Path: path, Err: statReason(serr)}
+	case st.IsDir():
+		docs, err = ingest.LoadDir(path, web.DocumentFromBytes)
+	case jsonl || strings.HasSuffix(strings.ToLower(path), ".jsonl"):
+		docs, err = loadJSONL(path)
+	default:
+		var d ingest.Document
+		if d, err = ingest.LoadFile(path, web.DocumentFromBytes); err == nil {
+			d.Source = path
+			docs = append(docs, d)
+		} else {
+			err = &ingest.LoadError{Path: path, Err: err}
 		}
-		defer f.Close()
-		docs, err := ingest.LoadJSONL(f)
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", path, err)
-		}
-		return docs, nil
 	}
-	d, err := ingest.LoadFile(path, web.DocumentFromBytes)
-	if err != nil {
-		return nil, err
+	var bad []ingest.Receipt
+	for _, le := range ingest.LoadErrors(err) {
+		bad = append(bad, ingest.Receipt{Status: ingest.StatusRefused, Source: le.Where(), Reason: le.Reason()})
 	}
-	return []ingest.Document{d}, nil
+	return docs, bad
 }
 
-// ingestDocs ingests a batch with a progress bar on a terminal.
+// loadJSONL reads a JSON Lines file; documents and errors name "path:line".
+func loadJSONL(path string) ([]ingest.Document, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, &ingest.LoadError{Path: path, Err: statReason(err)}
+	}
+	defer f.Close()
+	docs, err := ingest.LoadJSONL(f)
+	for i := range docs {
+		docs[i].Source = path + ":" + strings.TrimPrefix(docs[i].Source, "line ")
+	}
+	les := ingest.LoadErrors(err)
+	errs := make([]error, 0, len(les))
+	for _, le := range les {
+		le.Path = path
+		errs = append(errs, le)
+	}
+	return docs, errors.Join(errs...)
+}
+
+// statReason words a file system error without repeating the path.
+func statReason(err error) error {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return errors.New("no such file or directory")
+	case errors.Is(err, fs.ErrPermission):
+		return errors.New("permission denied")
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// ingestDocs ingests a batch, showing progress on standard error: a bar on
+// a terminal, otherwise a line every few seconds.
 func ingestDocs(ctx context.Context, e *env, a *app, ns string, docs []ingest.Document) ([]ingest.Receipt, error) {
 	var progress ingest.Progress
 	if isTerminal(e.stderr) {
@@ -138,6 +185,11 @@ func ingestDocs(ctx context.Context, e *env, a *app, ns string, docs []ingest.Do
 		)
 		progress = func(done, _ int, _ ingest.Receipt) { _ = bar.Set(done) }
 		defer bar.Close()
+	} else if len(docs) > 1 {
+		pl := newProgressLog(e.stderr, len(docs), time.Now)
+		stop := pl.every(progressLogInterval)
+		defer stop()
+		progress = pl.update
 	}
 	rs, err := a.pipeline.IngestBatch(ctx, ns, docs, progress)
 	if err != nil {
@@ -151,28 +203,37 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// reportReceipts prints one line per document and a summary; it fails when
-// every document was refused.
+// reportReceipts prints one line per document and a summary counting each
+// outcome. It fails (non-zero exit) when anything was refused or cut short.
 func reportReceipts(w io.Writer, rs []ingest.Receipt, quiet bool) error {
 	count := map[ingest.Status]int{}
-	chunks := 0
+	chunks, cut := 0, 0
 	for _, r := range rs {
 		count[r.Status]++
 		chunks += r.Chunks
-		if quiet && r.Status != ingest.StatusRefused {
+		if r.Cut {
+			cut++
+		}
+		if quiet && r.Status != ingest.StatusRefused && !r.Cut {
 			continue
 		}
 		switch r.Status {
 		case ingest.StatusRefused:
-			fmt.Fprintf(w, "refused    %s: %s\n", firstNonEmpty(r.URL, r.Title, r.ArticleID), r.Reason)
+			fmt.Fprintf(w, "refused    %s: %s\n", firstNonEmpty(r.Source, r.URL, r.Title, r.ArticleID), r.Reason)
 		default:
 			fmt.Fprintf(w, "%-10s %s\n", r.Status, trimJoin(r.Title, r.Outlet, dateOnly(r), plural(r.Words, "word", "words"), plural(r.Chunks, "chunk", "chunks")))
+			if r.Cut {
+				fmt.Fprintf(w, "cut short  %s: only its first %s were stored\n", firstNonEmpty(r.Source, r.URL, r.Title), plural(r.Chunks, "passage", "passages"))
+			}
 		}
 	}
-	fmt.Fprintf(w, "%d new, %d updated, %d unchanged, %d refused; %s\n",
-		count[ingest.StatusNew], count[ingest.StatusUpdated], count[ingest.StatusUnchanged], count[ingest.StatusRefused],
-		plural(chunks, "chunk", "chunks"))
-	if len(rs) > 0 && count[ingest.StatusRefused] == len(rs) {
+	summary := fmt.Sprintf("%d new, %d updated, %d unchanged, %d refused", count[ingest.StatusNew],
+		count[ingest.StatusUpdated], count[ingest.StatusUnchanged], count[ingest.StatusRefused])
+	if cut > 0 {
+		summary += fmt.Sprintf(", %d cut short", cut)
+	}
+	fmt.Fprintf(w, "%s; %s\n", summary, plural(chunks, "chunk", "chunks"))
+	if count[ingest.StatusRefused] > 0 || cut > 0 {
 		return errSilent
 	}
 	return nil
