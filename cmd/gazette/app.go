@@ -109,6 +109,7 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, o appOpti
 		AllowPrivate: cfg.AllowPrivateNetworks,
 		MaxBytes:     cfg.FetchMaxBytes,
 		Timeout:      cfg.FetchTimeout,
+		Contact:      cfg.Contact,
 	})
 	a.fetcher = web.NewFetcher(a.http)
 	a.retriever = rag.NewRetriever(a.store, emb, rag.RetrieverOptions{Logger: log})

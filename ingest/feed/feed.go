@@ -53,6 +53,7 @@ const (
 	DefaultMaxItems   = 50
 	DefaultMaxFeeds   = 50
 	DefaultTick       = time.Minute
+	DefaultHosts      = 8
 )
 
 // Options configures a [Poller]; zero fields take the defaults above.
@@ -72,6 +73,9 @@ type Options struct {
 	MaxFeeds int
 	// Tick is how often Run looks for due feeds.
 	Tick time.Duration
+	// Hosts is how many hosts are polled at once (each host's feeds in
+	// turn); 0 means DefaultHosts.
+	Hosts int
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
 	// Rand returns a number in [0, 1) for jitter; nil means math/rand/v2.
@@ -113,6 +117,9 @@ func NewPoller(st Store, client *safehttp.Client, ing Ingester, opts Options) *P
 	}
 	if opts.Tick <= 0 {
 		opts.Tick = DefaultTick
+	}
+	if opts.Hosts <= 0 {
+		opts.Hosts = DefaultHosts
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now

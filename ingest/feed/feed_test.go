@@ -150,7 +150,7 @@ func (c *clock) Advance(d time.Duration) {
 }
 
 func newPoller(st Store, ing Ingester, clk *clock) *Poller {
-	return NewPoller(st, safehttp.New(safehttp.Options{AllowPrivate: true}), ing, Options{
+	return NewPoller(st, safehttp.New(safehttp.Options{AllowPrivate: true, HostInterval: -1}), ing, Options{
 		Interval: time.Hour,
 		Jitter:   -1,
 		Now:      clk.Now,
@@ -352,7 +352,7 @@ func TestPollMaxItems(t *testing.T) {
 	}
 	s.set(rss("Wire", its...), `"m"`)
 	st, ing, clk := newMemStore(), &fakeIngester{}, &clock{now: t0}
-	p := NewPoller(st, safehttp.New(safehttp.Options{AllowPrivate: true}), ing, Options{MaxItems: 3, Jitter: -1, Now: clk.Now})
+	p := NewPoller(st, safehttp.New(safehttp.Options{AllowPrivate: true, HostInterval: -1}), ing, Options{MaxItems: 3, Jitter: -1, Now: clk.Now})
 	ctx := t.Context()
 	if _, err := p.Add(ctx, "g", u+"/feed.xml"); err != nil {
 		t.Fatal(err)
@@ -408,7 +408,7 @@ func TestAdd(t *testing.T) {
 		t.Errorf("refused feeds were saved: %+v", feeds)
 	}
 
-	limited := NewPoller(st, safehttp.New(safehttp.Options{AllowPrivate: true}), ing, Options{MaxFeeds: 1})
+	limited := NewPoller(st, safehttp.New(safehttp.Options{AllowPrivate: true, HostInterval: -1}), ing, Options{MaxFeeds: 1})
 	if _, err := limited.Add(ctx, "g", u+"/feed.xml?x=1"); !errors.Is(err, ErrTooManyFeeds) {
 		t.Errorf("Add() over the limit error = %v, want ErrTooManyFeeds", err)
 	}
@@ -457,15 +457,15 @@ func TestNextJitterAndBackoff(t *testing.T) {
 }
 
 // TestItemLinkToPrivateAddress checks that a feed cannot make the bot fetch
-// inside its network: an item linking to a private address is not fetched,
-// and its own summary is ingested instead.
+// inside its network, nor store such a link: an item linking to a private
+// address is not fetched and is refused with the reason.
 func TestItemLinkToPrivateAddress(t *testing.T) {
 	s := newSite(t)
 	u := s.srv.URL
 	s.set(rss("Wire", item{"x", "Inside job", "http://10.1.2.3/admin", "", "<p>The summary the feed itself carries about the story.</p>"}), "")
 	st, ing, clk := newMemStore(), &fakeIngester{}, &clock{now: t0}
 	// Only the test site's own address is opened, not private networks.
-	client := safehttp.New(safehttp.Options{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
+	client := safehttp.New(safehttp.Options{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}, HostInterval: -1})
 	p := NewPoller(st, client, ing, Options{Jitter: -1, Now: clk.Now})
 	ctx := t.Context()
 	if _, err := p.Add(ctx, "g", u+"/feed.xml"); err != nil {
@@ -475,9 +475,62 @@ func TestItemLinkToPrivateAddress(t *testing.T) {
 	if err != nil || rs.Err != nil || len(rs.Receipts) != 1 {
 		t.Fatalf("Poll() = %+v, %v", rs, err)
 	}
-	want := ingest.Document{URL: "http://10.1.2.3/admin", Title: "Inside job", Outlet: "Wire", Body: "The summary the feed itself carries about the story."}
-	if diff := cmp.Diff([]ingest.Document{want}, ing.docs); diff != "" {
-		t.Errorf("ingested mismatch (-want +got):\n%s", diff)
+	if r := rs.Receipts[0]; r.Status != ingest.StatusRefused || !strings.Contains(r.Reason, "link is refused: the address is not allowed: 10.1.2.3 is a private network address") {
+		t.Errorf("receipt = %+v, want the link refused with its reason", r)
+	}
+	if len(ing.docs) != 0 {
+		t.Errorf("ingested %+v, want nothing", ing.docs)
+	}
+}
+
+// TestItemLinksValidated: feed item links are checked like any URL before
+// they are fetched or stored: javascript:, data:, mailto: and cloud
+// metadata links are refused and reported (and never retried); a relative
+// link is resolved against the feed's address.
+func TestItemLinksValidated(t *testing.T) {
+	s := newSite(t)
+	u := s.srv.URL
+	s.set(rss("Wire",
+		item{"1", "Script", "javascript:alert(document.cookie)", "", "<p>Click here for the story about the harbour.</p>"},
+		item{"2", "Data", "data:text/html,<script>alert(1)</script>", "", "<p>A story carried in a data link.</p>"},
+		item{"3", "Metadata", "http://169.254.169.254/latest/meta-data/", "", "<p>Instance credentials inside.</p>"},
+		item{"4", "Mail", "mailto:desk@example.com", "", "<p>Write to the desk.</p>"},
+		item{"5", "Relative", "/news/relative", "", "<p>Short.</p>"},
+	), "")
+	st, ing, clk := newMemStore(), &fakeIngester{}, &clock{now: t0}
+	p := newPoller(st, ing, clk)
+	ctx := t.Context()
+	if _, err := p.Add(ctx, "g", u+"/feed.xml"); err != nil {
+		t.Fatal(err)
+	}
+	rs, err := p.Poll(ctx, "g", u+"/feed.xml", nil)
+	if err != nil || rs.Err != nil {
+		t.Fatalf("Poll() = %+v, %v", rs, err)
+	}
+	reasons := map[string]string{}
+	for _, r := range rs.Receipts {
+		if r.Status == ingest.StatusRefused {
+			reasons[r.Title] = r.Reason
+		}
+	}
+	for title, want := range map[string]string{
+		"Script":   "only http and https addresses are allowed, not javascript:",
+		"Data":     "only http and https addresses are allowed, not data:",
+		"Metadata": "169.254.169.254 is a cloud metadata service address",
+		"Mail":     "only http and https addresses are allowed, not mailto:",
+	} {
+		if !strings.Contains(reasons[title], "the item's link is refused: ") || !strings.Contains(reasons[title], want) {
+			t.Errorf("%s: refusal %q, want one saying %q", title, reasons[title], want)
+		}
+	}
+	if len(ing.docs) != 1 || ing.docs[0].URL != u+"/news/relative" || ing.docs[0].Title != "Page relative" {
+		t.Errorf("ingested %+v, want only the relative link, resolved and fetched", ing.docs)
+	}
+	// Refused items are seen: the next poll does not retry them.
+	clk.Advance(2 * time.Hour)
+	rs, err = p.Poll(ctx, "g", u+"/feed.xml", nil)
+	if err != nil || len(rs.Receipts) != 0 {
+		t.Errorf("second Poll() = %+v, %v; want nothing new", rs.Receipts, err)
 	}
 }
 

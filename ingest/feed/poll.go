@@ -7,13 +7,16 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mmcdole/gofeed"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/gazettebot/gazette/ingest"
 	"github.com/gazettebot/gazette/ingest/web"
@@ -159,48 +162,208 @@ func (p *Poller) PollNamespace(ctx context.Context, ns string, progress ingest.P
 	return p.pollAll(ctx, feeds, progress)
 }
 
-// PollDue polls every feed, of any namespace, whose time has come.
+// PollDue polls every feed, of any namespace, whose time has come: a full
+// round, concurrent across hosts (see [Poller.pollAll]).
 func (p *Poller) PollDue(ctx context.Context) ([]PollResult, error) {
-	feeds, err := p.store.DueFeeds(ctx, p.opts.Now())
+	feeds, err := p.dueFeeds(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("poll due feeds: %w", err)
+		return nil, err
 	}
 	return p.pollAll(ctx, feeds, nil)
 }
 
-func (p *Poller) pollAll(ctx context.Context, feeds []Feed, progress ingest.Progress) ([]PollResult, error) {
-	var out []PollResult
-	for _, f := range feeds {
-		r, err := p.poll(ctx, f, progress)
-		if err != nil {
-			return out, err
-		}
-		out = append(out, r)
+// dueFeeds lists the feeds whose time has come.
+func (p *Poller) dueFeeds(ctx context.Context) ([]Feed, error) {
+	feeds, err := p.store.DueFeeds(ctx, p.opts.Now())
+	if err != nil {
+		return nil, fmt.Errorf("poll due feeds: %w", err)
 	}
-	return out, nil
+	return feeds, nil
 }
 
-// Run polls due feeds every Options.Tick until ctx is done, and returns
-// ctx's error. Failed polls are recorded on their feeds and logged.
+// hostGroup is the feeds of one host, polled in turn by one worker.
+type hostGroup struct {
+	host  string
+	feeds []Feed
+	at    []int // each feed's index in the caller's list
+}
+
+// byHost groups feeds by host (name and port), keeping their order within
+// a host and ordering hosts by their first feed.
+func byHost(feeds []Feed) []*hostGroup {
+	var groups []*hostGroup
+	index := map[string]*hostGroup{}
+	for i, f := range feeds {
+		h := hostOf(f.URL)
+		g := index[h]
+		if g == nil {
+			g = &hostGroup{host: h}
+			index[h] = g
+			groups = append(groups, g)
+		}
+		g.feeds = append(g.feeds, f)
+		g.at = append(g.at, i)
+	}
+	return groups
+}
+
+// hostOf is the host a feed is fetched from, as the client's per-host
+// limits see it.
+func hostOf(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return rawURL
+	}
+	return strings.ToLower(u.Host)
+}
+
+// pollAll polls feeds with one worker per host, at most Options.Hosts
+// hosts at once: the feeds of one host are polled in turn (the client also
+// spaces requests to a host), so a slow or stalled host delays only its
+// own feeds. Results come in the order of feeds. progress, which may be
+// nil, is called from one goroutine at a time.
+func (p *Poller) pollAll(ctx context.Context, feeds []Feed, progress ingest.Progress) ([]PollResult, error) {
+	if progress != nil {
+		var mu sync.Mutex
+		inner := progress
+		progress = func(done, total int, r ingest.Receipt) {
+			mu.Lock()
+			defer mu.Unlock()
+			inner(done, total, r)
+		}
+	}
+	out := make([]PollResult, len(feeds))
+	polled := make([]bool, len(feeds))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(p.opts.Hosts)
+	for _, hg := range byHost(feeds) {
+		g.Go(func() error {
+			return p.pollHost(gctx, hg, progress, func(i int, r PollResult) {
+				out[hg.at[i]], polled[hg.at[i]] = r, true
+			})
+		})
+	}
+	err := g.Wait()
+	done := out[:0]
+	for i, r := range out {
+		if polled[i] {
+			done = append(done, r)
+		}
+	}
+	return done, err
+}
+
+// pollHost polls one host's feeds in turn and hands each result to put.
+// When the host does not answer (a timeout, a refused connection), its
+// remaining feeds are not fetched this round: they fail with the same
+// reason and back off, so a stalled host costs one timeout a round.
+func (p *Poller) pollHost(ctx context.Context, hg *hostGroup, progress ingest.Progress, put func(int, PollResult)) error {
+	var down error
+	for i, f := range hg.feeds {
+		var (
+			r   PollResult
+			err error
+		)
+		if down != nil {
+			r, err = p.fail(ctx, f, down)
+		} else {
+			r, err = p.poll(ctx, f, progress)
+		}
+		if err != nil {
+			return err
+		}
+		put(i, r)
+		if r.Err != nil && unreachable(r.Err) {
+			down = r.Err
+		}
+	}
+	return nil
+}
+
+// unreachable reports whether err says the host did not answer at all.
+func unreachable(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return true
+	}
+	var oe *net.OpError
+	return errors.As(err, &oe) && oe.Op == "dial"
+}
+
+// fail records a poll of f that was not attempted because its host is
+// down.
+func (p *Poller) fail(ctx context.Context, f Feed, err error) (PollResult, error) {
+	now := p.opts.Now()
+	f.LastPolledAt = now
+	f.Failures++
+	f.LastError = web.Reason(err)
+	f.NextPollAt = p.next(now, f.Failures)
+	if err := p.store.SaveFeed(ctx, f); err != nil {
+		return PollResult{}, fmt.Errorf("save feed %s: %w", f.URL, err)
+	}
+	return PollResult{Feed: f, Err: err}, nil
+}
+
+// Run polls due feeds until ctx is done, and returns ctx's error. Every
+// Options.Tick it starts a worker for each host with due feeds that has
+// none running (at most Options.Hosts at once); a host still busy, even a
+// stalled one, is skipped, so no host ever waits for another. Failed polls
+// are recorded on their feeds and logged.
 func (p *Poller) Run(ctx context.Context) error {
 	t := time.NewTicker(p.opts.Tick)
 	defer t.Stop()
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		busy = map[string]bool{}
+	)
+	defer wg.Wait()
 	for {
-		results, err := p.PollDue(ctx)
+		feeds, err := p.dueFeeds(ctx)
 		if err != nil && ctx.Err() == nil {
 			p.log.Error("poll feeds", "err", err)
 		}
-		for _, r := range results {
-			if r.Err != nil {
-				p.log.Warn("feed poll failed", "ns", r.Feed.Namespace, "url", r.Feed.URL, "err", r.Err, "failures", r.Feed.Failures)
-			} else if len(r.Receipts) > 0 {
-				p.log.Info("feed polled", "ns", r.Feed.Namespace, "url", r.Feed.URL, "items", len(r.Receipts))
+		for _, hg := range byHost(feeds) {
+			mu.Lock()
+			if busy[hg.host] || len(busy) >= p.opts.Hosts {
+				mu.Unlock()
+				continue // polled when its worker or a slot is free
 			}
+			busy[hg.host] = true
+			mu.Unlock()
+			wg.Go(func() {
+				defer func() {
+					mu.Lock()
+					delete(busy, hg.host)
+					mu.Unlock()
+				}()
+				err := p.pollHost(ctx, hg, nil, func(_ int, r PollResult) { p.logResult(r) })
+				if err != nil && ctx.Err() == nil {
+					p.log.Error("poll feeds", "host", hg.host, "err", err)
+				}
+			})
 		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-t.C:
+		}
+	}
+}
+
+func (p *Poller) logResult(r PollResult) {
+	switch {
+	case r.Err != nil:
+		p.log.Warn("feed poll failed", "ns", r.Feed.Namespace, "url", r.Feed.URL, "err", r.Err, "failures", r.Feed.Failures)
+	case len(r.Receipts) > 0:
+		p.log.Info("feed polled", "ns", r.Feed.Namespace, "url", r.Feed.URL, "items", len(r.Receipts))
+	}
+	for _, rc := range r.Receipts {
+		if rc.Status == ingest.StatusRefused {
+			p.log.Info("feed item refused", "ns", r.Feed.Namespace, "feed", r.Feed.URL, "url", rc.URL, "reason", rc.Reason)
 		}
 	}
 }
@@ -214,7 +377,7 @@ func (p *Poller) get(ctx context.Context, rawURL string, f Feed) (*safehttp.Resp
 	if f.LastModified != "" {
 		h.Set("If-Modified-Since", f.LastModified)
 	}
-	resp, err := p.client.Get(ctx, rawURL, h)
+	resp, err := p.client.Crawl(ctx, rawURL, h)
 	if err != nil {
 		return nil, err
 	}
@@ -234,6 +397,14 @@ func parse(body []byte) (*gofeed.Feed, error) {
 
 // errItems means some items could not be stored; the poll is retried.
 var errItems = errors.New("feed: some items could not be stored")
+
+// interruptedReason is a feed's LastError while a poll is reading its
+// items; it stays when the process stops during the poll.
+const interruptedReason = "the last poll stopped before it finished (the bot restarted or ran out of memory); it is retried after a pause, one item at a time"
+
+// StatusAttempted marks an item whose reading began after an interrupted
+// poll: if that reading stops the process again, the item is not retried.
+const StatusAttempted ingest.Status = "attempted"
 
 // poll polls one feed and saves its new state. The error is for store
 // failures and cancellation; a failed poll is reported in PollResult.Err.
@@ -261,8 +432,14 @@ func (p *Poller) poll(ctx context.Context, f Feed, progress ingest.Progress) (Po
 		if f.Title == "" {
 			f.Title = strings.TrimSpace(parsed.Title)
 		}
+		before := f
 		receipts, complete, ierr := p.handleItems(ctx, &f, parsed, progress)
 		if ctx.Err() != nil {
+			// Stopped on purpose, not by a crash: undo the crash guard.
+			before.Items = f.Items
+			if err := p.store.SaveFeed(context.WithoutCancel(ctx), before); err != nil {
+				p.log.Warn("save feed", "url", f.URL, "err", err)
+			}
 			return res, ctx.Err()
 		}
 		res.Receipts = receipts
@@ -280,6 +457,10 @@ func (p *Poller) poll(ctx context.Context, f Feed, progress ingest.Progress) (Po
 			f.LastError = "some items could not be stored; they will be retried"
 		}
 		f.NextPollAt = p.next(now, f.Failures)
+		var re *safehttp.RefusedError
+		if errors.As(res.Err, &re) && re.RetryAfter > 0 && f.NextPollAt.Before(now.Add(re.RetryAfter)) {
+			f.NextPollAt = now.Add(re.RetryAfter) // the site asked for a longer pause
+		}
 	} else {
 		f.Failures = 0
 		f.LastError = ""
@@ -367,13 +548,34 @@ func (p *Poller) handleItems(ctx context.Context, f *Feed, parsed *gofeed.Feed, 
 	if len(todo) > p.opts.MaxItems {
 		todo, complete = todo[:p.opts.MaxItems], false
 	}
+	if len(todo) == 0 {
+		return nil, complete, nil
+	}
+	// Crash guard: until this poll ends, the feed is recorded as failed
+	// with back-off, so a process that dies on an item (out of memory, a
+	// crash) does not poll the feed again at once after a restart. After
+	// such a stop, each item is marked attempted before it is read, so the
+	// item that stopped the process is not tried again.
+	careful := f.LastError == interruptedReason
+	guard := *f
+	guard.Failures++
+	guard.LastError = interruptedReason
+	guard.NextPollAt = p.next(p.opts.Now(), guard.Failures)
+	if err := p.store.SaveFeed(ctx, guard); err != nil {
+		return nil, false, fmt.Errorf("save feed %s: %w", f.URL, err)
+	}
 	var receipts []ingest.Receipt
 	var failed error
 	for i, it := range todo {
 		if ctx.Err() != nil {
 			return receipts, false, ctx.Err()
 		}
-		doc, reason := p.itemDocument(ctx, it.item, f.Title)
+		if careful {
+			if err := p.store.MarkItemSeen(ctx, f.Namespace, f.URL, SeenItem{Key: it.key, Status: StatusAttempted, SeenAt: p.opts.Now()}); err != nil {
+				return receipts, false, fmt.Errorf("mark item attempted: %w", err)
+			}
+		}
+		doc, reason := p.itemDocument(ctx, it.item, f)
 		var r ingest.Receipt
 		if reason != "" {
 			r = ingest.Receipt{Status: ingest.StatusRefused, Title: doc.Title, URL: doc.URL, Reason: reason}
@@ -401,18 +603,46 @@ func (p *Poller) handleItems(ctx context.Context, f *Feed, parsed *gofeed.Feed, 
 	return receipts, complete, failed
 }
 
-// itemDocument fetches the item's page and extracts its article; when that
-// fails it falls back to the item's own content. reason is set when
-// neither gives any text.
-func (p *Poller) itemDocument(ctx context.Context, it *gofeed.Item, feedTitle string) (ingest.Document, string) {
-	link := strings.TrimSpace(it.Link)
+// itemLink resolves an item's link against the feed's address and checks
+// it like any URL Gazette fetches: http or https, an address it may reach.
+// reason says why a link is refused; such an item is never stored.
+func (p *Poller) itemLink(it *gofeed.Item, feedURL string) (link, reason string) {
+	link = strings.TrimSpace(it.Link)
+	if link == "" {
+		return "", ""
+	}
+	if base, err := url.Parse(feedURL); err == nil {
+		if ref, err := url.Parse(link); err == nil && !ref.IsAbs() && ref.Scheme == "" {
+			link = base.ResolveReference(ref).String()
+		}
+	}
+	if _, err := p.client.CheckURL(link); err != nil {
+		return "", "the item's link is refused: " + web.Reason(err)
+	}
 	if c, err := web.CanonicalURL(link); err == nil {
 		link = c
+	}
+	return link, ""
+}
+
+// itemDocument fetches the item's page and extracts its article; when that
+// fails it falls back to the item's own content. reason is set when
+// neither gives any text, or when the item's link is refused.
+func (p *Poller) itemDocument(ctx context.Context, it *gofeed.Item, f *Feed) (ingest.Document, string) {
+	feedTitle := f.Title
+	link, reason := p.itemLink(it, f.URL)
+	if reason != "" {
+		return ingest.Document{Title: strings.TrimSpace(web.HTMLText(it.Title)), URL: strings.TrimSpace(it.Link)}, reason
 	}
 	var fetchErr error
 	var doc ingest.Document
 	if link != "" {
 		doc, fetchErr = p.fetcher.Fetch(ctx, link)
+		if errors.Is(fetchErr, safehttp.ErrAddressNotAllowed) {
+			// The link's host resolves to an address Gazette may not
+			// reach: the link must not be stored either.
+			return ingest.Document{Title: strings.TrimSpace(web.HTMLText(it.Title)), URL: link}, "the item's link is refused: " + web.Reason(fetchErr)
+		}
 		if fetchErr != nil {
 			p.log.Debug("feed item page", "url", link, "err", fetchErr)
 			doc = ingest.Document{}

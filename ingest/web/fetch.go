@@ -33,7 +33,8 @@ const acceptHeader = "text/html,application/xhtml+xml,text/plain;q=0.9,text/mark
 // URL: the page's own canonical link when it is on the same site, else the
 // final URL after redirects, canonicalised. Refusals (addresses not
 // allowed, limits, error statuses, unsupported content) are
-// [*safehttp.RefusedError]; show them to users with [Reason].
+// [*safehttp.RefusedError]; show them to users with [Reason]. The fetch
+// honours the site's robots.txt and the client's per-host limits.
 func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (ingest.Document, error) {
 	if _, err := CanonicalURL(rawURL); err != nil {
 		if _, cerr := f.client.CheckURL(rawURL); cerr != nil {
@@ -41,7 +42,7 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (ingest.Document, er
 		}
 		return ingest.Document{}, &safehttp.RefusedError{URL: rawURL, Reason: "the address is not a valid web address", Err: err}
 	}
-	resp, err := f.client.Get(ctx, rawURL, http.Header{"Accept": {acceptHeader}})
+	resp, err := f.client.Crawl(ctx, rawURL, http.Header{"Accept": {acceptHeader}})
 	if err != nil {
 		return ingest.Document{}, err
 	}

@@ -67,6 +67,9 @@ type Config struct {
 	FetchMaxBytes        int64         // GAZETTE_FETCH_MAX_BYTES
 	FetchTimeout         time.Duration // GAZETTE_FETCH_TIMEOUT
 	FeedInterval         time.Duration // GAZETTE_FEED_INTERVAL
+	// Contact is put in the User-Agent of every fetch so site operators can
+	// reach whoever runs the bot (an e-mail address or a URL).
+	Contact string // GAZETTE_CONTACT
 
 	// Digest.
 	DigestLateWindow time.Duration // GAZETTE_DIGEST_LATE_WINDOW
@@ -84,7 +87,7 @@ var Keys = []string{
 	"DISCORD_TOKEN", "DISCORD_API_URL", "DISCORD_DEV_GUILD_ID", "DISCORD_SHARD_ID", "DISCORD_SHARD_COUNT",
 	"GAZETTE_MANAGER_ROLE_ID", "GAZETTE_MAX_CONCURRENT_ANSWERS", "GAZETTE_USER_QUESTIONS_PER_MINUTE",
 	"GAZETTE_ANSWER_TIMEOUT", "GAZETTE_HTTP_ADDR",
-	"GAZETTE_ALLOW_PRIVATE_NETWORKS", "GAZETTE_FETCH_MAX_BYTES", "GAZETTE_FETCH_TIMEOUT", "GAZETTE_FEED_INTERVAL",
+	"GAZETTE_ALLOW_PRIVATE_NETWORKS", "GAZETTE_FETCH_MAX_BYTES", "GAZETTE_FETCH_TIMEOUT", "GAZETTE_FEED_INTERVAL", "GAZETTE_CONTACT",
 	"GAZETTE_DIGEST_LATE_WINDOW", "GAZETTE_DIGEST_SWEEP", "GAZETTE_DIGEST_MAX_STORIES", "GAZETTE_DIGEST_EMPTY_NOTE",
 }
 
@@ -130,6 +133,7 @@ func Load(getenv func(string) string) (Config, error) {
 		FetchMaxBytes:        int64(p.integer("GAZETTE_FETCH_MAX_BYTES", 10<<20, 1024, 1<<30)),
 		FetchTimeout:         p.duration("GAZETTE_FETCH_TIMEOUT", 20*time.Second),
 		FeedInterval:         p.duration("GAZETTE_FEED_INTERVAL", 30*time.Minute),
+		Contact:              p.str("GAZETTE_CONTACT", ""),
 
 		DigestLateWindow: p.duration("GAZETTE_DIGEST_LATE_WINDOW", 6*time.Hour),
 		DigestSweep:      p.duration("GAZETTE_DIGEST_SWEEP", 5*time.Minute),
@@ -185,6 +189,9 @@ func Load(getenv func(string) string) (Config, error) {
 		p.fail("GAZETTE_DATA_DIR is empty and no home directory was found; set it to a directory for the store")
 	} else if st, err := os.Stat(c.DataDir); err == nil && !st.IsDir() {
 		p.fail("GAZETTE_DATA_DIR %q is a file, not a directory; point it at a directory (it is created if missing)", c.DataDir)
+	}
+	if strings.ContainsAny(c.Contact, "()\r\n\t") {
+		p.fail("GAZETTE_CONTACT must be an e-mail address or a URL, without brackets or control characters")
 	}
 	return c, errors.Join(p.errs...)
 }
@@ -245,7 +252,7 @@ func (c Config) LogAttrs() []any {
 		"embed_api_key", secret(c.EmbedAPIKey), "discord_token", secret(c.DiscordToken),
 		"discord_api_url", c.DiscordAPIURL, "dev_guild", c.DiscordDevGuildID,
 		"shard", fmt.Sprintf("%d/%d", c.ShardID, c.ShardCount), "http_addr", c.HTTPAddr,
-		"allow_private_networks", c.AllowPrivateNetworks, "max_concurrent_answers", c.MaxConcurrent,
+		"allow_private_networks", c.AllowPrivateNetworks, "contact", c.Contact, "max_concurrent_answers", c.MaxConcurrent,
 	}
 }
 

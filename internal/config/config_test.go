@@ -52,11 +52,12 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 		"OPENAI_BASE_URL":       "ftp://x",
 		"DISCORD_SHARD_ID":      "3",
 		"DISCORD_SHARD_COUNT":   "2",
+		"GAZETTE_CONTACT":       "ops@example.org)\r\nX-Evil: 1",
 	}))
 	if err == nil {
 		t.Fatal("Load() error = nil, want problems")
 	}
-	for _, want := range []string{"LOG_LEVEL", "GAZETTE_EMBEDDER", "GAZETTE_FETCH_TIMEOUT", "OPENAI_BASE_URL", "GAZETTE_CHAT_MODEL", "DISCORD_SHARD_ID"} {
+	for _, want := range []string{"LOG_LEVEL", "GAZETTE_EMBEDDER", "GAZETTE_FETCH_TIMEOUT", "OPENAI_BASE_URL", "GAZETTE_CHAT_MODEL", "DISCORD_SHARD_ID", "GAZETTE_CONTACT"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not mention %s:\n%v", want, err)
 		}

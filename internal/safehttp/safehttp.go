@@ -53,10 +53,42 @@ type Options struct {
 	// MaxRedirects limits redirects followed; 0 means DefaultMaxRedirects,
 	// a negative value follows none.
 	MaxRedirects int
-	// UserAgent is sent with every request; "" means DefaultUserAgent.
+	// UserAgent is sent with every request; "" means DefaultUserAgent,
+	// with Contact in it when set.
 	UserAgent string
+	// Contact tells site operators how to reach whoever runs this bot (an
+	// e-mail address or a URL); it goes in the User-Agent. Fed by
+	// GAZETTE_CONTACT.
+	Contact string
 	// Resolver resolves host names; nil means net.DefaultResolver.
 	Resolver Resolver
+
+	// HostConcurrency limits the requests in flight to one host (host
+	// name and port); 0 means DefaultHostConcurrency.
+	HostConcurrency int
+	// HostInterval spaces the requests to one host: one every
+	// HostInterval on average, HostBurst at once; 0 means
+	// DefaultHostInterval, a negative value no spacing. A robots.txt
+	// Crawl-delay can only slow a host further.
+	HostInterval time.Duration
+	// HostBurst is the requests one host may receive at once after a
+	// quiet spell; 0 means DefaultHostBurst.
+	HostBurst int
+	// MaxRetryAfter is the longest Retry-After (on 429 or 503) waited out
+	// before trying again; a longer one is refused with the time asked
+	// ([RefusedError.RetryAfter]), and the host is left alone until then.
+	// 0 means DefaultMaxRetryAfter.
+	MaxRetryAfter time.Duration
+	// Retries is how many times a request answered 429 or 503 with a
+	// Retry-After is tried again; 0 means DefaultRetries, negative none.
+	Retries int
+	// RobotsTTL is how long a site's robots.txt is cached; 0 means
+	// DefaultRobotsTTL.
+	RobotsTTL time.Duration
+	// Now and Sleep are the clock (tests inject a fake one); nil means the
+	// real clock.
+	Now   func() time.Time
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // RefusedError is a fetch that was refused or failed for a reason a user can
@@ -65,6 +97,9 @@ type RefusedError struct {
 	URL    string
 	Reason string
 	Err    error // the underlying error, if any
+	// RetryAfter is how long the site asked to be left alone (a
+	// Retry-After longer than Options.MaxRetryAfter); 0 otherwise.
+	RetryAfter time.Duration
 }
 
 // Error describes the refusal with its URL, for logs; users see Reason.
@@ -108,8 +143,10 @@ func isTimeout(err error) bool {
 
 // Client fetches URLs safely. It is safe for concurrent use.
 type Client struct {
-	opts Options
-	hc   *http.Client
+	opts   Options
+	hc     *http.Client
+	hosts  hosts
+	robots robotsCache
 }
 
 // New returns a Client with opts (zero fields take their defaults).
@@ -124,7 +161,34 @@ func New(opts Options) *Client {
 		opts.MaxRedirects = DefaultMaxRedirects
 	}
 	if opts.UserAgent == "" {
-		opts.UserAgent = DefaultUserAgent
+		opts.UserAgent = userAgent(opts.Contact)
+	}
+	if opts.HostConcurrency <= 0 {
+		opts.HostConcurrency = DefaultHostConcurrency
+	}
+	if opts.HostInterval == 0 {
+		opts.HostInterval = DefaultHostInterval
+	}
+	if opts.HostBurst <= 0 {
+		opts.HostBurst = DefaultHostBurst
+	}
+	if opts.MaxRetryAfter <= 0 {
+		opts.MaxRetryAfter = DefaultMaxRetryAfter
+	}
+	if opts.Retries == 0 {
+		opts.Retries = DefaultRetries
+	}
+	if opts.Retries < 0 {
+		opts.Retries = 0
+	}
+	if opts.RobotsTTL <= 0 {
+		opts.RobotsTTL = DefaultRobotsTTL
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Sleep == nil {
+		opts.Sleep = sleep
 	}
 	if opts.Resolver == nil {
 		opts.Resolver = net.DefaultResolver
@@ -165,17 +229,53 @@ type Response struct {
 	Body       []byte
 }
 
+// UserAgent is the User-Agent sent with every request.
+func (c *Client) UserAgent() string { return c.opts.UserAgent }
+
 // Get fetches rawURL with extra request headers (may be nil) and reads the
 // body up to the size limit. Any status is returned as a Response; refusals
-// and limits are [*RefusedError].
+// and limits are [*RefusedError]. It keeps to the host's limits (requests
+// in flight, spacing) and waits out a 429 or 503 whose Retry-After is at
+// most MaxRetryAfter, Retries times, before answering; the time spent
+// waiting for the host does not count against the fetch timeout.
 func (c *Client) Get(ctx context.Context, rawURL string, header http.Header) (*Response, error) {
+	return c.get(ctx, rawURL, header, c.opts.MaxBytes)
+}
+
+func (c *Client) get(ctx context.Context, rawURL string, header http.Header, maxBytes int64) (*Response, error) {
 	u, err := c.CheckURL(rawURL)
 	if err != nil {
 		return nil, err
 	}
+	h := c.host(hostKey(u))
+	for attempt := 0; ; attempt++ {
+		resp, wait, err := c.getOnce(ctx, rawURL, u, header, maxBytes, h)
+		if err != nil || wait < 0 {
+			return resp, err
+		}
+		h.waitOut(c.opts.Now().Add(wait))
+		if wait > c.opts.MaxRetryAfter {
+			return nil, c.retryLater(rawURL, wait)
+		}
+		if attempt >= c.opts.Retries {
+			return resp, nil
+		}
+		// The next attempt waits in acquire, with every other request to
+		// the host.
+	}
+}
+
+// getOnce makes one request within the host's limits. wait is the
+// response's Retry-After when it asks to try again, else negative.
+func (c *Client) getOnce(ctx context.Context, rawURL string, u *url.URL, header http.Header, maxBytes int64, h *host) (_ *Response, wait time.Duration, _ error) {
+	release, err := c.acquire(ctx, rawURL, h)
+	if err != nil {
+		return nil, -1, err
+	}
+	defer release()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return nil, &RefusedError{URL: rawURL, Reason: "the address is not a valid URL", Err: err}
+		return nil, -1, &RefusedError{URL: rawURL, Reason: "the address is not a valid URL", Err: err}
 	}
 	for k, vs := range header {
 		for _, v := range vs {
@@ -187,29 +287,36 @@ func (c *Client) Get(ctx context.Context, rawURL string, header http.Header) (*R
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return nil, c.wrapDoErr(rawURL, err)
+		return nil, -1, c.wrapDoErr(rawURL, err)
 	}
 	defer resp.Body.Close()
-	if resp.ContentLength > c.opts.MaxBytes {
-		return nil, c.tooLarge(rawURL)
+	if resp.ContentLength > maxBytes {
+		return nil, -1, c.tooLarge(rawURL, maxBytes)
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, c.opts.MaxBytes+1))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBytes+1))
 	if err != nil {
-		return nil, c.wrapDoErr(rawURL, fmt.Errorf("read body: %w", err))
+		return nil, -1, c.wrapDoErr(rawURL, fmt.Errorf("read body: %w", err))
 	}
-	if int64(len(body)) > c.opts.MaxBytes {
-		return nil, c.tooLarge(rawURL)
+	if int64(len(body)) > maxBytes {
+		return nil, -1, c.tooLarge(rawURL, maxBytes)
 	}
-	return &Response{
+	out := &Response{
 		URL:        resp.Request.URL.String(),
 		StatusCode: resp.StatusCode,
 		Header:     resp.Header,
 		Body:       body,
-	}, nil
+	}
+	if d, ok := retryAfter(resp, c.opts.Now()); ok {
+		return out, d, nil
+	}
+	return out, -1, nil
 }
 
-func (c *Client) tooLarge(rawURL string) error {
-	return &RefusedError{URL: rawURL, Reason: fmt.Sprintf("the response is larger than the %s limit", formatBytes(c.opts.MaxBytes))}
+// errTooLarge marks a response over the size limit.
+var errTooLarge = errors.New("response too large")
+
+func (c *Client) tooLarge(rawURL string, maxBytes int64) error {
+	return &RefusedError{URL: rawURL, Reason: fmt.Sprintf("the response is larger than the %s limit", formatBytes(maxBytes)), Err: errTooLarge}
 }
 
 func formatBytes(n int64) string {
@@ -255,9 +362,14 @@ func CheckURL(rawURL string, allowPrivate bool) (*url.URL, error) {
 	return checkURL(rawURL, allowPrivate, nil)
 }
 
+// ErrAddressNotAllowed marks a refusal of the address itself: a scheme
+// other than http or https, credentials, or a host that is or resolves to
+// an address Gazette may not reach. Such a link must not be stored either.
+var ErrAddressNotAllowed = errors.New("address not allowed")
+
 func checkURL(rawURL string, allowPrivate bool, allow []netip.Prefix) (*url.URL, error) {
 	refuse := func(reason string) (*url.URL, error) {
-		return nil, &RefusedError{URL: rawURL, Reason: reason}
+		return nil, &RefusedError{URL: rawURL, Reason: reason, Err: ErrAddressNotAllowed}
 	}
 	if strings.TrimSpace(rawURL) != rawURL || rawURL == "" {
 		return refuse("the address is empty or has spaces around it")
@@ -394,9 +506,9 @@ func (c *Client) dialContext(ctx context.Context, network, address string) (net.
 	for _, a := range addrs {
 		if reason := checkAllowed(a, c.opts.AllowPrivate, c.opts.Allow); reason != "" {
 			if a.String() == host {
-				return nil, &RefusedError{Reason: notAllowed(a, reason)}
+				return nil, &RefusedError{Reason: notAllowed(a, reason), Err: ErrAddressNotAllowed}
 			}
-			return nil, &RefusedError{Reason: fmt.Sprintf("the address is not allowed: %s resolves to %s, which is %s", host, a, reason)}
+			return nil, &RefusedError{Reason: fmt.Sprintf("the address is not allowed: %s resolves to %s, which is %s", host, a, reason), Err: ErrAddressNotAllowed}
 		}
 	}
 	d := &net.Dialer{Timeout: 10 * time.Second, Control: c.control}
@@ -427,7 +539,7 @@ func (c *Client) control(_, address string, _ syscall.RawConn) error {
 		return &RefusedError{Reason: "the address could not be checked"}
 	}
 	if reason := checkAllowed(ap.Addr(), c.opts.AllowPrivate, c.opts.Allow); reason != "" {
-		return &RefusedError{Reason: notAllowed(ap.Addr().Unmap(), reason)}
+		return &RefusedError{Reason: notAllowed(ap.Addr().Unmap(), reason), Err: ErrAddressNotAllowed}
 	}
 	return nil
 }
