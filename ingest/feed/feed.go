@@ -53,7 +53,7 @@ const (
 	DefaultMaxItems   = 50
 	DefaultMaxFeeds   = 50
 	DefaultTick       = time.Minute
-	DefaultHosts      = 8
+	DefaultHosts      = 16
 )
 
 // Options configures a [Poller]; zero fields take the defaults above.

@@ -16,7 +16,9 @@ import (
 	"github.com/gazettebot/gazette/internal/safehttp"
 )
 
-// Fetcher fetches URLs and extracts their articles.
+// Fetcher fetches URLs and extracts their articles. It is safe for
+// concurrent use: downloads run side by side within the client's per-host
+// limits, and extraction keeps to the process-wide extraction budget.
 type Fetcher struct {
 	client *safehttp.Client
 }
