@@ -270,6 +270,10 @@ func (e *LoadError) Reason() string {
 	if e.Err == nil {
 		return "unreadable"
 	}
+	var ur interface{ UserReason() string }
+	if errors.As(e.Err, &ur) && ur.UserReason() != "" {
+		return ur.UserReason() // a refusal worded for users
+	}
 	msg := e.Err.Error()
 	if e.Path != "" {
 		msg = strings.TrimPrefix(msg, "load "+e.Path+": ")

@@ -58,7 +58,7 @@ func TestIngestFolderKeepsGoodFiles(t *testing.T) {
 		t.Errorf("ingest of a folder with bad files succeeded, want a non-zero exit:\n%s", out)
 	}
 	for _, want := range []string{
-		"refused    " + filepath.Join(dir, "b-empty.txt") + ": the file has no text",
+		"refused    " + filepath.Join(dir, "b-empty.txt") + ": the file is empty",
 		"refused    " + filepath.Join(dir, "c-broken.html") + ": the file is not text",
 		"2 new, 0 updated, 0 unchanged, 2 refused",
 	} {
@@ -91,7 +91,7 @@ func TestIngestPartialSuccess(t *testing.T) {
 		want []string
 	}{
 		{"refused url", []string{good, srv.URL + "/page"}, []string{"refused    " + srv.URL + "/page: the address is not allowed", "1 new, 0 updated, 0 unchanged, 1 refused"}},
-		{"empty file", []string{good, empty}, []string{"refused    " + empty + ": the file has no text", "1 new, 0 updated, 0 unchanged, 1 refused"}},
+		{"empty file", []string{good, empty}, []string{"refused    " + empty + ": the file is empty", "1 new, 0 updated, 0 unchanged, 1 refused"}},
 		{"missing file", []string{filepath.Join(dir, "missing.txt"), good}, []string{"missing.txt: no such file or directory", "1 unchanged, 1 refused"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,9 +14,12 @@ import (
 // each tick with news writes articles done, passages, rate and time left;
 // a tick with nothing new writes nothing.
 func TestProgressLog(t *testing.T) {
+	var mu sync.Mutex
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	advance := func(d time.Duration) time.Time { mu.Lock(); defer mu.Unlock(); now = now.Add(d); return now }
 	var out bytes.Buffer
-	p := newProgressLog(&out, 100, func() time.Time { return now })
+	p := newProgressLog(&out, 100, clock)
 	tick := make(chan time.Time)
 	quit := make(chan struct{})
 	done := make(chan struct{})
@@ -24,12 +28,10 @@ func TestProgressLog(t *testing.T) {
 	for i := 1; i <= 20; i++ {
 		p.update(i, 100, ingest.Receipt{Chunks: 3})
 	}
-	now = now.Add(10 * time.Second)
-	tick <- now
-	tick <- now // nothing new: no line
+	tick <- advance(10 * time.Second)
+	tick <- advance(0) // nothing new: no line
 	p.update(25, 100, ingest.Receipt{Chunks: 5})
-	now = now.Add(5 * time.Second)
-	tick <- now
+	tick <- advance(5 * time.Second)
 	close(quit)
 	<-done
 

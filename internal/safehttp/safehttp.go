@@ -113,6 +113,10 @@ func (e *RefusedError) Error() string {
 // Unwrap returns the underlying error, if any.
 func (e *RefusedError) Unwrap() error { return e.Err }
 
+// UserReason returns Reason, for callers that read it through an
+// interface without importing this package.
+func (e *RefusedError) UserReason() string { return e.Reason }
+
 // Reason returns the user-readable reason of a refused or failed fetch:
 // the Reason of a [*RefusedError] in err's chain, a timeout message, or a
 // generic sentence. It never returns err.Error() verbatim.
