@@ -220,10 +220,9 @@ func runEvalRetrieval(ctx context.Context, e *env) error {
 	ro.Mode, ro.Plain, ro.Logger = *mode, *plain, e.log
 	retriever := rag.NewRetriever(a.store, a.embedder, ro)
 
-	docs, bad := loadPath(*corpus, true)
-	if len(bad) > 0 {
-		// The figures are only comparable on the whole corpus.
-		return fmt.Errorf("read corpus: %s: %s (and %d more unreadable)", bad[0].Source, bad[0].Reason, len(bad)-1)
+	docs, err := loadCorpus(*corpus)
+	if err != nil {
+		return err
 	}
 	start := time.Now()
 	if _, err := ingestDocs(ctx, e, a, ns, docs); err != nil {

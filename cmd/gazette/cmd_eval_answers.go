@@ -103,7 +103,7 @@ func runEvalAnswers(ctx context.Context, e *env) error {
 		return err
 	}
 	defer a.Close()
-	docs, err := loadPath(*corpus, true)
+	docs, err := loadCorpus(*corpus)
 	if err != nil {
 		return err
 	}

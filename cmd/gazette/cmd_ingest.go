@@ -136,6 +136,17 @@ func loadPath(path string, jsonl bool) ([]ingest.Document, []ingest.Receipt) {
 	return docs, bad
 }
 
+// loadCorpus reads a bench corpus (JSON Lines) whole: an evaluation's
+// figures are only comparable on every article, so any unreadable line is
+// an error.
+func loadCorpus(path string) ([]ingest.Document, error) {
+	docs, bad := loadPath(path, true)
+	if len(bad) > 0 {
+		return nil, fmt.Errorf("read corpus: %s: %s (%d unreadable in all)", bad[0].Source, bad[0].Reason, len(bad))
+	}
+	return docs, nil
+}
+
 // loadJSONL reads a JSON Lines file; documents and errors name "path:line".
 func loadJSONL(path string) ([]ingest.Document, error) {
 	f, err := os.Open(path)

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/gazettebot/gazette/internal/openaitest"
-	"github.com/gazettebot/gazette/internal/store"
+	"github.com/gazettebot/gazette/news"
 )
 
 func writeFile(t *testing.T, path, text string) {
@@ -31,7 +31,7 @@ func storedTitles(t *testing.T, env map[string]string) []string {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	arts, _, err := a.store.ListArticles(t.Context(), "local", store.ListOptions{})
+	arts, _, err := a.store.ListArticles(t.Context(), "local", news.ListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

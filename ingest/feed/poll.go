@@ -404,7 +404,7 @@ const interruptedReason = "the last poll stopped before it finished (the bot res
 
 // StatusAttempted marks an item whose reading began after an interrupted
 // poll: if that reading stops the process again, the item is not retried.
-const StatusAttempted ingest.Status = "attempted"
+const StatusAttempted = "attempted"
 
 // poll polls one feed and saves its new state. The error is for store
 // failures and cancellation; a failed poll is reported in PollResult.Err.
