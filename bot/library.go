@@ -9,8 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -169,25 +167,11 @@ func (b *Bot) onIngest(ctx context.Context, in *Interaction) {
 		err  error
 		kind string
 	)
-	// progress edits the reply at most once an EditInterval.
-	progress := func(what string) ingest.Progress {
-		var mu sync.Mutex
-		last := time.Now()
-		return func(done, total int, _ ingest.Receipt) {
-			mu.Lock()
-			defer mu.Unlock()
-			if time.Since(last) < b.opts.EditInterval || done >= total {
-				return
-			}
-			last = time.Now()
-			in.Edit(ictx, fmt.Sprintf("Ingesting %s … %d of %d", what, done, total), nil)
-		}
-	}
 	if rawURL != "" {
 		kind = "url"
 		in.Edit(ictx, "Fetching <"+angleURL(rawURL)+"> …", nil)
 		var r ingest.Receipt
-		r, err = b.deps.Ingester.IngestURL(ictx, in.GuildID, rawURL, progress("<"+angleURL(rawURL)+">"))
+		r, err = b.deps.Ingester.IngestURL(ictx, in.GuildID, rawURL, b.ingestProgress(ictx, in, "<"+angleURL(rawURL)+">"))
 		rs = []ingest.Receipt{r}
 	} else {
 		kind = "file"
@@ -196,7 +180,7 @@ func (b *Bot) onIngest(ctx context.Context, in *Interaction) {
 		data, err = b.download(ictx, att)
 		if err == nil {
 			in.Edit(ictx, "Ingesting **"+inline(att.Filename)+"** …", nil)
-			rs, err = b.deps.Ingester.IngestFile(ictx, in.GuildID, att.Filename, att.ContentType, data, progress("**"+inline(att.Filename)+"**"))
+			rs, err = b.deps.Ingester.IngestFile(ictx, in.GuildID, att.Filename, att.ContentType, data, b.ingestProgress(ictx, in, "**"+inline(att.Filename)+"**"))
 		}
 	}
 	ectx := context.WithoutCancel(ctx)
