@@ -115,10 +115,14 @@ type jsonReceipt struct {
 	Words       int    `json:"words"`
 	Chunks      int    `json:"chunks"`
 	Reason      string `json:"reason,omitempty"`
+	// Source is the file, "file:line" or address the receipt is about.
+	Source string `json:"source,omitempty"`
+	// Cut is set when only the first chunks of a long document were kept.
+	Cut bool `json:"cut,omitempty"`
 }
 
 // writeReceiptsJSON prints receipts and counts by status; like the text
-// report it fails when every document was refused.
+// report it fails when anything was refused or cut short.
 func writeReceiptsJSON(w io.Writer, rs []ingest.Receipt) error {
 	out := struct {
 		Receipts  []jsonReceipt `json:"receipts"`
@@ -127,6 +131,7 @@ func writeReceiptsJSON(w io.Writer, rs []ingest.Receipt) error {
 		Unchanged int           `json:"unchanged"`
 		Refused   int           `json:"refused"`
 	}{Receipts: make([]jsonReceipt, 0, len(rs))}
+	cut := false
 	for _, r := range rs {
 		switch r.Status {
 		case ingest.StatusNew:
@@ -141,12 +146,16 @@ func writeReceiptsJSON(w io.Writer, rs []ingest.Receipt) error {
 		out.Receipts = append(out.Receipts, jsonReceipt{
 			Status: string(r.Status), ArticleID: r.ArticleID, Title: r.Title, Outlet: r.Outlet, URL: r.URL,
 			PublishedAt: isoDate(r.PublishedAt), Words: r.Words, Chunks: r.Chunks, Reason: r.Reason,
+			Source: r.Source, Cut: r.Cut,
 		})
+		if r.Cut {
+			cut = true
+		}
 	}
 	if err := writeJSON(w, out); err != nil {
 		return err
 	}
-	if len(rs) > 0 && out.Refused == len(rs) {
+	if out.Refused > 0 || cut {
 		return errSilent
 	}
 	return nil

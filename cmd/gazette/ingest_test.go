@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -146,6 +147,25 @@ func TestIngestJSONLBadLine(t *testing.T) {
 	}
 	if got := storedTitles(t, env); len(got) != 2 {
 		t.Errorf("stored %q, want lines 1 and 3", got)
+	}
+
+	// --json names the bad lines too, and fails the same way.
+	out, _, err = gazette(t, testEnv(t), "ingest", "--json", path)
+	var rep struct {
+		Receipts []jsonReceipt `json:"receipts"`
+		Refused  int           `json:"refused"`
+	}
+	if jerr := json.Unmarshal([]byte(out), &rep); jerr != nil || err == nil || rep.Refused != 2 {
+		t.Fatalf("ingest --json = %v, %v:\n%s", err, jerr, out)
+	}
+	var sources []string
+	for _, r := range rep.Receipts {
+		if r.Status == "refused" {
+			sources = append(sources, r.Source)
+		}
+	}
+	if want := []string{path + ":2", path + ":4"}; !slices.Equal(sources, want) {
+		t.Errorf("refused sources = %q, want %q", sources, want)
 	}
 }
 
