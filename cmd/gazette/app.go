@@ -57,6 +57,9 @@ type appOptions struct {
 	// serving loads, with PostgreSQL, the vectors of every guild of the
 	// configured Discord shard at start-up (gazette serve).
 	serving bool
+	// follow applies other processes' writes to the in-memory index every
+	// follow (serve: the command line may ingest beside it).
+	follow time.Duration
 }
 
 // newEmbedder returns the configured embedder.
@@ -89,7 +92,7 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, o appOpti
 	if err != nil {
 		return nil, err
 	}
-	so := store.Options{Logger: log, EmbedderID: emb.ID(), Dim: emb.Dim(), Exclusive: o.exclusive, Holder: o.holder}
+	so := store.Options{Logger: log, EmbedderID: emb.ID(), Dim: emb.Dim(), Exclusive: o.exclusive, Holder: o.holder, Follow: o.follow}
 	if o.adoptEmbedder {
 		so.EmbedderID, so.Dim = "", 0
 	}

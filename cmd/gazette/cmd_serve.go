@@ -53,7 +53,7 @@ func runServe(ctx context.Context, e *env) error {
 		return err
 	}
 	e.log.Info("server config", e.cfg.LogAttrs()...)
-	a, err := openApp(ctx, e.cfg, e.log, appOptions{exclusive: true, holder: "gazette serve", serving: true})
+	a, err := openApp(ctx, e.cfg, e.log, appOptions{exclusive: true, holder: "gazette serve", serving: true, follow: followInterval})
 	if err != nil {
 		return err
 	}
@@ -173,6 +173,10 @@ func serve(ctx context.Context, a *app, discordHTTP *http.Client) error {
 	}
 	return err
 }
+
+// followInterval is how often serve applies what another process (the
+// command line) wrote to the store; the check is one indexed query.
+const followInterval = time.Second
 
 // fileHosts are the hosts attachments may come from: Discord's CDN and, when
 // REST calls go through a proxy (DISCORD_API_URL), the proxy's host.

@@ -90,3 +90,87 @@ func TestSecondServeRefused(t *testing.T) {
 		t.Errorf("ingest beside serve: %v\n%s%s", err, out, errOut)
 	}
 }
+
+// TestServePicksUpCommandLineIngest: articles `gazette ingest` writes
+// while `gazette serve` runs reach serve's in-memory index without a
+// restart.
+func TestServePicksUpCommandLineIngest(t *testing.T) {
+	bin := testBinary(t)
+	data := t.TempDir()
+	srv := discordtest.New(t)
+	var logs syncBuffer
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "GAZETTE_DATA_DIR=" + data,
+		"DISCORD_TOKEN=test-token", "DISCORD_API_URL=" + srv.URL, "LOG_LEVEL=debug"}
+	cmd.Dir = t.TempDir()
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		if t.Failed() {
+			t.Logf("serve logs:\n%s", logs.String())
+		}
+	})
+	srv.WaitConnected()
+
+	corpus, err := filepath.Abs("sample/articles.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, errOut, err := runBinary(t, []string{"GAZETTE_DATA_DIR=" + data}, "ingest", corpus); err != nil {
+		t.Fatalf("ingest beside serve: %v\n%s%s", err, out, errOut)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(logs.String(), "followed store changes") {
+		if time.Now().After(deadline) {
+			t.Fatal("serve never applied the command line's ingest")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestCheckDuringIngest: `gazette check` run again and again while another
+// process ingests reports no problem: it reads one snapshot.
+func TestCheckDuringIngest(t *testing.T) {
+	bin := testBinary(t)
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	corpus := filepath.Join(dir, "corpus.jsonl")
+	env := []string{"GAZETTE_DATA_DIR=" + data, "LOG_LEVEL=warn"}
+	// The store exists before the checks start.
+	writeCrashCorpus(t, corpus, 0, 2)
+	if out, errOut, err := runBinary(t, env, "ingest", corpus); err != nil {
+		t.Fatalf("ingest: %v\n%s%s", err, out, errOut)
+	}
+	writeCrashCorpus(t, corpus, 1, 40)
+	ingest := exec.Command(bin, "ingest", corpus)
+	ingest.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}, env...)
+	ingest.Dir = t.TempDir()
+	var ingestOut syncBuffer
+	ingest.Stdout, ingest.Stderr = &ingestOut, &ingestOut
+	if err := ingest.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- ingest.Wait() }()
+	checks := 0
+	for running := true; running; {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("ingest: %v\n%s", err, ingestOut.String())
+			}
+			running = false
+		default:
+		}
+		out, errOut, err := runBinary(t, env, "check")
+		checks++
+		if err != nil || !strings.Contains(out, "consistent") {
+			t.Fatalf("check %d during ingest: %v\n%s%s", checks, err, out, errOut)
+		}
+	}
+	t.Logf("%d checks during the ingest", checks)
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 
@@ -21,12 +22,33 @@ const maxProblems = 20
 func (s *Store) Check(ctx context.Context) (news.CheckReport, error) {
 	var r news.CheckReport
 	add := func(format string, args ...any) { r.Problems = append(r.Problems, fmt.Sprintf(format, args...)) }
-	if err := s.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM chunks)`).
+	// One read transaction, so every query sees one snapshot however
+	// other processes write meanwhile; this process's writers wait.
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return r, fmt.Errorf("check: begin: %w", err)
+	}
+	defer tx.Rollback()
+	if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM chunks)`).
 		Scan(&r.Articles, &r.Chunks); err != nil {
 		return r, fmt.Errorf("check: count: %w", err)
 	}
+	// Bring the in-memory index to the snapshot: other processes' writes
+	// since Open (or the last sync) are not problems.
+	if _, err := s.syncLocked(ctx, tx); err != nil {
+		return r, fmt.Errorf("check: %w", err)
+	}
 
-	msgs, err := s.strings(ctx, `PRAGMA integrity_check`)
+	// FTS5 caches its index structure per connection and refreshes it on
+	// a query, but its integrity check trusts the cache: after another
+	// connection's write it reports a checksum mismatch that is not there.
+	// Read the index once first.
+	if _, err := queryStrings(ctx, tx, `SELECT CAST(rowid AS TEXT) FROM chunks_fts LIMIT 1`); err != nil {
+		return r, fmt.Errorf("check: keyword index: %w", err)
+	}
+	msgs, err := queryStrings(ctx, tx, `PRAGMA integrity_check`)
 	if err != nil {
 		return r, fmt.Errorf("check: %w", err)
 	}
@@ -36,7 +58,7 @@ func (s *Store) Check(ctx context.Context) (news.CheckReport, error) {
 		}
 	}
 
-	bad, err := s.strings(ctx, `SELECT a.namespace || '/' || a.id || ': ' || count(c.seq) || ' chunks, positions '
+	bad, err := queryStrings(ctx, tx, `SELECT a.namespace || '/' || a.id || ': ' || count(c.seq) || ' chunks, positions '
 			|| coalesce(min(c.position), '-') || '..' || coalesce(max(c.position), '-')
 		FROM articles a LEFT JOIN chunks c ON c.namespace = a.namespace AND c.article_id = a.id
 		GROUP BY a.namespace, a.id
@@ -50,7 +72,7 @@ func (s *Store) Check(ctx context.Context) (news.CheckReport, error) {
 	}
 
 	var ftsRows, ftsOrphans, unindexed, wrong int
-	if err := s.db.QueryRowContext(ctx, `SELECT
+	if err := tx.QueryRowContext(ctx, `SELECT
 		(SELECT count(*) FROM chunks_fts),
 		(SELECT count(*) FROM chunks_fts WHERE rowid NOT IN (SELECT seq FROM chunks)),
 		(SELECT count(*) FROM chunks WHERE seq NOT IN (SELECT rowid FROM chunks_fts)),
@@ -65,7 +87,7 @@ func (s *Store) Check(ctx context.Context) (news.CheckReport, error) {
 	}
 
 	id, dim := s.EmbedderID(), s.Dim()
-	bad, err = s.strings(ctx, `SELECT namespace || '/' || id || ': ' || length(embedding) || ' bytes by ' || embedder
+	bad, err = queryStrings(ctx, tx, `SELECT namespace || '/' || id || ': ' || length(embedding) || ' bytes by ' || embedder
 		FROM chunks WHERE embedder != ? OR length(embedding) != ? LIMIT ?`, id, 4*dim, maxProblems)
 	if err != nil {
 		return r, fmt.Errorf("check: vectors: %w", err)
@@ -74,7 +96,7 @@ func (s *Store) Check(ctx context.Context) (news.CheckReport, error) {
 		add("chunk %s (want %d bytes by %s)", b, 4*dim, id)
 	}
 
-	if err := s.checkIndex(ctx, add); err != nil {
+	if err := s.checkIndex(ctx, tx, add); err != nil {
 		return r, fmt.Errorf("check: %w", err)
 	}
 	return r, nil
@@ -82,9 +104,10 @@ func (s *Store) Check(ctx context.Context) (news.CheckReport, error) {
 
 // checkIndex compares the in-memory index with SQLite, namespace by
 // namespace: every stored chunk is indexed under its article and outlet,
-// with the stored vector, and nothing else is.
-func (s *Store) checkIndex(ctx context.Context, add func(string, ...any)) error {
-	nss, err := s.strings(ctx, `SELECT DISTINCT namespace FROM chunks ORDER BY namespace`)
+// with the stored vector, and nothing else is. It reads through tx, the
+// check's snapshot.
+func (s *Store) checkIndex(ctx context.Context, tx querier, add func(string, ...any)) error {
+	nss, err := queryStrings(ctx, tx, `SELECT DISTINCT namespace FROM chunks ORDER BY namespace`)
 	if err != nil {
 		return fmt.Errorf("namespaces: %w", err)
 	}
@@ -102,7 +125,7 @@ func (s *Store) checkIndex(ctx context.Context, add func(string, ...any)) error 
 		if err != nil {
 			return err
 		}
-		if err := s.checkCollection(ctx, ns, coll, add); err != nil {
+		if err := s.checkCollection(ctx, tx, ns, coll, add); err != nil {
 			return err
 		}
 	}
@@ -111,8 +134,8 @@ func (s *Store) checkIndex(ctx context.Context, add func(string, ...any)) error 
 
 // checkCollection compares the namespace's collection with its stored
 // chunks. The caller holds s.mu for reading.
-func (s *Store) checkCollection(ctx context.Context, ns string, coll *chromem.Collection, add func(string, ...any)) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT c.id, c.article_id, a.outlet, c.embedding FROM chunks c
+func (s *Store) checkCollection(ctx context.Context, tx querier, ns string, coll *chromem.Collection, add func(string, ...any)) error {
+	rows, err := tx.QueryContext(ctx, `SELECT c.id, c.article_id, a.outlet, c.embedding FROM chunks c
 		JOIN articles a ON a.namespace = c.namespace AND a.id = c.article_id WHERE c.namespace = ?`, ns)
 	if err != nil {
 		return fmt.Errorf("chunks of namespace %q: %w", ns, err)
@@ -166,8 +189,8 @@ func sameVector(a, b []float32) bool {
 	return slices.Equal(a, b)
 }
 
-func (s *Store) strings(ctx context.Context, query string, args ...any) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, query, args...)
+func queryStrings(ctx context.Context, q querier, query string, args ...any) ([]string, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

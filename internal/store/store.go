@@ -72,6 +72,11 @@ type Options struct {
 	// and that needs migrating is ErrNeedsMigration. A store in a
 	// directory this process may not write is opened as immutable.
 	ReadOnly bool
+	// Follow, when positive, makes the store apply other processes' writes
+	// to its in-memory index every Follow (see [Store.Sync]), until Close.
+	// A serving process sets it, so articles the command line ingests are
+	// found by meaning without a restart.
+	Follow time.Duration
 }
 
 // ErrNoStore means a read-only open found no store file.
@@ -108,6 +113,12 @@ type Store struct {
 	titleWeight  float64
 
 	lock *fileLock // nil unless opened Exclusive
+
+	// applied is the last change-log seq applied to the index (guarded by
+	// wmu); see follow.go.
+	applied    int64
+	stopFollow context.CancelFunc
+	followDone chan struct{}
 }
 
 // Open opens (creating if needed) the store in the SQLite file at path,
@@ -201,6 +212,14 @@ func openDB(ctx context.Context, path string, q url.Values, opts Options, log *s
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
+	if opts.Follow > 0 {
+		fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		s.stopFollow, s.followDone = cancel, make(chan struct{})
+		go func() {
+			defer close(s.followDone)
+			s.follow(fctx, opts.Follow)
+		}()
+	}
 	return s, nil
 }
 
@@ -245,6 +264,11 @@ func (s *Store) open(ctx context.Context, opts Options) error {
 		id, dim = opts.EmbedderID, opts.Dim
 	}
 	s.embedderID, s.dim = id, dim
+	// The change log position first, then the vectors: a change committed
+	// in between is applied again, which is harmless.
+	if err := s.readApplied(ctx); err != nil {
+		return err
+	}
 	start := time.Now()
 	n, err := s.rebuildIndex(ctx)
 	if err != nil {
@@ -256,6 +280,11 @@ func (s *Store) open(ctx context.Context, opts Options) error {
 
 // Close closes the database. The store must not be used afterwards.
 func (s *Store) Close() error {
+	if s.stopFollow != nil {
+		s.stopFollow()
+		<-s.followDone
+		s.stopFollow = nil
+	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	err := s.db.Close()
