@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 )
@@ -150,4 +152,47 @@ func checkSchema(ctx context.Context, db *sql.DB) error {
 		}
 	}
 	return applied.Err()
+}
+
+// createFile makes a new, fully migrated store at path, which does not
+// exist, without path ever holding a partial one: the database is built
+// beside it and linked into place. A process stopped midway leaves at most
+// a stray "<path>.new-PID" file, never an empty or half-made store (which
+// Open would then refuse). When another process creates the store first,
+// its store is kept.
+func createFile(ctx context.Context, path string, log *slog.Logger) error {
+	tmp := fmt.Sprintf("%s.new-%d", path, os.Getpid())
+	removeDB := func() {
+		for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+			os.Remove(tmp + suffix)
+		}
+	}
+	removeDB()
+	defer removeDB()
+	db, err := sql.Open("sqlite", "file:"+tmp+"?_pragma=foreign_keys(1)&_txlock=immediate")
+	if err != nil {
+		return fmt.Errorf("create store: %w", err)
+	}
+	if err := migrate(ctx, db, log); err != nil {
+		db.Close()
+		return fmt.Errorf("create store: %w", err)
+	}
+	if err := db.Close(); err != nil {
+		return fmt.Errorf("create store: %w", err)
+	}
+	if f, err := os.Open(tmp); err == nil {
+		err = f.Sync()
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("create store: sync: %w", err)
+		}
+	}
+	if err := os.Link(tmp, path); err != nil && !errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("create store: %w", err)
+	}
+	if d, err := os.Open(filepath.Dir(path)); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+	return nil
 }

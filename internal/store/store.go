@@ -148,6 +148,13 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err := checkFile(ctx, path); err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
+	if !opts.ReadOnly {
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			if err := createFile(ctx, path, log); err != nil {
+				return nil, fmt.Errorf("open store %s: %w", path, err)
+			}
+		}
+	}
 	var lock *fileLock
 	if opts.Exclusive {
 		l, err := lockFile(lockPath(path), holderText(opts.Holder))
@@ -320,60 +327,58 @@ func (s *Store) Dim() int {
 }
 
 // migrate applies every embedded migration not yet recorded, in file-name
-// order, each in its own transaction.
+// order, all in one transaction: a store is either at its old version or
+// fully upgraded, never in between, however the process is stopped.
 func migrate(ctx context.Context, db *sql.DB, log *slog.Logger) error {
-	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		name TEXT PRIMARY KEY,
-		applied_at INTEGER NOT NULL
-	)`); err != nil {
-		return fmt.Errorf("create schema_migrations: %w", err)
-	}
 	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
 	if err != nil {
 		return fmt.Errorf("list migrations: %w", err)
 	}
 	sort.Strings(names)
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate: begin: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		name TEXT PRIMARY KEY,
+		applied_at INTEGER NOT NULL
+	)`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	var applied []string
 	for _, name := range names {
 		body, err := migrationFiles.ReadFile(name)
 		if err != nil {
 			return fmt.Errorf("read migration %s: %w", name, err)
 		}
 		base := name[len("migrations/"):]
-		applied, err := applyMigration(ctx, db, base, string(body))
-		if err != nil {
-			return err
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE name = ?`, base).Scan(&n); err != nil {
+			return fmt.Errorf("migration %s: check: %w", base, err)
 		}
-		if applied {
-			log.Info("migration applied", "name", base)
+		if n > 0 {
+			continue
 		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			return fmt.Errorf("migration %s: %w", base, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)`,
+			base, time.Now().UnixMilli()); err != nil {
+			return fmt.Errorf("migration %s: record: %w", base, err)
+		}
+		applied = append(applied, base)
 	}
-	return nil
-}
-
-func applyMigration(ctx context.Context, db *sql.DB, name, body string) (bool, error) {
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return false, fmt.Errorf("migration %s: begin: %w", name, err)
-	}
-	defer tx.Rollback()
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE name = ?`, name).Scan(&n); err != nil {
-		return false, fmt.Errorf("migration %s: check: %w", name, err)
-	}
-	if n > 0 {
-		return false, nil
-	}
-	if _, err := tx.ExecContext(ctx, body); err != nil {
-		return false, fmt.Errorf("migration %s: %w", name, err)
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)`,
-		name, time.Now().UnixMilli()); err != nil {
-		return false, fmt.Errorf("migration %s: record: %w", name, err)
+	if len(applied) == 0 {
+		return nil
 	}
 	if err := tx.Commit(); err != nil {
-		return false, fmt.Errorf("migration %s: commit: %w", name, err)
+		return fmt.Errorf("migrate: commit: %w", err)
 	}
-	return true, nil
+	for _, name := range applied {
+		log.Info("migration applied", "name", name)
+	}
+	return nil
 }
 
 func (s *Store) readEmbedder(ctx context.Context) (string, int, error) {
