@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
 	"time"
@@ -17,6 +18,15 @@ import (
 // maxPDFPages is the most pages of a PDF read; a longer one is refused
 // rather than cut silently.
 const maxPDFPages = 2000
+
+// Limits on the decoded size of a PDF's page content streams. A compressed
+// stream can expand to far more than the file (a decompression bomb), and
+// the reader keeps a page's text in memory, so each page's streams are
+// counted, without being held, before its text is read.
+const (
+	maxPDFPageContent  = 16 << 20 // decoded bytes of one page's content streams
+	maxPDFTotalContent = 64 << 20 // decoded bytes of every page's content streams
+)
 
 // pdfDocument reads a text PDF (a report, a press release, a filing): the
 // text of every page, the title, author and date from the document's
@@ -42,10 +52,15 @@ func pdfDocument(data []byte, pageURL, name string) (doc ingest.Document, err er
 	}
 	var pages []string
 	size := 0
+	var content int64
 	for i := 1; i <= n; i++ {
 		p := r.Page(i)
 		if p.V.IsNull() {
 			continue
+		}
+		n := contentBytes(p.V.Key("Contents"), maxPDFPageContent)
+		if content += n; n > maxPDFPageContent || content > maxPDFTotalContent {
+			return ingest.Document{}, &safehttp.RefusedError{Reason: fmt.Sprintf("the PDF's page %d expands to more content than Gazette reads (%d MB a page, %d MB in all)", i, maxPDFPageContent>>20, maxPDFTotalContent>>20)}
 		}
 		text, err := p.GetPlainText(nil)
 		if err != nil {
@@ -126,4 +141,26 @@ func parsePDFDate(s string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return t.UTC(), true
+}
+
+// contentBytes counts the decoded bytes of a page's content streams (one
+// stream or an array of them), reading at most limit+1 and holding none of
+// them, so a stream that would expand enormously is found cheaply.
+func contentBytes(v pdf.Value, limit int64) int64 {
+	var total int64
+	count := func(s pdf.Value) {
+		rc := s.Reader()
+		defer rc.Close()
+		n, _ := io.Copy(io.Discard, io.LimitReader(rc, limit-total+1))
+		total += n
+	}
+	switch v.Kind() {
+	case pdf.Stream:
+		count(v)
+	case pdf.Array:
+		for i := 0; i < v.Len() && total <= limit; i++ {
+			count(v.Index(i))
+		}
+	}
+	return total
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"compress/zlib"
 	"errors"
 	"fmt"
 	"os"
@@ -18,6 +19,10 @@ type pdfSpec struct {
 	title, author, created string // information dictionary; "" leaves a key out
 	lines                  []string
 	encrypt                bool // a Standard security handler whose password is not empty
+	// pad appends this many bytes of PDF comment to the page's content
+	// stream, which is then compressed (FlateDecode): a stream that
+	// expands far beyond the file.
+	pad int
 }
 
 // makePDF writes a minimal PDF 1.4 file: one page of Helvetica text lines
@@ -35,6 +40,19 @@ func makePDF(s pdfSpec) []byte {
 		}
 		content.WriteString("ET\n")
 	}
+	streamDict := fmt.Sprintf("<< /Length %d >>", content.Len())
+	if s.pad > 0 {
+		line := "% " + strings.Repeat("padding ", 12) + "\n"
+		for n := 0; n < s.pad; n += len(line) {
+			content.WriteString(line)
+		}
+		var z bytes.Buffer
+		zw := zlib.NewWriter(&z)
+		zw.Write(content.Bytes())
+		zw.Close()
+		content = z
+		streamDict = fmt.Sprintf("<< /Length %d /Filter /FlateDecode >>", content.Len())
+	}
 	info := ""
 	for _, kv := range [][2]string{{"Title", s.title}, {"Author", s.author}, {"CreationDate", s.created}} {
 		if kv[1] != "" {
@@ -45,7 +63,7 @@ func makePDF(s pdfSpec) []byte {
 		"<< /Type /Catalog /Pages 2 0 R >>",
 		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
 		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-		fmt.Sprintf("<< /Length %d >>\nstream\n%sendstream", content.Len(), content.String()),
+		fmt.Sprintf("%s\nstream\n%sendstream", streamDict, content.String()),
 		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
 		"<< " + info + ">>",
 	}
@@ -171,5 +189,30 @@ func TestParsePDFDate(t *testing.T) {
 		if !got.Equal(want) {
 			t.Errorf("parsePDFDate(%q) = %v, want %v", in, got, want)
 		}
+	}
+}
+
+func TestPDFDecompressionBombRefused(t *testing.T) {
+	bomb := pressRelease
+	bomb.pad = maxPDFPageContent + 1<<20
+	data := makePDF(bomb)
+	if len(data) > 1<<20 {
+		t.Fatalf("the bomb is %d bytes; it should be far smaller than what it expands to", len(data))
+	}
+	_, err := DocumentFromBytes("bomb.pdf", "application/pdf", data)
+	var re *safehttp.RefusedError
+	if !errors.As(err, &re) || !strings.Contains(re.Reason, "expands to more content") {
+		t.Fatalf("DocumentFromBytes(bomb) error = %v, want a refusal saying it expands too far", err)
+	}
+
+	// The same page with a compressed stream of ordinary size is read.
+	small := pressRelease
+	small.pad = 64 << 10
+	doc, err := DocumentFromBytes("small.pdf", "application/pdf", makePDF(small))
+	if err != nil {
+		t.Fatalf("DocumentFromBytes(compressed) error = %v", err)
+	}
+	if !strings.Contains(doc.Body, "night ferry") {
+		t.Errorf("compressed PDF body = %q, want the page's text", doc.Body)
 	}
 }
