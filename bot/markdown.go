@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 )
@@ -87,5 +88,12 @@ func noPings(s string) string { return pingReplacer.Replace(s) }
 // angleURL is a URL for "<url>" (a link without a preview): characters that
 // would end the brackets or the link are percent-encoded.
 func angleURL(u string) string {
-	return strings.NewReplacer("<", "%3C", ">", "%3E", " ", "%20", "\n", "", "\r", "").Replace(u)
+	u = strings.NewReplacer("<", "%3C", ">", "%3E", " ", "%20", "\n", "", "\r", "").Replace(u)
+	// Inside angle brackets a value that is not a URL could read as a
+	// mention (<@id>, <#id>) or a command (</name:id>): its first character
+	// is percent-encoded unless it is a letter, as every URL's scheme begins.
+	if u != "" && u[0] < 0x80 && !('a' <= u[0]|0x20 && u[0]|0x20 <= 'z') {
+		u = fmt.Sprintf("%%%02X", u[0]) + u[1:]
+	}
+	return u
 }
