@@ -118,8 +118,11 @@ func TestLoadFileErrors(t *testing.T) {
 
 func TestLoadDir(t *testing.T) {
 	docs, err := ingest.LoadDir(filepath.Join("testdata", "docs"), web.DocumentFromBytes)
-	if err != nil {
-		t.Fatalf("LoadDir() error = %v", err)
+	// A file of another type is skipped, and said so with its reason.
+	les := ingest.LoadErrors(err)
+	if len(les) != 1 || !les[0].Skipped() || les[0].Path != filepath.Join("testdata", "docs", "ignored.docx") ||
+		les[0].Reason() != "Gazette does not read .docx files; it reads .txt, .md, .html and .pdf" {
+		t.Fatalf("LoadDir() error = %v, want ignored.docx skipped with its reason", err)
 	}
 	var titles []string
 	for _, d := range docs {
@@ -141,8 +144,9 @@ func TestLoadDir(t *testing.T) {
 	if len(docs) != 1 || docs[0].Title != "Title" || docs[0].Source != filepath.Join(dir, "a.txt") {
 		t.Errorf("LoadDir() docs = %+v", docs)
 	}
-	if les := ingest.LoadErrors(err); len(les) != 1 || les[0].Path != filepath.Join(dir, "b.txt") || les[0].Reason() == "" || strings.Contains(les[0].Reason(), "b.txt") {
-		t.Errorf("LoadErrors() = %+v, want b.txt with the reason alone", les)
+	if les := ingest.LoadErrors(err); len(les) != 1 || les[0].Path != filepath.Join(dir, "b.txt") || les[0].Reason() == "" ||
+		strings.Contains(les[0].Reason(), "b.txt") || les[0].Skipped() {
+		t.Errorf("LoadErrors() = %+v, want b.txt refused with the reason alone", les)
 	}
 	if _, err := ingest.LoadDir(filepath.Join(dir, "missing"), web.DocumentFromBytes); err == nil {
 		t.Error("LoadDir(missing) error = nil")

@@ -32,6 +32,9 @@ const (
 	StatusUpdated   Status = "updated"
 	StatusUnchanged Status = "unchanged"
 	StatusRefused   Status = "refused"
+	// StatusSkipped is a file of a type the loaders do not read, found in
+	// a folder: reported with its reason, not an error.
+	StatusSkipped Status = "skipped"
 )
 
 // Receipt reports what happened to one ingested document.

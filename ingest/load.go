@@ -24,6 +24,22 @@ const MaxFileSize = 10 << 20
 // ErrUnsupported means a file's type is not one the loaders read.
 var ErrUnsupported = errors.New("unsupported file type (want .txt, .md, .html or .pdf)")
 
+// unsupportedError is [ErrUnsupported] for a file of a given extension,
+// worded for users.
+type unsupportedError struct{ ext string }
+
+func (e *unsupportedError) Error() string { return e.UserReason() }
+
+func (e *unsupportedError) Is(target error) bool { return target == ErrUnsupported }
+
+// UserReason says which type the file has and which types are read.
+func (e *unsupportedError) UserReason() string {
+	if e.ext == "" {
+		return "a file without an extension; Gazette reads .txt, .md, .html and .pdf files"
+	}
+	return "Gazette does not read " + e.ext + " files; it reads .txt, .md, .html and .pdf"
+}
+
 // ErrTooLarge means a file or record is over MaxFileSize.
 var ErrTooLarge = fmt.Errorf("larger than the %d MB limit", MaxFileSize>>20)
 
@@ -40,7 +56,7 @@ type Convert func(name, contentType string, data []byte) (Document, error)
 func LoadFile(path string, convert Convert) (Document, error) {
 	ext := strings.ToLower(filepath.Ext(path))
 	if !supported(ext) {
-		return Document{}, fmt.Errorf("load %s: %w", path, ErrUnsupported)
+		return Document{}, fmt.Errorf("load %s: %w", path, &unsupportedError{ext})
 	}
 	data, err := readLimited(path)
 	if err != nil {
@@ -265,6 +281,10 @@ func (e *LoadError) Where() string {
 	return "input"
 }
 
+// Skipped reports whether the input is a file of a type the loaders do not
+// read, which [LoadDir] passes over (and reports) rather than fails on.
+func (e *LoadError) Skipped() bool { return errors.Is(e.Err, ErrUnsupported) }
+
 // Reason says why the input could not be read, without repeating where.
 func (e *LoadError) Reason() string {
 	if e.Err == nil {
@@ -303,15 +323,17 @@ func LoadErrors(err error) []*LoadError {
 }
 
 // LoadDir loads every supported file under dir (recursively, in name
-// order, skipping hidden files and directories and files of other types)
-// with [LoadFile].
+// order, skipping hidden files and directories) with [LoadFile].
 // It returns every document it could load and, joined, a [*LoadError] for
-// each file or directory it could not read: one bad file never costs the
-// others.
+// each file or directory it could not read (one bad file never costs the
+// others) and for each file of a type it does not read, which it skips:
+// such an error's Skipped method reports true.
 func LoadDir(dir string, convert Convert) ([]Document, error) {
 	var (
 		paths []string
 		errs  []error
+		// in walk order, which is name order
+		skipped []error
 	)
 	err := filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
 		if err != nil {
@@ -331,8 +353,13 @@ func LoadDir(dir string, convert Convert) ([]Document, error) {
 			}
 			return nil
 		}
-		if !e.IsDir() && supported(strings.ToLower(filepath.Ext(name))) {
+		if e.IsDir() {
+			return nil
+		}
+		if ext := strings.ToLower(filepath.Ext(name)); supported(ext) {
 			paths = append(paths, path)
+		} else {
+			skipped = append(skipped, &LoadError{Path: path, Err: &unsupportedError{ext}})
 		}
 		return nil
 	})
@@ -350,7 +377,7 @@ func LoadDir(dir string, convert Convert) ([]Document, error) {
 		d.Source = p
 		docs = append(docs, d)
 	}
-	return docs, errors.Join(errs...)
+	return docs, errors.Join(append(errs, skipped...)...)
 }
 
 // jsonlRecord is one line of a corpus in the bench format.

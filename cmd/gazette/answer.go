@@ -130,6 +130,8 @@ func writeReceiptsJSON(w io.Writer, rs []ingest.Receipt) error {
 		Updated   int           `json:"updated"`
 		Unchanged int           `json:"unchanged"`
 		Refused   int           `json:"refused"`
+		// Skipped counts files of other types passed over in a directory.
+		Skipped int `json:"skipped"`
 	}{Receipts: make([]jsonReceipt, 0, len(rs))}
 	cut := false
 	for _, r := range rs {
@@ -142,6 +144,8 @@ func writeReceiptsJSON(w io.Writer, rs []ingest.Receipt) error {
 			out.Unchanged++
 		case ingest.StatusRefused:
 			out.Refused++
+		case ingest.StatusSkipped:
+			out.Skipped++
 		}
 		out.Receipts = append(out.Receipts, jsonReceipt{
 			Status: string(r.Status), ArticleID: r.ArticleID, Title: r.Title, Outlet: r.Outlet, URL: r.URL,

@@ -36,7 +36,7 @@ func runIngest(ctx context.Context, e *env) error {
 	jsonl := fs.Bool("jsonl", false, "read files as JSON Lines in the bench corpus format (also implied by a .jsonl extension)")
 	ns := fs.String("ns", news.LocalNamespace, "namespace (a Discord guild ID, or local)")
 	quiet := fs.Bool("q", false, "print only the summary")
-	asJSON := fs.Bool("json", false, "print {receipts: [{status, article_id, title, outlet, url, published_at, words, chunks, reason}], new, updated, unchanged, refused} as JSON")
+	asJSON := fs.Bool("json", false, "print {receipts: [{status, article_id, title, outlet, url, published_at, words, chunks, reason, source}], new, updated, unchanged, refused, skipped} as JSON")
 	args, err := parseFlags(fs, e.args)
 	if err != nil {
 		return err
@@ -107,16 +107,19 @@ func isURL(s string) bool {
 var urlScheme = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*$`)
 
 // loadPath reads one file or directory into documents, and a refused
-// receipt for each file or line that could not be read.
+// receipt for each file or line that could not be read and a skipped one
+// for each file of a type Gazette does not read in a directory.
 func loadPath(path string, jsonl bool) ([]ingest.Document, []ingest.Receipt) {
 	var (
 		docs []ingest.Document
 		err  error
+		dir  bool
 	)
 	switch st, serr := os.Stat(path); {
 	case serr != nil:
 		err = &ingest.LoadError{Path: path, Err: statReason(serr)}
 	case st.IsDir():
+		dir = true
 		docs, err = ingest.LoadDir(path, web.DocumentFromBytes)
 	case jsonl || strings.HasSuffix(strings.ToLower(path), ".jsonl"):
 		docs, err = loadJSONL(path)
@@ -131,7 +134,12 @@ func loadPath(path string, jsonl bool) ([]ingest.Document, []ingest.Receipt) {
 	}
 	var bad []ingest.Receipt
 	for _, le := range ingest.LoadErrors(err) {
-		bad = append(bad, ingest.Receipt{Status: ingest.StatusRefused, Source: le.Where(), Reason: le.Reason()})
+		status := ingest.StatusRefused
+		if dir && le.Skipped() {
+			// a file of another type in a directory: passed over, and said so
+			status = ingest.StatusSkipped
+		}
+		bad = append(bad, ingest.Receipt{Status: status, Source: le.Where(), Reason: le.Reason()})
 	}
 	return docs, bad
 }
@@ -229,8 +237,8 @@ func reportReceipts(w io.Writer, rs []ingest.Receipt, quiet bool) error {
 			continue
 		}
 		switch r.Status {
-		case ingest.StatusRefused:
-			fmt.Fprintf(w, "refused    %s: %s\n", firstNonEmpty(r.Source, r.URL, r.Title, r.ArticleID), r.Reason)
+		case ingest.StatusRefused, ingest.StatusSkipped:
+			fmt.Fprintf(w, "%-10s %s: %s\n", r.Status, firstNonEmpty(r.Source, r.URL, r.Title, r.ArticleID), r.Reason)
 		default:
 			fmt.Fprintf(w, "%-10s %s\n", r.Status, trimJoin(r.Title, r.Outlet, dateOnly(r), plural(r.Words, "word", "words"), plural(r.Chunks, "chunk", "chunks")))
 			if r.Cut {
@@ -240,6 +248,9 @@ func reportReceipts(w io.Writer, rs []ingest.Receipt, quiet bool) error {
 	}
 	summary := fmt.Sprintf("%d new, %d updated, %d unchanged, %d refused", count[ingest.StatusNew],
 		count[ingest.StatusUpdated], count[ingest.StatusUnchanged], count[ingest.StatusRefused])
+	if n := count[ingest.StatusSkipped]; n > 0 {
+		summary += fmt.Sprintf(", %d skipped", n)
+	}
 	if cut > 0 {
 		summary += fmt.Sprintf(", %d cut short", cut)
 	}

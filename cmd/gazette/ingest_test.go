@@ -53,6 +53,7 @@ func TestIngestFolderKeepsGoodFiles(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "b-empty.txt"), "  \n ")
 	writeFile(t, filepath.Join(dir, "c-broken.html"), "<html><body>half\x00\x89PNG")
 	writeFile(t, filepath.Join(dir, "sub", "d-library.md"), "# Library extends hours\n\nThe city library will open until nine on weekdays.")
+	writeFile(t, filepath.Join(dir, "e-photo.jpg"), "\xff\xd8\xff\xe0")
 	env := testEnv(t)
 	out, errOut, err := gazette(t, env, "ingest", dir)
 	if err == nil {
@@ -61,7 +62,8 @@ func TestIngestFolderKeepsGoodFiles(t *testing.T) {
 	for _, want := range []string{
 		"refused    " + filepath.Join(dir, "b-empty.txt") + ": the file is empty",
 		"refused    " + filepath.Join(dir, "c-broken.html") + ": the file is not text",
-		"2 new, 0 updated, 0 unchanged, 2 refused",
+		"skipped    " + filepath.Join(dir, "e-photo.jpg") + ": Gazette does not read .jpg files",
+		"2 new, 0 updated, 0 unchanged, 2 refused, 1 skipped",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s%s", want, out, errOut)
@@ -69,6 +71,55 @@ func TestIngestFolderKeepsGoodFiles(t *testing.T) {
 	}
 	if got := storedTitles(t, env); len(got) != 2 {
 		t.Errorf("stored %q, want the two good files", got)
+	}
+}
+
+// TestIngestFolderSkipsOtherTypes: files of types Gazette does not read in
+// a folder are passed over, each named with its reason in the text and
+// JSON reports and counted; skipping alone is not a failure.
+func TestIngestFolderSkipsOtherTypes(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "a-harbour.txt"), "Harbour reopens\n\nThe harbour reopened on Monday after the storm.")
+	writeFile(t, filepath.Join(dir, "b-minutes.docx"), "PK\x03\x04")
+	writeFile(t, filepath.Join(dir, "sub", "LICENSE"), "MIT")
+	env := testEnv(t)
+	out, errOut, err := gazette(t, env, "ingest", dir)
+	if err != nil {
+		t.Errorf("ingest of a folder with skipped files = %v, want success:\n%s%s", err, out, errOut)
+	}
+	for _, want := range []string{
+		"skipped    " + filepath.Join(dir, "b-minutes.docx") + ": Gazette does not read .docx files; it reads .txt, .md, .html and .pdf",
+		"skipped    " + filepath.Join(dir, "sub", "LICENSE") + ": a file without an extension",
+		"1 new, 0 updated, 0 unchanged, 0 refused, 2 skipped",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s%s", want, out, errOut)
+		}
+	}
+	out, errOut, err = gazette(t, env, "ingest", "--json", dir)
+	if err != nil {
+		t.Fatalf("ingest --json = %v:\n%s%s", err, out, errOut)
+	}
+	var got struct {
+		Receipts []struct{ Status, Source, Reason string }
+		Unchanged, Skipped int
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("ingest --json output: %v\n%s", err, out)
+	}
+	var skipped []string
+	for _, r := range got.Receipts {
+		if r.Status == "skipped" && r.Reason != "" {
+			skipped = append(skipped, r.Source)
+		}
+	}
+	want := []string{filepath.Join(dir, "b-minutes.docx"), filepath.Join(dir, "sub", "LICENSE")}
+	if !slices.Equal(skipped, want) || got.Skipped != 2 || got.Unchanged != 1 {
+		t.Errorf("ingest --json skipped %q (count %d, unchanged %d), want %q with reasons:\n%s", skipped, got.Skipped, got.Unchanged, want, out)
+	}
+	// A file of another type named on its own is refused, as before.
+	if out, _, err := gazette(t, env, "ingest", want[0]); err == nil || !strings.Contains(out, "refused    "+want[0]) {
+		t.Errorf("ingest of a .docx file = %v, want it refused:\n%s", err, out)
 	}
 }
 
