@@ -101,7 +101,7 @@ func TestIngestFolderSkipsOtherTypes(t *testing.T) {
 		t.Fatalf("ingest --json = %v:\n%s%s", err, out, errOut)
 	}
 	var got struct {
-		Receipts []struct{ Status, Source, Reason string }
+		Receipts           []struct{ Status, Source, Reason string }
 		Unchanged, Skipped int
 	}
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
