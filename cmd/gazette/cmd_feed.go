@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	feedSettings := []string{"GAZETTE_ALLOW_PRIVATE_NETWORKS", "GAZETTE_FETCH_MAX_BYTES", "GAZETTE_FETCH_TIMEOUT", "GAZETTE_FEED_INTERVAL"}
+	feedSettings := []string{"GAZETTE_ALLOW_PRIVATE_NETWORKS", "GAZETTE_FETCH_MAX_BYTES", "GAZETTE_FETCH_TIMEOUT", "GAZETTE_FEED_INTERVAL", "GAZETTE_FEED_HOSTS"}
 	sub := func(name, args, summary, help string) *command {
 		return &command{name: name, args: args, summary: summary, help: help, settings: feedSettings,
 			run: func(ctx context.Context, e *env) error { return runFeed(ctx, e, name) }}
@@ -47,7 +47,7 @@ func runFeed(ctx context.Context, e *env, sub string) error {
 		return err
 	}
 	defer a.Close()
-	p := feed.NewPoller(a.store, a.http, a.pipeline, feed.Options{Interval: e.cfg.FeedInterval, Logger: e.log})
+	p := feed.NewPoller(a.store, a.http, a.pipeline, feed.Options{Interval: e.cfg.FeedInterval, Hosts: e.cfg.FeedHosts, Logger: e.log})
 
 	needURL := func() (string, error) {
 		if len(args) != 1 {

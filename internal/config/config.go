@@ -67,6 +67,9 @@ type Config struct {
 	FetchMaxBytes        int64         // GAZETTE_FETCH_MAX_BYTES
 	FetchTimeout         time.Duration // GAZETTE_FETCH_TIMEOUT
 	FeedInterval         time.Duration // GAZETTE_FEED_INTERVAL
+	// FeedHosts is how many hosts' feeds are polled at once (each host's
+	// feeds in turn).
+	FeedHosts int // GAZETTE_FEED_HOSTS
 	// Contact is put in the User-Agent of every fetch so site operators can
 	// reach whoever runs the bot (an e-mail address or a URL).
 	Contact string // GAZETTE_CONTACT
@@ -87,8 +90,8 @@ var Keys = []string{
 	"DISCORD_TOKEN", "DISCORD_API_URL", "DISCORD_DEV_GUILD_ID", "DISCORD_SHARD_ID", "DISCORD_SHARD_COUNT",
 	"GAZETTE_MANAGER_ROLE_ID", "GAZETTE_MAX_CONCURRENT_ANSWERS", "GAZETTE_USER_QUESTIONS_PER_MINUTE",
 	"GAZETTE_ANSWER_TIMEOUT", "GAZETTE_HTTP_ADDR",
-	"GAZETTE_ALLOW_PRIVATE_NETWORKS", "GAZETTE_FETCH_MAX_BYTES", "GAZETTE_FETCH_TIMEOUT", "GAZETTE_FEED_INTERVAL", "GAZETTE_CONTACT",
-	"GAZETTE_DIGEST_LATE_WINDOW", "GAZETTE_DIGEST_SWEEP", "GAZETTE_DIGEST_MAX_STORIES", "GAZETTE_DIGEST_EMPTY_NOTE",
+	"GAZETTE_ALLOW_PRIVATE_NETWORKS", "GAZETTE_FETCH_MAX_BYTES", "GAZETTE_FETCH_TIMEOUT", "GAZETTE_FEED_INTERVAL", "GAZETTE_FEED_HOSTS",
+	"GAZETTE_CONTACT", "GAZETTE_DIGEST_LATE_WINDOW", "GAZETTE_DIGEST_SWEEP", "GAZETTE_DIGEST_MAX_STORIES", "GAZETTE_DIGEST_EMPTY_NOTE",
 }
 
 // Load reads the configuration through getenv (os.Getenv in production, a
@@ -133,6 +136,7 @@ func Load(getenv func(string) string) (Config, error) {
 		FetchMaxBytes:        int64(p.integer("GAZETTE_FETCH_MAX_BYTES", 10<<20, 1024, 1<<30)),
 		FetchTimeout:         p.duration("GAZETTE_FETCH_TIMEOUT", 20*time.Second),
 		FeedInterval:         p.duration("GAZETTE_FEED_INTERVAL", 30*time.Minute),
+		FeedHosts:            p.integer("GAZETTE_FEED_HOSTS", 16, 1, 1024),
 		Contact:              p.str("GAZETTE_CONTACT", ""),
 
 		DigestLateWindow: p.duration("GAZETTE_DIGEST_LATE_WINDOW", 6*time.Hour),
@@ -253,6 +257,7 @@ func (c Config) LogAttrs() []any {
 		"discord_api_url", c.DiscordAPIURL, "dev_guild", c.DiscordDevGuildID,
 		"shard", fmt.Sprintf("%d/%d", c.ShardID, c.ShardCount), "http_addr", c.HTTPAddr,
 		"allow_private_networks", c.AllowPrivateNetworks, "contact", c.Contact, "max_concurrent_answers", c.MaxConcurrent,
+		"feed_hosts", c.FeedHosts,
 	}
 }
 

@@ -31,6 +31,22 @@ func TestLoadDefaultsOffline(t *testing.T) {
 	if c.FetchMaxBytes != 10<<20 || c.FetchTimeout != 20*time.Second {
 		t.Errorf("fetch limits = %d, %v", c.FetchMaxBytes, c.FetchTimeout)
 	}
+	if c.FeedHosts != 16 {
+		t.Errorf("FeedHosts = %d, want 16", c.FeedHosts)
+	}
+}
+
+func TestLoadFeedHosts(t *testing.T) {
+	c, err := Load(env(map[string]string{"GAZETTE_DATA_DIR": "d", "GAZETTE_FEED_HOSTS": "4"}))
+	if err != nil || c.FeedHosts != 4 {
+		t.Errorf("Load(GAZETTE_FEED_HOSTS=4) = %d, %v; want 4", c.FeedHosts, err)
+	}
+	for _, v := range []string{"0", "-3", "many", "2000"} {
+		_, err := Load(env(map[string]string{"GAZETTE_DATA_DIR": "d", "GAZETTE_FEED_HOSTS": v}))
+		if err == nil || !strings.Contains(err.Error(), "GAZETTE_FEED_HOSTS must be a whole number from 1 to 1024") {
+			t.Errorf("Load(GAZETTE_FEED_HOSTS=%s) error = %v, want the allowed range", v, err)
+		}
+	}
 }
 
 func TestLoadKeyImpliesChatModel(t *testing.T) {
