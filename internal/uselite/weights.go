@@ -89,6 +89,46 @@ func parseWeights(b []byte) (map[string]rawTensor, []string, []float64, error) {
 	return tensors, pieces, scores, nil
 }
 
+// parseVocabulary reads only the SentencePiece pieces of a weights file,
+// skipping the tensors without decoding them.
+func parseVocabulary(b []byte) ([]string, error) {
+	if len(b) < 16+sha256.Size {
+		return nil, errors.New("weights file too short")
+	}
+	r := &reader{b: b[:len(b)-sha256.Size]}
+	if string(r.next(8)) != "USELITE\x00" {
+		return nil, errors.New("weights file: bad magic")
+	}
+	if v := r.u32(); v != 1 {
+		return nil, fmt.Errorf("weights file: version %d", v)
+	}
+	n := int(r.u32())
+	for range n {
+		r.next(int(r.u16()))
+		dtype := r.next(1)[0]
+		rank := int(r.next(1)[0])
+		size := 1
+		for range rank {
+			size *= int(r.u32())
+		}
+		width := map[byte]int{1: 4, 2: 2, 3: 3}[dtype]
+		if width == 0 {
+			return nil, fmt.Errorf("weights file: dtype %d", dtype)
+		}
+		r.next(width * size)
+	}
+	nv := int(r.u32())
+	pieces := make([]string, nv)
+	for i := range pieces {
+		pieces[i] = string(r.next(int(r.u16())))
+		r.next(8)
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	return pieces, nil
+}
+
 type reader struct {
 	b   []byte
 	err error
