@@ -66,6 +66,19 @@ type Options struct {
 	MinCoverage float64
 	MinFocus    float64
 	MinSentence float64
+	// MinMeaning is the similarity of meaning (the Embedder's cosine) that
+	// the best candidate sentence of an extractive answer must reach when
+	// its words hold less than most of the question's; 0 means
+	// DefaultMinMeaning, negative never declines on that count. The
+	// default is calibrated for the built-in encoder: set it to a negative
+	// value with another embedding model.
+	MinMeaning float64
+	// CommonWord tells an everyday word ("decide", "keep") from a rare one
+	// ("sourdough", "Artemis"). A plain word of the question that the
+	// library never uses weighs little when it is everyday (it says how
+	// the question is phrased) and fully when it is rare (it names what
+	// the library lacks). nil treats every such word as everyday.
+	CommonWord func(string) bool
 	// Logger receives events; prompts and answers are logged at Debug only.
 	// nil discards them.
 	Logger *slog.Logger
@@ -99,11 +112,17 @@ func NewService(r Retriever, o Options) *Service {
 	if o.MinSentence == 0 {
 		o.MinSentence = DefaultMinSentence
 	}
+	if o.MinMeaning == 0 {
+		o.MinMeaning = DefaultMinMeaning
+	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.CommonWord == nil {
+		o.CommonWord = func(string) bool { return true }
 	}
 	return &Service{r: r, o: o}
 }
@@ -116,6 +135,9 @@ type Request struct {
 	History []news.Message
 	// Filter restricts the articles searched (from /ask options).
 	Filter news.Filter
+	// AskedAt is when the question was asked, for relative dates ("last
+	// week"); zero means now (Options.Now).
+	AskedAt time.Time
 }
 
 // Answer retrieves passages for the question in namespace ns and answers
@@ -144,7 +166,10 @@ func (s *Service) Answer(ctx context.Context, ns string, req Request, onDelta fu
 	if err != nil {
 		return news.Answer{}, err
 	}
-	now := s.o.Now()
+	now := req.AskedAt
+	if now.IsZero() {
+		now = s.o.Now()
+	}
 	log := s.o.Logger.With("ns", ns)
 	standalone := q
 	if len(req.History) > 0 {
@@ -275,11 +300,11 @@ func finish(text string, groups []answerSource, used map[string]bool) news.Answe
 // when set, says what the passages do not cover, and note is the answer's
 // Note.
 func (s *Service) extractive(ctx context.Context, log *slog.Logger, in extractInput, partial, note string, onDelta func(string)) (news.Answer, error) {
-	text, used, ok, err := extract(ctx, s.o.Embedder, in)
+	ex, ok, err := extract(ctx, s.o.Embedder, in)
 	if err != nil && ctx.Err() == nil {
 		// Scoring by meaning is a refinement: fall back to words alone.
 		log.Warn("extractive answer by meaning", "err", err)
-		text, used, ok, err = extract(ctx, nil, in)
+		ex, ok, err = extract(ctx, nil, in)
 	}
 	if err != nil {
 		return news.Answer{}, fmt.Errorf("extractive answer: %w", err)
@@ -289,7 +314,16 @@ func (s *Service) extractive(ctx context.Context, log *slog.Logger, in extractIn
 		a.Note = note
 		return a, nil
 	}
-	a := finish(text, in.groups, used)
+	// No sentence is near the question in meaning, and none holds most of
+	// its words: the library covers its words, not the question ("What is
+	// the capital of Australia?" against articles on Australian tennis).
+	if s.o.MinMeaning > 0 && ex.meaning >= 0 && ex.meaning < s.o.MinMeaning && in.ev.sentence < meaningMinSentence {
+		log.Debug("declined by meaning", "meaning", ex.meaning, "sentence", in.ev.sentence)
+		a := s.refuse(declineText(in.ev, in.ev.missing()), onDelta)
+		a.Note = note
+		return a, nil
+	}
+	a := finish(ex.text, in.groups, ex.used)
 	if partial != "" {
 		a.Text += " " + partial
 	}

@@ -353,7 +353,7 @@ func TestCoverage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ev := gather(SalientTerms(tt.question, nil), 0, hits)
+			ev := gather(SalientTerms(tt.question, nil), 0, hits, nil)
 			if ev.coverage < tt.min || ev.coverage > tt.max {
 				t.Errorf("coverage of %q = %.3f, want in [%v, %v]", tt.question, ev.coverage, tt.min, tt.max)
 			}
@@ -372,7 +372,7 @@ func TestCoverageAcronyms(t *testing.T) {
 		{question: "Did the UK act?", found: false},
 	}
 	for _, tt := range tests {
-		ev := gather(SalientTerms(tt.question, nil), 0, hits)
+		ev := gather(SalientTerms(tt.question, nil), 0, hits, nil)
 		if ev.found[0] != tt.found {
 			t.Errorf("%q: first term %q found = %v, want %v", tt.question, ev.terms[0].Text, ev.found[0], tt.found)
 		}

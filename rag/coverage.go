@@ -93,6 +93,15 @@ const (
 	// DefaultMinSentence is the weighted share that the best single
 	// sentence must hold (with its article's title at half weight).
 	DefaultMinSentence = 0.45
+	// DefaultMinMeaning is the cosine, under the built-in encoder, below
+	// which no candidate sentence means what the question asks: three
+	// quarters of the lowest found for an answerable question of the
+	// tuning halves.
+	DefaultMinMeaning = 0.30
+	// meaningMinSentence is the share of the question's weight a sentence
+	// must hold for its words alone to carry the answer when no sentence
+	// is near the question in meaning.
+	meaningMinSentence = 0.70
 	// focusMaxTerms: a question with more salient terms than this asks
 	// about several things at once, and is judged on coverage alone.
 	focusMaxTerms = 8
@@ -370,7 +379,7 @@ type evidence struct {
 // weigh returns the weight of each term: its rarity in the library
 // (library passages, 0 when unknown, falls back to the retrieved
 // passages) times its kind's weight.
-func weigh(terms []Term, library int, hits []news.Hit) []float64 {
+func weigh(terms []Term, library int, hits []news.Hit, common func(string) bool) []float64 {
 	w := make([]float64, len(terms))
 	var pool []map[string]bool
 	if library <= 0 {
@@ -400,9 +409,10 @@ func weigh(terms []Term, library int, hits []news.Hit) []float64 {
 			k = numberWeight
 		case len(t.Words) == 1 && weakWords[t.Words[0]]:
 			k = weakWeight
-		case t.Passages == 0:
-			// A plain word the library never uses says how the question
-			// is phrased ("decide", "keep"), not what it is about.
+		case t.Passages == 0 && (common == nil || common(t.Text)):
+			// An everyday word the library never uses says how the
+			// question is phrased ("decide", "keep"), not what it is
+			// about; a rare one ("sourdough") names what it lacks.
 			k = weakWeight
 		}
 		w[i] = idf * k
@@ -411,8 +421,8 @@ func weigh(terms []Term, library int, hits []news.Hit) []float64 {
 }
 
 // gather measures how the hits cover the terms.
-func gather(terms []Term, library int, hits []news.Hit) evidence {
-	ev := evidence{terms: terms, weight: weigh(terms, library, hits), found: make([]bool, len(terms))}
+func gather(terms []Term, library int, hits []news.Hit, common func(string) bool) evidence {
+	ev := evidence{terms: terms, weight: weigh(terms, library, hits, common), found: make([]bool, len(terms))}
 	for _, w := range ev.weight {
 		ev.total += w
 	}
@@ -545,7 +555,7 @@ func (s *Service) judge(question string, ret Retrieval, hits []news.Hit) judgeme
 		terms = SalientTerms(question, nil)
 	}
 	j := judgement{spanning: ret.Spanning || spanning(question, 0)}
-	j.ev = gather(terms, ret.Library, hits)
+	j.ev = gather(terms, ret.Library, hits, s.o.CommonWord)
 	ev := j.ev
 	if len(terms) == 0 || ev.total == 0 {
 		return j

@@ -36,6 +36,13 @@ const (
 	extractMetaWeight = 0.5
 	// extractFragmentPenalty scales the score of a piece of a sentence.
 	extractFragmentPenalty = 0.85
+	// extractContextWeight is the share of a term's weight earned when it
+	// is in the sentence an anaphoric sentence refers back to.
+	extractContextWeight = 0.5
+	// extractPartNameWeight is the share earned by a name of several words
+	// of which the sentence holds the first or the last ("Foster" for "Ian
+	// Foster", "Brooke" for "Brooke Badger").
+	extractPartNameWeight = 0.5
 	// extractKindBonus is added to a sentence that holds the kind of fact
 	// the question asks for (a number, a date, a name, a reason).
 	extractKindBonus = 0.15
@@ -51,11 +58,14 @@ type extractCandidate struct {
 	// sentence cut by chunking.
 	fragment bool
 	terms    map[string]bool
-	meta     map[string]bool // words of the article's outlet and title
-	own      float64         // share of the question's weight in the sentence itself
-	kind     bool            // holds the kind of fact asked for
-	cos      float64
-	score    float64
+	// context holds the words of the sentence before, for a sentence
+	// that refers back to it ("The company reported…").
+	context map[string]bool
+	meta    map[string]bool // words of the article's outlet and title
+	own     float64         // share of the question's weight in the sentence itself
+	kind    bool            // holds the kind of fact asked for
+	cos     float64
+	score   float64
 }
 
 // extractInput is what the extractive answerer works from.
@@ -67,13 +77,22 @@ type extractInput struct {
 	groups   []answerSource
 }
 
-// extract picks the sentences of the hits that best answer the question
-// and returns the answer text citing sources by their number in groups, and
-// the chunk ids used. ok is false when no sentence holds a salient term.
-func extract(ctx context.Context, emb news.Embedder, in extractInput) (text string, used map[string]bool, ok bool, err error) {
+// extracted is the extractive answerer's result.
+type extracted struct {
+	text string          // the answer, citing sources by their number in groups
+	used map[string]bool // the chunk ids quoted
+	// meaning is the largest similarity of meaning between the question
+	// and a candidate sentence, or -1 when sentences were not embedded.
+	meaning float64
+}
+
+// extract picks the sentences of the hits that best answer the question.
+// ok is false when no sentence holds a salient term.
+func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extracted, ok bool, err error) {
+	out.meaning = -1
 	terms, weight, total := in.ev.terms, in.ev.weight, in.ev.total
 	if len(terms) == 0 || total == 0 {
-		return "", nil, false, nil
+		return out, false, nil
 	}
 	want := askedKind(in.question)
 	qStems := map[string]bool{}
@@ -88,7 +107,17 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (text stri
 		// ("according to The Verge"): their words count for each sentence.
 		meta := termSet(h.Article.Outlet + " " + h.Article.Title)
 		sents := extractSentences(withoutHeadline(h.Chunk.Text, h.Article.Title))
+		var prev map[string]bool
 		for j, s := range sents {
+			terms := termSet(s)
+			addAcronyms(terms, s)
+			// A sentence that opens on "He", "The company"… speaks of
+			// what the sentence before it names.
+			var context map[string]bool
+			if anaphoric(s) {
+				context = prev
+			}
+			prev = terms
 			if boilerplate(s) {
 				continue
 			}
@@ -96,10 +125,13 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (text stri
 			last, _ := utf8.DecodeLastRuneInString(s)
 			fragment := len(sents) > 1 && (j == 0 && unicode.IsLower(first) ||
 				j == len(sents)-1 && !strings.ContainsRune(".!?\"'”’)。！？", last))
-			c := &extractCandidate{text: s, hit: i, pos: j, terms: termSet(s), meta: meta, fragment: fragment}
-			addAcronyms(c.terms, s)
+			c := &extractCandidate{text: s, hit: i, pos: j, terms: terms, context: context, meta: meta, fragment: fragment}
 			cands = append(cands, c)
 		}
+	}
+	head := ""
+	if want == kindNumber {
+		head = askedHead(in.question)
 	}
 	for _, c := range cands {
 		var own, meta float64
@@ -107,12 +139,30 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (text stri
 			switch {
 			case t.in(c.terms):
 				own += weight[i]
+			case c.context != nil && t.in(c.context):
+				own += extractContextWeight * weight[i]
+			case partOfName(t, c.terms):
+				own += extractPartNameWeight * weight[i]
 			case t.in(c.meta):
 				meta += extractMetaWeight * weight[i]
 			}
 		}
 		c.own = own / total
-		c.kind = hasKind(c.text, want, qStems)
+		switch {
+		case head != "" && tallyHead(head):
+			// A score or a record is written as a tally.
+			c.kind = tallyRe.MatchString(c.text)
+		case head != "" && !weakWords[head]:
+			// The number must stand by the asked word: "revenue of $9.3
+			// billion" for "What was Uber's revenue?", not "net income
+			// of $221 million".
+			c.kind = numberNear(c.text, head) && hasKind(c.text, want, qStems)
+			if c.kind {
+				own += extractKindBonus * total
+			}
+		default:
+			c.kind = hasKind(c.text, want, qStems)
+		}
 		// Earlier hits were ranked more relevant by retrieval.
 		prior := 1 / (1 + 0.15*float64(c.hit))
 		c.score = (own + meta) / total * (0.8 + 0.2*prior)
@@ -127,12 +177,16 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (text stri
 	// quoted.
 	cands = slices.DeleteFunc(cands, func(c *extractCandidate) bool { return c.own == 0 })
 	if len(cands) == 0 {
-		return "", nil, false, nil
+		return out, false, nil
 	}
 	slices.SortStableFunc(cands, func(a, b *extractCandidate) int { return cmpFloatDesc(a.score, b.score) })
 	if emb != nil {
 		if err := rescoreByMeaning(ctx, emb, in.question, cands); err != nil {
-			return "", nil, false, err
+			return out, false, err
+		}
+		out.meaning = 0
+		for _, c := range cands[:min(len(cands), extractEmbedTop)] {
+			out.meaning = max(out.meaning, c.cos)
 		}
 	}
 	picked := pickSentences(cands, in.hits, terms, weight, total, want, in.spanning)
@@ -140,17 +194,33 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (text stri
 	for _, g := range in.groups {
 		groupOf[g.src.ArticleID] = g.src.N
 	}
-	used = map[string]bool{}
+	out.used = map[string]bool{}
 	var b strings.Builder
 	for i, c := range picked {
 		h := in.hits[c.hit]
-		used[h.Chunk.ID] = true
+		out.used[h.Chunk.ID] = true
 		if i > 0 {
 			b.WriteByte(' ')
 		}
 		b.WriteString(withCitation(stripCitations(c.text), groupOf[h.Article.ID]))
 	}
-	return b.String(), used, true, nil
+	out.text = b.String()
+	return out, true, nil
+}
+
+// anaphorRe matches a sentence that opens by referring back: a pronoun or
+// "the company", "the club"….
+var anaphorRe = regexp.MustCompile(`^["“‘']?(He|She|It|They|His|Her|Its|Their|This|That|These|Those|The (company|firm|group|bank|club|team|side|network|startup|platform|carrier|retailer|maker|giant|government|ministry|agency|court|judge|council|league|player|star|coach|minister|president|singer|actor|airline|chain|business|brand|app|service|report|study|deal|move|plan|decision|company's|firm's|club's|team's|bank's))\b`)
+
+func anaphoric(s string) bool { return anaphorRe.MatchString(s) }
+
+// partOfName reports a name of several words of which set holds the first
+// or the last word (not a joiner such as "of").
+func partOfName(t Term, set map[string]bool) bool {
+	if t.Kind != TermName || len(t.Words) < 2 {
+		return false
+	}
+	return set[t.Words[0]] || set[t.Words[len(t.Words)-1]]
 }
 
 // rescoreByMeaning adds the cosine similarity between the question and the

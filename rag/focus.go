@@ -100,6 +100,7 @@ const (
 	kindDate
 	kindName // a person, a team, a company, a place
 	kindReason
+	kindQuote // what someone said
 )
 
 var (
@@ -107,6 +108,10 @@ var (
 	dateAskRe   = regexp.MustCompile(`(?i)\b(when|what (year|date|day|month|time)|which (year|date|day|month)|how soon)\b`)
 	nameAskRe   = regexp.MustCompile(`(?i)\b(who|whom|whose|which|where)\b|\bwhat (team|company|country|city|app|group|network|product|brand|is the name|'s the name|was the name)\b|^\W*what\s+[a-z]+\s+(did|does|do|was|is|were|are|will|has|have)\b`)
 	reasonAskRe = regexp.MustCompile(`(?i)\b(why|what (caused|made|led|prompted|drove)|for what reason|how come)\b`)
+	quoteAskRe  = regexp.MustCompile(`(?i)^\W*(what|how) (did|does|do|has|have|had|is|was|will)\b.*\b(say|said|says|tell|told|think|thinks|claim|claimed|argue|argued|react|reacted|respond|responded|call|called|comment|commented|write|wrote|warn|warned)\b`)
+	quoteRe     = regexp.MustCompile(`["“”]|\b(said|says|told|added|according to|wrote|argued|warned|claimed)\b`)
+	// tallyRe matches a score or a record: "28-24", "10-1", "80-78-6".
+	tallyRe = regexp.MustCompile(`\b\d{1,3}\s?[-–]\s?\d{1,3}(?:[-–]\d{1,3})?\b`)
 
 	yearRe      = regexp.MustCompile(`\b(1[89]|20)\d\d\b`)
 	dateTextRe  = regexp.MustCompile(`(?i)\b(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|yesterday|tonight|next (week|month|year)|last (week|month|year)|this (week|month|year))\b`)
@@ -117,10 +122,12 @@ var (
 // askedKind reads which kind of fact a question asks for.
 func askedKind(q string) factKind {
 	switch {
-	case numberAskRe.MatchString(q):
+	case numberAskRe.MatchString(q) || amountWords[askedHead(q)]:
 		return kindNumber
 	case dateAskRe.MatchString(q):
 		return kindDate
+	case quoteAskRe.MatchString(q) && !reasonAskRe.MatchString(q):
+		return kindQuote
 	case reasonAskRe.MatchString(q):
 		return kindReason
 	case nameAskRe.MatchString(q):
@@ -171,8 +178,116 @@ func hasKind(s string, k factKind, q map[string]bool) bool {
 		}
 	case kindReason:
 		return reasonRe.MatchString(s)
+	case kindQuote:
+		return quoteRe.MatchString(s)
 	}
 	return false
+}
+
+// askedHead returns the stem of the thing a question asks the amount of
+// ("revenue" in "What was Uber's revenue in the third quarter?", "points"
+// in "How many points did Everton lose?"), or "" when it names none. A
+// sentence that gives a number next to that word answers the question
+// better than one that gives some other number.
+func askedHead(q string) string {
+	ws := strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’' })
+	for i := 0; i+1 < len(ws); i++ {
+		w := strings.ToLower(ws[i])
+		switch {
+		case w == "how" && (strings.EqualFold(ws[i+1], "many") || strings.EqualFold(ws[i+1], "much")):
+			if i+2 < len(ws) && !headStop[strings.ToLower(ws[i+2])] {
+				return stem(strings.ToLower(ws[i+2]))
+			}
+			return ""
+		case w == "what" || w == "what's" || w == "what’s":
+			// "What did the council decide?" asks for no amount.
+			if x := strings.ToLower(ws[i+1]); headStop[x] && !beVerbs[x] {
+				return ""
+			}
+			head := ""
+			for _, x := range ws[i+1:] {
+				lx := strings.ToLower(x)
+				switch {
+				case lx == "the" || lx == "a" || lx == "an" || (head == "" && headStop[lx] && !headPrep[lx]):
+					continue
+				case strings.HasSuffix(lx, "'s") || strings.HasSuffix(lx, "’s"):
+					head = "" // a possessor: "Uber's revenue"
+					continue
+				case headStop[lx] || headPrep[lx]:
+				default:
+					if r, _ := utf8.DecodeRuneInString(x); unicode.IsUpper(r) {
+						if head != "" {
+							return stem(head)
+						}
+						continue // a name before the asked word
+					}
+					head = lx
+					continue
+				}
+				break
+			}
+			if head != "" && !answerStopwords[head] {
+				return stem(head)
+			}
+			return ""
+		}
+	}
+	return ""
+}
+
+// amountWords are things a question asks the amount of: "What was Uber's
+// revenue?" wants a number (stems).
+var amountWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`revenue revenues sales profit profits income earnings loss losses price prices cost
+		costs fee fees fine salary wage wages budget debt value valuation worth total number age score scoreline record
+		result rate rates percentage percent share stake margin population attendance crowd height weight distance
+		size capacity turnout tally deficit surplus bill payout deal amount sum figure odds`) {
+		m[stem(w)] = true
+	}
+	return m
+}()
+
+// headStop ends the asked words of a question: auxiliaries; headPrep:
+// prepositions.
+var (
+	headStop = map[string]bool{"did": true, "does": true, "do": true, "is": true, "was": true, "were": true, "are": true,
+		"will": true, "has": true, "have": true, "had": true, "can": true, "could": true, "would": true, "should": true}
+	beVerbs  = map[string]bool{"is": true, "was": true, "were": true, "are": true}
+	headPrep = map[string]bool{"in": true, "of": true, "for": true, "at": true, "on": true, "from": true, "against": true,
+		"by": true, "with": true, "to": true, "when": true, "after": true, "before": true, "since": true, "that": true}
+)
+
+// numberNear reports whether a number in s stands within a few words of
+// the asked word head (stemmed): "revenue of $9.3 billion", "under the age
+// of 13". A tally ("42-10") counts when tally is set.
+func numberNear(s, head string) bool {
+	ws := strings.Fields(s)
+	var heads, nums []int
+	for i, w := range ws {
+		if strings.ContainsFunc(w, unicode.IsDigit) || numberWords.MatchString(w) {
+			nums = append(nums, i)
+		}
+		for _, t := range extractTerms(w) {
+			if t == head {
+				heads = append(heads, i)
+			}
+		}
+	}
+	for _, h := range heads {
+		for _, n := range nums {
+			if d := n - h; d >= -3 && d <= 4 && d != 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// tallyHead reports a question asking for a score or a record, which is
+// written as a tally.
+func tallyHead(head string) bool {
+	return head == stem("score") || head == stem("record") || head == stem("scoreline") || head == stem("result")
 }
 
 // spanningRe matches questions that compare or span several articles.

@@ -79,3 +79,27 @@ func TestAskedKind(t *testing.T) {
 		}
 	}
 }
+
+func TestAskedHead(t *testing.T) {
+	for q, want := range map[string]string{
+		"What was Uber's revenue in the third quarter?":         "revenue",
+		"What revenue did Nike report for its first quarter?":   "revenue",
+		"How many points did Everton get deducted?":             "point",
+		"What age are the kids that Explore with Alexa is for?": "age",
+		"What is Pete Prisco's record against the spread?":      "record",
+		"What was the final score in the Cowboys 49ers game?":   "score",
+		"How much did Everton overspend?":                       "",
+		"What did the council decide?":                          "",
+		"Who won the match?":                                    "",
+	} {
+		if got := askedHead(q); got != stem(want) && !(want == "" && got == "") {
+			t.Errorf("askedHead(%q) = %q, want %q", q, got, stem(want))
+		}
+	}
+	if !numberNear("The company reported revenue of $9.3 billion, up 11%.", stem("revenue")) {
+		t.Error("numberNear: revenue of $9.3 billion not found")
+	}
+	if numberNear("Revenue rose, the company said, and 400 staff were hired later in the year.", stem("revenue")) {
+		t.Error("numberNear: a number far from the word counted")
+	}
+}

@@ -116,7 +116,11 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, o appOpti
 	})
 	a.fetcher = web.NewFetcher(a.http)
 	a.retriever = rag.NewRetriever(a.store, emb, rag.RetrieverOptions{Logger: log})
-	opts := rag.Options{Embedder: emb, Logger: log}
+	opts := rag.Options{Embedder: emb, Logger: log, CommonWord: uselite.CommonWord}
+	if _, builtin := emb.(*uselite.Encoder); !builtin {
+		// The floor of meaning is calibrated for the built-in encoder.
+		opts.MinMeaning = -1
+	}
 	if cfg.ChatEnabled() {
 		chat := llm.NewChat(llm.Config{
 			BaseURL: cfg.OpenAIBaseURL, APIKey: cfg.OpenAIAPIKey, Model: cfg.ChatModel,

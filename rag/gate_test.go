@@ -1,0 +1,135 @@
+package rag
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gazettebot/gazette/news"
+)
+
+// libraryRetriever returns hits with the question's salient terms counted
+// as in a library of 200 passages: counts maps a term's text to its
+// passages, and a term not listed is in 5.
+func libraryRetriever(hits []news.Hit, counts map[string]int) RetrieverFunc {
+	return func(_ context.Context, _ string, q Query) (Retrieval, error) {
+		terms := SalientTerms(q.Text, nil)
+		for i := range terms {
+			n, ok := counts[terms[i].Text]
+			if !ok {
+				n = 5
+			}
+			terms[i].Passages = n
+		}
+		return Retrieval{Hits: hits, Library: 200, Terms: terms}, nil
+	}
+}
+
+func TestRareWordTheLibraryNeverUsesDeclines(t *testing.T) {
+	day := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
+	hits := []news.Hit{
+		hit("a-nfl", "Yardbarker", 0, "The quarterback will make his first start as the starter on Sunday, the coach said.", day),
+	}
+	// "sourdough" is in no passage; "make" is everyday.
+	counts := map[string]int{"sourdough": 0, "make": 40, "starter": 3}
+	q := "How do I make a sourdough starter?"
+
+	o := testOptions()
+	o.CommonWord = func(w string) bool { return w != "sourdough" }
+	got, err := NewService(libraryRetriever(hits, counts), o).Answer(t.Context(), "g1", Request{Question: q}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Refused || !strings.Contains(got.Text, "sourdough") {
+		t.Errorf("Answer() = %+v, want a decline naming sourdough", got)
+	}
+
+	// An everyday word the library never uses says how the question is
+	// phrased: it does not decline on its own.
+	o.CommonWord = func(string) bool { return true }
+	got, err = NewService(libraryRetriever(hits, counts), o).Answer(t.Context(), "g1", Request{Question: q}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Refused {
+		t.Errorf("Answer() = %+v, want an answer when the unknown word is everyday", got)
+	}
+}
+
+func TestNumberBesideTheAskedWord(t *testing.T) {
+	day := time.Date(2023, 11, 7, 0, 0, 0, 0, time.UTC)
+	hits := []news.Hit{
+		hit("a-uber", "TechCrunch", 0, "Uber reported third-quarter earnings on Tuesday that show a profitable company. "+
+			"Turning to profitability, Uber reported net income of $221 million in the third quarter, or 10 cents per share. "+
+			"The company reported revenue of $9.3 billion, an 11% increase year over year.", day),
+	}
+	s := NewService(fixed(hits, nil), testOptions())
+	got, err := s.Answer(t.Context(), "g1", Request{Question: "What was Uber's revenue in the third quarter?"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(got.Text, "$9.3 billion") {
+		t.Errorf("Answer().Text = %q, want the revenue ($9.3 billion)", got.Text)
+	}
+}
+
+func TestPartOfANameCounts(t *testing.T) {
+	day := time.Date(2023, 10, 16, 0, 0, 0, 0, time.UTC)
+	hits := []news.Hit{
+		hit("a-rugby", "The Age", 0, "Ian Foster made two changes to his starting side for the semi-final. "+
+			"“It happens on most sporting parks when tensions are high,” Foster said of the gestures. "+
+			"The All Blacks trained in Paris on Tuesday.", day),
+	}
+	s := NewService(fixed(hits, nil), testOptions())
+	got, err := s.Answer(t.Context(), "g1", Request{Question: "What did Ian Foster say about the gestures?"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(got.Text, "It happens on most sporting parks") {
+		t.Errorf("Answer().Text = %q, want the quote", got.Text)
+	}
+}
+
+// orthogonalEmbedder gives the question and every sentence unrelated
+// vectors.
+type orthogonalEmbedder struct{}
+
+func (orthogonalEmbedder) ID() string { return "orthogonal" }
+func (orthogonalEmbedder) Dim() int   { return 64 }
+func (orthogonalEmbedder) Embed(_ context.Context, texts []string) ([][]float32, error) {
+	out := make([][]float32, len(texts))
+	for i := range texts {
+		v := make([]float32, 64)
+		v[i%64] = 1
+		out[i] = v
+	}
+	return out, nil
+}
+
+func TestNothingNearInMeaningDeclines(t *testing.T) {
+	day := time.Date(2023, 11, 20, 0, 0, 0, 0, time.UTC)
+	hits := []news.Hit{
+		hit("a-asx", "The Age", 0, "The capital raising lifted the shares of the miner on Tuesday. "+
+			"Australia could also turn to an alternative singles option in the Davis Cup final.", day),
+	}
+	counts := map[string]int{"capital": 8, "Australia": 30}
+	q := "What is the capital of Australia?"
+	o := testOptions()
+	o.Embedder = orthogonalEmbedder{}
+	got, err := NewService(libraryRetriever(hits, counts), o).Answer(t.Context(), "g1", Request{Question: q}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Refused || !strings.Contains(got.Text, "capital") {
+		t.Errorf("Answer() = %+v, want a decline naming what is not covered together", got)
+	}
+	o.MinMeaning = -1
+	got, err = NewService(libraryRetriever(hits, counts), o).Answer(t.Context(), "g1", Request{Question: q}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Refused {
+		t.Errorf("Answer() with MinMeaning -1 = %+v, want the words-only answer", got)
+	}
+}
