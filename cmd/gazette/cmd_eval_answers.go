@@ -31,6 +31,9 @@ type answerQuestion struct {
 	Kind     string   `json:"kind"` // "answerable" or "offtopic"
 	Gold     []string `json:"gold"` // articles that hold the answer
 	Key      string   `json:"key"`  // the asked-for fact as the article writes it
+	// AskedAt, for a question with a relative date ("last week"), is when
+	// it is asked; empty means now.
+	AskedAt string `json:"asked_at,omitempty"`
 }
 
 // answersReport is the `eval answers --json` output. Shares are over the
@@ -119,8 +122,16 @@ func runEvalAnswers(ctx context.Context, e *env) error {
 			return err
 		}
 		rep.Questions++
+		req := rag.Request{Question: q.Question}
+		if q.AskedAt != "" {
+			at, err := time.Parse(time.DateOnly, q.AskedAt)
+			if err != nil {
+				return fmt.Errorf("question %s: asked_at %q: want a date like 2023-11-14", q.ID, q.AskedAt)
+			}
+			req.AskedAt = at
+		}
 		t0 := time.Now()
-		ans, err := a.answers.Answer(ctx, news.LocalNamespace, rag.Request{Question: q.Question}, nil)
+		ans, err := a.answers.Answer(ctx, news.LocalNamespace, req, nil)
 		if err != nil && !errors.Is(err, rag.ErrNoSources) {
 			return fmt.Errorf("answer %s: %w", q.ID, err)
 		}
