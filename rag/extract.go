@@ -43,6 +43,13 @@ const (
 	// of which the sentence holds the first or the last ("Foster" for "Ian
 	// Foster", "Brooke" for "Brooke Badger").
 	extractPartNameWeight = 0.5
+	// extractMaxLeadWords bounds the sentence quoted before an anaphoric
+	// one.
+	extractMaxLeadWords = 45
+	// extractLeadBonus is added, for a broad question ("what happened
+	// with FTX?"), to the first sentences of an article, which say what it
+	// is about.
+	extractLeadBonus = 0.1
 	// extractKindBonus is added to a sentence that holds the kind of fact
 	// the question asks for (a number, a date, a name, a reason).
 	extractKindBonus = 0.15
@@ -51,6 +58,8 @@ const (
 // extractCandidate is one sentence of a retrieved passage.
 type extractCandidate struct {
 	text string
+	// lead is the sentence before, for a sentence that refers back to it.
+	lead string
 	hit  int // index into the hits
 	pos  int // sentence index in its passage
 	// fragment is set for a passage's first sentence when it starts in
@@ -108,16 +117,18 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 		meta := termSet(h.Article.Outlet + " " + h.Article.Title)
 		sents := extractSentences(withoutHeadline(h.Chunk.Text, h.Article.Title))
 		var prev map[string]bool
+		prevText := ""
 		for j, s := range sents {
 			terms := termSet(s)
 			addAcronyms(terms, s)
 			// A sentence that opens on "He", "The company"… speaks of
-			// what the sentence before it names.
+			// what the sentence before it names, and is quoted with it.
 			var context map[string]bool
-			if anaphoric(s) {
-				context = prev
+			lead := ""
+			if anaphoric(s) && prev != nil {
+				context, lead = prev, prevText
 			}
-			prev = terms
+			prev, prevText = terms, s
 			if boilerplate(s) {
 				continue
 			}
@@ -125,10 +136,12 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 			last, _ := utf8.DecodeLastRuneInString(s)
 			fragment := len(sents) > 1 && (j == 0 && unicode.IsLower(first) ||
 				j == len(sents)-1 && !strings.ContainsRune(".!?\"'”’)。！？", last))
-			c := &extractCandidate{text: s, hit: i, pos: j, terms: terms, context: context, meta: meta, fragment: fragment}
+			c := &extractCandidate{text: s, lead: lead, hit: i, pos: j, terms: terms, context: context, meta: meta, fragment: fragment}
 			cands = append(cands, c)
 		}
 	}
+	// A broad question names a subject and asks for no kind of fact.
+	broad := want == kindAny && len(terms) <= 2
 	head := ""
 	if want == kindNumber {
 		head = askedHead(in.question)
@@ -166,6 +179,9 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 		// Earlier hits were ranked more relevant by retrieval.
 		prior := 1 / (1 + 0.15*float64(c.hit))
 		c.score = (own + meta) / total * (0.8 + 0.2*prior)
+		if broad && in.hits[c.hit].Chunk.Position == 0 && c.pos <= 1 {
+			c.score += extractLeadBonus
+		}
 		if c.kind {
 			c.score += extractKindBonus
 		}
@@ -202,7 +218,14 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(withCitation(stripCitations(c.text), groupOf[h.Article.ID]))
+		text := c.text
+		if c.lead != "" && !slices.ContainsFunc(picked, func(p *extractCandidate) bool { return p.text == c.lead }) &&
+			len(strings.Fields(c.lead)) <= extractMaxLeadWords {
+			// "He was also…" means nothing without the sentence that
+			// names him.
+			text = c.lead + " " + text
+		}
+		b.WriteString(withCitation(stripCitations(text), groupOf[h.Article.ID]))
 	}
 	out.text = b.String()
 	return out, true, nil
