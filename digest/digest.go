@@ -63,8 +63,14 @@ type BuildOptions struct {
 // Digest is the news of one namespace over a time window.
 type Digest struct {
 	Namespace string
-	Since     time.Time // ingestion window start (inclusive)
-	Until     time.Time // ingestion window end (exclusive)
+	// Delivery names the channel and day the scheduler built the digest
+	// for (empty for a preview). A poster derives its messages' nonces
+	// from it, so that a delivery posted twice (its process died before
+	// recording the post, and another took the run over) makes Discord
+	// return the first messages instead of creating new ones.
+	Delivery string
+	Since    time.Time // ingestion window start (inclusive)
+	Until    time.Time // ingestion window end (exclusive)
 	// Articles is the number of articles in the window after filters.
 	Articles int
 	// Stories are ranked by number of outlets, then recency; their source

@@ -2,6 +2,7 @@ package digest
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"sync"
 	"testing"
@@ -63,9 +64,11 @@ func (m memStore) ClaimRun(_ context.Context, r Run) (bool, error) {
 	defer m.mu.Unlock()
 	k := r.ChannelID + " " + r.Day
 	old, ok := m.runs[k]
-	if ok && (old.Status != RunFailed || old.Attempts >= MaxAttempts) {
+	expired := old.Status == RunClaimed && !old.LeaseUntil.IsZero() && !old.LeaseUntil.After(r.ClaimedAt)
+	if ok && (!(old.Status == RunFailed || expired) || old.Attempts >= MaxAttempts) {
 		return false, nil
 	}
+	r.Attempts = 1
 	if ok {
 		r.Attempts = old.Attempts + 1
 	}
@@ -74,11 +77,28 @@ func (m memStore) ClaimRun(_ context.Context, r Run) (bool, error) {
 	return true, nil
 }
 
+func (m memStore) RenewRun(_ context.Context, r Run) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	k := r.ChannelID + " " + r.Day
+	old, ok := m.runs[k]
+	if !ok || old.Status != RunClaimed || old.Holder != r.Holder {
+		return false, nil
+	}
+	old.LeaseUntil = r.LeaseUntil
+	m.runs[k] = old
+	return true, nil
+}
+
 func (m memStore) FinishRun(_ context.Context, r Run) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	k := r.ChannelID + " " + r.Day
-	r.Attempts = m.runs[k].Attempts
+	old := m.runs[k]
+	if old.Status != RunClaimed || old.Holder != r.Holder {
+		return errors.New("no run claimed by this holder")
+	}
+	r.Attempts, r.LeaseUntil = old.Attempts, old.LeaseUntil
 	m.runs[k] = r
 	m.finished <- r
 	return nil

@@ -3,10 +3,14 @@ package digest
 import (
 	"cmp"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-co-op/gocron/v2"
@@ -26,6 +30,7 @@ const (
 	DefaultLateWindow    = 6 * time.Hour
 	DefaultSweepInterval = 5 * time.Minute
 	DefaultMaxLookback   = 7 * 24 * time.Hour
+	DefaultLease         = 2 * time.Minute
 	// finishTimeout bounds recording a run's outcome after the post, which
 	// is done even when the caller's context is cancelled.
 	finishTimeout = 10 * time.Second
@@ -51,6 +56,16 @@ type Options struct {
 	// 0 means DefaultMaxLookback. Without a previous digest the window is
 	// the last 24 hours.
 	MaxLookback time.Duration
+	// Lease is how long a claim on a day's run lasts unless renewed. The
+	// scheduler renews it every third of Lease while it builds the digest,
+	// renews it once more before posting and gives the post at most two
+	// thirds of it; a process that dies holding a claim leaves the run to
+	// whichever process claims it after the lease ran out. 0 means
+	// DefaultLease.
+	Lease time.Duration
+	// Holder names this scheduler in its claims; empty means the host
+	// name, the process id and a random suffix.
+	Holder string
 	// PostEmpty posts a one-line note on a day with nothing new; by default
 	// such a day posts nothing.
 	PostEmpty bool
@@ -62,13 +77,16 @@ type Options struct {
 }
 
 // Scheduler keeps the subscriptions and delivers each one's digest once a
-// day at its local time, with gocron. Delivery is exactly once per channel
-// and local day: the run is claimed in the store before posting and
-// finished with the message id after, so a restart never posts twice. A
-// claim that was never finished (the process died while posting) is not
-// retried, since the post may have reached the channel: at most once wins
-// over a double post. A failed build or post is retried by the sweep
-// within LateWindow, at most MaxAttempts times.
+// day at its local time, with gocron. Delivery is once per channel and
+// local day across every process sharing the store: the run is claimed in
+// the store before posting, as a lease the scheduler renews while it
+// works, and finished with the message id after, so a restart or a second
+// process never posts the day again. A claim that was never finished (its
+// process died while building or posting) is claimed again once its lease
+// ran out; the digest's Delivery key makes the poster reuse the nonces of
+// the first attempt, so Discord returns the messages that attempt may have
+// posted rather than posting them twice. A failed build or post is
+// retried by the sweep within LateWindow; MaxAttempts claims at most.
 type Scheduler struct {
 	store  Store
 	src    Source
@@ -77,6 +95,7 @@ type Scheduler struct {
 	clock  clockwork.Clock
 	log    *slog.Logger
 	cron   gocron.Scheduler
+	holder string
 
 	mu   sync.Mutex
 	jobs map[string]gocron.Job // by channel id
@@ -96,6 +115,11 @@ func NewScheduler(st Store, src Source, p Poster, o Options) (*Scheduler, error)
 	s.opts.LateWindow = cmp.Or(o.LateWindow, DefaultLateWindow)
 	s.opts.SweepInterval = cmp.Or(o.SweepInterval, DefaultSweepInterval)
 	s.opts.MaxLookback = cmp.Or(o.MaxLookback, DefaultMaxLookback)
+	s.opts.Lease = cmp.Or(o.Lease, DefaultLease)
+	s.holder = o.Holder
+	if s.holder == "" {
+		s.holder = defaultHolder()
+	}
 	c, err := gocron.NewScheduler(gocron.WithClock(s.clock), gocron.WithLocation(time.UTC))
 	if err != nil {
 		return nil, fmt.Errorf("new digest scheduler: %w", err)
@@ -221,7 +245,8 @@ type Outcome int
 // Outcomes of [Scheduler.Deliver].
 const (
 	// Skipped: the day's run was already claimed (sent, empty, or in flight
-	// elsewhere); nothing was posted.
+	// elsewhere), or another process took it over while this one built
+	// the digest; nothing was posted.
 	Skipped Outcome = iota
 	// Sent: the digest (or the empty-day note) was posted.
 	Sent
@@ -234,7 +259,7 @@ const (
 // Deliver claims the subscription's run for the local day of scheduled,
 // builds the digest of the articles ingested since the previous digest (or
 // the last 24 hours) and posts it. It returns Skipped without posting when
-// the day's run is already claimed.
+// the day's run is already claimed, or was taken over meanwhile.
 func (s *Scheduler) Deliver(ctx context.Context, sub Subscription, scheduled time.Time) (Outcome, error) {
 	loc, err := LoadTimezone(sub.Timezone)
 	if err != nil {
@@ -249,6 +274,8 @@ func (s *Scheduler) Deliver(ctx context.Context, sub Subscription, scheduled tim
 		ScheduledAt: scheduled,
 		ClaimedAt:   now,
 		Attempts:    1,
+		Holder:      s.holder,
+		LeaseUntil:  now.Add(s.opts.Lease),
 	}
 	ok, err := s.store.ClaimRun(ctx, r)
 	if err != nil {
@@ -258,13 +285,18 @@ func (s *Scheduler) Deliver(ctx context.Context, sub Subscription, scheduled tim
 		return Skipped, nil
 	}
 	log := s.log.With("guild", sub.GuildID, "channel", sub.ChannelID, "day", r.Day)
-	r.Since, r.Until = s.window(ctx, sub.ChannelID, now)
+	bctx, release := s.hold(ctx, r, log)
+	r.Since, r.Until = s.window(bctx, sub.ChannelID, now)
 	bo := s.opts.Build
 	bo.Outlets, bo.Topics = sub.Outlets, sub.Topics
 	if bo.Log == nil {
 		bo.Log = log
 	}
-	d, err := Build(ctx, s.src, sub.GuildID, r.Since, r.Until, bo)
+	d, err := Build(bctx, s.src, sub.GuildID, r.Since, r.Until, bo)
+	if lost := release(); lost {
+		log.Warn("digest taken over by another process")
+		return Skipped, nil
+	}
 	if err != nil {
 		return Failed, s.fail(ctx, r, fmt.Errorf("deliver digest: %w", err))
 	}
@@ -277,17 +309,84 @@ func (s *Scheduler) Deliver(ctx context.Context, sub Subscription, scheduled tim
 		log.Info("digest nothing new")
 		return NothingNew, nil
 	}
-	id, err := s.poster.PostDigest(ctx, sub.ChannelID, d)
+	// A fresh lease for the post, which must end well within it.
+	r.LeaseUntil = s.clock.Now().Add(s.opts.Lease)
+	held, err := s.store.RenewRun(ctx, r)
+	if err != nil {
+		return Failed, s.fail(ctx, r, fmt.Errorf("deliver digest: renew claim: %w", err))
+	}
+	if !held {
+		log.Warn("digest taken over by another process")
+		return Skipped, nil
+	}
+	d.Delivery = sub.GuildID + "/" + sub.ChannelID + "/" + r.Day
+	pctx, cancel := context.WithTimeout(ctx, s.opts.Lease*2/3)
+	id, err := s.poster.PostDigest(pctx, sub.ChannelID, d)
+	cancel()
 	if err != nil {
 		return Failed, s.fail(ctx, r, fmt.Errorf("deliver digest: post: %w", err))
 	}
 	r.Status, r.MessageID, r.ArticleIDs, r.FinishedAt = RunSent, id, d.ArticleIDs(), s.clock.Now()
 	if err := s.finish(ctx, r); err != nil {
-		// Posted but not recorded: the claim stays, so no second post.
+		// Posted but not recorded: the claim runs out and the run may be
+		// claimed again, when the Delivery nonces make Discord return
+		// these messages (for a few minutes) rather than post them twice.
 		return Sent, err
 	}
 	log.Info("digest sent", "message", id, "stories", len(d.Stories), "articles", d.Articles)
 	return Sent, nil
+}
+
+// hold renews the claim on r every third of the lease while the digest is
+// built, and cancels the returned context when another process took the
+// run over (the lease ran out while this one could not renew it). release
+// stops the renewals and reports whether the run was lost.
+func (s *Scheduler) hold(ctx context.Context, r Run, log *slog.Logger) (context.Context, func() (lost bool)) {
+	hctx, cancel := context.WithCancel(ctx)
+	var gone atomic.Bool
+	stop, done := make(chan struct{}), make(chan struct{})
+	tick := s.clock.NewTicker(s.opts.Lease / 3)
+	go func() {
+		defer close(done)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-hctx.Done():
+				return
+			case <-tick.Chan():
+			}
+			r.LeaseUntil = s.clock.Now().Add(s.opts.Lease)
+			held, err := s.store.RenewRun(hctx, r)
+			if err != nil {
+				// The claim may still be ours: the renewal before the
+				// post tells.
+				log.Warn("renew digest claim", "err", err)
+				continue
+			}
+			if !held {
+				gone.Store(true)
+				cancel()
+				return
+			}
+		}
+	}()
+	return hctx, func() bool {
+		close(stop)
+		<-done
+		cancel()
+		return gone.Load()
+	}
+}
+
+// defaultHolder names this process in its claims: host, process id and a
+// random suffix (a restarted container keeps its host name and pid).
+func defaultHolder() string {
+	host, _ := os.Hostname()
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("%s/%d/%s", host, os.Getpid(), hex.EncodeToString(b[:]))
 }
 
 // window is the ingestion window of a digest made now: since the previous

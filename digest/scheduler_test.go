@@ -374,8 +374,8 @@ func TestSchedulerRetriesFailedPost(t *testing.T) {
 }
 
 func TestSchedulerClaimedRunIsNotPostedAgain(t *testing.T) {
-	// The process died between claim and post: the post may have reached
-	// Discord, so the run is not retried.
+	// A claim that never expires (made before claims were leases) is left
+	// alone: its post may have reached Discord.
 	at := utc(2026, 5, 4, 8, 0)
 	clock := clockwork.NewFakeClockAt(at.Add(time.Hour))
 	st := newMemStore()
@@ -385,6 +385,155 @@ func TestSchedulerClaimedRunIsNotPostedAgain(t *testing.T) {
 	newTestScheduler(t, st, articlesAt(at.Add(-time.Hour)), p, clock, Options{})
 	if p.count() != 0 {
 		t.Errorf("posts = %d, want 0", p.count())
+	}
+}
+
+func TestSchedulerTakesOverExpiredClaim(t *testing.T) {
+	// Another process claimed the run at 08:00 and died: its claim is
+	// left alone while its lease lasts, and taken over after.
+	at := utc(2026, 5, 4, 8, 0)
+	clock := clockwork.NewFakeClockAt(at.Add(time.Minute))
+	st := newMemStore()
+	dead := Run{ChannelID: "c1", GuildID: "g1", Day: "2026-05-04", ClaimedAt: at, Holder: "dead", LeaseUntil: at.Add(2 * time.Minute)}
+	if ok, _ := st.ClaimRun(t.Context(), dead); !ok {
+		t.Fatal("ClaimRun() = false")
+	}
+	_ = st.PutSubscription(t.Context(), Subscription{GuildID: "g1", ChannelID: "c1", Hour: 8, Timezone: "UTC", CreatedAt: at.Add(-time.Hour)})
+	p := newFakePoster(clock)
+	s := newTestScheduler(t, st, articlesAt(at.Add(-time.Hour)), p, clock, Options{Lease: 2 * time.Minute, Holder: "alive"})
+	if p.count() != 0 {
+		t.Fatalf("posts while the claim's lease lasts = %d, want 0", p.count())
+	}
+	clock.Advance(time.Minute)
+	s.CatchUp(t.Context())
+	got := waitPost(t, p)
+	if got.digest.Delivery != "g1/c1/2026-05-04" {
+		t.Errorf("Delivery = %q, want g1/c1/2026-05-04", got.digest.Delivery)
+	}
+	r, _ := st.run("c1", "2026-05-04")
+	if r.Status != RunSent || r.Attempts != 2 || r.Holder != "alive" {
+		t.Errorf("run = %+v, want sent by alive on attempt 2", r)
+	}
+	s.CatchUp(t.Context())
+	if p.count() != 1 {
+		t.Errorf("posts = %d, want 1", p.count())
+	}
+}
+
+// gatedSource blocks its first read until open is closed, and signals
+// entered when the read starts.
+type gatedSource struct {
+	*fakeSource
+	entered, open chan struct{}
+	once          sync.Once
+}
+
+func (g *gatedSource) IngestedBetween(ctx context.Context, ns string, since, until time.Time) ([]news.Article, error) {
+	g.once.Do(func() {
+		close(g.entered)
+		select {
+		case <-g.open:
+		case <-ctx.Done():
+		}
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return g.fakeSource.IngestedBetween(ctx, ns, since, until)
+}
+
+func TestSchedulerRenewsClaimWhileBuilding(t *testing.T) {
+	// A slow build keeps its claim: another process does not take the
+	// run over while the holder is alive.
+	at := utc(2026, 5, 4, 8, 0)
+	clock := clockwork.NewFakeClockAt(at)
+	st := newMemStore()
+	sub := Subscription{GuildID: "g1", ChannelID: "c1", Hour: 8, Timezone: "UTC", CreatedAt: at.Add(-time.Hour)}
+	_ = st.PutSubscription(t.Context(), sub)
+	src := &gatedSource{fakeSource: articlesAt(at.Add(-time.Hour)), entered: make(chan struct{}), open: make(chan struct{})}
+	pa, pb := newFakePoster(clock), newFakePoster(clock)
+	opts := Options{Clock: clock, Lease: 3 * time.Minute, SweepInterval: -1, Log: slog.New(slog.DiscardHandler)}
+	opts.Holder = "a"
+	a, err := NewScheduler(st, src, pa, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Holder = "b"
+	b, err := NewScheduler(st, articlesAt(at.Add(-time.Hour)), pb, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan Outcome)
+	go func() {
+		o, err := a.Deliver(t.Context(), sub, at)
+		if err != nil {
+			t.Errorf("Deliver() error = %v", err)
+		}
+		done <- o
+	}()
+	<-src.entered
+	// Past the first lease, one renewal at a time.
+	for range 4 {
+		if err := clock.BlockUntilContext(t.Context(), 1); err != nil {
+			t.Fatal(err)
+		}
+		before, _ := st.run("c1", "2026-05-04")
+		clock.Advance(time.Minute)
+		for r, _ := st.run("c1", "2026-05-04"); !r.LeaseUntil.After(before.LeaseUntil); r, _ = st.run("c1", "2026-05-04") {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	if o, err := b.Deliver(t.Context(), sub, at); o != Skipped || err != nil {
+		t.Errorf("other process's Deliver() = %v, %v; want Skipped", o, err)
+	}
+	close(src.open)
+	if o := <-done; o != Sent {
+		t.Errorf("holder's Deliver() = %v, want Sent", o)
+	}
+	if pa.count() != 1 || pb.count() != 0 {
+		t.Errorf("posts = %d by the holder, %d by the other; want 1, 0", pa.count(), pb.count())
+	}
+}
+
+func TestSchedulerLostClaimIsNotPosted(t *testing.T) {
+	// The holder could not renew its claim in time (a stalled process):
+	// another process took the run over, so the holder posts nothing.
+	at := utc(2026, 5, 4, 8, 0)
+	clockA, clockB := clockwork.NewFakeClockAt(at), clockwork.NewFakeClockAt(at.Add(4*time.Minute))
+	st := newMemStore()
+	sub := Subscription{GuildID: "g1", ChannelID: "c1", Hour: 8, Timezone: "UTC", CreatedAt: at.Add(-time.Hour)}
+	_ = st.PutSubscription(t.Context(), sub)
+	src := &gatedSource{fakeSource: articlesAt(at.Add(-time.Hour)), entered: make(chan struct{}), open: make(chan struct{})}
+	pa, pb := newFakePoster(clockA), newFakePoster(clockB)
+	a, err := NewScheduler(st, src, pa, Options{Clock: clockA, Lease: 3 * time.Minute, Holder: "a", SweepInterval: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := NewScheduler(st, articlesAt(at.Add(-time.Hour)), pb, Options{Clock: clockB, Lease: 3 * time.Minute, Holder: "b", SweepInterval: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan Outcome)
+	go func() {
+		o, _ := a.Deliver(t.Context(), sub, at)
+		done <- o
+	}()
+	<-src.entered
+	if o, err := b.Deliver(t.Context(), sub, at); o != Sent || err != nil {
+		t.Fatalf("Deliver() after the lease ran out = %v, %v; want Sent", o, err)
+	}
+	if err := clockA.BlockUntilContext(t.Context(), 1); err != nil {
+		t.Fatal(err)
+	}
+	clockA.Advance(time.Minute)
+	if o := <-done; o != Skipped {
+		t.Errorf("former holder's Deliver() = %v, want Skipped", o)
+	}
+	if pa.count() != 0 || pb.count() != 1 {
+		t.Errorf("posts = %d by the former holder, %d by the other; want 0, 1", pa.count(), pb.count())
+	}
+	if r, _ := st.run("c1", "2026-05-04"); r.Status != RunSent || r.Holder != "b" {
+		t.Errorf("run = %+v, want sent by b", r)
 	}
 }
 

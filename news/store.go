@@ -44,8 +44,11 @@ var ErrEmbedderMismatch = errors.New("store: vectors were made by another embedd
 //     stays zero.
 //   - "Not there" is [ErrNotFound] (wrapped), never a nil error with an
 //     empty value, except where a method says it reports a bool instead.
-//   - A digest run is claimed at most once per channel and day across
-//     every process sharing the backend ([DigestStore.ClaimRun] is atomic).
+//   - A digest run (one channel and day) is held by one claimer at a time
+//     across every process sharing the backend: [DigestStore.ClaimRun] is
+//     atomic, and a claim is a lease that only its holder renews or
+//     finishes; a claim whose lease ran out unfinished (its holder died)
+//     may be claimed again.
 //   - Every method is safe for concurrent use.
 type Store interface {
 	ArticleStore
@@ -149,14 +152,22 @@ type DigestStore interface {
 	// ListSubscriptions returns the guild's subscriptions (every one when
 	// guildID is empty), ordered by channel.
 	ListSubscriptions(ctx context.Context, guildID string) ([]Subscription, error)
-	// ClaimRun atomically records r as claimed with one attempt unless the
-	// channel has a run for r.Day; a failed run with fewer than
-	// [MaxRunAttempts] attempts is claimed again with one more. It reports
-	// whether the caller now owns the run and may post.
+	// ClaimRun atomically records r as claimed by r.Holder until
+	// r.LeaseUntil, with one attempt, unless the channel has a run for
+	// r.Day. A failed run, or a claimed one whose lease ended at or before
+	// r.ClaimedAt (its holder stopped before finishing it), is claimed
+	// again with one more attempt, while it has had fewer than
+	// [MaxRunAttempts]. A zero LeaseUntil makes a claim that never
+	// expires. It reports whether the caller now holds the run and may
+	// post.
 	ClaimRun(ctx context.Context, r DigestRun) (bool, error)
+	// RenewRun extends r.Holder's claim on the run to r.LeaseUntil and
+	// reports whether r.Holder still holds it: false when the run was
+	// finished, or claimed by another after the lease ran out.
+	RenewRun(ctx context.Context, r DigestRun) (bool, error)
 	// FinishRun records a claimed run's outcome: status, finish time,
 	// message id, window, article ids and error. It fails when the run is
-	// not claimed.
+	// not claimed by r.Holder.
 	FinishRun(ctx context.Context, r DigestRun) error
 	// LastRun returns the channel's sent or empty run with the latest
 	// window end, and whether there is one.
@@ -323,4 +334,8 @@ type DigestRun struct {
 	ArticleIDs   []string // the digest's cited articles, in source order
 	Attempts     int      // claims so far
 	Error        string   // why the last attempt failed, for status
+	// Holder names the claimer (a process) and LeaseUntil is when its
+	// claim runs out unless renewed; zero for a claim that never expires.
+	Holder     string
+	LeaseUntil time.Time
 }

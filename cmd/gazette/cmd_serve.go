@@ -39,7 +39,7 @@ scheduled digests. With GAZETTE_HTTP_ADDR set it serves /healthz, /readyz and
 		settings: []string{"DISCORD_TOKEN", "DISCORD_API_URL", "DISCORD_DEV_GUILD_ID", "DISCORD_SHARD_ID", "DISCORD_SHARD_COUNT",
 			"GAZETTE_DATABASE_URL", "GAZETTE_DB_MAX_CONNS", "GAZETTE_FEED_LEASE", "GAZETTE_MANAGER_ROLE_ID", "GAZETTE_HTTP_ADDR", "OPENAI_API_KEY", "OPENAI_BASE_URL", "GAZETTE_CHAT_MODEL", "GAZETTE_LLM_TIMEOUT", "GAZETTE_EMBEDDER", "GAZETTE_EMBED_MODEL", "GAZETTE_EMBED_BASE_URL", "GAZETTE_EMBED_API_KEY", "GAZETTE_ALLOW_PRIVATE_NETWORKS", "GAZETTE_FETCH_MAX_BYTES", "GAZETTE_FETCH_TIMEOUT",
 			"GAZETTE_FEED_INTERVAL", "GAZETTE_FEED_HOSTS", "GAZETTE_MAX_CONCURRENT_ANSWERS", "GAZETTE_USER_QUESTIONS_PER_MINUTE",
-			"GAZETTE_ANSWER_TIMEOUT", "GAZETTE_DIGEST_LATE_WINDOW", "GAZETTE_DIGEST_SWEEP", "GAZETTE_DIGEST_MAX_STORIES", "GAZETTE_DIGEST_EMPTY_NOTE"},
+			"GAZETTE_ANSWER_TIMEOUT", "GAZETTE_DIGEST_LATE_WINDOW", "GAZETTE_DIGEST_SWEEP", "GAZETTE_DIGEST_LEASE", "GAZETTE_DIGEST_MAX_STORIES", "GAZETTE_DIGEST_EMPTY_NOTE"},
 		run: runServe,
 	})
 }
@@ -116,6 +116,7 @@ func serve(ctx context.Context, a *app, discordHTTP *http.Client) error {
 	sched, err := digest.NewScheduler(a.store, a.store, poster, digest.Options{
 		LateWindow:    cfg.DigestLateWindow,
 		SweepInterval: cfg.DigestSweep,
+		Lease:         cfg.DigestLease,
 		PostEmpty:     cfg.DigestEmptyNote,
 		Build:         digest.BuildOptions{MaxStories: cfg.DigestMaxStories, Completer: a.chat, Log: log},
 		Log:           log.With("part", "digest"),

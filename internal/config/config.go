@@ -77,6 +77,7 @@ type Config struct {
 	// Digest.
 	DigestLateWindow time.Duration // GAZETTE_DIGEST_LATE_WINDOW
 	DigestSweep      time.Duration // GAZETTE_DIGEST_SWEEP: how often due digests are looked for
+	DigestLease      time.Duration // GAZETTE_DIGEST_LEASE: how long a claim on a day's digest lasts unless renewed
 	DigestMaxStories int           // GAZETTE_DIGEST_MAX_STORIES
 	DigestEmptyNote  bool          // GAZETTE_DIGEST_EMPTY_NOTE
 }
@@ -91,7 +92,7 @@ var Keys = []string{
 	"GAZETTE_MANAGER_ROLE_ID", "GAZETTE_MAX_CONCURRENT_ANSWERS", "GAZETTE_USER_QUESTIONS_PER_MINUTE",
 	"GAZETTE_ANSWER_TIMEOUT", "GAZETTE_HTTP_ADDR",
 	"GAZETTE_ALLOW_PRIVATE_NETWORKS", "GAZETTE_FETCH_MAX_BYTES", "GAZETTE_FETCH_TIMEOUT", "GAZETTE_FEED_INTERVAL", "GAZETTE_FEED_HOSTS",
-	"GAZETTE_CONTACT", "GAZETTE_DIGEST_LATE_WINDOW", "GAZETTE_DIGEST_SWEEP", "GAZETTE_DIGEST_MAX_STORIES", "GAZETTE_DIGEST_EMPTY_NOTE",
+	"GAZETTE_CONTACT", "GAZETTE_DIGEST_LATE_WINDOW", "GAZETTE_DIGEST_SWEEP", "GAZETTE_DIGEST_LEASE", "GAZETTE_DIGEST_MAX_STORIES", "GAZETTE_DIGEST_EMPTY_NOTE",
 }
 
 // Load reads the configuration through getenv (os.Getenv in production, a
@@ -141,6 +142,7 @@ func Load(getenv func(string) string) (Config, error) {
 
 		DigestLateWindow: p.duration("GAZETTE_DIGEST_LATE_WINDOW", 6*time.Hour),
 		DigestSweep:      p.duration("GAZETTE_DIGEST_SWEEP", 5*time.Minute),
+		DigestLease:      p.duration("GAZETTE_DIGEST_LEASE", 2*time.Minute),
 		DigestMaxStories: p.integer("GAZETTE_DIGEST_MAX_STORIES", 8, 1, 25),
 		DigestEmptyNote:  p.boolean("GAZETTE_DIGEST_EMPTY_NOTE", true),
 	}

@@ -107,20 +107,24 @@ func (s *Store) ListSubscriptions(ctx context.Context, guildID string) ([]news.S
 	return out, nil
 }
 
-// ClaimRun records the run as claimed unless the channel already has a run
-// for that day; a failed run with fewer than news.MaxRunAttempts attempts is
-// claimed again with one more attempt. The
-// single upsert statement makes the claim atomic across connections and
-// processes. It reports whether the caller owns the run.
+// ClaimRun records the run as claimed by r.Holder until r.LeaseUntil
+// unless the channel already has a run for that day; a failed run, or a
+// claimed one whose lease ended at or before r.ClaimedAt, is claimed again
+// with one more attempt while it has had fewer than news.MaxRunAttempts.
+// The single upsert statement makes the claim atomic across connections.
+// It reports whether the caller holds the run.
 func (s *Store) ClaimRun(ctx context.Context, r news.DigestRun) (bool, error) {
 	res, err := s.db.ExecContext(ctx, `INSERT INTO digest_runs
-		(channel_id, day, guild_id, status, scheduled_at, claimed_at, attempts)
-		VALUES (?, ?, ?, 'claimed', ?, ?, 1)
+		(channel_id, day, guild_id, status, scheduled_at, claimed_at, attempts, holder, lease_until)
+		VALUES (?, ?, ?, 'claimed', ?, ?, 1, ?, ?)
 		ON CONFLICT (channel_id, day) DO UPDATE SET status = 'claimed',
 			scheduled_at = excluded.scheduled_at, claimed_at = excluded.claimed_at,
-			attempts = digest_runs.attempts + 1, error = ''
-		WHERE digest_runs.status = 'failed' AND digest_runs.attempts < ?`,
-		r.ChannelID, r.Day, r.GuildID, r.ScheduledAt.UnixMilli(), r.ClaimedAt.UnixMilli(), news.MaxRunAttempts)
+			attempts = digest_runs.attempts + 1, error = '',
+			holder = excluded.holder, lease_until = excluded.lease_until
+		WHERE digest_runs.attempts < ? AND (digest_runs.status = 'failed' OR (digest_runs.status = 'claimed'
+			AND digest_runs.lease_until IS NOT NULL AND digest_runs.lease_until <= excluded.claimed_at))`,
+		r.ChannelID, r.Day, r.GuildID, r.ScheduledAt.UnixMilli(), r.ClaimedAt.UnixMilli(), r.Holder, millis(r.LeaseUntil),
+		news.MaxRunAttempts)
 	if err != nil {
 		return false, fmt.Errorf("claim run %s %s: %w", r.ChannelID, r.Day, err)
 	}
@@ -131,10 +135,26 @@ func (s *Store) ClaimRun(ctx context.Context, r news.DigestRun) (bool, error) {
 	return n > 0, nil
 }
 
-// errNoClaim means FinishRun found no claimed run to finish.
-var errNoClaim = errors.New("no claimed run")
+// RenewRun extends r.Holder's claim to r.LeaseUntil and reports whether
+// r.Holder still holds the run.
+func (s *Store) RenewRun(ctx context.Context, r news.DigestRun) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE digest_runs SET lease_until = ?
+		WHERE channel_id = ? AND day = ? AND status = 'claimed' AND holder = ?`,
+		millis(r.LeaseUntil), r.ChannelID, r.Day, r.Holder)
+	if err != nil {
+		return false, fmt.Errorf("renew run %s %s: %w", r.ChannelID, r.Day, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("renew run %s %s: %w", r.ChannelID, r.Day, err)
+	}
+	return n > 0, nil
+}
 
-// FinishRun records a claimed run's outcome.
+// errNoClaim means FinishRun found no run claimed by the caller.
+var errNoClaim = errors.New("no run claimed by this holder")
+
+// FinishRun records the outcome of a run claimed by r.Holder.
 func (s *Store) FinishRun(ctx context.Context, r news.DigestRun) error {
 	ids, err := jsonList(r.ArticleIDs)
 	if err != nil {
@@ -142,9 +162,9 @@ func (s *Store) FinishRun(ctx context.Context, r news.DigestRun) error {
 	}
 	res, err := s.db.ExecContext(ctx, `UPDATE digest_runs SET status = ?, finished_at = ?, message_id = ?,
 		since = ?, until = ?, article_ids = ?, error = ?
-		WHERE channel_id = ? AND day = ? AND status = 'claimed'`,
+		WHERE channel_id = ? AND day = ? AND status = 'claimed' AND holder = ?`,
 		string(r.Status), millis(r.FinishedAt), r.MessageID, millis(r.Since), millis(r.Until), ids, r.Error,
-		r.ChannelID, r.Day)
+		r.ChannelID, r.Day, r.Holder)
 	if err != nil {
 		return fmt.Errorf("finish run %s %s: %w", r.ChannelID, r.Day, err)
 	}
@@ -155,7 +175,7 @@ func (s *Store) FinishRun(ctx context.Context, r news.DigestRun) error {
 }
 
 const runColumns = `channel_id, day, guild_id, status, scheduled_at, claimed_at, finished_at, message_id,
-	since, until, article_ids, attempts, error`
+	since, until, article_ids, attempts, error, holder, lease_until`
 
 // LastRun returns the channel's sent or empty run with the latest window
 // end.
@@ -177,10 +197,11 @@ func (s *Store) runWhere(ctx context.Context, cond string, args ...any) (news.Di
 		status, ids              string
 		scheduled, claimed       int64
 		finished, since, untilAt sql.NullInt64
+		lease                    sql.NullInt64
 	)
 	err := s.db.QueryRowContext(ctx, `SELECT `+runColumns+` FROM digest_runs WHERE `+cond, args...).Scan(
 		&r.ChannelID, &r.Day, &r.GuildID, &status, &scheduled, &claimed, &finished, &r.MessageID,
-		&since, &untilAt, &ids, &r.Attempts, &r.Error)
+		&since, &untilAt, &ids, &r.Attempts, &r.Error, &r.Holder, &lease)
 	if errors.Is(err, sql.ErrNoRows) {
 		return news.DigestRun{}, false, nil
 	}
@@ -196,6 +217,7 @@ func (s *Store) runWhere(ctx context.Context, cond string, args ...any) (news.Di
 	r.FinishedAt = fromMillis(finished)
 	r.Since = fromMillis(since)
 	r.Until = fromMillis(untilAt)
+	r.LeaseUntil = fromMillis(lease)
 	return r, true, nil
 }
 

@@ -162,6 +162,40 @@ func TestDigestFromStore(t *testing.T) {
 	if r, ok, _ := s.RunByMessage(t.Context(), "m1"); !ok || len(r.ArticleIDs) != 4 {
 		t.Errorf("RunByMessage(m1) = %+v, %v; want 4 articles", r, ok)
 	}
+
+	// The process died holding the claim of another channel's run: after
+	// a restart, the run is posted once its lease ran out.
+	sub2 := digest.Subscription{GuildID: "g1", ChannelID: "c2", Hour: 9, Timezone: "UTC", CreatedAt: day}
+	if err := s.PutSubscription(t.Context(), sub2); err != nil {
+		t.Fatal(err)
+	}
+	dead := digest.Run{ChannelID: "c2", GuildID: "g1", Day: clock.Now().Format(time.DateOnly), ScheduledAt: day.Add(9 * time.Hour),
+		ClaimedAt: clock.Now(), Holder: "dead", LeaseUntil: clock.Now().Add(2 * time.Minute)}
+	if ok, err := s.ClaimRun(t.Context(), dead); err != nil || !ok {
+		t.Fatalf("ClaimRun() = %v, %v", ok, err)
+	}
+	s.Close()
+	s = openDigestStore(t, path)
+	sch, err := digest.NewScheduler(s, s, p, digest.Options{Clock: clock, SweepInterval: -1, Lease: 2 * time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sch.Start(t.Context()); err != nil {
+		t.Fatalf("Start() error = %v", err)
+	}
+	defer sch.Stop()
+	if p.n != 1 {
+		t.Errorf("posts while the dead process's lease lasts = %d, want 1", p.n)
+	}
+	clock.Advance(2 * time.Minute)
+	sch.CatchUp(t.Context())
+	sch.CatchUp(t.Context())
+	if p.n != 2 {
+		t.Errorf("posts after the lease ran out = %d, want 2", p.n)
+	}
+	if r, ok, _ := s.RunByMessage(t.Context(), "m2"); !ok || r.ChannelID != "c2" || r.Attempts != 2 || r.Holder == "dead" {
+		t.Errorf("RunByMessage(m2) = %+v, %v; want c2's run, posted on attempt 2 by the new process", r, ok)
+	}
 }
 
 type countingPoster struct {

@@ -72,6 +72,7 @@ func Run(t *testing.T, open Open) {
 		{"Feeds", testFeeds},
 		{"Subscriptions", testSubscriptions},
 		{"DigestRuns", testDigestRuns},
+		{"DigestLeases", testDigestLeases},
 		{"Feedback", testFeedback},
 		{"Maintenance", testMaintenance},
 		{"Concurrent", testConcurrent},
@@ -1102,6 +1103,95 @@ func testDigestRuns(t *testing.T, s news.Store) {
 	wg.Wait()
 	if wins != 1 {
 		t.Errorf("%d concurrent claims won, want 1", wins)
+	}
+}
+
+// testDigestLeases checks that a claim is a lease: only its holder renews
+// or finishes it, and once it ran out unfinished another may claim the
+// run, within MaxRunAttempts claims.
+func testDigestLeases(t *testing.T, s news.Store) {
+	ctx := t.Context()
+	at := day.Add(7 * time.Hour)
+	claim := func(holder string, now time.Time, lease time.Duration) news.DigestRun {
+		return news.DigestRun{ChannelID: "c1", GuildID: "g1", Day: "2024-03-11", ScheduledAt: at,
+			ClaimedAt: now, Holder: holder, LeaseUntil: now.Add(lease)}
+	}
+	a := claim("a", at, 2*time.Minute)
+	if ok, err := s.ClaimRun(ctx, a); err != nil || !ok {
+		t.Fatalf("ClaimRun(a) = %v, %v; want true", ok, err)
+	}
+	if ok, err := s.ClaimRun(ctx, claim("b", at.Add(time.Minute), 2*time.Minute)); err != nil || ok {
+		t.Errorf("ClaimRun(b) while a's lease lasts = %v, %v; want false", ok, err)
+	}
+	if ok, err := s.RenewRun(ctx, claim("b", at.Add(time.Minute), 2*time.Minute)); err != nil || ok {
+		t.Errorf("RenewRun(b) of a's claim = %v, %v; want false", ok, err)
+	}
+	b := claim("b", at.Add(time.Minute), 2*time.Minute)
+	b.Status, b.FinishedAt = news.RunSent, at.Add(time.Minute)
+	if err := s.FinishRun(ctx, b); err == nil {
+		t.Error("FinishRun(b) of a's claim error = nil")
+	}
+	// a renews until 08:03; b may not claim at 08:02:30, may at 08:03.
+	if ok, err := s.RenewRun(ctx, claim("a", at.Add(time.Minute), 2*time.Minute)); err != nil || !ok {
+		t.Fatalf("RenewRun(a) = %v, %v; want true", ok, err)
+	}
+	if ok, err := s.ClaimRun(ctx, claim("b", at.Add(150*time.Second), 2*time.Minute)); err != nil || ok {
+		t.Errorf("ClaimRun(b) before the renewed lease ran out = %v, %v; want false", ok, err)
+	}
+	b = claim("b", at.Add(3*time.Minute), 2*time.Minute)
+	if ok, err := s.ClaimRun(ctx, b); err != nil || !ok {
+		t.Fatalf("ClaimRun(b) when a's lease ran out = %v, %v; want true", ok, err)
+	}
+	// a's claim is gone: it may neither renew nor finish.
+	if ok, err := s.RenewRun(ctx, claim("a", at.Add(3*time.Minute), 2*time.Minute)); err != nil || ok {
+		t.Errorf("RenewRun(a) after b took over = %v, %v; want false", ok, err)
+	}
+	lateA := a
+	lateA.Status, lateA.MessageID, lateA.FinishedAt = news.RunSent, "ma", at.Add(3*time.Minute)
+	if err := s.FinishRun(ctx, lateA); err == nil {
+		t.Error("FinishRun(a) after b took over error = nil")
+	}
+	// b dies too; the third claim is the last one.
+	c := claim("c", at.Add(10*time.Minute), 2*time.Minute)
+	if ok, err := s.ClaimRun(ctx, c); err != nil || !ok {
+		t.Fatalf("ClaimRun(c) when b's lease ran out = %v, %v; want true", ok, err)
+	}
+	if ok, err := s.ClaimRun(ctx, claim("d", at.Add(20*time.Minute), 2*time.Minute)); err != nil || ok {
+		t.Errorf("claim %d of a run = %v, %v; want false", news.MaxRunAttempts+1, ok, err)
+	}
+	sent := c
+	sent.Status, sent.MessageID, sent.FinishedAt = news.RunSent, "mc", at.Add(11*time.Minute)
+	sent.Since, sent.Until = day, at
+	sent.ArticleIDs = []string{}
+	if err := s.FinishRun(ctx, sent); err != nil {
+		t.Fatalf("FinishRun(c) error = %v", err)
+	}
+	want := sent
+	want.Attempts = 3
+	want.ArticleIDs = nil
+	got, ok, err := s.RunByMessage(ctx, "mc")
+	if err != nil || !ok {
+		t.Fatalf("RunByMessage() = %v, %v", ok, err)
+	}
+	if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("RunByMessage() mismatch (-want +got):\n%s", diff)
+	}
+	if ok, err := s.ClaimRun(ctx, claim("e", at.Add(time.Hour), 2*time.Minute)); err != nil || ok {
+		t.Errorf("ClaimRun() of a sent run = %v, %v; want false", ok, err)
+	}
+	if ok, err := s.RenewRun(ctx, c); err != nil || ok {
+		t.Errorf("RenewRun() of a sent run = %v, %v; want false", ok, err)
+	}
+
+	// A claim with no lease never runs out.
+	forever := news.DigestRun{ChannelID: "c2", GuildID: "g1", Day: "2024-03-11", ScheduledAt: at, ClaimedAt: at, Holder: "a"}
+	if ok, err := s.ClaimRun(ctx, forever); err != nil || !ok {
+		t.Fatalf("ClaimRun(no lease) = %v, %v; want true", ok, err)
+	}
+	later := forever
+	later.Holder, later.ClaimedAt, later.LeaseUntil = "b", at.AddDate(0, 0, 1), at.AddDate(0, 0, 1).Add(time.Minute)
+	if ok, err := s.ClaimRun(ctx, later); err != nil || ok {
+		t.Errorf("ClaimRun() of a claim with no lease = %v, %v; want false", ok, err)
 	}
 }
 

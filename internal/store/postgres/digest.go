@@ -80,29 +80,46 @@ func (s *Store) ListSubscriptions(ctx context.Context, guildID string) ([]news.S
 	return out, nil
 }
 
-// ClaimRun records the run as claimed unless the channel already has a run
-// for that day; a failed run with fewer than news.MaxRunAttempts attempts is
-// claimed again with one more attempt. The single upsert is atomic across
-// every process sharing the database: exactly one claims a day's run.
+// ClaimRun records the run as claimed by r.Holder until r.LeaseUntil
+// unless the channel already has a run for that day; a failed run, or a
+// claimed one whose lease ended at or before r.ClaimedAt (its process died
+// before finishing it), is claimed again with one more attempt while it
+// has had fewer than news.MaxRunAttempts. The single upsert is atomic
+// across every process sharing the database: one claimer holds a run at a
+// time.
 func (s *Store) ClaimRun(ctx context.Context, r news.DigestRun) (bool, error) {
 	tag, err := s.pool.Exec(ctx, `INSERT INTO digest_runs
-		(channel_id, day, guild_id, status, scheduled_at, claimed_at, attempts)
-		VALUES ($1, $2, $3, 'claimed', $4, $5, 1)
+		(channel_id, day, guild_id, status, scheduled_at, claimed_at, attempts, holder, lease_until)
+		VALUES ($1, $2, $3, 'claimed', $4, $5, 1, $6, $7)
 		ON CONFLICT (channel_id, day) DO UPDATE SET status = 'claimed',
 			scheduled_at = excluded.scheduled_at, claimed_at = excluded.claimed_at,
-			attempts = digest_runs.attempts + 1, error = ''
-		WHERE digest_runs.status = 'failed' AND digest_runs.attempts < $6`,
-		r.ChannelID, r.Day, r.GuildID, ms(r.ScheduledAt), ms(r.ClaimedAt), news.MaxRunAttempts)
+			attempts = digest_runs.attempts + 1, error = '',
+			holder = excluded.holder, lease_until = excluded.lease_until
+		WHERE digest_runs.attempts < $8 AND (digest_runs.status = 'failed' OR (digest_runs.status = 'claimed'
+			AND digest_runs.lease_until IS NOT NULL AND digest_runs.lease_until <= excluded.claimed_at))`,
+		r.ChannelID, r.Day, r.GuildID, ms(r.ScheduledAt), ms(r.ClaimedAt), r.Holder, ms(r.LeaseUntil), news.MaxRunAttempts)
 	if err != nil {
 		return false, fmt.Errorf("claim run %s %s: %w", r.ChannelID, r.Day, err)
 	}
 	return tag.RowsAffected() > 0, nil
 }
 
-// errNoClaim means FinishRun found no claimed run to finish.
-var errNoClaim = errors.New("no claimed run")
+// RenewRun extends r.Holder's claim to r.LeaseUntil and reports whether
+// r.Holder still holds the run.
+func (s *Store) RenewRun(ctx context.Context, r news.DigestRun) (bool, error) {
+	tag, err := s.pool.Exec(ctx, `UPDATE digest_runs SET lease_until = $1
+		WHERE channel_id = $2 AND day = $3 AND status = 'claimed' AND holder = $4`,
+		ms(r.LeaseUntil), r.ChannelID, r.Day, r.Holder)
+	if err != nil {
+		return false, fmt.Errorf("renew run %s %s: %w", r.ChannelID, r.Day, err)
+	}
+	return tag.RowsAffected() > 0, nil
+}
 
-// FinishRun records a claimed run's outcome.
+// errNoClaim means FinishRun found no run claimed by the caller.
+var errNoClaim = errors.New("no run claimed by this holder")
+
+// FinishRun records the outcome of a run claimed by r.Holder.
 func (s *Store) FinishRun(ctx context.Context, r news.DigestRun) error {
 	ids, err := jsonList(r.ArticleIDs)
 	if err != nil {
@@ -110,9 +127,9 @@ func (s *Store) FinishRun(ctx context.Context, r news.DigestRun) error {
 	}
 	tag, err := s.pool.Exec(ctx, `UPDATE digest_runs SET status = $1, finished_at = $2, message_id = $3,
 		since = $4, until = $5, article_ids = $6, error = $7
-		WHERE channel_id = $8 AND day = $9 AND status = 'claimed'`,
+		WHERE channel_id = $8 AND day = $9 AND status = 'claimed' AND holder = $10`,
 		string(r.Status), ms(r.FinishedAt), r.MessageID, ms(r.Since), ms(r.Until), ids, r.Error,
-		r.ChannelID, r.Day)
+		r.ChannelID, r.Day, r.Holder)
 	if err != nil {
 		return fmt.Errorf("finish run %s %s: %w", r.ChannelID, r.Day, err)
 	}
@@ -123,7 +140,7 @@ func (s *Store) FinishRun(ctx context.Context, r news.DigestRun) error {
 }
 
 const runColumns = `channel_id, day, guild_id, status, scheduled_at, claimed_at, finished_at, message_id,
-	since, until, article_ids, attempts, error`
+	since, until, article_ids, attempts, error, holder, lease_until`
 
 // LastRun returns the channel's sent or empty run with the latest window
 // end.
@@ -146,10 +163,11 @@ func (s *Store) runWhere(ctx context.Context, cond string, args ...any) (news.Di
 		ids                      []byte
 		scheduled, claimed       time.Time
 		finished, since, untilAt *time.Time
+		lease                    *time.Time
 	)
 	err := s.pool.QueryRow(ctx, `SELECT `+runColumns+` FROM digest_runs WHERE `+cond, args...).Scan(
 		&r.ChannelID, &r.Day, &r.GuildID, &status, &scheduled, &claimed, &finished, &r.MessageID,
-		&since, &untilAt, &ids, &r.Attempts, &r.Error)
+		&since, &untilAt, &ids, &r.Attempts, &r.Error, &r.Holder, &lease)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return news.DigestRun{}, false, nil
 	}
@@ -165,6 +183,7 @@ func (s *Store) runWhere(ctx context.Context, cond string, args ...any) (news.Di
 	r.FinishedAt = fromTS(finished)
 	r.Since = fromTS(since)
 	r.Until = fromTS(untilAt)
+	r.LeaseUntil = fromTS(lease)
 	return r, true, nil
 }
 

@@ -71,7 +71,7 @@ var tables = []table{
 	{"questions", cols("id:i namespace channel_id user_id question answer refused:b sources:j asked_at:t"), "id"},
 	{"feedback", cols("question_id:i user_id vote:i voted_at:t"), "question_id, user_id"},
 	{"digest_subscriptions", cols("channel_id guild_id hour:i minute:i timezone outlets:j topics:j created_by created_at:t"), "channel_id"},
-	{"digest_runs", cols("channel_id day guild_id status scheduled_at:t claimed_at:t finished_at:t message_id since:t until:t article_ids:j attempts:i error"), "channel_id, day"},
+	{"digest_runs", cols("channel_id day guild_id status scheduled_at:t claimed_at:t finished_at:t message_id since:t until:t article_ids:j attempts:i error holder lease_until:t"), "channel_id, day"},
 }
 
 func (t table) names(prefix string) string {
