@@ -2,6 +2,9 @@ package bot
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -160,14 +163,18 @@ func (b *Bot) DigestPoster(s *discordgo.Session) *DigestPoster { return &DigestP
 // about this digest" thread on the first one and returns its id. Once the
 // first message is sent it returns its id even if a later step fails (and
 // logs that), because the digest is then delivered and must not be posted
-// again.
+// again. A digest with a Delivery key is sent with nonces derived from it
+// (and Discord's enforce_nonce), so that posting the same delivery again
+// within a few minutes (another process took over a run whose process
+// died before recording its post) returns the messages already posted
+// instead of posting them twice.
 func (p *DigestPoster) PostDigest(ctx context.Context, channelID string, d digest.Digest) (string, error) {
 	log := p.b.log.With("channel", channelID)
 	var first string
 	for i, m := range DigestMessages(d) {
-		msg, err := p.s.ChannelMessageSendComplex(channelID, &discordgo.MessageSend{
+		msg, err := p.send(ctx, channelID, &discordgo.MessageSend{
 			Content: m.Content, Embeds: m.Embeds, AllowedMentions: noMentions(),
-		}, discordgo.WithContext(ctx))
+		}, DigestNonce(d.Delivery, fmt.Sprintf("part %d", i)))
 		if err != nil {
 			if i == 0 {
 				return "", fmt.Errorf("post digest: %w", err)
@@ -187,17 +194,61 @@ func (p *DigestPoster) PostDigest(ctx context.Context, channelID string, d diges
 		Name: DigestThreadName, AutoArchiveDuration: 1440,
 	}, discordgo.WithContext(ctx))
 	if err != nil {
+		// Also when an earlier attempt at this delivery started it.
 		log.Warn("start digest thread", "err", err)
 		return first, nil
 	}
-	_, err = p.s.ChannelMessageSendComplex(th.ID, &discordgo.MessageSend{
+	_, err = p.send(ctx, th.ID, &discordgo.MessageSend{
 		Content:         "Ask me anything about these stories here: I answer from the digest's articles, with sources.",
 		AllowedMentions: noMentions(),
-	}, discordgo.WithContext(ctx))
+	}, DigestNonce(d.Delivery, "greeting"))
 	if err != nil {
 		log.Warn("greet digest thread", "err", err)
 	}
 	return first, nil
+}
+
+// nonceMessage is a message create request with a nonce, which discordgo's
+// MessageSend cannot carry.
+type nonceMessage struct {
+	*discordgo.MessageSend
+	Nonce        string `json:"nonce"`
+	EnforceNonce bool   `json:"enforce_nonce"`
+}
+
+// send posts m to the channel, with nonce (and enforce_nonce) when nonce
+// is not empty.
+func (p *DigestPoster) send(ctx context.Context, channelID string, m *discordgo.MessageSend, nonce string) (*discordgo.Message, error) {
+	if nonce == "" {
+		return p.s.ChannelMessageSendComplex(channelID, m, discordgo.WithContext(ctx))
+	}
+	for _, e := range m.Embeds {
+		if e.Type == "" {
+			e.Type = discordgo.EmbedTypeRich
+		}
+	}
+	endpoint := discordgo.EndpointChannelMessages(channelID)
+	body, err := p.s.RequestWithBucketID("POST", endpoint, nonceMessage{MessageSend: m, Nonce: nonce, EnforceNonce: true},
+		endpoint, discordgo.WithContext(ctx))
+	if err != nil {
+		return nil, err
+	}
+	var msg discordgo.Message
+	if err := json.Unmarshal(body, &msg); err != nil {
+		return nil, fmt.Errorf("read sent message: %w", err)
+	}
+	return &msg, nil
+}
+
+// DigestNonce derives the nonce of one message of a digest delivery: 24
+// hexadecimal characters (Discord allows 25) of a hash of the delivery key
+// and the message's part. An empty delivery (a preview) has no nonce.
+func DigestNonce(delivery, part string) string {
+	if delivery == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(delivery + "\x00" + part))
+	return hex.EncodeToString(sum[:12])
 }
 
 // DigestThreadHandler answers messages posted in a digest's thread (whose

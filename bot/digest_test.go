@@ -423,6 +423,51 @@ func TestPostDigestStartsThread(t *testing.T) {
 	}
 }
 
+func TestPostDigestTwiceIsOnePost(t *testing.T) {
+	// A delivery posted again (its first process died before recording
+	// the post) reuses the first attempt's nonces: Discord returns the
+	// messages already posted, and the thread is not started twice.
+	srv := discordtest.New(t)
+	b := New(Deps{Answerer: &recordingAnswerer{}, Library: emptyLibrary{}, Logger: slog.New(slog.DiscardHandler)}, Options{})
+	sess, err := NewSession("test-token", srv.URL, SessionOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := b.DigestPoster(sess)
+	d := bigDigest(12)
+	d.Delivery = "g1/" + dgChannel + "/2026-05-04"
+	first, err := p.PostDigest(t.Context(), dgChannel, d)
+	if err != nil {
+		t.Fatalf("PostDigest() error = %v", err)
+	}
+	posted := len(srv.Messages(dgChannel))
+	again, err := p.PostDigest(t.Context(), dgChannel, d)
+	if err != nil {
+		t.Fatalf("PostDigest() again error = %v", err)
+	}
+	if again != first || len(srv.Messages(dgChannel)) != posted || len(srv.Messages(first)) != 1 {
+		t.Errorf("posted again: message %s (first %s), %d messages (first %d), %d in the thread; want the same, one greeting",
+			again, first, len(srv.Messages(dgChannel)), posted, len(srv.Messages(first)))
+	}
+	nonces := map[string]bool{}
+	for _, c := range srv.Calls() {
+		if c.Method != "POST" || !strings.HasSuffix(c.Path, "/messages") {
+			continue
+		}
+		n, _ := c.Body["nonce"].(string)
+		if n == "" || len(n) > 25 || c.Body["enforce_nonce"] != true {
+			t.Errorf("message sent with nonce %q, enforce_nonce %v; want a nonce of at most 25 characters, enforced", n, c.Body["enforce_nonce"])
+		}
+		nonces[n] = true
+	}
+	if len(nonces) != posted+1 {
+		t.Errorf("%d distinct nonces, want one per message (%d) and the greeting", len(nonces), posted)
+	}
+	if DigestNonce("g1/c/2026-05-04", "part 0") == DigestNonce("g1/c/2026-05-05", "part 0") || DigestNonce("", "part 0") != "" {
+		t.Error("DigestNonce() does not tell days apart, or gives a preview a nonce")
+	}
+}
+
 // fakeDigestArticles knows one digest thread.
 type fakeDigestArticles struct{}
 

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -65,6 +66,8 @@ func newServeCmd(bin, dbURL, discordURL string, shard, count int) *exec.Cmd {
 		"LOG_FORMAT=json",
 		// Due digests are looked for every second, not every 5 minutes.
 		"GAZETTE_DIGEST_SWEEP=1s",
+		// A claim on a digest whose process died runs out after 6 seconds.
+		"GAZETTE_DIGEST_LEASE=6s",
 	)
 	return cmd
 }
@@ -94,7 +97,9 @@ func startShard(t *testing.T, bin, dbURL, discordURL string, shard int) *shardPr
 // article ingested by the command line while they serve is answered by the
 // serving shard; and a digest of shard 0's guild that falls due while
 // shard 0's process is killed (SIGKILL) is posted once, by the other
-// process, and not again when the killed process comes back.
+// process, and not again when the killed process comes back; and a digest
+// whose process is killed while posting it is posted once, by the other
+// process after the killed one's claim ran out.
 func TestShardsOverPostgres(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and runs two bot processes")
@@ -115,7 +120,7 @@ func TestShardsOverPostgres(t *testing.T) {
 
 	srv := discordtest.New(t)
 	p0 := startShard(t, bin, dbURL, srv.URL, 0)
-	startShard(t, bin, dbURL, srv.URL, 1)
+	p1 := startShard(t, bin, dbURL, srv.URL, 1)
 	waitSessions(t, srv, 2)
 
 	ask := func(guild, question string) string {
@@ -191,7 +196,102 @@ func TestShardsOverPostgres(t *testing.T) {
 	if posts != 1 {
 		t.Errorf("the digest was posted %d times, want once:\n%s", posts, discordtest.Sprint(srv.Calls()))
 	}
-	_ = p0.cmd.Process.Signal(syscall.SIGTERM)
+
+	// A digest falls due while both serve. The fake Discord holds its
+	// post; the process holding the day's claim is killed meanwhile, and
+	// the post goes through after all (as Discord may create a message
+	// whose sender died waiting for the answer). The other process takes
+	// the run over when the claim's lease runs out and posts it again with
+	// the same nonces: one digest message and one thread in the channel.
+	const heldChannel = "555555555555555555"
+	release := srv.HoldMessages(heldChannel)
+	defer release()
+	due = time.Now().UTC().Truncate(time.Minute)
+	n := srv.Len()
+	st, err = postgres.Open(ctx, dbURL, postgres.Options{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.PutSubscription(ctx, digest.Subscription{ChannelID: heldChannel, GuildID: shard1Guild,
+		Hour: due.Hour(), Minute: due.Minute(), Timezone: "UTC", CreatedAt: due.Add(-time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	isPost := func(c discordtest.Call) bool {
+		return c.Method == "POST" && c.Path == "/api/v9/channels/"+heldChannel+"/messages"
+	}
+	first := srv.Wait(n, isPost)
+	var holder string
+	if err := st.Pool().QueryRow(ctx, `SELECT holder FROM digest_runs WHERE channel_id = $1`, heldChannel).Scan(&holder); err != nil {
+		t.Fatal(err)
+	}
+	procs := map[string]*shardProcess{}
+	for _, p := range []*shardProcess{p0, p1} {
+		procs[strconv.Itoa(p.cmd.Process.Pid)] = p
+	}
+	_, rest, _ := strings.Cut(holder, "/") // host/pid/suffix
+	pid, _, _ := strings.Cut(rest, "/")
+	victim := procs[pid]
+	if victim == nil {
+		t.Fatalf("digest claim holder %q is neither serving process", holder)
+	}
+	survivor := p0
+	if victim == p0 {
+		survivor = p1
+	}
+	if err := victim.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	<-victim.exited
+	release()
+	isThread := func(c discordtest.Call) bool {
+		return c.Method == "POST" && strings.HasPrefix(c.Path, "/api/v9/channels/"+heldChannel+"/messages/") &&
+			strings.HasSuffix(c.Path, "/threads")
+	}
+	thread := srv.Wait(n, isThread)
+	// The greeting in the thread ends the post.
+	srv.Wait(n, func(c discordtest.Call) bool {
+		return c.Method == "POST" && c.Path == "/api/v9/channels/"+thread.Params["message"]+"/messages"
+	})
+	var again discordtest.Call
+	for _, c := range srv.Calls()[n:] {
+		if isPost(c) && c.Seq > first.Seq && again.Seq == 0 {
+			again = c
+		}
+	}
+	if again.Seq == 0 || again.Body["nonce"] != first.Body["nonce"] || first.Body["nonce"] == nil {
+		t.Errorf("the digest's first message was sent again with nonce %v, first with %v; want the same", again.Body["nonce"], first.Body["nonce"])
+	}
+	heads := 0
+	for _, m := range srv.Messages(heldChannel) {
+		if strings.Contains(m.Content, "Daily digest") {
+			heads++
+		}
+	}
+	threads := 0
+	for _, c := range srv.Calls() {
+		if isThread(c) {
+			threads++
+		}
+	}
+	if heads != 1 || threads != 1 {
+		t.Errorf("%d digest messages and %d threads in the channel, want one each:\n%s", heads, threads, discordtest.Sprint(srv.Calls()[n:]))
+	}
+	// The run is recorded as sent right after the post.
+	var (
+		status   string
+		attempts int
+	)
+	for deadline := time.Now().Add(discordtest.WaitTimeout); status != "sent" && time.Now().Before(deadline); {
+		if err := st.Pool().QueryRow(ctx, `SELECT status, attempts, holder FROM digest_runs WHERE channel_id = $1`, heldChannel).Scan(&status, &attempts, &holder); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if want := "/" + strconv.Itoa(survivor.cmd.Process.Pid) + "/"; status != "sent" || attempts != 2 || !strings.Contains(holder, want) {
+		t.Errorf("run = %s after %d claims, held by %s; want sent on the second claim, by the surviving process (pid %s)", status, attempts, holder, strings.Trim(want, "/"))
+	}
+	_ = survivor.cmd.Process.Signal(syscall.SIGTERM)
 }
 
 func waitSessionsDown(t *testing.T, srv *discordtest.Server, n int) {

@@ -151,6 +151,14 @@ type Server struct {
 	messages    map[string][]*discordgo.Message // by channel, oldest first
 	attachments map[string]attachment
 	threads     map[string]string // thread id -> parent channel
+	// nonces maps the nonce of each message created with enforce_nonce
+	// to the message (Discord remembers them a few minutes; the fake for
+	// the whole test).
+	nonces map[string]*discordgo.Message
+	// held gates the message creations of a channel (see HoldMessages);
+	// closing is closed when the server closes, ending every hold.
+	held    map[string]chan struct{}
+	closing chan struct{}
 	// Handlers, when set for a route pattern, replace the default response.
 	overrides map[string]http.HandlerFunc
 	// rejectCode, when set, closes the gateway on IDENTIFY with this code.
@@ -204,6 +212,9 @@ func New(t testing.TB) *Server {
 		messages:    map[string][]*discordgo.Message{},
 		attachments: map[string]attachment{},
 		threads:     map[string]string{},
+		nonces:      map[string]*discordgo.Message{},
+		held:        map[string]chan struct{}{},
+		closing:     make(chan struct{}),
 		overrides:   map[string]http.HandlerFunc{},
 	}
 	mux := http.NewServeMux()
@@ -246,6 +257,11 @@ func (s *Server) Close() {
 	s.mu.Lock()
 	conns := s.conns
 	s.conns = nil
+	select {
+	case <-s.closing:
+	default:
+		close(s.closing)
+	}
 	s.mu.Unlock()
 	for _, c := range conns {
 		c.mu.Lock()
@@ -492,14 +508,67 @@ func (s *Server) webhookExecute(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, s.message("", c.Body))
 }
 
+// channelSend creates a message. As on Discord, a message sent with a
+// nonce and enforce_nonce true whose nonce the bot already used is not
+// created again: the earlier message is returned.
 func (s *Server) channelSend(w http.ResponseWriter, r *http.Request) {
 	c := callOf(r)
 	ch := r.PathValue("channel")
+	s.mu.Lock()
+	gate := s.held[ch]
+	s.mu.Unlock()
+	if gate != nil {
+		// Held: the message is created once released, whether or not the
+		// sender is still there to read the answer.
+		select {
+		case <-gate:
+		case <-s.closing:
+			return
+		}
+	}
+	nonce, _ := c.Body["nonce"].(string)
+	enforce, _ := c.Body["enforce_nonce"].(bool)
 	m := s.message(ch, c.Body)
 	s.mu.Lock()
+	if first, ok := s.nonces[nonce]; ok && enforce && nonce != "" {
+		s.mu.Unlock()
+		writeJSON(w, first)
+		return
+	}
 	s.messages[ch] = append(s.messages[ch], m)
+	if enforce && nonce != "" {
+		s.nonces[nonce] = m
+	}
 	s.mu.Unlock()
 	writeJSON(w, m)
+}
+
+// HoldMessages makes the creation of messages in the channel wait until
+// release is called: each request is recorded when it arrives, and its
+// message is created at release, as Discord creates a message whose sender
+// died waiting for the answer. Release more than once is harmless.
+func (s *Server) HoldMessages(channelID string) (release func()) {
+	gate := make(chan struct{})
+	s.mu.Lock()
+	s.held[channelID] = gate
+	s.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			s.mu.Lock()
+			delete(s.held, channelID)
+			s.mu.Unlock()
+			close(gate)
+		})
+	}
+}
+
+// Messages returns the messages created in the channel (the bot's and
+// those added), oldest first.
+func (s *Server) Messages(channelID string) []*discordgo.Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]*discordgo.Message(nil), s.messages[channelID]...)
 }
 
 func (s *Server) channelEdit(w http.ResponseWriter, r *http.Request) {
@@ -585,6 +654,12 @@ func (s *Server) threadStart(w http.ResponseWriter, r *http.Request) {
 	// As on Discord, a thread started from a message has the message's id.
 	id := r.PathValue("message")
 	s.mu.Lock()
+	if _, exists := s.threads[id]; exists {
+		s.mu.Unlock()
+		w.WriteHeader(http.StatusBadRequest)
+		writeJSON(w, map[string]any{"message": "A thread has already been created for this message", "code": 160004})
+		return
+	}
 	s.threads[id] = parent
 	s.mu.Unlock()
 	writeJSON(w, &discordgo.Channel{

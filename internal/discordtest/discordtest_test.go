@@ -1,11 +1,14 @@
 package discordtest
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/google/go-cmp/cmp"
@@ -132,5 +135,65 @@ func TestCallHelpers(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"a", "b"}, c.CustomIDs()); diff != "" {
 		t.Errorf("CustomIDs mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestNonceAndHeldMessages(t *testing.T) {
+	srv := New(t)
+	post := func(body string) *discordgo.Message {
+		t.Helper()
+		resp, err := srv.Client().Post(srv.URL+"/api/v9/channels/77/messages", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var m discordgo.Message
+		if err := json.NewDecoder(resp.Body).Decode(&m); err != nil {
+			t.Fatal(err)
+		}
+		return &m
+	}
+	a := post(`{"content":"one","nonce":"n1","enforce_nonce":true}`)
+	b := post(`{"content":"one again","nonce":"n1","enforce_nonce":true}`)
+	if a.ID != b.ID || b.Content != "one" {
+		t.Errorf("second send with the nonce = %s %q, want the first message %s", b.ID, b.Content, a.ID)
+	}
+	c := post(`{"content":"same nonce, not enforced","nonce":"n1"}`)
+	if c.ID == a.ID {
+		t.Error("a send without enforce_nonce returned the earlier message")
+	}
+	if n := len(srv.Messages("77")); n != 2 {
+		t.Errorf("%d messages created, want 2", n)
+	}
+
+	// A held message is created at release, though its sender gave up.
+	release := srv.HoldMessages("77")
+	ctx, cancel := context.WithCancel(t.Context())
+	req, _ := http.NewRequestWithContext(ctx, "POST", srv.URL+"/api/v9/channels/77/messages",
+		strings.NewReader(`{"content":"held","nonce":"n2","enforce_nonce":true}`))
+	req.Header.Set("Content-Type", "application/json")
+	done := make(chan error, 1)
+	go func() {
+		resp, err := srv.Client().Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		done <- err
+	}()
+	srv.Wait(0, func(c Call) bool { return c.Body["content"] == "held" })
+	cancel()
+	if err := <-done; err == nil {
+		t.Error("a held send answered before its release")
+	}
+	if n := len(srv.Messages("77")); n != 2 {
+		t.Errorf("%d messages before the release, want 2", n)
+	}
+	release()
+	for len(srv.Messages("77")) < 3 {
+		time.Sleep(time.Millisecond)
+	}
+	d := post(`{"content":"held, sent again","nonce":"n2","enforce_nonce":true}`)
+	if d.Content != "held" || len(srv.Messages("77")) != 3 {
+		t.Errorf("send after the release = %q with %d messages; want the held message, 3 messages", d.Content, len(srv.Messages("77")))
 	}
 }
