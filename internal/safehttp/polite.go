@@ -269,15 +269,12 @@ func (rc *robotsCache) entry(origin string, now time.Time) *robotsEntry {
 // allows everything, a 5xx or an unreachable site refuses for now, a
 // disallowed path is refused), slowing the host to its Crawl-delay. The
 // robots.txt is cached for RobotsTTL.
+//
+// A redirect's target is judged the same way: a redirect to another site
+// (or another path) is fetched only if that site's robots.txt allows it,
+// within that site's limits.
 func (c *Client) Crawl(ctx context.Context, rawURL string, header http.Header) (*Response, error) {
-	u, err := c.CheckURL(rawURL)
-	if err != nil {
-		return nil, err
-	}
-	if err := c.robotsAllow(ctx, rawURL, u); err != nil {
-		return nil, err
-	}
-	return c.Get(ctx, rawURL, header)
+	return c.fetch(ctx, rawURL, header, c.opts.MaxBytes, true)
 }
 
 // robotsAllow reports whether the site's robots.txt lets Gazette fetch u.
@@ -301,7 +298,12 @@ func (c *Client) robotsAllow(ctx context.Context, rawURL string, u *url.URL) err
 		e.expires = now.Add(ttl)
 	}
 	if e.err != nil {
-		return &RefusedError{URL: rawURL, Reason: Reason(e.err), Err: e.err}
+		out := &RefusedError{URL: rawURL, Reason: Reason(e.err), Err: e.err}
+		var re *RefusedError
+		if errors.As(e.err, &re) {
+			out.RetryAfter = re.RetryAfter // a site that asked to be left alone
+		}
+		return out
 	}
 	path := u.EscapedPath()
 	if path == "" {
@@ -323,7 +325,7 @@ var ErrRobots = errors.New("disallowed by robots.txt")
 // Crawl-delay to the host.
 func (c *Client) fetchRobots(ctx context.Context, origin string, u *url.URL) (*robotstxt.Group, error) {
 	robotsURL := origin + "/robots.txt"
-	resp, err := c.get(ctx, robotsURL, http.Header{"Accept": {"text/plain,*/*;q=0.5"}}, robotsMaxBytes)
+	resp, err := c.fetch(ctx, robotsURL, http.Header{"Accept": {"text/plain,*/*;q=0.5"}}, robotsMaxBytes, false)
 	if err != nil {
 		if errors.Is(err, errTooLarge) {
 			// RFC 9309 asks to parse at least 500 KiB; a larger file is

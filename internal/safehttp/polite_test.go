@@ -295,3 +295,100 @@ func TestUserAgentContact(t *testing.T) {
 		}
 	}
 }
+
+// TestRedirectTargetRobots: a crawl redirected to another site, or to
+// another path of the same site, fetches the target only if that site's
+// robots.txt allows it.
+func TestRedirectTargetRobots(t *testing.T) {
+	var reached atomic.Int32
+	other := http.NewServeMux()
+	other.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "User-agent: Gazette\nDisallow: /private\n")
+	})
+	other.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/private") {
+			reached.Add(1)
+		}
+		fmt.Fprint(w, "page on the other site")
+	})
+	dst := httptest.NewServer(other)
+	t.Cleanup(dst.Close)
+	first := http.NewServeMux()
+	first.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "User-agent: *\nDisallow: /secret\n")
+	})
+	first.HandleFunc("/secret", func(w http.ResponseWriter, r *http.Request) {
+		reached.Add(1)
+		fmt.Fprint(w, "secret")
+	})
+	first.HandleFunc("/to-private", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, dst.URL+"/private/memo", http.StatusFound)
+	})
+	first.HandleFunc("/to-public", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, dst.URL+"/news/story", http.StatusMovedPermanently)
+	})
+	first.HandleFunc("/to-secret", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/secret", http.StatusFound)
+	})
+	src := httptest.NewServer(first)
+	t.Cleanup(src.Close)
+	c := politeClient(newFakeClock())
+
+	for _, tc := range []struct{ path, target string }{
+		{"/to-private", dst.URL + "/private/memo"},
+		{"/to-secret", src.URL + "/secret"},
+	} {
+		_, err := c.Crawl(t.Context(), src.URL+tc.path, nil)
+		re := refusal(t, err)
+		want := "it redirects to " + tc.target + ": the site's robots.txt does not allow Gazette to read this page"
+		if !errors.Is(err, ErrRobots) || re.Reason != want || re.URL != src.URL+tc.path {
+			t.Errorf("Crawl(%s) = %v, want a refusal of %s reading %q", tc.path, err, src.URL+tc.path, want)
+		}
+	}
+	if n := reached.Load(); n != 0 {
+		t.Errorf("disallowed redirect targets were requested %d times", n)
+	}
+	resp, err := c.Crawl(t.Context(), src.URL+"/to-public", nil)
+	if err != nil || string(resp.Body) != "page on the other site" || resp.URL != dst.URL+"/news/story" {
+		t.Errorf("Crawl(/to-public) = %+v, %v; want the other site's page at its address", resp, err)
+	}
+	// Get (attachments) does not consult robots.txt, redirected or not.
+	if _, err := c.Get(t.Context(), src.URL+"/to-private", nil); err != nil {
+		t.Errorf("Get(/to-private) = %v", err)
+	}
+}
+
+// TestRedirectTargetHostLimits: a redirect's target is requested within
+// the target host's limits: a host that asked to be left alone for an
+// hour is not reached through a redirect from another host either.
+func TestRedirectTargetHostLimits(t *testing.T) {
+	var calls atomic.Int32
+	busy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.Header().Set("Retry-After", "3600")
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	t.Cleanup(busy.Close)
+	jump := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, busy.URL+"/feed.xml", http.StatusFound)
+	}))
+	t.Cleanup(jump.Close)
+	clk := newFakeClock()
+	c := politeClient(clk)
+	if _, err := c.Get(t.Context(), busy.URL+"/feed.xml", nil); err == nil {
+		t.Fatal("Get(busy) = nil error, want a refusal to wait an hour")
+	}
+	for _, get := range []func(context.Context, string, http.Header) (*Response, error){c.Get, c.Crawl} {
+		_, err := get(t.Context(), jump.URL+"/story", nil)
+		re := refusal(t, err)
+		if !strings.HasPrefix(re.Reason, "it redirects to "+busy.URL+"/feed.xml: the site asks to wait") || re.RetryAfter < 59*time.Minute {
+			t.Errorf("redirect to a host waiting out an hour = %+v, want it refused with the wait", re)
+		}
+	}
+	if n := calls.Load(); n != 1 {
+		t.Errorf("the waiting host was reached %d times, want once (before the redirects)", n)
+	}
+	if len(clk.Sleeps()) != 0 {
+		t.Errorf("waits = %v, want none", clk.Sleeps())
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -48,7 +49,8 @@ type Options struct {
 	Allow []netip.Prefix
 	// MaxBytes limits a response body; 0 means DefaultMaxBytes.
 	MaxBytes int64
-	// Timeout limits a whole fetch, body included; 0 means DefaultTimeout.
+	// Timeout limits one request, body included (each redirect followed is
+	// a request); 0 means DefaultTimeout.
 	Timeout time.Duration
 	// MaxRedirects limits redirects followed; 0 means DefaultMaxRedirects,
 	// a negative value follows none.
@@ -211,9 +213,11 @@ func New(opts Options) *Client {
 		MaxResponseHeaderBytes: 1 << 20,
 	}
 	c.hc = &http.Client{
-		Transport:     tr,
-		Timeout:       opts.Timeout,
-		CheckRedirect: c.checkRedirect,
+		Transport: tr,
+		Timeout:   opts.Timeout,
+		// Redirects are followed by fetch, one hop at a time, so that each
+		// target is judged as a first request is.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	return c
 }
@@ -241,15 +245,90 @@ func (c *Client) UserAgent() string { return c.opts.UserAgent }
 // and limits are [*RefusedError]. It keeps to the host's limits (requests
 // in flight, spacing) and waits out a 429 or 503 whose Retry-After is at
 // most MaxRetryAfter, Retries times, before answering; the time spent
-// waiting for the host does not count against the fetch timeout.
+// waiting for the host does not count against the fetch timeout. Each
+// redirect's target is checked, and kept to its own host's limits, as a
+// first request is.
 func (c *Client) Get(ctx context.Context, rawURL string, header http.Header) (*Response, error) {
-	return c.get(ctx, rawURL, header, c.opts.MaxBytes)
+	return c.fetch(ctx, rawURL, header, c.opts.MaxBytes, false)
 }
 
-func (c *Client) get(ctx context.Context, rawURL string, header http.Header, maxBytes int64) (*Response, error) {
+// fetch gets rawURL and follows its redirects itself, one hop at a time,
+// so that every target is judged as a first request is: its address
+// checked, its host's limits kept and, when robots is set (a crawl), its
+// site's robots.txt honoured.
+func (c *Client) fetch(ctx context.Context, rawURL string, header http.Header, maxBytes int64, robots bool) (*Response, error) {
+	cur, seen := rawURL, []string{rawURL}
+	for hops := 0; ; hops++ {
+		resp, err := c.hop(ctx, cur, header, maxBytes, robots)
+		if err != nil {
+			if hops > 0 {
+				return nil, redirected(rawURL, cur, err)
+			}
+			return nil, err
+		}
+		next, ok := redirectTarget(resp)
+		if !ok {
+			return resp, nil
+		}
+		if c.opts.MaxRedirects < 0 || hops >= c.opts.MaxRedirects {
+			return nil, &RefusedError{URL: rawURL, Reason: fmt.Sprintf("the site redirected more than %d times", max(c.opts.MaxRedirects, 0))}
+		}
+		if slices.Contains(seen, next) {
+			return nil, &RefusedError{URL: rawURL, Reason: "the site redirects in a loop (" + next + ")"}
+		}
+		seen = append(seen, next)
+		cur = next
+	}
+}
+
+// redirectTarget is the absolute address a redirect response sends to; ok
+// is false for any other response.
+func redirectTarget(resp *Response) (string, bool) {
+	switch resp.StatusCode {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther,
+		http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+	default:
+		return "", false
+	}
+	loc := resp.Header.Get("Location")
+	if loc == "" {
+		return "", false
+	}
+	base, err := url.Parse(resp.URL)
+	if err != nil {
+		return "", false
+	}
+	next, err := base.Parse(loc)
+	if err != nil {
+		// An unreadable target: left to CheckURL to refuse in words.
+		return loc, true
+	}
+	next.Fragment, next.RawFragment = "", ""
+	return next.String(), true
+}
+
+// redirected words the failure of a redirect's target as the failure of
+// the address asked for.
+func redirected(rawURL, target string, err error) error {
+	var re *RefusedError
+	if errors.As(err, &re) {
+		return &RefusedError{URL: rawURL, Reason: "it redirects to " + target + ": " + re.Reason, Err: err, RetryAfter: re.RetryAfter}
+	}
+	return fmt.Errorf("get %s: redirected to %s: %w", rawURL, target, err)
+}
+
+// hop makes one request, without following a redirect: the address is
+// checked, robots.txt asked when robots is set, and the host's limits
+// kept.
+func (c *Client) hop(ctx context.Context, rawURL string, header http.Header, maxBytes int64, robots bool) (*Response, error) {
 	u, err := c.CheckURL(rawURL)
 	if err != nil {
 		return nil, err
+	}
+	if robots {
+		if err := c.robotsAllow(ctx, rawURL, u); err != nil {
+			return nil, err
+		}
 	}
 	h := c.host(hostKey(u))
 	for attempt := 0; ; attempt++ {
@@ -294,6 +373,10 @@ func (c *Client) getOnce(ctx context.Context, rawURL string, u *url.URL, header 
 		return nil, -1, c.wrapDoErr(rawURL, err)
 	}
 	defer resp.Body.Close()
+	if _, ok := redirectTarget(&Response{URL: resp.Request.URL.String(), StatusCode: resp.StatusCode, Header: resp.Header}); ok {
+		// A redirect's body is not read: only where it points matters.
+		return &Response{URL: resp.Request.URL.String(), StatusCode: resp.StatusCode, Header: resp.Header}, -1, nil
+	}
 	if resp.ContentLength > maxBytes {
 		return nil, -1, c.tooLarge(rawURL, maxBytes)
 	}
@@ -460,26 +543,6 @@ func checkAllowed(addr netip.Addr, allowPrivate bool, allow []netip.Prefix) stri
 		}
 	}
 	return reason
-}
-
-func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
-	if c.opts.MaxRedirects < 0 || len(via) > c.opts.MaxRedirects {
-		return &RefusedError{URL: via[0].URL.String(), Reason: fmt.Sprintf("the site redirected more than %d times", max(c.opts.MaxRedirects, 0))}
-	}
-	next := req.URL.String()
-	for _, v := range via {
-		if v.URL.String() == next {
-			return &RefusedError{URL: via[0].URL.String(), Reason: "the site redirects in a loop (" + next + ")"}
-		}
-	}
-	if _, err := c.CheckURL(next); err != nil {
-		var re *RefusedError
-		if errors.As(err, &re) {
-			return &RefusedError{URL: via[0].URL.String(), Reason: "it redirects to " + next + ": " + re.Reason}
-		}
-		return err
-	}
-	return nil
 }
 
 // dialContext resolves the host itself, refuses disallowed addresses, and
