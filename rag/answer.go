@@ -314,6 +314,7 @@ func (s *Service) extractive(ctx context.Context, log *slog.Logger, in extractIn
 		a.Note = note
 		return a, nil
 	}
+	log.Debug("extractive evidence", "question", in.question, "meaning", ex.meaning, "sentence", in.ev.sentence)
 	// No sentence is near the question in meaning, and none holds most of
 	// its words: the library covers its words, not the question ("What is
 	// the capital of Australia?" against articles on Australian tennis).

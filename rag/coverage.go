@@ -112,6 +112,8 @@ const (
 	nameWeight   = 1.5
 	numberWeight = 1.2
 	wordWeight   = 1.0
+	// everydayWeight is for a plain word of everyday English.
+	everydayWeight = 0.6
 	// weakWeight is for the words questions use to frame a request
 	// ("happen", "latest", "get").
 	weakWeight = 0.3
@@ -359,7 +361,8 @@ func countTerms(ctx context.Context, ix Index, ns string, terms []Term) (int, er
 // evidence is what the retrieved passages say about a question's terms.
 type evidence struct {
 	terms  []Term
-	weight []float64 // of each term
+	weight []float64 // of each term, for judging coverage
+	rank   []float64 // of each term, for ranking sentences
 	total  float64
 	// found[i] is set when some passage (or its title, outlet or date)
 	// holds every word of term i.
@@ -379,7 +382,12 @@ type evidence struct {
 // weigh returns the weight of each term: its rarity in the library
 // (library passages, 0 when unknown, falls back to the retrieved
 // passages) times its kind's weight.
-func weigh(terms []Term, library int, hits []news.Hit, common func(string) bool) []float64 {
+//
+// With everyday set, a plain everyday word weighs less (everydayWeight):
+// the coverage gate's weights, which must not hang on a word the articles
+// may write another way. The extractive answerer ranks sentences with the
+// weights without it, where the very word asked about counts fully.
+func weigh(terms []Term, library int, hits []news.Hit, common func(string) bool, everyday bool) []float64 {
 	w := make([]float64, len(terms))
 	var pool []map[string]bool
 	if library <= 0 {
@@ -414,6 +422,10 @@ func weigh(terms []Term, library int, hits []news.Hit, common func(string) bool)
 			// question is phrased ("decide", "keep"), not what it is
 			// about; a rare one ("sourdough") names what it lacks.
 			k = weakWeight
+		case everyday && common != nil && common(t.Text):
+			// An everyday word has synonyms the articles may use instead
+			// ("left out" for "dropped"): it weighs less than a rare one.
+			k = everydayWeight
 		}
 		w[i] = idf * k
 	}
@@ -422,7 +434,8 @@ func weigh(terms []Term, library int, hits []news.Hit, common func(string) bool)
 
 // gather measures how the hits cover the terms.
 func gather(terms []Term, library int, hits []news.Hit, common func(string) bool) evidence {
-	ev := evidence{terms: terms, weight: weigh(terms, library, hits, common), found: make([]bool, len(terms))}
+	ev := evidence{terms: terms, weight: weigh(terms, library, hits, common, true), found: make([]bool, len(terms))}
+	ev.rank = weigh(terms, library, hits, common, false)
 	for _, w := range ev.weight {
 		ev.total += w
 	}
@@ -481,7 +494,7 @@ func gather(terms []Term, library int, hits []news.Hit, common func(string) bool
 		if ev.found[i] {
 			got += ev.weight[i]
 		}
-		if terms[i].Passages == 0 && terms[i].Kind != TermWord {
+		if terms[i].Passages == 0 && terms[i].Kind != TermWord && !(ev.found[i] && isUpperWord(terms[i].Text)) {
 			ev.unknown = append(ev.unknown, terms[i])
 		}
 	}
@@ -562,7 +575,9 @@ func (s *Service) judge(question string, ret Retrieval, hits []news.Hit) judgeme
 	}
 	var unknown float64
 	for i, t := range terms {
-		if t.Passages == 0 && t.Kind != TermWord {
+		// A name no passage is counted under may still be found in the
+		// passages as an acronym ("NY" for "New York").
+		if t.Passages == 0 && t.Kind != TermWord && !(ev.found[i] && isUpperWord(t.Text)) {
 			unknown += ev.weight[i]
 		}
 	}

@@ -99,7 +99,11 @@ type extracted struct {
 // ok is false when no sentence holds a salient term.
 func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extracted, ok bool, err error) {
 	out.meaning = -1
-	terms, weight, total := in.ev.terms, in.ev.weight, in.ev.total
+	terms, weight := in.ev.terms, in.ev.rank
+	var total float64
+	for _, w := range weight {
+		total += w
+	}
 	if len(terms) == 0 || total == 0 {
 		return out, false, nil
 	}
@@ -195,6 +199,7 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 	if len(cands) == 0 {
 		return out, false, nil
 	}
+
 	slices.SortStableFunc(cands, func(a, b *extractCandidate) int { return cmpFloatDesc(a.score, b.score) })
 	if emb != nil {
 		if err := rescoreByMeaning(ctx, emb, in.question, cands); err != nil {

@@ -133,3 +133,20 @@ func TestNothingNearInMeaningDeclines(t *testing.T) {
 		t.Errorf("Answer() with MinMeaning -1 = %+v, want the words-only answer", got)
 	}
 }
+
+func TestAcronymTheLibraryWritesOutIsNoGap(t *testing.T) {
+	day := time.Date(2023, 9, 27, 0, 0, 0, 0, time.UTC)
+	hits := []news.Hit{
+		hit("a-trump", "CNBC", 0, "New York's attorney general is seeking $250 million in penalties from Trump in the fraud case.", day),
+	}
+	// The index counts no passage under "NY"; the passages write it out.
+	counts := map[string]int{"NY": 0, "Trump": 12}
+	s := NewService(libraryRetriever(hits, counts), testOptions())
+	got, err := s.Answer(t.Context(), "g1", Request{Question: "how much is the NY attorney general seeking from Trump?"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Refused || !strings.Contains(got.Text, "$250 million") {
+		t.Errorf("Answer() = %+v, want the New York attorney general's figure", got)
+	}
+}
