@@ -266,6 +266,10 @@ func SalientTerms(question string, spans []string) []Term {
 			add(w.raw, TermNumber)
 			continue
 		}
+		// "how many", "how much" frame the question.
+		if lw := strings.ToLower(w.raw); (lw == "many" || lw == "much") && i > 0 && strings.EqualFold(words[i-1].raw, "how") {
+			continue
+		}
 		for _, part := range strings.FieldsFunc(w.raw, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’' }) {
 			part = strings.TrimSuffix(strings.TrimSuffix(part, "'s"), "’s")
 			if len(extractTerms(part)) == 1 {
@@ -456,21 +460,11 @@ func gather(terms []Term, library int, hits []news.Hit, common func(string) bool
 	}
 	for _, h := range hits {
 		meta := termSet(h.Article.Title + " " + h.Article.Outlet)
-		for _, sent := range extractSentences(withoutHeadline(h.Chunk.Text, h.Article.Title)) {
-			if boilerplate(sent) {
+		for _, sn := range readPassage(h.Chunk.Text, h.Article.Title) {
+			if sn.boilerplate {
 				continue
 			}
-			set := termSet(sent)
-			var got float64
-			addAcronyms(set, sent)
-			for i, t := range terms {
-				switch {
-				case t.in(set):
-					got += ev.weight[i]
-				case t.in(meta):
-					got += extractMetaWeight * ev.weight[i]
-				}
-			}
+			_, got := sn.share(terms, ev.weight, meta)
 			if ev.total > 0 {
 				ev.sentence = max(ev.sentence, got/ev.total)
 			}

@@ -57,24 +57,13 @@ const (
 
 // extractCandidate is one sentence of a retrieved passage.
 type extractCandidate struct {
-	text string
-	// lead is the sentence before, for a sentence that refers back to it.
-	lead string
-	hit  int // index into the hits
-	pos  int // sentence index in its passage
-	// fragment is set for a passage's first sentence when it starts in
-	// lower case, or its last when it lacks an ending: pieces of a
-	// sentence cut by chunking.
-	fragment bool
-	terms    map[string]bool
-	// context holds the words of the sentence before, for a sentence
-	// that refers back to it ("The company reported…").
-	context map[string]bool
-	meta    map[string]bool // words of the article's outlet and title
-	own     float64         // share of the question's weight in the sentence itself
-	kind    bool            // holds the kind of fact asked for
-	cos     float64
-	score   float64
+	sentence
+	hit   int             // index into the hits
+	meta  map[string]bool // words of the article's outlet and title
+	own   float64         // share of the question's weight in the sentence itself
+	kind  bool            // holds the kind of fact asked for
+	cos   float64
+	score float64
 }
 
 // extractInput is what the extractive answerer works from.
@@ -119,28 +108,11 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 		// The outlet and title tell which article a sentence speaks for
 		// ("according to The Verge"): their words count for each sentence.
 		meta := termSet(h.Article.Outlet + " " + h.Article.Title)
-		sents := extractSentences(withoutHeadline(h.Chunk.Text, h.Article.Title))
-		var prev map[string]bool
-		prevText := ""
-		for j, s := range sents {
-			terms := termSet(s)
-			addAcronyms(terms, s)
-			// A sentence that opens on "He", "The company"… speaks of
-			// what the sentence before it names, and is quoted with it.
-			var context map[string]bool
-			lead := ""
-			if anaphoric(s) && prev != nil {
-				context, lead = prev, prevText
-			}
-			prev, prevText = terms, s
-			if boilerplate(s) {
+		for _, sn := range readPassage(h.Chunk.Text, h.Article.Title) {
+			if sn.boilerplate {
 				continue
 			}
-			first, _ := utf8.DecodeRuneInString(s)
-			last, _ := utf8.DecodeLastRuneInString(s)
-			fragment := len(sents) > 1 && (j == 0 && unicode.IsLower(first) ||
-				j == len(sents)-1 && !strings.ContainsRune(".!?\"'”’)。！？", last))
-			c := &extractCandidate{text: s, lead: lead, hit: i, pos: j, terms: terms, context: context, meta: meta, fragment: fragment}
+			c := &extractCandidate{sentence: sn, hit: i, meta: meta}
 			cands = append(cands, c)
 		}
 	}
@@ -151,19 +123,8 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 		head = askedHead(in.question)
 	}
 	for _, c := range cands {
-		var own, meta float64
-		for i, t := range terms {
-			switch {
-			case t.in(c.terms):
-				own += weight[i]
-			case c.context != nil && t.in(c.context):
-				own += extractContextWeight * weight[i]
-			case partOfName(t, c.terms):
-				own += extractPartNameWeight * weight[i]
-			case t.in(c.meta):
-				meta += extractMetaWeight * weight[i]
-			}
-		}
+		own, withMeta := c.share(terms, weight, c.meta)
+		meta := withMeta - own
 		c.own = own / total
 		switch {
 		case head != "" && tallyHead(head):

@@ -105,6 +105,8 @@ const (
 
 var (
 	numberAskRe = regexp.MustCompile(`(?i)\b(score|scores|scoreline|how (many|much|big|large|tall|old|far|long|fast|often)|what (age|percentage|percent|share|proportion|price|score|amount|sum|record|number|rate|revenue|salary|fee|valuation|size)|what was the (score|result|total|figure|cost|price)|what's the (score|price|cost|total))\b`)
+	// payAskRe matches "what did United pay for Onana?": a price.
+	payAskRe    = regexp.MustCompile(`(?i)^\W*what (did|does|do|will|would|has|have|had|is|are|was|were) .*\b(pay|paid|paying|spend|spent|spending|charge|charged|charging|cost|raise|raised|raising|earn|earned|fetch|fetched|bid|offer|offered|sell for|sold for|fined?)\b`)
 	dateAskRe   = regexp.MustCompile(`(?i)\b(when|what (year|date|day|month|time)|which (year|date|day|month)|how soon)\b`)
 	nameAskRe   = regexp.MustCompile(`(?i)\b(who|whom|whose|which|where)\b|\bwhat (team|company|country|city|app|group|network|product|brand|is the name|'s the name|was the name)\b|^\W*what\s+[a-z]+\s+(did|does|do|was|is|were|are|will|has|have)\b`)
 	reasonAskRe = regexp.MustCompile(`(?i)\b(why|what (caused|made|led|prompted|drove)|for what reason|how come)\b`)
@@ -122,7 +124,7 @@ var (
 // askedKind reads which kind of fact a question asks for.
 func askedKind(q string) factKind {
 	switch {
-	case numberAskRe.MatchString(q) || amountWords[askedHead(q)]:
+	case numberAskRe.MatchString(q) || payAskRe.MatchString(q) || amountWords[askedHead(q)]:
 		return kindNumber
 	case dateAskRe.MatchString(q):
 		return kindDate

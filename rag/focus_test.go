@@ -73,6 +73,7 @@ func TestAskedKind(t *testing.T) {
 		"Which goalkeeper did he praise?":           kindName,
 		"Why did the shares jump?":                  kindReason,
 		"What did the council decide?":              kindAny,
+		"what did united pay for onana":             kindNumber,
 	} {
 		if got := askedKind(q); got != want {
 			t.Errorf("askedKind(%q) = %v, want %v", q, got, want)

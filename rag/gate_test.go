@@ -111,6 +111,7 @@ func TestNothingNearInMeaningDeclines(t *testing.T) {
 	day := time.Date(2023, 11, 20, 0, 0, 0, 0, time.UTC)
 	hits := []news.Hit{
 		hit("a-asx", "The Age", 0, "The capital raising lifted the shares of the miner on Tuesday. "+
+			"Gold prices eased overnight as the dollar firmed. "+
 			"Australia could also turn to an alternative singles option in the Davis Cup final.", day),
 	}
 	counts := map[string]int{"capital": 8, "Australia": 30}
@@ -148,5 +149,22 @@ func TestAcronymTheLibraryWritesOutIsNoGap(t *testing.T) {
 	}
 	if got.Refused || !strings.Contains(got.Text, "$250 million") {
 		t.Errorf("Answer() = %+v, want the New York attorney general's figure", got)
+	}
+}
+
+func TestHeadingNamesTheSectionBelowIt(t *testing.T) {
+	day := time.Date(2023, 12, 18, 0, 0, 0, 0, time.UTC)
+	hits := []news.Hit{
+		hit("a-layoffs", "TechCrunch", 0, "The tech industry has seen more than 240,000 jobs lost in 2023 so far.\n\nEtsy\n\nIs laying off 11% of its workforce.\n\nCruise\n\n"+
+			"In an announcement, the embattled self-driving car company is cutting 900 employees, or 24% of its workforce.\n\n"+
+			"Spotify\n\nIs cutting 17% of its staff.", day),
+	}
+	s := NewService(fixed(hits, nil), testOptions())
+	got, err := s.Answer(t.Context(), "g1", Request{Question: "how many jobs is cruise cutting"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Refused || !strings.Contains(got.Text, "900 employees") {
+		t.Errorf("Answer() = %+v, want the sentence under the Cruise heading", got)
 	}
 }

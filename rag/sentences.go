@@ -1,0 +1,116 @@
+package rag
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// sentence is one sentence of a passage as the coverage gate and the
+// extractive answerer read it: its words, and the words of what it
+// continues.
+type sentence struct {
+	text  string
+	pos   int // index among the passage's sentences
+	terms map[string]bool
+	// heading holds the words of the short heading line the sentence sits
+	// under ("Cruise" above "The self-driving car company is cutting 900
+	// employees"), prev those of the sentence before it.
+	heading, prev map[string]bool
+	// prevWeight is the share of a term's weight earned through prev:
+	// more when the sentence opens by referring back ("He", "The
+	// company").
+	prevWeight float64
+	// lead is the sentence before, quoted with an anaphoric one.
+	lead        string
+	boilerplate bool
+	// fragment is set for a passage's first sentence when it starts in
+	// lower case, or its last when it lacks an ending: pieces of a
+	// sentence cut by chunking.
+	fragment bool
+}
+
+// Shares of a term's weight earned by a sentence from its context.
+const (
+	headingWeight  = 0.5
+	anaphorWeight  = 0.5
+	previousWeight = 0.3
+	// headingMaxWords: a line of at most this many words without a full
+	// stop is a heading.
+	headingMaxWords = 4
+)
+
+// readPassage splits a passage into sentences (see [extractSentences]),
+// after dropping the article's title from its start, and notes for each
+// the heading it sits under and the sentence before it.
+func readPassage(text, title string) []sentence {
+	var out []sentence
+	var heading, prev map[string]bool
+	prevText := ""
+	for _, line := range strings.Split(withoutHeadline(text, title), "\n") {
+		line = strings.Join(strings.Fields(line), " ")
+		if line == "" {
+			continue
+		}
+		if isHeading(line) {
+			heading = termSet(line)
+			addAcronyms(heading, line)
+			prev, prevText = nil, ""
+			continue
+		}
+		for _, part := range splitLine(line) {
+			for _, s := range windows(part) {
+				terms := termSet(s)
+				addAcronyms(terms, s)
+				sn := sentence{text: s, pos: len(out), terms: terms, heading: heading, prev: prev, prevWeight: previousWeight, boilerplate: boilerplate(s)}
+				if prev != nil && anaphoric(s) {
+					sn.prevWeight, sn.lead = anaphorWeight, prevText
+				}
+				out = append(out, sn)
+				prev, prevText = terms, s
+			}
+		}
+	}
+	if n := len(out); n > 1 {
+		first, _ := utf8.DecodeRuneInString(out[0].text)
+		last, _ := utf8.DecodeLastRuneInString(out[n-1].text)
+		out[0].fragment = unicode.IsLower(first)
+		out[n-1].fragment = !strings.ContainsRune(".!?\"'”’)。！？", last)
+	}
+	return out
+}
+
+// isHeading reports a line that heads a section: a few words without a
+// sentence's ending ("Cruise", "Demons denied the minor premiership" is
+// too long).
+func isHeading(line string) bool {
+	ws := strings.Fields(line)
+	if len(ws) == 0 || len(ws) > headingMaxWords || hasUncasedScript(line) {
+		return false
+	}
+	last, _ := utf8.DecodeLastRuneInString(line)
+	first, _ := utf8.DecodeRuneInString(line)
+	return !strings.ContainsRune(".!?。！？", last) && (unicode.IsUpper(first) || unicode.IsDigit(first))
+}
+
+// share returns the weighted share of terms a sentence holds: fully in
+// its own words, in part through its heading and the sentence before it,
+// and through meta (the article's title and outlet) at extractMetaWeight.
+// own is the part from the sentence itself and its context, without meta.
+func (s sentence) share(terms []Term, weight []float64, meta map[string]bool) (own, withMeta float64) {
+	for i, t := range terms {
+		switch {
+		case t.in(s.terms):
+			own += weight[i]
+		case s.heading != nil && t.in(s.heading):
+			own += headingWeight * weight[i]
+		case s.prev != nil && t.in(s.prev):
+			own += s.prevWeight * weight[i]
+		case partOfName(t, s.terms):
+			own += extractPartNameWeight * weight[i]
+		case meta != nil && t.in(meta):
+			withMeta += extractMetaWeight * weight[i]
+		}
+	}
+	return own, own + withMeta
+}
