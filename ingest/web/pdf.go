@@ -19,13 +19,23 @@ import (
 // rather than cut silently.
 const maxPDFPages = 2000
 
-// Limits on the decoded size of a PDF's page content streams. A compressed
+// Limits on the decoded size of a PDF's compressed streams. A compressed
 // stream can expand to far more than the file (a decompression bomb), and
-// the reader keeps a page's text in memory, so each page's streams are
-// counted, without being held, before its text is read.
+// the reader holds what it decodes in memory (a page's text, a font's
+// character map, a token), so streams are counted, without being held,
+// before the reader decodes them:
+//
+//   - every compressed stream in the file, once, before the reader opens
+//     it (it inflates object and cross-reference streams to find objects):
+//     maxPDFInflated in all; images and embedded font programs, which the
+//     reader never decodes, are not counted;
+//   - what reading each page decodes (its content streams and its fonts'
+//     character maps, read again for every page that uses them):
+//     maxPDFPageContent a page, maxPDFTotalContent in all.
 const (
-	maxPDFPageContent  = 16 << 20 // decoded bytes of one page's content streams
-	maxPDFTotalContent = 64 << 20 // decoded bytes of every page's content streams
+	maxPDFInflated     = 64 << 20 // decoded bytes of every compressed stream of the file
+	maxPDFPageContent  = 16 << 20 // decoded bytes read for one page
+	maxPDFTotalContent = 64 << 20 // decoded bytes read for every page
 )
 
 // pdfDocument reads a text PDF (a report, a press release, a filing): the
@@ -39,6 +49,12 @@ func pdfDocument(data []byte, pageURL, name string) (doc ingest.Document, err er
 			doc, err = ingest.Document{}, &safehttp.RefusedError{Reason: "the PDF could not be read; it may be damaged", Err: fmt.Errorf("read pdf: %v", r)}
 		}
 	}()
+	if limit := maxPDFObjects(len(data)); declaredObjects(data, limit) > limit {
+		return ingest.Document{}, &safehttp.RefusedError{Reason: "the PDF declares far more objects than a file of its size can hold; it may be damaged"}
+	}
+	if inflatedSize(data, maxPDFInflated) > maxPDFInflated {
+		return ingest.Document{}, &safehttp.RefusedError{Reason: fmt.Sprintf("the PDF's compressed data expands to more than %d MB; Gazette does not read it", maxPDFInflated>>20)}
+	}
 	r, err := pdf.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		if errors.Is(err, pdf.ErrInvalidPassword) || strings.Contains(strings.ToLower(err.Error()), "encrypt") {
@@ -59,6 +75,7 @@ func pdfDocument(data []byte, pageURL, name string) (doc ingest.Document, err er
 			continue
 		}
 		n := contentBytes(p.V.Key("Contents"), maxPDFPageContent)
+		n += fontMapBytes(p, maxPDFPageContent-n)
 		if content += n; n > maxPDFPageContent || content > maxPDFTotalContent {
 			return ingest.Document{}, &safehttp.RefusedError{Reason: fmt.Sprintf("the PDF's page %d expands to more content than Gazette reads (%d MB a page, %d MB in all)", i, maxPDFPageContent>>20, maxPDFTotalContent>>20)}
 		}
@@ -143,12 +160,31 @@ func parsePDFDate(s string) (time.Time, bool) {
 	return t.UTC(), true
 }
 
+// fontMapBytes counts the decoded bytes of the character maps
+// (ToUnicode streams) of a page's fonts, which the reader decodes for the
+// page, reading at most limit+1.
+func fontMapBytes(p pdf.Page, limit int64) int64 {
+	var total int64
+	for _, name := range p.Fonts() {
+		if total > limit {
+			break
+		}
+		if m := p.Font(name).V.Key("ToUnicode"); m.Kind() == pdf.Stream {
+			total += contentBytes(m, limit-total)
+		}
+	}
+	return total
+}
+
 // contentBytes counts the decoded bytes of a page's content streams (one
 // stream or an array of them), reading at most limit+1 and holding none of
 // them, so a stream that would expand enormously is found cheaply.
 func contentBytes(v pdf.Value, limit int64) int64 {
 	var total int64
 	count := func(s pdf.Value) {
+		if limit-total < 0 {
+			return
+		}
 		rc := s.Reader()
 		defer rc.Close()
 		n, _ := io.Copy(io.Discard, io.LimitReader(rc, limit-total+1))

@@ -3,11 +3,13 @@ package web
 import (
 	"bytes"
 	"compress/zlib"
+	"encoding/ascii85"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,6 +25,62 @@ type pdfSpec struct {
 	// stream, which is then compressed (FlateDecode): a stream that
 	// expands far beyond the file.
 	pad int
+	// fontMap, when positive, gives the font a character map (ToUnicode
+	// stream) that expands to this many bytes, and no other encoding.
+	fontMap int
+	// extra objects, numbered after the information dictionary.
+	extra []string
+}
+
+// flateObject is a stream object whose data, compressed layers times
+// with FlateDecode (ASCII85-encoded after, when a85), expands to n bytes of
+// text; dict holds its other keys.
+func flateObject(dict string, n, layers int, a85 bool) string {
+	key := fmt.Sprint(n, layers, a85)
+	flateCache.Lock()
+	defer flateCache.Unlock()
+	data, ok := flateCache.m[key]
+	if !ok {
+		data = flateData(n, layers, a85)
+		flateCache.m[key] = data
+	}
+	filters := strings.Repeat(" /FlateDecode", layers)
+	if a85 {
+		filters = " /ASCII85Decode" + filters
+	}
+	return fmt.Sprintf("<< %s /Length %d /Filter [%s ] >>\nstream\n%s\nendstream", dict, len(data), filters, data)
+}
+
+// flateCache keeps the data flateObject made, which is slow to compress.
+var flateCache = struct {
+	sync.Mutex
+	m map[string]string
+}{m: map[string]string{}}
+
+func flateData(n, layers int, a85 bool) string {
+	line := []byte("% " + strings.Repeat("padding ", 12) + "\n")
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	for w := 0; w < n; w += len(line) {
+		zw.Write(line)
+	}
+	zw.Close()
+	for range layers - 1 {
+		var next bytes.Buffer
+		zw := zlib.NewWriter(&next)
+		zw.Write(z.Bytes())
+		zw.Close()
+		z = next
+	}
+	if a85 {
+		var enc bytes.Buffer
+		w := ascii85.NewEncoder(&enc)
+		w.Write(z.Bytes())
+		w.Close()
+		enc.WriteString("~>")
+		z = enc
+	}
+	return z.String()
 }
 
 // makePDF writes a minimal PDF 1.4 file: one page of Helvetica text lines
@@ -67,6 +125,11 @@ func makePDF(s pdfSpec) []byte {
 		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
 		"<< " + info + ">>",
 	}
+	if s.fontMap > 0 {
+		objs[4] = fmt.Sprintf("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode %d 0 R >>", len(objs)+1)
+		objs = append(objs, flateObject("", s.fontMap, 1, false))
+	}
+	objs = append(objs, s.extra...)
 	if s.encrypt {
 		objs = append(objs, "<< /Filter /Standard /V 1 /R 2 /Length 40 /P -4 /O <"+strings.Repeat("11", 32)+"> /U <"+strings.Repeat("22", 32)+"> >>")
 	}
@@ -84,7 +147,7 @@ func makePDF(s pdfSpec) []byte {
 	}
 	trailer := fmt.Sprintf("/Size %d /Root 1 0 R /Info 6 0 R", len(objs)+1)
 	if s.encrypt {
-		trailer += " /Encrypt 7 0 R /ID [<" + strings.Repeat("ab", 16) + "> <" + strings.Repeat("ab", 16) + ">]"
+		trailer += fmt.Sprintf(" /Encrypt %d 0 R /ID [<", len(objs)) + strings.Repeat("ab", 16) + "> <" + strings.Repeat("ab", 16) + ">]"
 	}
 	fmt.Fprintf(&b, "trailer\n<< %s >>\nstartxref\n%d\n%%%%EOF\n", trailer, xref)
 	return b.Bytes()
@@ -214,5 +277,90 @@ func TestPDFDecompressionBombRefused(t *testing.T) {
 	}
 	if !strings.Contains(doc.Body, "night ferry") {
 		t.Errorf("compressed PDF body = %q, want the page's text", doc.Body)
+	}
+}
+
+// TestPDFStreamBombsRefused: every stream the reader decodes is bounded,
+// not only page contents: a font's character map, an object stream (the
+// reader inflates it to find the objects in it), layered filters. Images,
+// which the reader never decodes, are not counted.
+func TestPDFStreamBombsRefused(t *testing.T) {
+	big := maxPDFInflated + 1<<20
+	fontMap := pressRelease
+	fontMap.fontMap = maxPDFPageContent + 1<<20
+	objStm := func(layers int, a85 bool) pdfSpec {
+		s := pressRelease
+		s.extra = []string{flateObject("/Type /ObjStm /N 1 /First 4", big, layers, a85)}
+		return s
+	}
+	// An indirect /Type hides what the stream is from a plain reading of
+	// its dictionary: it is counted.
+	hidden := pressRelease
+	hidden.extra = []string{flateObject("/Type 9 0 R /N 1 /First 4 /Subtype /Image", big, 1, false), "/ObjStm"}
+	for _, tc := range []struct {
+		name   string
+		spec   pdfSpec
+		reason string
+	}{
+		{"font character map", fontMap, "page 1 expands to more content than Gazette reads"},
+		{"object stream", objStm(1, false), "compressed data expands to more than 64 MB"},
+		{"object stream compressed twice", objStm(2, false), "compressed data expands to more than 64 MB"},
+		{"object stream in ASCII85", objStm(1, true), "compressed data expands to more than 64 MB"},
+		{"object stream said to be an image", hidden, "compressed data expands to more than 64 MB"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			data := makePDF(tc.spec)
+			if len(data) > 1<<20 {
+				t.Fatalf("the bomb is %d bytes; it should be far smaller than what it expands to", len(data))
+			}
+			_, err := DocumentFromBytes("bomb.pdf", "application/pdf", data)
+			var re *safehttp.RefusedError
+			if !errors.As(err, &re) || !strings.Contains(re.Reason, tc.reason) {
+				t.Fatalf("DocumentFromBytes() error = %v, want a refusal saying %q", err, tc.reason)
+			}
+		})
+	}
+
+	// A large compressed image is not decoded by the reader: the PDF is read.
+	photo := pressRelease
+	photo.extra = []string{flateObject("/Type /XObject /Subtype /Image /Width 4000 /Height 6000 /ColorSpace /DeviceRGB /BitsPerComponent 8", big, 1, false)}
+	doc, err := DocumentFromBytes("photo.pdf", "application/pdf", makePDF(photo))
+	if err != nil || !strings.Contains(doc.Body, "night ferry") {
+		t.Fatalf("DocumentFromBytes(pdf with a large image) = %q, %v; want the text", doc.Body, err)
+	}
+}
+
+// TestPDFObjectTableBombRefused: the reader sizes its object table by the
+// numbers a file declares, so a file of a few hundred bytes could ask for
+// gigabytes; such a file is refused before the reader opens it.
+func TestPDFObjectTableBombRefused(t *testing.T) {
+	tiny := func(xref, trailer string) []byte {
+		var b bytes.Buffer
+		b.WriteString("%PDF-1.5\n")
+		off := b.Len()
+		b.WriteString("1 0 obj\n<< /Type /Catalog >>\nendobj\n")
+		at := b.Len()
+		fmt.Fprintf(&b, xref+"trailer\n<< %s /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", off, trailer, at)
+		return b.Bytes()
+	}
+	for _, tc := range []struct {
+		name string
+		data []byte
+	}{
+		{"table subsection", tiny("xref\n0 1\n0000000000 65535 f \n900000000 1\n%010d 00000 n \n", "/Size 2")},
+		{"trailer size", tiny("xref\n0 2\n0000000000 65535 f \n%010d 00000 n \n", "/Size 900000000")},
+		{"escaped size", tiny("xref\n0 2\n0000000000 65535 f \n%010d 00000 n \n", "/Si#7ae 900000000")},
+		{"stream index", tiny("xref\n0 2\n0000000000 65535 f \n%010d 00000 n \n", "/Size 2 /Prev 9 /W [1 2 1] /Index [0 2 900000000 5]")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := DocumentFromBytes("tiny.pdf", "application/pdf", tc.data)
+			var re *safehttp.RefusedError
+			if !errors.As(err, &re) || !strings.Contains(re.Reason, "declares far more objects") {
+				t.Fatalf("DocumentFromBytes() error = %v, want a refusal of the object count", err)
+			}
+		})
+	}
+	if n := declaredObjects(makePDF(pressRelease), 1<<30); n != 7 {
+		t.Errorf("declaredObjects(press release) = %d, want 7", n)
 	}
 }
