@@ -197,10 +197,20 @@ func askedHead(q string) string {
 		w := strings.ToLower(ws[i])
 		switch {
 		case w == "how" && (strings.EqualFold(ws[i+1], "many") || strings.EqualFold(ws[i+1], "much")):
-			if i+2 < len(ws) && !headStop[strings.ToLower(ws[i+2])] {
-				return stem(strings.ToLower(ws[i+2]))
+			// The last of the words before the verb: "how many career
+			// sacks does…" asks for sacks.
+			head := ""
+			for _, x := range ws[i+2:] {
+				lx := strings.ToLower(x)
+				if headStop[lx] || headPrep[lx] || answerStopwords[lx] {
+					break
+				}
+				head = lx
 			}
-			return ""
+			if head == "" {
+				return ""
+			}
+			return stem(head)
 		case w == "what" || w == "what's" || w == "what’s":
 			// "What did the council decide?" asks for no amount.
 			if x := strings.ToLower(ws[i+1]); headStop[x] && !beVerbs[x] {

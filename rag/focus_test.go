@@ -90,6 +90,8 @@ func TestAskedHead(t *testing.T) {
 		"What is Pete Prisco's record against the spread?":      "record",
 		"What was the final score in the Cowboys 49ers game?":   "score",
 		"How much did Everton overspend?":                       "",
+		"How many career sacks does Maxx Crosby have?":          "sacks",
+		"How much net income did Uber make in Q3?":              "income",
 		"What did the council decide?":                          "",
 		"Who won the match?":                                    "",
 	} {
