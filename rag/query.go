@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/gazettebot/gazette/news"
 )
@@ -98,6 +99,17 @@ func outletAliases(name string) []string {
 	return out
 }
 
+// capitalisedWord reports whether q writes the lower-case word w with a
+// capital first letter somewhere ("Age" in "What did the Age report?").
+func capitalisedWord(q, w string) bool {
+	for _, f := range strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		if first, _ := utf8.DecodeRuneInString(f); unicode.IsUpper(first) && strings.EqualFold(f, w) {
+			return true
+		}
+	}
+	return false
+}
+
 func isUpperWord(s string) bool {
 	if len(s) < 2 {
 		return false
@@ -164,6 +176,12 @@ func matchOutlets(q string, outlets []news.OutletInfo) (known, unknown, spans []
 			continue
 		}
 		for _, a := range outletAliases(o.Name) {
+			// "The Age" may be called "Age", but "what age are the kids"
+			// names no outlet: one word without its "The" counts only
+			// as the question capitalises it.
+			if !strings.Contains(a, " ") && strings.HasPrefix(normName(o.Name), "the ") && !capitalisedWord(q, a) {
+				continue
+			}
 			aliases = append(aliases, alias{a, o.Name})
 		}
 	}

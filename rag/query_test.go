@@ -19,6 +19,7 @@ var testOutlets = []news.OutletInfo{
 	{Name: "CBSSports.com", Articles: 1},
 	{Name: "The Roar | Sports Writers Blog", Articles: 1},
 	{Name: "Fortune", Articles: 2},
+	{Name: "The Age", Articles: 2},
 }
 
 func TestParseIntentOutlets(t *testing.T) {
@@ -40,6 +41,8 @@ func TestParseIntentOutlets(t *testing.T) {
 		{"lowercase the after on is a topic", "Did the TechCrunch report on the Google antitrust case change?", []string{"TechCrunch"}, nil},
 		{"person after according to", "Which company, according to Eddy Cue, had no alternative, as The Verge reported?", []string{"The Verge"}, nil},
 		{"no outlets", "Who won the match on Sunday?", nil, nil},
+		{"a common word is no outlet without its The", "What age are the kids the feature is designed for?", nil, nil},
+		{"capitalised it is", "What did the Age report about the Davis Cup?", []string{"The Age"}, nil},
 		{"weak cue needs The", "Is the rationale provided by Apple consistent with details provided by The Washington Post?", nil, []string{"The Washington Post"}},
 	}
 	for _, tt := range tests {
