@@ -324,6 +324,14 @@ func (s *Service) extractive(ctx context.Context, log *slog.Logger, in extractIn
 		a.Note = note
 		return a, nil
 	}
+	// A question about how something turned out, answered only by
+	// sentences that look ahead to it: the articles predate the outcome.
+	if askedOutcome(in.question) && allAhead(ex.sentences) {
+		log.Debug("declined: the passages only look ahead", "question", in.question)
+		a := s.refuse(AheadText, onDelta)
+		a.Note = note
+		return a, nil
+	}
 	a := finish(ex.text, in.groups, ex.used)
 	if partial != "" {
 		a.Text += " " + partial

@@ -79,6 +79,7 @@ type extractInput struct {
 type extracted struct {
 	text string          // the answer, citing sources by their number in groups
 	used map[string]bool // the chunk ids quoted
+	sentences []string // the sentences quoted
 	// meaning is the largest similarity of meaning between the question
 	// and a candidate sentence, or -1 when sentences were not embedded.
 	meaning float64
@@ -192,6 +193,7 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 			text = c.lead + " " + text
 		}
 		b.WriteString(withCitation(stripCitations(text), groupOf[h.Article.ID]))
+		out.sentences = append(out.sentences, c.text)
 	}
 	out.text = b.String()
 	return out, true, nil

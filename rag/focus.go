@@ -310,3 +310,33 @@ var spanningRe = regexp.MustCompile(`(?i)\b(compare|compared|comparison|both|whi
 func spanning(question string, outlets int) bool {
 	return outlets >= 2 || spanningRe.MatchString(question)
 }
+
+// AheadText declines a question about an outcome that the articles only
+// look ahead to.
+const AheadText = "The articles I have only look ahead to this; none of them says how it turned out."
+
+var (
+	// outcomeAskRe matches a question about how something turned out:
+	// "did Australia beat Italy?", "who won the final?", "how many years
+	// did he get?".
+	outcomeAskRe = regexp.MustCompile(`(?i)^\W*(did|was|were)\b|\b(did|was|were)\s+\w+(\s+\w+)?\s+(get|win|beat|lose|end|finish|pass|approve|rule|decide|happen|go)\b|\b(who|which \w+)\s+(won|lost|beat|finished|ended up)\b|\b(final|end) (score|result)\b|\bin the end\b`)
+	// aheadRe matches a sentence that looks ahead: a plan, a forecast, a
+	// preview.
+	aheadRe = regexp.MustCompile(`(?i)\b(will|would|could|may|might|shall|'ll|set to|expected to|due to|likely to|hopes? to|plans? to|aims? to|ahead of|upcoming|preview|projected|predicted|forecast|potential|next (week|month|year|season)|tomorrow|later this)\b`)
+)
+
+// askedOutcome reports a question about how something turned out.
+func askedOutcome(q string) bool { return outcomeAskRe.MatchString(q) }
+
+// allAhead reports whether every sentence looks ahead.
+func allAhead(sentences []string) bool {
+	if len(sentences) == 0 {
+		return false
+	}
+	for _, s := range sentences {
+		if !aheadRe.MatchString(s) {
+			return false
+		}
+	}
+	return true
+}

@@ -168,3 +168,31 @@ func TestHeadingNamesTheSectionBelowIt(t *testing.T) {
 		t.Errorf("Answer() = %+v, want the sentence under the Cruise heading", got)
 	}
 }
+
+func TestOutcomeTheArticlesOnlyLookAheadTo(t *testing.T) {
+	day := time.Date(2023, 11, 24, 0, 0, 0, 0, time.UTC)
+	preview := []news.Hit{
+		hit("a-preview", "The Age", 0, "Italy will face Australia in the Davis Cup final in Malaga on Sunday. "+
+			"Australia could also turn to Jordan Thompson for the final against Italy.", day),
+	}
+	s := NewService(fixed(preview, nil), testOptions())
+	got, err := s.Answer(t.Context(), "g1", Request{Question: "did australia beat italy in the davis cup final?"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Refused || got.Text != AheadText {
+		t.Errorf("Answer() = %+v, want %q", got, AheadText)
+	}
+	result := []news.Hit{
+		hit("a-result", "The Age", 0, "Italy beat Australia 2-0 in the Davis Cup final in Malaga on Sunday. "+
+			"Jannik Sinner won the deciding singles for Italy.", day.AddDate(0, 0, 3)),
+	}
+	s = NewService(fixed(result, nil), testOptions())
+	got, err = s.Answer(t.Context(), "g1", Request{Question: "did australia beat italy in the davis cup final?"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Refused {
+		t.Errorf("Answer() = %+v, want the result", got)
+	}
+}
