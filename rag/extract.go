@@ -77,9 +77,9 @@ type extractInput struct {
 
 // extracted is the extractive answerer's result.
 type extracted struct {
-	text string          // the answer, citing sources by their number in groups
-	used map[string]bool // the chunk ids quoted
-	sentences []string // the sentences quoted
+	text      string          // the answer, citing sources by their number in groups
+	used      map[string]bool // the chunk ids quoted
+	sentences []string        // the sentences quoted
 	// meaning is the largest similarity of meaning between the question
 	// and a candidate sentence, or -1 when sentences were not embedded.
 	meaning float64
