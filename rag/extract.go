@@ -131,7 +131,10 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 		case head != "" && tallyHead(head):
 			// A score or a record is written as a tally.
 			c.kind = tallyRe.MatchString(c.text)
-		case head != "" && !weakWords[head]:
+		case head != "" && shareWords[head]:
+			// "What share of teens…": a percentage.
+			c.kind = strings.ContainsAny(c.text, "%") || percentRe.MatchString(c.text)
+		case head != "" && !weakWords[head] && !genericAmounts[head]:
 			// The number must stand by the asked word: "revenue of $9.3
 			// billion" for "What was Uber's revenue?", not "net income
 			// of $221 million".

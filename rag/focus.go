@@ -260,6 +260,23 @@ var amountWords = func() map[string]bool {
 	return m
 }()
 
+// genericAmounts ask for a number without naming what it counts ("What
+// is the total?"): any number answers them. shareWords ask for a
+// percentage.
+var (
+	genericAmounts = stems("number amount total figure sum")
+	shareWords     = stems("share percentage percent proportion fraction")
+	percentRe      = regexp.MustCompile(`(?i)\b(per ?cent|percent)\b`)
+)
+
+func stems(words string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(words) {
+		m[stem(w)] = true
+	}
+	return m
+}
+
 // headStop ends the asked words of a question: auxiliaries; headPrep:
 // prepositions.
 var (

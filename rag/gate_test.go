@@ -196,3 +196,20 @@ func TestOutcomeTheArticlesOnlyLookAheadTo(t *testing.T) {
 		t.Errorf("Answer() = %+v, want the result", got)
 	}
 }
+
+func TestShareIsAPercentage(t *testing.T) {
+	day := time.Date(2023, 10, 2, 0, 0, 0, 0, time.UTC)
+	hits := []news.Hit{
+		hit("a-poll", "CNBC", 0, "The council surveyed 1,200 residents about the tram plan in September. "+
+			"Residents who backed the tram plan were a clear majority. "+
+			"In all, 64% of residents backed the tram plan, the survey found.", day),
+	}
+	s := NewService(fixed(hits, nil), testOptions())
+	got, err := s.Answer(t.Context(), "g1", Request{Question: "what share of residents backed the tram plan?"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(got.Text, "64%") {
+		t.Errorf("Answer().Text = %q, want the percentage", got.Text)
+	}
+}
