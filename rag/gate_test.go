@@ -200,9 +200,9 @@ func TestOutcomeTheArticlesOnlyLookAheadTo(t *testing.T) {
 func TestShareIsAPercentage(t *testing.T) {
 	day := time.Date(2023, 10, 2, 0, 0, 0, 0, time.UTC)
 	hits := []news.Hit{
-		hit("a-poll", "CNBC", 0, "The council surveyed 1,200 residents about the tram plan in September. "+
-			"Residents who backed the tram plan were a clear majority. "+
-			"In all, 64% of residents backed the tram plan, the survey found.", day),
+		hit("a-poll", "CNBC", 0, "The council surveyed 1,200 residents who backed or opposed the tram plan in September. "+
+			"Traffic on the main road fell by a fifth over the same months. "+
+			"In all, 64% said yes to the plan, the survey found.", day),
 	}
 	s := NewService(fixed(hits, nil), testOptions())
 	got, err := s.Answer(t.Context(), "g1", Request{Question: "what share of residents backed the tram plan?"}, nil)
