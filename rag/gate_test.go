@@ -213,3 +213,20 @@ func TestShareIsAPercentage(t *testing.T) {
 		t.Errorf("Answer().Text = %q, want the percentage", got.Text)
 	}
 }
+
+func TestPartOfName(t *testing.T) {
+	terms := SalientTerms("What did Ian Foster say about Brooke Badger?", nil)
+	set := termSet("Foster said Brooke was there.")
+	var got []string
+	for _, tm := range terms {
+		if partOfName(tm, set) {
+			got = append(got, tm.Text)
+		}
+	}
+	if strings.Join(got, ",") != "Ian Foster,Brooke Badger" {
+		t.Errorf("names met in part = %v, want Ian Foster and Brooke Badger", got)
+	}
+	if partOfName(Term{Text: "Foster", Kind: TermName, Words: []string{"foster"}}, set) {
+		t.Error("a one-word name counted as met in part")
+	}
+}
