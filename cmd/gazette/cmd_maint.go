@@ -24,7 +24,8 @@ keyword meanwhile; the run can be interrupted and resumed.`,
 		summary: "verify the store: SQLite integrity, complete articles, keyword and vector indexes",
 		help: `Reads the whole store and reports each problem found; exits 1 when there is one.
 The store is opened read-only, so check is safe while the bot runs.`,
-		run: runCheck,
+		settings: []string{"GAZETTE_DATABASE_URL"},
+		run:      runCheck,
 	})
 }
 
@@ -80,7 +81,7 @@ func runCheck(ctx context.Context, e *env) error {
 	}
 	rep := report{OK: true, Problems: []string{}}
 	note := ""
-	if _, err := os.Stat(e.cfg.DBPath()); errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(e.cfg.DBPath()); e.cfg.DatabaseURL == "" && errors.Is(err, os.ErrNotExist) {
 		note = fmt.Sprintf(" (there is no store in %s yet)", e.cfg.DataDir)
 	} else {
 		a, err := openApp(ctx, e.cfg, e.log, appOptions{adoptEmbedder: true, readOnly: true})

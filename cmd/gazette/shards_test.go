@@ -116,6 +116,11 @@ func TestShardsOverPostgres(t *testing.T) {
 		}
 	}
 
+	// check reads the PostgreSQL library, not the (absent) SQLite file.
+	if out, errOut, err := gazette(t, env, "check"); err != nil || !strings.Contains(out, "ok: the store is consistent\n") || strings.HasPrefix(out, "0 articles") {
+		t.Errorf("check over PostgreSQL: %v\n%s%s", err, out, errOut)
+	}
+
 	const digestChannel = "444444444444444444"
 
 	srv := discordtest.New(t)
