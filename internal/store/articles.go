@@ -10,6 +10,7 @@ import (
 
 	chromem "github.com/philippgille/chromem-go"
 
+	"github.com/gazettebot/gazette/internal/store/vindex"
 	"github.com/gazettebot/gazette/news"
 )
 
@@ -54,12 +55,12 @@ func (s *Store) PutArticle(ctx context.Context, a news.Article, chunks []news.Ch
 		if c.ArticleID != "" && c.ArticleID != a.ID {
 			return 0, fmt.Errorf("put article %s: chunk %s belongs to article %s", a.ID, c.ID, c.ArticleID)
 		}
-		vec, err := normalize(c.Embedding, dim)
+		vec, err := vindex.Normalize(c.Embedding, dim)
 		if err != nil {
 			return 0, fmt.Errorf("put article %s: chunk %s: %w", a.ID, c.ID, err)
 		}
 		docs[i] = chromem.Document{ID: c.ID, Embedding: vec}
-		blobs[i] = encodeVector(vec)
+		blobs[i] = vindex.Encode(vec)
 	}
 
 	s.wmu.Lock()
@@ -335,7 +336,7 @@ func (s *Store) Chunks(ctx context.Context, ns, articleID string) ([]news.Chunk,
 		if err := rows.Scan(&c.ID, &c.Position, &c.Text, &blob); err != nil {
 			return nil, fmt.Errorf("chunks of %s: scan: %w", articleID, err)
 		}
-		if c.Embedding, err = decodeVector(blob, 0); err != nil {
+		if c.Embedding, err = vindex.Decode(blob, 0); err != nil {
 			return nil, fmt.Errorf("chunks of %s: chunk %s: %w", articleID, c.ID, err)
 		}
 		out = append(out, c)

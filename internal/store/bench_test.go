@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gazettebot/gazette/internal/store/vindex"
 	"github.com/gazettebot/gazette/news"
 )
 
@@ -33,7 +34,7 @@ func randomUnit(r *rand.Rand, dim int) []float32 {
 	for i := range v {
 		v[i] = float32(r.NormFloat64())
 	}
-	n, _ := normalize(v, dim)
+	n, _ := vindex.Normalize(v, dim)
 	return n
 }
 
@@ -90,7 +91,7 @@ func buildBenchStore(b *testing.B, n int) string {
 		for p := range 10 {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO chunks (namespace, id, article_id, position, text, embedding, embedder)
 				VALUES ('g', ?, ?, ?, ?, ?, 'bench')`, fmt.Sprintf("%s#%d", id, p), id, p, randomText(r, 90),
-				encodeVector(randomUnit(r, benchDim))); err != nil {
+				vindex.Encode(randomUnit(r, benchDim))); err != nil {
 				b.Fatal(err)
 			}
 		}

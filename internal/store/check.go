@@ -8,6 +8,7 @@ import (
 
 	chromem "github.com/philippgille/chromem-go"
 
+	"github.com/gazettebot/gazette/internal/store/vindex"
 	"github.com/gazettebot/gazette/news"
 )
 
@@ -162,9 +163,9 @@ func (s *Store) checkCollection(ctx context.Context, tx querier, ns string, coll
 			missing++
 			continue
 		}
-		vec, err := decodeVector(blob, 0)
+		vec, err := vindex.Decode(blob, 0)
 		if err != nil || doc.Metadata[metaArticle] != art || doc.Metadata[metaOutlet] != foldOutlet(outlet) ||
-			!sameVector(doc.Embedding, vec) {
+			!vindex.Same(doc.Embedding, vec) {
 			if wrong < maxProblems {
 				add("chunk %s/%s is indexed under article %q, outlet %q, or with a vector, other than stored",
 					ns, id, doc.Metadata[metaArticle], doc.Metadata[metaOutlet])
@@ -182,11 +183,6 @@ func (s *Store) checkCollection(ctx context.Context, tx querier, ns string, coll
 		add("vector index holds %d chunks of namespace %q, SQLite %d", coll.Count(), ns, stored)
 	}
 	return nil
-}
-
-// sameVector reports whether a and b have the same length and values.
-func sameVector(a, b []float32) bool {
-	return slices.Equal(a, b)
 }
 
 func queryStrings(ctx context.Context, q querier, query string, args ...any) ([]string, error) {

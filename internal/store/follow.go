@@ -6,8 +6,10 @@ import (
 	"slices"
 	"time"
 
-	"github.com/gazettebot/gazette/news"
 	chromem "github.com/philippgille/chromem-go"
+
+	"github.com/gazettebot/gazette/internal/store/vindex"
+	"github.com/gazettebot/gazette/news"
 )
 
 // A serving process and the command line may share a store: `gazette
@@ -131,7 +133,7 @@ func (s *Store) indexStoredArticle(ctx context.Context, q querier, ns, article s
 		if err := rows.Scan(&id, &blob); err != nil {
 			return fmt.Errorf("apply change log: read article %s/%s: %w", ns, article, err)
 		}
-		vec, err := decodeVector(blob, dim)
+		vec, err := vindex.Decode(blob, dim)
 		if err != nil {
 			return fmt.Errorf("apply change log: chunk %s/%s: %w", ns, id, err)
 		}

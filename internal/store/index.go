@@ -3,14 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/binary"
-	"errors"
 	"fmt"
-	"math"
-	"strconv"
 
 	chromem "github.com/philippgille/chromem-go"
 
+	"github.com/gazettebot/gazette/internal/store/vindex"
 	"github.com/gazettebot/gazette/news"
 )
 
@@ -18,13 +15,6 @@ import (
 // each document a chunk whose embedding is the chunk's unit vector and
 // whose metadata names its article and outlet (see chunkMeta). Dense search
 // is chromem-go's query; the vectors are held once, by the collections.
-
-// errNoEmbedding is what the in-memory index's embedding function returns:
-// the store always passes vectors itself, so reaching it is a bug, and it
-// must never fall back to chromem-go's default (a network call).
-var errNoEmbedding = errors.New("store: the vector index never embeds text; pass vectors")
-
-func noEmbedding(context.Context, string) ([]float32, error) { return nil, errNoEmbedding }
 
 // Metadata keys of the index's documents.
 const (
@@ -56,20 +46,7 @@ func chunkMeta(articleID, outlet string) map[string]string {
 // nil when it has none and create is false. The caller holds s.mu (for
 // writing when create is true).
 func (s *Store) collection(ns string, create bool) (*chromem.Collection, error) {
-	if c := s.index.GetCollection(ns, noEmbedding); c != nil {
-		return c, nil
-	}
-	if !create {
-		return nil, nil
-	}
-	c, err := s.index.GetOrCreateCollection(ns, map[string]string{
-		"embedder": s.embedderID,
-		"dim":      strconv.Itoa(s.dim),
-	}, noEmbedding)
-	if err != nil {
-		return nil, fmt.Errorf("create collection %q: %w", ns, err)
-	}
-	return c, nil
+	return vindex.Collection(s.index, ns, s.embedderID, s.dim, create)
 }
 
 // rebuildIndex replaces the in-memory index by one built from the vectors
@@ -116,7 +93,7 @@ func (s *Store) rebuildIndex(ctx context.Context) (int, error) {
 			curArt, meta = art, chunkMeta(art, outl)
 		}
 		vec := make([]float32, s.dim)
-		decodeInto(vec, blob)
+		vindex.DecodeInto(vec, blob)
 		if err := coll.AddDocument(ctx, chromem.Document{ID: id, Metadata: meta, Embedding: vec}); err != nil {
 			return n, fmt.Errorf("rebuild index: add %s/%s: %w", ns, id, err)
 		}
@@ -174,7 +151,7 @@ func (s *Store) dropNamespace(ns string) error {
 	defer s.mu.Unlock()
 	s.gens[ns] = s.nextGen()
 	delete(s.chunkIDs, ns)
-	if s.index.GetCollection(ns, noEmbedding) == nil {
+	if s.index.GetCollection(ns, vindex.NoEmbedding) == nil {
 		return nil
 	}
 	return s.index.DeleteCollection(ns)
@@ -209,40 +186,4 @@ func (s *Store) Generation(ns string) uint64 {
 	g = s.nextGen()
 	s.gens[ns] = g
 	return g
-}
-
-// encodeVector encodes v as float32 little-endian.
-func encodeVector(v []float32) []byte {
-	b := make([]byte, 4*len(v))
-	for i, x := range v {
-		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(x))
-	}
-	return b
-}
-
-// decodeInto decodes the float32 little-endian blob b into v, which holds
-// len(b)/4 values.
-func decodeInto(v []float32, b []byte) {
-	for i := range v {
-		v[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
-	}
-}
-
-// decodeVector decodes a float32 little-endian blob of dim values.
-func decodeVector(b []byte, dim int) ([]float32, error) {
-	if len(b)%4 != 0 || (dim > 0 && len(b) != 4*dim) {
-		return nil, fmt.Errorf("embedding of %d bytes, want %d", len(b), 4*dim)
-	}
-	v := make([]float32, len(b)/4)
-	decodeInto(v, b)
-	return v, nil
-}
-
-// normalize returns v scaled to unit length, or an error for a vector of
-// the wrong dimension, with a non-finite value, or of zero length.
-func normalize(v []float32, dim int) ([]float32, error) {
-	if len(v) != dim {
-		return nil, fmt.Errorf("embedding has %d dimensions, want %d", len(v), dim)
-	}
-	return news.Normalize(v)
 }

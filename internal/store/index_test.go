@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 	chromem "github.com/philippgille/chromem-go"
 
+	"github.com/gazettebot/gazette/internal/store/vindex"
 	"github.com/gazettebot/gazette/news"
 )
 
@@ -248,7 +249,7 @@ func TestGeneration(t *testing.T) {
 	}
 	step("namespace delete", true)
 	s.mu.RLock()
-	kept := s.index.GetCollection("g", noEmbedding) != nil
+	kept := s.index.GetCollection("g", vindex.NoEmbedding) != nil
 	s.mu.RUnlock()
 	if kept {
 		t.Error("DeleteNamespace kept the namespace's vectors in memory")

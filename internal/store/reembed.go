@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/gazettebot/gazette/internal/store/vindex"
 	"github.com/gazettebot/gazette/news"
 )
 
@@ -106,14 +107,14 @@ func (s *Store) reembedNext(ctx context.Context, e news.Embedder, dim int) (int,
 	}
 	defer tx.Rollback()
 	for i, seq := range seqs {
-		v, err := normalize(vecs[i], dim)
+		v, err := vindex.Normalize(vecs[i], dim)
 		if err != nil {
 			return 0, fmt.Errorf("chunk %d: %w", seq, err)
 		}
 		// A chunk deleted since it was read has no row to reference:
 		// INSERT ... SELECT writes nothing for it.
 		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO reembed_pending (seq, embedder, embedding)
-			SELECT seq, ?, ? FROM chunks WHERE seq = ?`, e.ID(), encodeVector(v), seq); err != nil {
+			SELECT seq, ?, ? FROM chunks WHERE seq = ?`, e.ID(), vindex.Encode(v), seq); err != nil {
 			return 0, fmt.Errorf("store vector: %w", err)
 		}
 	}

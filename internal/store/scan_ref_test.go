@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/gazettebot/gazette/internal/store/vindex"
 	"github.com/gazettebot/gazette/news"
 )
 
@@ -39,7 +40,7 @@ func newScanIndex(ctx context.Context, s *Store, ns string) (*scanIndex, error) 
 		if err := rows.Scan(&id, &art, &blob); err != nil {
 			return nil, err
 		}
-		decodeInto(v.put(id, art, nil), blob)
+		vindex.DecodeInto(v.put(id, art, nil), blob)
 	}
 	return &scanIndex{Store: s, ns: ns, vecs: v}, rows.Err()
 }
@@ -50,7 +51,7 @@ func (x *scanIndex) Dense(ctx context.Context, ns string, vec []float32, k int, 
 	if k <= 0 || ns != x.ns {
 		return nil, nil
 	}
-	q, err := normalize(vec, x.Dim())
+	q, err := vindex.Normalize(vec, x.Dim())
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 
 	chromem "github.com/philippgille/chromem-go"
 
+	"github.com/gazettebot/gazette/internal/store/vindex"
 	"github.com/gazettebot/gazette/news"
 )
 
@@ -67,7 +68,7 @@ func (s *Store) Dense(ctx context.Context, ns string, vec []float32, k int, f ne
 	if k <= 0 {
 		return nil, nil
 	}
-	q, err := normalize(vec, s.Dim())
+	q, err := vindex.Normalize(vec, s.Dim())
 	if err != nil {
 		return nil, fmt.Errorf("dense search: %w", err)
 	}
@@ -196,7 +197,7 @@ func (s *Store) queryIndex(ctx context.Context, ns string, q []float32, k int, w
 // into a collection of their own and querying it. The caller holds s.mu
 // for reading.
 func (s *Store) querySubset(ctx context.Context, coll *chromem.Collection, ns string, q []float32, k int, allowed map[string]bool) ([]string, []float64, error) {
-	sub, err := chromem.NewDB().CreateCollection(ns, nil, noEmbedding)
+	sub, err := chromem.NewDB().CreateCollection(ns, nil, vindex.NoEmbedding)
 	if err != nil {
 		return nil, nil, fmt.Errorf("subset of %q: %w", ns, err)
 	}

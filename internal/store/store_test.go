@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/gazettebot/gazette/internal/store/vindex"
 	"github.com/gazettebot/gazette/news"
 )
 
@@ -530,7 +531,7 @@ func bruteForce(t *testing.T, s *Store, ns string, q []float32, k int, keep func
 		s  float64
 	}
 	var all []sc
-	qn, _ := normalize(q, len(q))
+	qn, _ := vindex.Normalize(q, len(q))
 	for _, a := range arts {
 		if !keep(a) {
 			continue

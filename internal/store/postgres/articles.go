@@ -3,16 +3,15 @@ package postgres
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"math"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/gazettebot/gazette/internal/store/vindex"
 	"github.com/gazettebot/gazette/news"
 )
 
@@ -51,11 +50,11 @@ func (s *Store) PutArticle(ctx context.Context, a news.Article, chunks []news.Ch
 		if c.ArticleID != "" && c.ArticleID != a.ID {
 			return 0, fmt.Errorf("put article %s: chunk %s belongs to article %s", a.ID, c.ID, c.ArticleID)
 		}
-		vec, err := normalize(c.Embedding, dim)
+		vec, err := vindex.Normalize(c.Embedding, dim)
 		if err != nil {
 			return 0, fmt.Errorf("put article %s: chunk %s: %w", a.ID, c.ID, err)
 		}
-		blobs[i] = encodeVector(vec)
+		blobs[i] = vindex.Encode(vec)
 	}
 
 	tx, err := s.pool.Begin(ctx)
@@ -318,7 +317,7 @@ func (s *Store) Chunks(ctx context.Context, ns, articleID string) ([]news.Chunk,
 		if err := rows.Scan(&c.ID, &c.Position, &c.Text, &blob); err != nil {
 			return nil, fmt.Errorf("chunks of %s: scan: %w", articleID, err)
 		}
-		if c.Embedding, err = decodeVector(blob, 0); err != nil {
+		if c.Embedding, err = vindex.Decode(blob, 0); err != nil {
 			return nil, fmt.Errorf("chunks of %s: chunk %s: %w", articleID, c.ID, err)
 		}
 		out = append(out, c)
@@ -415,51 +414,4 @@ func escapeLike(s string) string {
 func contentHash(body string) string {
 	sum := sha256.Sum256([]byte(strings.Join(strings.Fields(body), " ")))
 	return hex.EncodeToString(sum[:])
-}
-
-// encodeVector encodes v as float32 little-endian.
-func encodeVector(v []float32) []byte {
-	b := make([]byte, 4*len(v))
-	for i, x := range v {
-		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(x))
-	}
-	return b
-}
-
-// decodeVector decodes a float32 little-endian blob of dim values (any
-// length when dim is 0).
-func decodeVector(b []byte, dim int) ([]float32, error) {
-	if len(b)%4 != 0 || (dim > 0 && len(b) != 4*dim) {
-		return nil, fmt.Errorf("embedding of %d bytes, want %d", len(b), 4*dim)
-	}
-	v := make([]float32, len(b)/4)
-	for i := range v {
-		v[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
-	}
-	return v, nil
-}
-
-// normalize returns v scaled to unit length, or an error for a vector of
-// the wrong dimension, with a non-finite value, or of zero length.
-func normalize(v []float32, dim int) ([]float32, error) {
-	if len(v) != dim {
-		return nil, fmt.Errorf("embedding has %d dimensions, want %d", len(v), dim)
-	}
-	var sum float64
-	for _, x := range v {
-		f := float64(x)
-		if math.IsNaN(f) || math.IsInf(f, 0) {
-			return nil, errors.New("embedding has a non-finite value")
-		}
-		sum += f * f
-	}
-	if sum == 0 {
-		return nil, errors.New("embedding is the zero vector")
-	}
-	norm := math.Sqrt(sum)
-	out := make([]float32, len(v))
-	for i, x := range v {
-		out[i] = float32(float64(x) / norm)
-	}
-	return out, nil
 }

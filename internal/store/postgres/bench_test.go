@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gazettebot/gazette/internal/store/pgtest"
+	"github.com/gazettebot/gazette/internal/store/vindex"
 	"github.com/gazettebot/gazette/news"
 )
 
@@ -22,7 +23,7 @@ func randomUnit(r *rand.Rand, dim int) []float32 {
 	for i := range v {
 		v[i] = float32(r.NormFloat64())
 	}
-	n, _ := normalize(v, dim)
+	n, _ := vindex.Normalize(v, dim)
 	return n
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/gazettebot/gazette/internal/store/vindex"
 	"github.com/gazettebot/gazette/news"
 )
 
@@ -104,8 +105,7 @@ func (s *Store) checkIndex(ctx context.Context, add func(string, ...any)) error 
 				missing++
 				continue
 			}
-			vec, _ := normalize(row.vec, len(row.vec))
-			if !nearlyEqual(doc.Embedding, vec) || sp.articleOf[row.id] != row.article {
+			if !vindex.Same(doc.Embedding, row.vec) || sp.articleOf[row.id] != row.article {
 				if wrong < maxProblems {
 					add("vector index holds chunk %s/%s differently from the database", ns, row.id)
 				}
@@ -122,20 +122,6 @@ func (s *Store) checkIndex(ctx context.Context, add func(string, ...any)) error 
 		}
 	}
 	return nil
-}
-
-// nearlyEqual reports whether a and b have the same length and values
-// within 1e-6.
-func nearlyEqual(a, b []float32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if d := a[i] - b[i]; d > 1e-6 || d < -1e-6 {
-			return false
-		}
-	}
-	return true
 }
 
 func (s *Store) strings(ctx context.Context, query string, args ...any) ([]string, error) {

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"runtime"
 	"strconv"
@@ -12,14 +11,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	chromem "github.com/philippgille/chromem-go"
+
+	"github.com/gazettebot/gazette/internal/store/vindex"
 )
-
-// errNoEmbedding is what the in-memory index's embedding function returns:
-// the store always passes vectors, and chromem-go must never fall back to
-// its default (a network call).
-var errNoEmbedding = errors.New("postgres store: the vector index never embeds text; pass vectors")
-
-func noEmbedding(context.Context, string) ([]float32, error) { return nil, errNoEmbedding }
 
 // index is the process's in-memory vector index: one chromem-go collection
 // per loaded namespace, kept equal to the chunks table by applying the
@@ -75,7 +69,7 @@ type chunkRow struct {
 // holds applyMu.
 func (x *index) put(ctx context.Context, ns string, rows []chunkRow) error {
 	x.mu.Lock()
-	if x.db.GetCollection(ns, noEmbedding) != nil {
+	if x.db.GetCollection(ns, vindex.NoEmbedding) != nil {
 		if err := x.db.DeleteCollection(ns); err != nil {
 			x.mu.Unlock()
 			return fmt.Errorf("replace collection %q: %w", ns, err)
@@ -86,10 +80,10 @@ func (x *index) put(ctx context.Context, ns string, rows []chunkRow) error {
 		x.mu.Unlock()
 		return nil
 	}
-	coll, err := x.db.CreateCollection(ns, map[string]string{"embedder": x.embedder, "dim": strconv.Itoa(x.dim)}, noEmbedding)
+	coll, err := vindex.Collection(x.db, ns, x.embedder, x.dim, true)
 	if err != nil {
 		x.mu.Unlock()
-		return fmt.Errorf("create collection %q: %w", ns, err)
+		return err
 	}
 	sp := &space{coll: coll, articles: map[string][]string{}, articleOf: make(map[string]string, len(rows))}
 	x.spaces[ns] = sp
@@ -164,7 +158,7 @@ func (s *Store) readChunks(ctx context.Context, ns, article string) ([]chunkRow,
 		if err := rows.Scan(&r.id, &r.article, &blob); err != nil {
 			return nil, fmt.Errorf("read vectors of %q: %w", ns, err)
 		}
-		if r.vec, err = decodeVector(blob, dim); err != nil {
+		if r.vec, err = vindex.Decode(blob, dim); err != nil {
 			return nil, fmt.Errorf("read vectors of %q: chunk %s: %w", ns, r.id, err)
 		}
 		out = append(out, r)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/gazettebot/gazette/internal/store/vindex"
 	"github.com/gazettebot/gazette/news"
 )
 
@@ -103,7 +104,7 @@ func (s *Store) reembedNext(ctx context.Context, e news.Embedder, dim int) (int,
 	}
 	batch := &pgx.Batch{}
 	for i, seq := range seqs {
-		v, err := normalize(vecs[i], dim)
+		v, err := vindex.Normalize(vecs[i], dim)
 		if err != nil {
 			return 0, fmt.Errorf("chunk %d: %w", seq, err)
 		}
@@ -112,7 +113,7 @@ func (s *Store) reembedNext(ctx context.Context, e news.Embedder, dim int) (int,
 		batch.Queue(`INSERT INTO reembed_pending (seq, embedder, embedding)
 			SELECT seq, $1, $2 FROM chunks WHERE seq = $3
 			ON CONFLICT (seq) DO UPDATE SET embedder = excluded.embedder, embedding = excluded.embedding`,
-			e.ID(), encodeVector(v), seq)
+			e.ID(), vindex.Encode(v), seq)
 	}
 	if err := s.pool.SendBatch(ctx, batch).Close(); err != nil {
 		return 0, fmt.Errorf("store vectors: %w", err)

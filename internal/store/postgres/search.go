@@ -9,6 +9,7 @@ import (
 
 	chromem "github.com/philippgille/chromem-go"
 
+	"github.com/gazettebot/gazette/internal/store/vindex"
 	"github.com/gazettebot/gazette/news"
 )
 
@@ -41,7 +42,7 @@ func (s *Store) Dense(ctx context.Context, ns string, vec []float32, k int, f ne
 	if k <= 0 {
 		return nil, nil
 	}
-	q, err := normalize(vec, s.Dim())
+	q, err := vindex.Normalize(vec, s.Dim())
 	if err != nil {
 		return nil, fmt.Errorf("dense search: %w", err)
 	}
