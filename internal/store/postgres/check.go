@@ -15,7 +15,7 @@ const maxProblems = 20
 
 // Check verifies the store's integrity: every article has chunks at
 // positions 0..n-1, every chunk's keyword document matches its title and
-// text, every chunk has a vector of the store's embedder and dimension, and
+// text and its keyword postings match the document, every chunk has a vector of the store's embedder and dimension, and
 // this process's in-memory index holds exactly the stored chunks of every
 // namespace it has loaded (Check loads them all first). An error means the
 // check itself could not run.
@@ -48,6 +48,27 @@ func (s *Store) Check(ctx context.Context) (news.CheckReport, error) {
 	}
 	for _, b := range bad {
 		add("chunk %s has a keyword document out of date with its title and text", b)
+	}
+
+	bad, err = s.strings(ctx, `WITH p AS (SELECT seq, count(*) AS n, min(namespace) AS ns, max(namespace) AS ns2,
+			min(dl) AS dl, max(dl) AS dl2 FROM chunk_terms GROUP BY seq)
+		SELECT c.namespace || '/' || c.id FROM chunks c LEFT JOIN p ON p.seq = c.seq
+		WHERE coalesce(p.n, 0) <> length(c.tsv) OR (p.seq IS NOT NULL AND (p.ns <> c.namespace OR p.ns2 <> c.namespace
+			OR p.dl <> c.dl OR p.dl2 <> c.dl))
+		LIMIT $1`, maxProblems)
+	if err != nil {
+		return r, fmt.Errorf("check: keyword postings: %w", err)
+	}
+	for _, b := range bad {
+		add("chunk %s has keyword postings out of step with its keyword document", b)
+	}
+	var orphans int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM chunk_terms t
+		WHERE NOT EXISTS (SELECT 1 FROM chunks c WHERE c.seq = t.seq)`).Scan(&orphans); err != nil {
+		return r, fmt.Errorf("check: keyword postings: %w", err)
+	}
+	if orphans > 0 {
+		add("%d keyword postings belong to no chunk", orphans)
 	}
 
 	id, dim := s.EmbedderID(), s.Dim()

@@ -5,14 +5,16 @@
 // PostgreSQL is the source of truth for articles, chunks with their vectors
 // (float32 bytea: pgvector is not assumed), feeds, subscriptions, digest runs
 // and feedback. Keyword search is PostgreSQL full text (a stored tsvector per
-// chunk with a GIN index); dense search runs in an in-memory chromem-go
+// chunk with a GIN index, and keyword postings kept from it by triggers for
+// BM25 ranking); dense search runs in an in-memory chromem-go
 // index that each process builds only for the namespaces it needs: with
 // [Options.Shards] set, those of its Discord shards, loaded at start-up;
 // otherwise each namespace on first use. Every write appends to a change
 // log and NOTIFYs it, so each process applies the change to its index
 // within moments, and catches up by sequence number after a reconnect.
-// Feed polls are leased in the database, so that several processes never
-// poll one feed at once and a dead process's feeds are taken over.
+// Feed polls and digest runs are leased in the database, so that several
+// processes never poll one feed at once nor post a digest twice, and a dead
+// process's work is taken over when its lease runs out.
 package postgres
 
 import (

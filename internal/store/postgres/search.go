@@ -169,11 +169,12 @@ func (s *Store) hits(ctx context.Context, ns string, ids []string, scores []floa
 // Keyword returns the k chunks of ns that best match any of the search
 // terms by PostgreSQL full text over title and passage, best first,
 // restricted to the articles f selects. The terms are OR-ed, each stemmed by
-// the English configuration. Matching chunks (found through the GIN index)
+// the English configuration. The chunks holding any of the query's lexemes
 // are ranked by BM25 as SQLite's FTS5 ranks them (k1 1.2, b 0.75, a term's
 // inverse document frequency in the namespace, title and passage
 // occurrences weighing 1 each; see BENCHMARKS.md for ts_rank measured
-// against it). Hit.Score is the BM25 score (higher is better). Any terms
+// against it), read from the keyword postings (chunk_terms) of those
+// lexemes alone. Hit.Score is the BM25 score (higher is better). Any terms
 // are accepted.
 func (s *Store) Keyword(ctx context.Context, ns string, terms []string, k int, f news.Filter) ([]news.Hit, error) {
 	tsq := tsQuery(terms)
@@ -189,27 +190,25 @@ func (s *Store) Keyword(ctx context.Context, ns string, terms []string, k int, f
 	}
 	var p args
 	nsArg := p.add(ns)
-	qArg := p.add(tsq)
 	wordsArg := p.add(strings.ReplaceAll(tsq, " | ", " "))
 	nArg, avgArg := p.add(float64(n)), p.add(max(avgdl, 1))
-	where := `c.namespace = ` + nsArg + ` AND c.tsv @@ to_tsquery('english', ` + qArg + `)`
+	allowed := ""
 	if cond := filterSQL(f, &p); cond != "" {
-		where += ` AND ` + cond
+		allowed = `WHERE p.seq IN (SELECT c.seq FROM chunks c
+			JOIN articles a ON a.namespace = c.namespace AND a.id = c.article_id
+			WHERE c.namespace = ` + nsArg + ` AND ` + cond + `)`
 	}
 	rows, err := s.pool.Query(ctx, `WITH
-		ql AS (SELECT DISTINCT u.lexeme AS lex FROM unnest(to_tsvector('english', `+wordsArg+`)) u),
-		df AS (SELECT ql.lex, greatest(ln((`+nArg+`::float8 - d.n + 0.5) / (d.n + 0.5)), 1e-6) AS idf
-			FROM ql CROSS JOIN LATERAL (SELECT count(*)::float8 AS n FROM chunks c
-				WHERE c.namespace = `+nsArg+` AND c.tsv @@ quote_literal(ql.lex)::tsquery) d),
-		cand AS (SELECT c.seq, c.tsv, c.dl FROM chunks c
-			JOIN articles a ON a.namespace = c.namespace AND a.id = c.article_id
-			WHERE `+where+`),
-		scored AS (SELECT cand.seq, sum(df.idf * tf.f * 2.2 / (tf.f + 1.2 * (0.25 + 0.75 * cand.dl / `+avgArg+`::float8))) AS score
-			FROM cand CROSS JOIN LATERAL unnest(cand.tsv) u
-			JOIN df ON df.lex = u.lexeme
-			CROSS JOIN LATERAL (SELECT coalesce(array_length(u.positions, 1), 1)::float8 AS f) tf
-			GROUP BY cand.seq
-			ORDER BY score DESC, cand.seq LIMIT `+p.add(k)+`)
+		p AS (SELECT t.lexeme, t.seq, t.tf::float8 AS tf, t.dl::float8 AS dl FROM chunk_terms t
+			WHERE t.namespace = `+nsArg+` AND t.lexeme = ANY(ARRAY(
+				SELECT DISTINCT u.lexeme FROM unnest(to_tsvector('english', `+wordsArg+`)) u))),
+		df AS (SELECT p.lexeme, greatest(ln((`+nArg+`::float8 - count(*) + 0.5) / (count(*) + 0.5)), 1e-6) AS idf
+			FROM p GROUP BY p.lexeme),
+		scored AS (SELECT p.seq, sum(df.idf * p.tf * 2.2 / (p.tf + 1.2 * (0.25 + 0.75 * p.dl / `+avgArg+`::float8))) AS score
+			FROM p JOIN df ON df.lexeme = p.lexeme
+			`+allowed+`
+			GROUP BY p.seq
+			ORDER BY score DESC, p.seq LIMIT `+p.add(k)+`)
 		SELECT `+articleColumns+`, c.id, c.position, c.text, scored.score
 		FROM scored JOIN chunks c ON c.seq = scored.seq
 		JOIN articles a ON a.namespace = c.namespace AND a.id = c.article_id
