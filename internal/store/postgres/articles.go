@@ -2,8 +2,6 @@ package postgres
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -25,7 +23,7 @@ func (s *Store) PutArticle(ctx context.Context, a news.Article, chunks []news.Ch
 		return 0, fmt.Errorf("put article: namespace %q and id %q must both be set", a.Namespace, a.ID)
 	}
 	if a.ContentHash == "" {
-		a.ContentHash = contentHash(a.Body)
+		a.ContentHash = news.ContentHash(a.Body)
 	}
 	if a.IngestedAt.IsZero() {
 		a.IngestedAt = s.now()
@@ -407,11 +405,4 @@ func lowerAll(v []string) []string {
 
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}
-
-// contentHash is the hex SHA-256 of the body with runs of white space
-// collapsed to one space and trimmed (the same rule as the ingest pipeline).
-func contentHash(body string) string {
-	sum := sha256.Sum256([]byte(strings.Join(strings.Fields(body), " ")))
-	return hex.EncodeToString(sum[:])
 }
