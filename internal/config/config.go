@@ -184,6 +184,10 @@ func Load(getenv func(string) string) (Config, error) {
 	default:
 		p.fail("GAZETTE_EMBEDDER must be builtin or openai")
 	}
+	if c.DigestLease < 5*time.Second {
+		// Renewed every third of it, and the post gets two thirds.
+		p.fail("GAZETTE_DIGEST_LEASE must be at least 5s")
+	}
 	if c.ShardID >= c.ShardCount {
 		p.fail("DISCORD_SHARD_ID (%d) must be below DISCORD_SHARD_COUNT (%d)", c.ShardID, c.ShardCount)
 	}

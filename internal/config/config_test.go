@@ -49,6 +49,23 @@ func TestLoadFeedHosts(t *testing.T) {
 	}
 }
 
+func TestLoadDigestLease(t *testing.T) {
+	c, err := Load(env(map[string]string{"GAZETTE_DATA_DIR": "d"}))
+	if err != nil || c.DigestLease != 2*time.Minute {
+		t.Errorf("Load() digest lease = %v, %v; want 2m", c.DigestLease, err)
+	}
+	c, err = Load(env(map[string]string{"GAZETTE_DATA_DIR": "d", "GAZETTE_DIGEST_LEASE": "30s"}))
+	if err != nil || c.DigestLease != 30*time.Second {
+		t.Errorf("Load(GAZETTE_DIGEST_LEASE=30s) = %v, %v; want 30s", c.DigestLease, err)
+	}
+	for _, v := range []string{"1s", "0", "-1m", "soon"} {
+		if _, err := Load(env(map[string]string{"GAZETTE_DATA_DIR": "d", "GAZETTE_DIGEST_LEASE": v})); err == nil ||
+			!strings.Contains(err.Error(), "GAZETTE_DIGEST_LEASE must be") {
+			t.Errorf("Load(GAZETTE_DIGEST_LEASE=%s) error = %v, want it refused", v, err)
+		}
+	}
+}
+
 func TestLoadKeyImpliesChatModel(t *testing.T) {
 	c, err := Load(env(map[string]string{"GAZETTE_DATA_DIR": "d", "OPENAI_API_KEY": "sk-x"}))
 	if err != nil {
