@@ -36,9 +36,6 @@ const (
 	extractMetaWeight = 0.5
 	// extractFragmentPenalty scales the score of a piece of a sentence.
 	extractFragmentPenalty = 0.85
-	// extractContextWeight is the share of a term's weight earned when it
-	// is in the sentence an anaphoric sentence refers back to.
-	extractContextWeight = 0.5
 	// extractPartNameWeight is the share earned by a name of several words
 	// of which the sentence holds the first or the last ("Foster" for "Ian
 	// Foster", "Brooke" for "Brooke Badger").
