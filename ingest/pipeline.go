@@ -286,38 +286,44 @@ func (p *Pipeline) IngestBatch(ctx context.Context, ns string, docs []Document, 
 }
 
 // embed fills the embeddings of the group's pending chunks, BatchSize texts
-// per call, Workers calls at a time.
+// per call, Workers calls at a time. The texts embedded (title and
+// passage) are made per batch, so that only Workers batches of them are
+// held at once, not a copy of every passage.
 func (p *Pipeline) embed(ctx context.Context, group []*job) error {
-	var (
-		texts   []string
-		targets []*news.Chunk
-	)
+	type target struct {
+		a *news.Article
+		c *news.Chunk
+	}
+	var targets []target
 	for _, j := range group {
 		if j.done {
 			continue
 		}
 		for i := range j.chunks {
-			texts = append(texts, news.EmbeddingText(j.a, j.chunks[i].Text))
-			targets = append(targets, &j.chunks[i])
+			targets = append(targets, target{&j.a, &j.chunks[i]})
 		}
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(p.o.Workers)
-	for lo := 0; lo < len(texts); lo += p.o.BatchSize {
-		hi := min(lo+p.o.BatchSize, len(texts))
+	for lo := 0; lo < len(targets); lo += p.o.BatchSize {
+		batch := targets[lo:min(lo+p.o.BatchSize, len(targets))]
 		g.Go(func() error {
-			vecs, err := p.emb.Embed(gctx, texts[lo:hi])
-			if err != nil {
-				return fmt.Errorf("embed %d passages: %w", hi-lo, err)
+			texts := make([]string, len(batch))
+			for i, t := range batch {
+				texts[i] = news.EmbeddingText(*t.a, t.c.Text)
 			}
-			if len(vecs) != hi-lo {
-				return fmt.Errorf("embed %d passages: got %d vectors", hi-lo, len(vecs))
+			vecs, err := p.emb.Embed(gctx, texts)
+			if err != nil {
+				return fmt.Errorf("embed %d passages: %w", len(batch), err)
+			}
+			if len(vecs) != len(batch) {
+				return fmt.Errorf("embed %d passages: got %d vectors", len(batch), len(vecs))
 			}
 			for i, v := range vecs {
 				if len(v) != p.emb.Dim() {
 					return fmt.Errorf("embed: vector of %d dimensions from %s, want %d", len(v), p.emb.ID(), p.emb.Dim())
 				}
-				targets[lo+i].Embedding = v
+				batch[i].c.Embedding = v
 			}
 			return nil
 		})

@@ -45,6 +45,20 @@ func runIngest(ctx context.Context, e *env) error {
 		fs.Usage()
 		return errors.New("ingest needs at least one file, directory or URL")
 	}
+	// Files are read and extracted before the store and the encoder are
+	// opened, so that a large page's parse trees are gone before the
+	// encoder's weights and the passages' vectors take their place.
+	var (
+		docs   []ingest.Document
+		loaded = make([][]ingest.Receipt, len(args)) // refusals, by argument
+	)
+	for i, arg := range args {
+		if !isURL(arg) {
+			ds, bad := loadPath(arg, *jsonl)
+			docs = append(docs, ds...)
+			loaded[i] = bad
+		}
+	}
 	a, err := openApp(ctx, e.cfg, e.log, appOptions{})
 	if err != nil {
 		return err
@@ -54,23 +68,18 @@ func runIngest(ctx context.Context, e *env) error {
 	// Partial success: every input that can be read is ingested; every one
 	// that cannot is reported with where it is and why, and makes the exit
 	// status non-zero.
-	var (
-		docs     []ingest.Document
-		receipts []ingest.Receipt
-	)
-	for _, arg := range args {
-		if isURL(arg) {
-			r, err := ingestURL(ctx, e, a, *ns, arg)
-			if err != nil {
-				return err
-			}
-			r.Source = arg
-			receipts = append(receipts, r)
+	var receipts []ingest.Receipt
+	for i, arg := range args {
+		if !isURL(arg) {
+			receipts = append(receipts, loaded[i]...)
 			continue
 		}
-		ds, bad := loadPath(arg, *jsonl)
-		docs = append(docs, ds...)
-		receipts = append(receipts, bad...)
+		r, err := ingestURL(ctx, e, a, *ns, arg)
+		if err != nil {
+			return err
+		}
+		r.Source = arg
+		receipts = append(receipts, r)
 	}
 	if len(docs) > 0 {
 		rs, err := ingestDocs(ctx, e, a, *ns, docs)

@@ -151,3 +151,39 @@ func TestWriteMemoryPages(t *testing.T) {
 		}
 	}
 }
+
+// TestDropBlankBetweenBlocks: the white space between blocks goes (a
+// large page's tree is copied by go-readability), the spaces between
+// words, inline elements and inside pre stay.
+func TestDropBlankBetweenBlocks(t *testing.T) {
+	page := "<html><body>\n<article>\n<h2>Ferry</h2>\n<p>Fares <b>rise</b> <i>again</i>.</p>\n<p>Night crossings start.</p>\n<pre>a\n\n  b</pre>\n</article>\n</body></html>"
+	root, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	blanks := func() int {
+		n := 0
+		var walk func(*html.Node)
+		walk = func(x *html.Node) {
+			if x.Type == html.TextNode && strings.TrimSpace(x.Data) == "" {
+				n++
+			}
+			for c := x.FirstChild; c != nil; c = c.NextSibling {
+				walk(c)
+			}
+		}
+		walk(root)
+		return n
+	}
+	if blanks() < 6 {
+		t.Fatalf("the page has %d blank text nodes, want the test to have several", blanks())
+	}
+	dropBlankBetweenBlocks(root)
+	if n := blanks(); n != 1 {
+		t.Errorf("%d blank text nodes left, want 1 (the space between two inline elements)", n)
+	}
+	got := joinBlocks(nodeBlocks(root))
+	if want := "Ferry\n\nFares rise again.\n\nNight crossings start.\n\na\n\n  b"; got != want {
+		t.Errorf("text = %q, want %q", got, want)
+	}
+}

@@ -86,6 +86,10 @@ func extractLarge(root *html.Node, pageURL string) (ingest.Document, error) {
 	base := pageBase(pageURL)
 	meta := readMeta(root)
 	prune(root)
+	// go-readability copies the tree for each of its passes: the white
+	// space between blocks (a third of the nodes of a page of paragraphs)
+	// need not be copied.
+	dropBlankBetweenBlocks(root)
 	p := readability.NewParser()
 	art, err := p.ParseAndMutate(root, base)
 	if err != nil || art.Node == nil {
@@ -380,4 +384,25 @@ func inlineContext(n *html.Node) bool {
 		return true
 	}
 	return false
+}
+
+// dropBlankBetweenBlocks removes the text nodes of white space alone that
+// stand between two block elements (or a block and its parent's edge): a
+// block starts a new line of text anyway, so they say nothing.
+func dropBlankBetweenBlocks(n *html.Node) {
+	isBlock := func(c *html.Node) bool {
+		return c == nil || c.Type == html.ElementNode && blockAtoms[c.DataAtom]
+	}
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		switch {
+		case c.Type == html.TextNode && strings.TrimSpace(c.Data) == "" &&
+			n.Type == html.ElementNode && (blockAtoms[n.DataAtom] || n.DataAtom == atom.Body) && n.DataAtom != atom.Pre &&
+			isBlock(c.PrevSibling) && isBlock(next):
+			n.RemoveChild(c)
+		case c.Type == html.ElementNode && c.DataAtom != atom.Pre:
+			dropBlankBetweenBlocks(c)
+		}
+		c = next
+	}
 }

@@ -23,6 +23,11 @@ import (
 // normalised) and positions 0..n-1; an article needs at least one chunk.
 // An empty ContentHash is computed from the body; a zero IngestedAt is now.
 // Times are kept to the millisecond, in UTC.
+//
+// The in-memory index keeps the chunks' embedding slices themselves when
+// they are already of unit length (every embedder's are), so that a large
+// article's vectors are held once: the caller must not modify them after
+// the call.
 func (s *Store) PutArticle(ctx context.Context, a news.Article, chunks []news.Chunk) (news.PutResult, error) {
 	if a.Namespace == "" || a.ID == "" {
 		return 0, fmt.Errorf("put article: namespace %q and id %q must both be set", a.Namespace, a.ID)
@@ -42,7 +47,6 @@ func (s *Store) PutArticle(ctx context.Context, a news.Article, chunks []news.Ch
 		return 0, fmt.Errorf("put article %s: no chunks", a.ID)
 	}
 	docs := make([]chromem.Document, len(chunks))
-	blobs := make([][]byte, len(chunks))
 	seen := make(map[string]bool, len(chunks))
 	for i, c := range chunks {
 		if c.ID == "" || seen[c.ID] {
@@ -55,12 +59,11 @@ func (s *Store) PutArticle(ctx context.Context, a news.Article, chunks []news.Ch
 		if c.ArticleID != "" && c.ArticleID != a.ID {
 			return 0, fmt.Errorf("put article %s: chunk %s belongs to article %s", a.ID, c.ID, c.ArticleID)
 		}
-		vec, err := vindex.Normalize(c.Embedding, dim)
+		vec, err := vindex.Unit(c.Embedding, dim)
 		if err != nil {
 			return 0, fmt.Errorf("put article %s: chunk %s: %w", a.ID, c.ID, err)
 		}
 		docs[i] = chromem.Document{ID: c.ID, Embedding: vec}
-		blobs[i] = vindex.Encode(vec)
 	}
 
 	s.wmu.Lock()
@@ -115,8 +118,11 @@ func (s *Store) PutArticle(ctx context.Context, a news.Article, chunks []news.Ch
 		return 0, fmt.Errorf("put article %s: prepare chunks: %w", a.ID, err)
 	}
 	defer stmt.Close()
+	// One buffer for every row's blob: the driver copies a bound value.
+	blob := make([]byte, 4*dim)
 	for i, c := range chunks {
-		if _, err := stmt.ExecContext(ctx, a.Namespace, c.ID, a.ID, i, c.Text, blobs[i], embedder); err != nil {
+		vindex.EncodeInto(blob, docs[i].Embedding)
+		if _, err := stmt.ExecContext(ctx, a.Namespace, c.ID, a.ID, i, c.Text, blob, embedder); err != nil {
 			return 0, fmt.Errorf("put article %s: write chunk %s: %w", a.ID, c.ID, err)
 		}
 	}

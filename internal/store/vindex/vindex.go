@@ -49,14 +49,35 @@ func Normalize(v []float32, dim int) ([]float32, error) {
 	return news.Normalize(v)
 }
 
+// Unit is [Normalize] that returns v itself when it is already of unit
+// length, to the precision chromem-go accepts as normalised (which then
+// keeps it as given): a caller that hands v over holds it once.
+func Unit(v []float32, dim int) ([]float32, error) {
+	if len(v) == dim {
+		var sum float64
+		for _, x := range v {
+			sum += float64(x) * float64(x)
+		}
+		if math.Abs(sum-1) < 1e-6 { // NaN and ±Inf compare false
+			return v, nil
+		}
+	}
+	return Normalize(v, dim)
+}
+
 // Encode encodes v as float32 little-endian, the form vectors take in the
 // database.
 func Encode(v []float32) []byte {
 	b := make([]byte, 4*len(v))
+	EncodeInto(b, v)
+	return b
+}
+
+// EncodeInto is [Encode] into b, which holds 4·len(v) bytes.
+func EncodeInto(b []byte, v []float32) {
 	for i, x := range v {
 		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(x))
 	}
-	return b
 }
 
 // DecodeInto decodes the float32 little-endian blob b into v, which holds
