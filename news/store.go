@@ -121,6 +121,12 @@ type SearchIndex interface {
 	// the way its keyword index stems the text (Porter for English). No
 	// terms find nothing.
 	Keyword(ctx context.Context, ns string, terms []string, k int, f Filter) ([]Hit, error)
+	// TermCounts returns how many passages of ns contain each phrase (its
+	// words adjacent and in order, in the passage's title or text, matched
+	// as Keyword matches words: case and English endings aside), and how
+	// many passages ns holds. A phrase without a word counts 0; at most 64
+	// phrases are counted, the rest count 0.
+	TermCounts(ctx context.Context, ns string, phrases []string) (counts []int, total int, err error)
 }
 
 // FeedStore keeps followed feeds and the items already handled.

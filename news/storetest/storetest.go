@@ -69,6 +69,7 @@ func Run(t *testing.T, open Open) {
 		{"DenseFilters", testDenseFilters},
 		{"Keyword", testKeyword},
 		{"KeywordFilters", testKeywordFilters},
+		{"TermCounts", testTermCounts},
 		{"Feeds", testFeeds},
 		{"Subscriptions", testSubscriptions},
 		{"DigestRuns", testDigestRuns},
@@ -804,6 +805,44 @@ func testKeyword(t *testing.T, s news.Store) {
 	}
 	if _, err := s.Keyword(ctx, "g1", append(many, "eagles"), 5, news.Filter{}); err != nil {
 		t.Errorf("Keyword(500 terms) error = %v", err)
+	}
+}
+
+func testTermCounts(t *testing.T, s news.Store) {
+	ctx := t.Context()
+	seed(t, s, "g1")
+	phrases := []string{"Nvidia", "chips", "interest rates", "rates interest", "central bank", "rate", "zeppelin", "", "?!", "NVIDIA"}
+	want := []int{
+		2, // chips#0 by its text and title, chips#1 by its title
+		3, // both chips passages and phones#0
+		1, // rates#0
+		0, // the words, not in that order
+		2, // rates#0's text, and the title of both (counted once each)
+		2, // "rates", stemmed, in rates#0's text and both titles
+		0, 0, 0,
+		2, // case aside
+	}
+	counts, total, err := s.TermCounts(ctx, "g1", phrases)
+	if err != nil {
+		t.Fatalf("TermCounts() error = %v", err)
+	}
+	if total != 8 {
+		t.Errorf("TermCounts() total = %d, want the 8 passages of g1", total)
+	}
+	if diff := cmp.Diff(want, counts); diff != "" {
+		t.Errorf("TermCounts(%q) mismatch (-want +got):\n%s", phrases, diff)
+	}
+	counts, total, err = s.TermCounts(ctx, "g2", []string{"Nvidia"})
+	if err != nil || total != 0 || len(counts) != 1 || counts[0] != 0 {
+		t.Errorf("TermCounts(another namespace) = %v, %d, %v; want nothing", counts, total, err)
+	}
+	many := make([]string, 70)
+	for i := range many {
+		many[i] = "chips"
+	}
+	counts, _, err = s.TermCounts(ctx, "g1", many)
+	if err != nil || len(counts) != 70 || counts[0] != 3 || counts[69] != 0 {
+		t.Errorf("TermCounts(70 phrases) = %v, %v; want 3 for the first 64 and 0 after", counts, err)
 	}
 }
 
