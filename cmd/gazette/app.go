@@ -107,7 +107,13 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, o appOpti
 		return nil, err
 	}
 	a := &app{cfg: cfg, log: log, store: st, embedder: emb}
-	a.pipeline = ingest.NewPipeline(st, emb, ingest.PipelineOptions{Logger: log})
+	popts := ingest.PipelineOptions{Logger: log}
+	if _, builtin := emb.(*uselite.Encoder); builtin {
+		// The built-in encoder spreads one batch over every core itself;
+		// batches side by side would only hold more scratch memory.
+		popts.Workers = 1
+	}
+	a.pipeline = ingest.NewPipeline(st, emb, popts)
 	a.http = safehttp.New(safehttp.Options{
 		AllowPrivate: cfg.AllowPrivateNetworks,
 		MaxBytes:     cfg.FetchMaxBytes,

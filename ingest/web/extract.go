@@ -95,24 +95,27 @@ func extractLarge(root *html.Node, pageURL string) (ingest.Document, error) {
 	if err != nil || art.Node == nil {
 		return ingest.Document{}, ErrNoText
 	}
-	title := strings.TrimSpace(art.Title())
-	body := cleanText(strings.Join(cleanBlocks(nodeBlocks(art.Node), title, pageURL, linkSet{}), "\n\n"))
-	if len(strings.Fields(body)) < minWords {
-		return ingest.Document{}, ErrNoText
-	}
 	published := meta.published
 	if published.IsZero() {
 		published, _ = art.PublishedTime()
 	}
-	return finishDocument(ingest.Document{
+	doc := ingest.Document{
 		URL:         canonicalFor(pageURL, meta.canonical),
-		Title:       title,
+		Title:       strings.TrimSpace(art.Title()),
 		Outlet:      outletName(art.SiteName(), pageURL),
 		Author:      strings.TrimSpace(art.Byline()),
 		PublishedAt: published,
 		Language:    strings.TrimSpace(firstNonEmpty(meta.lang, art.Language())),
-		Body:        body,
-	}), nil
+	}
+	// The metadata is read first: past this line the trees (the page's
+	// and go-readability's) are unreachable while the text is cleaned and
+	// copied.
+	blocks := nodeBlocks(art.Node)
+	doc.Body = cleanText(strings.Join(cleanBlocks(blocks, doc.Title, pageURL, linkSet{}), "\n\n"))
+	if len(strings.Fields(doc.Body)) < minWords {
+		return ingest.Document{}, ErrNoText
+	}
+	return finishDocument(doc), nil
 }
 
 // pageBase parses the page's address, nil when it has none.
@@ -244,6 +247,7 @@ func cleanText(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	lines := strings.Split(s, "\n")
 	var b strings.Builder
+	b.Grow(len(s)) // the result is never longer
 	blank := false
 	for _, l := range lines {
 		l = strings.TrimSpace(l)
