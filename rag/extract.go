@@ -128,6 +128,9 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 		case head != "" && tallyHead(head):
 			// A score or a record is written as a tally.
 			c.kind = tallyRe.MatchString(c.text)
+		case payAskRe.MatchString(in.question):
+			// "What did United pay for Onana?": a sum of money.
+			c.kind = moneyRe.MatchString(c.text)
 		case head != "" && shareWords[head]:
 			// "What share of teens…": a percentage.
 			c.kind = strings.ContainsAny(c.text, "%") || percentRe.MatchString(c.text)
@@ -135,7 +138,7 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 			// The number must stand by the asked word: "revenue of $9.3
 			// billion" for "What was Uber's revenue?", not "net income
 			// of $221 million".
-			c.kind = numberNear(c.text, head) && hasKind(c.text, want, qStems)
+			c.kind = numberNear(c.text, head) && hasKind(c.text, want, qStems) && (!moneyWords[head] || moneyRe.MatchString(c.text))
 			if c.kind {
 				own += extractKindBonus * total
 			}

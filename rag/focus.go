@@ -266,7 +266,11 @@ var amountWords = func() map[string]bool {
 var (
 	genericAmounts = stems("number amount total figure sum")
 	shareWords     = stems("share percentage percent proportion fraction")
-	percentRe      = regexp.MustCompile(`(?i)\b(per ?cent|percent)\b`)
+	// moneyWords ask for a sum of money, which moneyRe matches: "$9.3
+	// billion", "£47.2m", "20 million euros".
+	moneyWords = stems("revenue revenues sales profit profits income earnings price cost fee fine salary wage budget debt valuation worth payout bill")
+	moneyRe    = regexp.MustCompile(`(?i)[$£€¥₹]\s?\d|\b(US|A|C|NZ|HK)\$\s?\d|\b\d[\d,.]*\s?(bn|m|k|million|billion|trillion)?\s?(dollars?|pounds?|euros?|yen|yuan|rupees?|francs?|usd|gbp|eur)\b`)
+	percentRe  = regexp.MustCompile(`(?i)\b(per ?cent|percent)\b`)
 )
 
 func stems(words string) map[string]bool {

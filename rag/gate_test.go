@@ -230,3 +230,21 @@ func TestPartOfName(t *testing.T) {
 		t.Error("a one-word name counted as met in part")
 	}
 }
+
+func TestPriceIsASumOfMoney(t *testing.T) {
+	day := time.Date(2023, 10, 20, 0, 0, 0, 0, time.UTC)
+	hits := []news.Hit{
+		hit("a-keeper", "The Guardian", 0, "Erik ten Hag smiles when asked whether André Onana can play higher up the pitch for Manchester United. "+
+			"Onana’s last game for Inter was the 1-0 defeat by Manchester City, as United’s rivals won the treble. "+
+			"The manager is still building his team. "+
+			"Bought for £47.2m, Onana arrived with a reputation as a shot-stopper.", day),
+	}
+	s := NewService(fixed(hits, nil), testOptions())
+	got, err := s.Answer(t.Context(), "g1", Request{Question: "what did united pay for onana"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(got.Text, "£47.2m") {
+		t.Errorf("Answer().Text = %q, want the fee", got.Text)
+	}
+}
