@@ -381,18 +381,20 @@ type evidence struct {
 	sentence float64
 	// unknown are the names and numbers the library never mentions.
 	unknown []Term
+	// read holds the sentences of each hit, for the extractive answerer.
+	read [][]sentence
 }
 
 // weigh returns the weight of each term: its rarity in the library
 // (library passages, 0 when unknown, falls back to the retrieved
 // passages) times its kind's weight.
 //
-// With everyday set, a plain everyday word weighs less (everydayWeight):
-// the coverage gate's weights, which must not hang on a word the articles
-// may write another way. The extractive answerer ranks sentences with the
-// weights without it, where the very word asked about counts fully.
-func weigh(terms []Term, library int, hits []news.Hit, common func(string) bool, everyday bool) []float64 {
-	w := make([]float64, len(terms))
+// gate holds the coverage gate's weights, where a plain everyday word
+// weighs less (everydayWeight): the gate must not hang on a word the
+// articles may write another way. rank holds the extractive answerer's,
+// where the very word asked about counts fully.
+func weigh(terms []Term, library int, hits []news.Hit, common func(string) bool) (gate, rank []float64) {
+	gate, rank = make([]float64, len(terms)), make([]float64, len(terms))
 	var pool []map[string]bool
 	if library <= 0 {
 		for _, h := range hits {
@@ -413,6 +415,7 @@ func weigh(terms []Term, library int, hits []news.Hit, common func(string) bool,
 			}
 			idf = math.Log(1 + float64(len(pool)+1)/float64(df+1))
 		}
+		everyday := t.Kind == TermWord && (common == nil || common(t.Text))
 		k := wordWeight
 		switch {
 		case t.Kind == TermName:
@@ -421,25 +424,27 @@ func weigh(terms []Term, library int, hits []news.Hit, common func(string) bool,
 			k = numberWeight
 		case len(t.Words) == 1 && weakWords[t.Words[0]]:
 			k = weakWeight
-		case t.Passages == 0 && (common == nil || common(t.Text)):
+		case t.Passages == 0 && everyday:
 			// An everyday word the library never uses says how the
 			// question is phrased ("decide", "keep"), not what it is
 			// about; a rare one ("sourdough") names what it lacks.
 			k = weakWeight
-		case everyday && common != nil && common(t.Text):
+		}
+		rank[i] = idf * k
+		gate[i] = rank[i]
+		if k == wordWeight && everyday && common != nil {
 			// An everyday word has synonyms the articles may use instead
 			// ("left out" for "dropped"): it weighs less than a rare one.
-			k = everydayWeight
+			gate[i] = idf * everydayWeight
 		}
-		w[i] = idf * k
 	}
-	return w
+	return gate, rank
 }
 
 // gather measures how the hits cover the terms.
 func gather(terms []Term, library int, hits []news.Hit, common func(string) bool) evidence {
-	ev := evidence{terms: terms, weight: weigh(terms, library, hits, common, true), found: make([]bool, len(terms))}
-	ev.rank = weigh(terms, library, hits, common, false)
+	ev := evidence{terms: terms, found: make([]bool, len(terms)), read: make([][]sentence, len(hits))}
+	ev.weight, ev.rank = weigh(terms, library, hits, common)
 	for _, w := range ev.weight {
 		ev.total += w
 	}
@@ -458,9 +463,10 @@ func gather(terms []Term, library int, hits []news.Hit, common func(string) bool
 		}
 		addAcronyms(set, h.Chunk.Text)
 	}
-	for _, h := range hits {
+	for i, h := range hits {
 		meta := termSet(h.Article.Title + " " + h.Article.Outlet)
-		for _, sn := range readPassage(h.Chunk.Text, h.Article.Title) {
+		ev.read[i] = readPassage(h.Chunk.Text, h.Article.Title)
+		for _, sn := range ev.read[i] {
 			if sn.boilerplate {
 				continue
 			}

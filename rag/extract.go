@@ -106,7 +106,13 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 		// The outlet and title tell which article a sentence speaks for
 		// ("according to The Verge"): their words count for each sentence.
 		meta := termSet(h.Article.Outlet + " " + h.Article.Title)
-		for _, sn := range readPassage(h.Chunk.Text, h.Article.Title) {
+		var sents []sentence
+		if len(in.ev.read) == len(in.hits) {
+			sents = in.ev.read[i] // read by the coverage gate
+		} else {
+			sents = readPassage(h.Chunk.Text, h.Article.Title)
+		}
+		for _, sn := range sents {
 			if sn.boilerplate {
 				continue
 			}
@@ -116,34 +122,15 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 	}
 	// A broad question names a subject and asks for no kind of fact.
 	broad := want == kindAny && len(terms) <= 2
-	head := ""
-	if want == kindNumber {
-		head = askedHead(in.question)
-	}
+	holds := answerKind(in.question, want, qStems)
 	for _, c := range cands {
 		own, withMeta := c.share(terms, weight, c.meta)
 		meta := withMeta - own
 		c.own = own / total
-		switch {
-		case head != "" && tallyHead(head):
-			// A score or a record is written as a tally.
-			c.kind = tallyRe.MatchString(c.text)
-		case payAskRe.MatchString(in.question):
-			// "What did United pay for Onana?": a sum of money.
-			c.kind = moneyRe.MatchString(c.text)
-		case head != "" && shareWords[head]:
-			// "What share of teens…": a percentage.
-			c.kind = strings.ContainsAny(c.text, "%") || percentRe.MatchString(c.text)
-		case head != "" && !weakWords[head] && !genericAmounts[head]:
-			// The number must stand by the asked word: "revenue of $9.3
-			// billion" for "What was Uber's revenue?", not "net income
-			// of $221 million".
-			c.kind = numberNear(c.text, head) && hasKind(c.text, want, qStems) && (!moneyWords[head] || moneyRe.MatchString(c.text))
-			if c.kind {
-				own += extractKindBonus * total
-			}
-		default:
-			c.kind = hasKind(c.text, want, qStems)
+		var beside bool
+		c.kind, beside = holds(c.text)
+		if beside {
+			own += extractKindBonus * total
 		}
 		// Earlier hits were ranked more relevant by retrieval.
 		prior := 1 / (1 + 0.15*float64(c.hit))
@@ -164,7 +151,6 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 	if len(cands) == 0 {
 		return out, false, nil
 	}
-
 	slices.SortStableFunc(cands, func(a, b *extractCandidate) int { return cmpFloatDesc(a.score, b.score) })
 	if emb != nil {
 		if err := rescoreByMeaning(ctx, emb, in.question, cands); err != nil {
@@ -200,21 +186,6 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 	}
 	out.text = b.String()
 	return out, true, nil
-}
-
-// anaphorRe matches a sentence that opens by referring back: a pronoun or
-// "the company", "the club"….
-var anaphorRe = regexp.MustCompile(`^["“‘']?(He|She|It|They|His|Her|Its|Their|This|That|These|Those|The (company|firm|group|bank|club|team|side|network|startup|platform|carrier|retailer|maker|giant|government|ministry|agency|court|judge|council|league|player|star|coach|minister|president|singer|actor|airline|chain|business|brand|app|service|report|study|deal|move|plan|decision|company's|firm's|club's|team's|bank's))\b`)
-
-func anaphoric(s string) bool { return anaphorRe.MatchString(s) }
-
-// partOfName reports a name of several words of which set holds the first
-// or the last word (not a joiner such as "of").
-func partOfName(t Term, set map[string]bool) bool {
-	if t.Kind != TermName || len(t.Words) < 2 {
-		return false
-	}
-	return set[t.Words[0]] || set[t.Words[len(t.Words)-1]]
 }
 
 // rescoreByMeaning adds the cosine similarity between the question and the

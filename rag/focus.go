@@ -249,16 +249,10 @@ func askedHead(q string) string {
 
 // amountWords are things a question asks the amount of: "What was Uber's
 // revenue?" wants a number (stems).
-var amountWords = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields(`revenue revenues sales profit profits income earnings loss losses price prices cost
-		costs fee fees fine salary wage wages budget debt value valuation worth total number age score scoreline record
-		result rate rates percentage percent share stake margin population attendance crowd height weight distance
-		size capacity turnout tally deficit surplus bill payout deal amount sum figure odds`) {
-		m[stem(w)] = true
-	}
-	return m
-}()
+var amountWords = stems(`revenue revenues sales profit profits income earnings loss losses price prices cost
+	costs fee fees fine salary wage wages budget debt value valuation worth total number age score scoreline record
+	result rate rates percentage percent share stake margin population attendance crowd height weight distance
+	size capacity turnout tally deficit surplus bill payout deal amount sum figure odds`)
 
 // genericAmounts ask for a number without naming what it counts ("What
 // is the total?"): any number answers them. shareWords ask for a
@@ -360,4 +354,35 @@ func allAhead(sentences []string) bool {
 		}
 	}
 	return true
+}
+
+// answerKind returns the test of whether a sentence holds the kind of fact
+// the question asks for (want, read by askedKind; q holds the question's
+// stems), and whether it gives the asked-for amount beside the word that
+// names it.
+func answerKind(question string, want factKind, q map[string]bool) func(s string) (kind, beside bool) {
+	head := ""
+	if want == kindNumber {
+		head = askedHead(question)
+	}
+	switch {
+	case head != "" && tallyHead(head):
+		// A score or a record is written as a tally.
+		return func(s string) (bool, bool) { return tallyRe.MatchString(s), false }
+	case payAskRe.MatchString(question):
+		// "What did United pay for Onana?": a sum of money.
+		return func(s string) (bool, bool) { return moneyRe.MatchString(s), false }
+	case head != "" && shareWords[head]:
+		// "What share of teens…": a percentage.
+		return func(s string) (bool, bool) { return strings.Contains(s, "%") || percentRe.MatchString(s), false }
+	case head != "" && !weakWords[head] && !genericAmounts[head]:
+		// The number must stand by the asked word: "revenue of $9.3
+		// billion" for "What was Uber's revenue?", not "net income of
+		// $221 million".
+		return func(s string) (bool, bool) {
+			ok := numberNear(s, head) && hasKind(s, want, q) && (!moneyWords[head] || moneyRe.MatchString(s))
+			return ok, ok
+		}
+	}
+	return func(s string) (bool, bool) { return hasKind(s, want, q), false }
 }

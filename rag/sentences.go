@@ -1,6 +1,7 @@
 package rag
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -113,4 +114,19 @@ func (s sentence) share(terms []Term, weight []float64, meta map[string]bool) (o
 		}
 	}
 	return own, own + withMeta
+}
+
+// anaphorRe matches a sentence that opens by referring back: a pronoun or
+// "the company", "the club"….
+var anaphorRe = regexp.MustCompile(`^["“‘']?(He|She|It|They|His|Her|Its|Their|This|That|These|Those|The (company|firm|group|bank|club|team|side|network|startup|platform|carrier|retailer|maker|giant|government|ministry|agency|court|judge|council|league|player|star|coach|minister|president|singer|actor|airline|chain|business|brand|app|service|report|study|deal|move|plan|decision|company's|firm's|club's|team's|bank's))\b`)
+
+func anaphoric(s string) bool { return anaphorRe.MatchString(s) }
+
+// partOfName reports a name of several words of which set holds the first
+// or the last word (not a joiner such as "of").
+func partOfName(t Term, set map[string]bool) bool {
+	if t.Kind != TermName || len(t.Words) < 2 {
+		return false
+	}
+	return set[t.Words[0]] || set[t.Words[len(t.Words)-1]]
 }
