@@ -32,6 +32,22 @@ func parseWeights(b []byte) (map[string]rawTensor, []string, []float64, error) {
 	if got := sha256.Sum256(body); !bytes.Equal(got[:], sum) {
 		return nil, nil, nil, errors.New("weights file checksum mismatch")
 	}
+	return readWeights(body, true)
+}
+
+// parseVocabulary reads only the SentencePiece pieces of a weights file,
+// skipping the tensors without decoding them (nor checking the checksum).
+func parseVocabulary(b []byte) ([]string, error) {
+	if len(b) < 16+sha256.Size {
+		return nil, errors.New("weights file too short")
+	}
+	_, pieces, _, err := readWeights(b[:len(b)-sha256.Size], false)
+	return pieces, err
+}
+
+// readWeights reads the body of a weights file: the tensors, decoded when
+// decode is set (skipped otherwise), then the vocabulary.
+func readWeights(body []byte, decode bool) (map[string]rawTensor, []string, []float64, error) {
 	r := &reader{b: body}
 	if string(r.next(8)) != "USELITE\x00" {
 		return nil, nil, nil, errors.New("weights file: bad magic")
@@ -40,7 +56,10 @@ func parseWeights(b []byte) (map[string]rawTensor, []string, []float64, error) {
 		return nil, nil, nil, fmt.Errorf("weights file: version %d", v)
 	}
 	n := int(r.u32())
-	tensors := make(map[string]rawTensor, n)
+	var tensors map[string]rawTensor
+	if decode {
+		tensors = make(map[string]rawTensor, n)
+	}
 	for range n {
 		name := string(r.next(int(r.u16())))
 		dtype := r.next(1)[0]
@@ -51,25 +70,28 @@ func parseWeights(b []byte) (map[string]rawTensor, []string, []float64, error) {
 			shape[i] = int(r.u32())
 			size *= shape[i]
 		}
+		width := map[byte]int{1: 4, 2: 2, 3: 3}[dtype]
+		if width == 0 {
+			return nil, nil, nil, fmt.Errorf("weights file: tensor %s: dtype %d", name, dtype)
+		}
+		raw := r.next(width * size)
+		if !decode {
+			continue
+		}
 		data := make([]float32, size)
 		switch dtype {
 		case 1:
-			raw := r.next(4 * size)
 			for i := range data {
 				data[i] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:]))
 			}
 		case 2:
-			raw := r.next(2 * size)
 			for i := range data {
 				data[i] = halfToFloat(binary.LittleEndian.Uint16(raw[2*i:]))
 			}
 		case 3:
-			raw := r.next(3 * size)
 			for i := range data {
 				data[i] = math.Float32frombits(uint32(raw[3*i])<<8 | uint32(raw[3*i+1])<<16 | uint32(raw[3*i+2])<<24)
 			}
-		default:
-			return nil, nil, nil, fmt.Errorf("weights file: tensor %s: dtype %d", name, dtype)
 		}
 		tensors[name] = rawTensor{shape: shape, data: data}
 	}
@@ -87,46 +109,6 @@ func parseWeights(b []byte) (map[string]rawTensor, []string, []float64, error) {
 		return nil, nil, nil, fmt.Errorf("weights file: %d trailing bytes", len(r.b))
 	}
 	return tensors, pieces, scores, nil
-}
-
-// parseVocabulary reads only the SentencePiece pieces of a weights file,
-// skipping the tensors without decoding them.
-func parseVocabulary(b []byte) ([]string, error) {
-	if len(b) < 16+sha256.Size {
-		return nil, errors.New("weights file too short")
-	}
-	r := &reader{b: b[:len(b)-sha256.Size]}
-	if string(r.next(8)) != "USELITE\x00" {
-		return nil, errors.New("weights file: bad magic")
-	}
-	if v := r.u32(); v != 1 {
-		return nil, fmt.Errorf("weights file: version %d", v)
-	}
-	n := int(r.u32())
-	for range n {
-		r.next(int(r.u16()))
-		dtype := r.next(1)[0]
-		rank := int(r.next(1)[0])
-		size := 1
-		for range rank {
-			size *= int(r.u32())
-		}
-		width := map[byte]int{1: 4, 2: 2, 3: 3}[dtype]
-		if width == 0 {
-			return nil, fmt.Errorf("weights file: dtype %d", dtype)
-		}
-		r.next(width * size)
-	}
-	nv := int(r.u32())
-	pieces := make([]string, nv)
-	for i := range pieces {
-		pieces[i] = string(r.next(int(r.u16())))
-		r.next(8)
-	}
-	if r.err != nil {
-		return nil, r.err
-	}
-	return pieces, nil
 }
 
 type reader struct {
