@@ -211,11 +211,7 @@ func declaredObjects(data []byte, limit int64) int64 {
 					break
 				}
 				for j++; most <= limit; {
-					start, next, ok := pdfInt(data, j)
-					if !ok {
-						break
-					}
-					count, next, ok := pdfInt(data, next)
+					start, count, next, ok := pdfPair(data, j)
 					if !ok {
 						break
 					}
@@ -225,11 +221,7 @@ func declaredObjects(data []byte, limit int64) int64 {
 			}
 		case data[i] == 'x' && bytes.HasPrefix(data[i:], []byte("xref")) && (i < 5 || string(data[i-5:i]) != "start"):
 			for j := i + len("xref"); most <= limit; {
-				start, next, ok := pdfInt(data, j)
-				if !ok {
-					break
-				}
-				count, next, ok := pdfInt(data, next)
+				start, count, next, ok := pdfPair(data, j)
 				if !ok {
 					break
 				}
@@ -284,6 +276,17 @@ func unhex2(a, b byte) (byte, bool) {
 	x, ok1 := h(a)
 	y, ok2 := h(b)
 	return x<<4 | y, ok1 && ok2
+}
+
+// pdfPair reads two integers from data at i, a cross-reference
+// subsection's first object and count, and returns where they end.
+func pdfPair(data []byte, i int) (first, count int64, next int, ok bool) {
+	first, next, ok = pdfInt(data, i)
+	if !ok {
+		return 0, 0, i, false
+	}
+	count, next, ok = pdfInt(data, next)
+	return first, count, next, ok
 }
 
 // pdfInt reads an integer after white space at data[i:], returning it, the
