@@ -215,7 +215,7 @@ func (s *Service) Answer(ctx context.Context, ns string, req Request, onDelta fu
 	if j.decline {
 		return s.refuse(j.message, onDelta), nil
 	}
-	in := extractInput{question: standalone, ev: j.ev, spanning: j.spanning, hits: hits, groups: groupSources(hits)}
+	in := extractInput{question: standalone, ev: j.ev, spanning: j.spanning, minFocus: s.o.MinFocus, hits: hits, groups: groupSources(hits)}
 	if s.o.Completer == nil {
 		return s.extractive(ctx, log, in, j.partial, "", onDelta)
 	}
@@ -314,6 +314,12 @@ func (s *Service) extractive(ctx context.Context, log *slog.Logger, in extractIn
 		a.Note = note
 		return a, nil
 	}
+	if ex.lacks != "" {
+		log.Debug("declined: no passage gives the figure asked for", "question", in.question)
+		a := s.refuse(ex.lacks, onDelta)
+		a.Note = note
+		return a, nil
+	}
 	log.Debug("extractive evidence", "question", in.question, "meaning", ex.meaning, "sentence", in.ev.sentence)
 	// No sentence is near the question in meaning, and none holds most of
 	// its words: the library covers its words, not the question ("What is
@@ -325,8 +331,9 @@ func (s *Service) extractive(ctx context.Context, log *slog.Logger, in extractIn
 		return a, nil
 	}
 	// A question about how something turned out, answered only by
-	// sentences that look ahead to it: the articles predate the outcome.
-	if askedOutcome(in.question) && allAhead(ex.sentences) {
+	// sentences that look ahead to it, or whose best sentence does and no
+	// other tells the asked fact: the articles predate the outcome.
+	if askedOutcome(in.question) && (allAhead(ex.sentences) || settledRe.MatchString(in.question) && aheadRe.MatchString(ex.best) && !ex.told) {
 		log.Debug("declined: the passages only look ahead", "question", in.question)
 		a := s.refuse(AheadText, onDelta)
 		a.Note = note

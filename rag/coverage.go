@@ -376,6 +376,9 @@ type evidence struct {
 	// that article.
 	coverage, focus float64
 	focusArticle    string
+	// articleShare is the weighted share of the terms each article's
+	// retrieved passages hold, with its title, outlet and date.
+	articleShare map[string]float64
 	// sentence is the largest share held by one sentence (with its
 	// article's title and outlet at half weight).
 	sentence float64
@@ -476,6 +479,7 @@ func gather(terms []Term, library int, hits []news.Hit, common func(string) bool
 			}
 		}
 	}
+	ev.articleShare = make(map[string]float64, len(order))
 	for _, id := range order {
 		set := byArticle[id]
 		var got float64
@@ -484,6 +488,9 @@ func gather(terms []Term, library int, hits []news.Hit, common func(string) bool
 				ev.found[i] = true
 				got += ev.weight[i]
 			}
+		}
+		if ev.total > 0 {
+			ev.articleShare[id] = got / ev.total
 		}
 		if ev.total > 0 && got/ev.total > ev.focus {
 			ev.focus, ev.focusArticle = got/ev.total, id

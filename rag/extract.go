@@ -68,6 +68,9 @@ type extractInput struct {
 	question string
 	ev       evidence // the question's terms and their weights
 	spanning bool     // the question compares or spans articles
+	// minFocus is the share of the question's weight an article must hold
+	// for a question about one thing to be answered from it (0: any).
+	minFocus float64
 	hits     []news.Hit
 	groups   []answerSource
 }
@@ -80,6 +83,14 @@ type extracted struct {
 	// meaning is the largest similarity of meaning between the question
 	// and a candidate sentence, or -1 when sentences were not embedded.
 	meaning float64
+	// lacks, when set, declines the question: the passages mention its
+	// subject but none gives the figure it asks for.
+	lacks string
+	// best is the sentence that answers best.
+	best string
+	// told is set when a quoted sentence that does not look ahead holds
+	// the kind of fact asked for.
+	told bool
 }
 
 // extract picks the sentences of the hits that best answer the question.
@@ -146,10 +157,18 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 		}
 	}
 	// Only sentences that share a salient term with the question are
-	// quoted.
-	cands = slices.DeleteFunc(cands, func(c *extractCandidate) bool { return c.own == 0 })
+	// quoted, and, for a question about one thing, only from an article
+	// that covers it: a Davis Cup final is no answer to a question about
+	// the rugby final because both are finals.
+	focused := in.minFocus > 0 && !in.spanning && len(terms) <= focusMaxTerms
+	cands = slices.DeleteFunc(cands, func(c *extractCandidate) bool {
+		return c.own == 0 || focused && in.ev.articleShare[in.hits[c.hit].Article.ID] < in.minFocus
+	})
 	if len(cands) == 0 {
 		return out, false, nil
+	}
+	if out.lacks = lacksAttribute(in.question, cands, terms); out.lacks != "" {
+		return out, true, nil
 	}
 	slices.SortStableFunc(cands, func(a, b *extractCandidate) int { return cmpFloatDesc(a.score, b.score) })
 	if emb != nil {
@@ -162,6 +181,12 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 		}
 	}
 	picked := pickSentences(cands, in.hits, terms, weight, total, want, in.spanning)
+	out.best = picked[0].text
+	for _, c := range picked {
+		if c.kind && !aheadRe.MatchString(c.text) {
+			out.told = true
+		}
+	}
 	groupOf := map[string]int{} // article id -> source number
 	for _, g := range in.groups {
 		groupOf[g.src.ArticleID] = g.src.N
@@ -529,6 +554,9 @@ func extractTerms(text string) []string {
 			out = append(out, string(r))
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' || r == '’':
 			cur = append(cur, r)
+		case (r == '-' || r == '‑') && boundPrefix[string(cur)]:
+			// A semi-final is no final: "semi-final" is read as
+			// "semifinal", as it is also written.
 		default:
 			flush()
 		}
@@ -536,6 +564,10 @@ func extractTerms(text string) []string {
 	flush()
 	return out
 }
+
+// boundPrefixes make one word with the word they are joined to by a
+// hyphen.
+var boundPrefix = map[string]bool{"semi": true, "quarter": true}
 
 // dottedAcronym matches acronyms written with full stops, "U.S." or
 // "e.g.", which are read as one word.

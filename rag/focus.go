@@ -335,6 +335,11 @@ var (
 	// "did Australia beat Italy?", "who won the final?", "how many years
 	// did he get?".
 	outcomeAskRe = regexp.MustCompile(`(?i)^\W*(did|was|were)\b|\b(did|was|were)\s+\w+(\s+\w+)?\s+(get|win|beat|lose|end|finish|pass|approve|rule|decide|happen|go)\b|\b(who|which \w+)\s+(won|lost|beat|finished|ended up)\b|\b(final|end) (score|result)\b|\bin the end\b`)
+	// settledRe matches the words of a question about what was settled in
+	// the end ("did the EU end up blocking the deal?", "who won?"), as
+	// opposed to one about what an article said ("Was the reporting…
+	// consistent?").
+	settledRe = regexp.MustCompile(`(?i)\b(end(ed)? up|in the end|eventually|finally|ultimately|won|wins?|beat|lose|lost|get|got|pass(ed)?|approved?|ruled?|decided?|block(ed)?|sign(ed)?|happen(ed)?|turn(ed)? out|sentenced?|convicted|acquitted|elected|verdict|outcome|result)\b`)
 	// aheadRe matches a sentence that looks ahead: a plan, a forecast, a
 	// preview.
 	aheadRe = regexp.MustCompile(`(?i)\b(will|would|could|may|might|shall|'ll|set to|expected to|due to|likely to|hopes? to|plans? to|aims? to|ahead of|upcoming|preview|projected|predicted|forecast|potential|next (week|month|year|season)|tomorrow|later this)\b`)

@@ -1,0 +1,133 @@
+package rag
+
+import (
+	"regexp"
+	"slices"
+)
+
+// Asked attributes: "how old is John Hynes?", "how tall is Jai Opetaia?",
+// "what's Cubic Telecom's annual revenue?", "how much does the Barbie
+// cost?" ask for a figure of a particular form about a subject. Articles
+// that mention the subject but never give that figure cannot answer, however
+// many of the question's words they share; quoting them answers another
+// question.
+
+// attribute is a figure a question asks of its subject, and how a sentence
+// states it.
+type attribute struct {
+	name string // what the articles lack: "the age"
+
+	holds func(s string) bool
+	// personal is set for a person's age or height, which a sentence
+	// states beside the person's name.
+	personal bool
+}
+
+var (
+	ageAskRe    = regexp.MustCompile(`(?i)\bhow old\b|\bwhat age\b|\b(his|her|their|'s|’s) age\b|\bage of\b`)
+	heightAskRe = regexp.MustCompile(`(?i)\bhow tall\b|\b(what|his|her|their|'s|’s) height\b`)
+	// howMuchMoneyRe matches "how much does the doll cost?", "how much is
+	// Ten Hag paid?", "how much did the film make?".
+	howMuchMoneyRe = regexp.MustCompile(`(?i)\bhow much (money )?(does|did|do|is|was|are|were|will|would|has|have|had)\b.*\b(cost|costs|costing|pay|pays|paid|paying|earn|earns|earned|earning|make|makes|made|making|charge|charges|charged|spend|spends|spent|worth|raise|raises|raised|sell for|sold for|fetch|fetched|gross|grossed|take home|bring in|brought in)\b|\bhow much money\b`)
+	howLongRe      = regexp.MustCompile(`(?i)\bhow long\b`)
+	// winAskRe matches a question about who won: "who won the Tour de
+	// France?", "did Australia beat Italy?".
+	winAskRe = regexp.MustCompile(`(?i)\b(who|which \w+)\s+(won|wins|beat|took the title|claimed|clinched|lifted)\b|^\W*(did|does|do|has|have|will)\b.*\b(win|beat|defeat|lift|claim|clinch)\b`)
+	// winRe matches a sentence that tells who won.
+	winRe = regexp.MustCompile(`(?i)\b(won|wins?|winners?|winning|beat|beats|beaten|beating|defeat(s|ed|ing)?|victor(y|ies|ious)|champions?|championship|titles?|triumph\w*|claim(s|ed)?|clinch\w*|lift(s|ed)?|crowned|prevail\w*|edged|downed|routed|thrashed|knocked out|eliminated|lost|loses|lose)\b|\b\d{1,3}\s?[-–]\s?\d{1,3}\b`)
+
+	ageRe      = regexp.MustCompile(`(?i)\b\d{1,3}[- ]years?[- ]old\b|\baged? \d{1,3}\b|\bages? (of )?\d{1,3}\b|, \d{2},|\(\d{2}\)|\b(in|at) (his|her|their) \d0s\b`)
+	heightRe   = regexp.MustCompile(`(?i)\b\d+(\.\d+)?\s?(ft|feet|foot|cm|centimet(er|re)s?|met(er|re)s?|m|in|inches|inch)\b|\b\d\s?['’]\s?\d{1,2}\b`)
+	durationRe = regexp.MustCompile(`(?i)\b(\d[\d,.]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|several|a few|a couple of|many|hundreds of|thousands of|dozens of)[- ](more )?(seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|centuries|century|innings|rounds?|laps?|sessions?)\b|\b(since|until|till) (19|20)\d\d\b|\bovernight\b|\ball (day|night|week|year)\b`)
+)
+
+// askedAttribute returns the figure a question asks of its subject when it
+// has a form a sentence must show, or nil.
+func askedAttribute(q string) *attribute {
+	head := askedHead(q)
+	switch {
+	case ageAskRe.MatchString(q) || head == stem("age"):
+		return &attribute{name: "the age", holds: ageRe.MatchString, personal: true}
+	case heightAskRe.MatchString(q) || head == stem("height"):
+		return &attribute{name: "the height", holds: heightRe.MatchString, personal: true}
+	case head != "" && moneyWords[head]:
+		// "What's Cubic Telecom's annual revenue?": a sum of money beside
+		// the word, not the price SoftBank paid for the company.
+		return &attribute{name: "that sum", holds: func(s string) bool { return moneyRe.MatchString(s) && numberNear(s, head) }}
+	case howMuchMoneyRe.MatchString(q) || payAskRe.MatchString(q):
+		return &attribute{name: "that sum", holds: moneyRe.MatchString}
+	case howLongRe.MatchString(q):
+		return &attribute{name: "that length of time", holds: durationRe.MatchString}
+	}
+	return nil
+}
+
+// lacksAttribute returns the decline for a question asking a figure of a
+// particular form (see [askedAttribute]) that no candidate sentence gives,
+// or "". The candidates come from articles that cover the question; a
+// person's age or height must stand in a sentence that names the person
+// ("The 59-year-old Evason" gives no age of John Hynes).
+func lacksAttribute(question string, cands []*extractCandidate, terms []Term) string {
+	if winAskRe.MatchString(question) {
+		// Who won: a sentence must tell of a win (or a score) and name
+		// what the question is about besides the win.
+		ahead := false
+		for _, c := range cands {
+			if !holdsOther(c.terms, terms) {
+				continue
+			}
+			if winRe.MatchString(c.text) {
+				return ""
+			}
+			ahead = ahead || aheadRe.MatchString(c.text)
+		}
+		if ahead {
+			return AheadText
+		}
+		return "None of the articles I have says who won."
+	}
+	attr := askedAttribute(question)
+	if attr == nil {
+		return ""
+	}
+	var people []Term
+	if attr.personal {
+		for _, t := range terms {
+			if t.Kind == TermName && personLike(t.Text) {
+				people = append(people, t)
+			}
+		}
+	}
+	for _, c := range cands {
+		if !attr.holds(c.text) {
+			continue
+		}
+		if len(people) == 0 || slices.ContainsFunc(people, func(t Term) bool { return t.in(c.terms) || partOfName(t, c.terms) }) {
+			return ""
+		}
+	}
+	var names []Term
+	for _, t := range terms {
+		if t.Kind == TermName && len(names) < 2 {
+			names = append(names, t)
+		}
+	}
+	if len(names) == 0 {
+		return "None of the articles I have gives " + attr.name + "."
+	}
+	return "The articles I have mention " + termNames(names) + ", but none of them gives " + attr.name + "."
+}
+
+// holdsOther reports whether set holds a term other than the words of
+// winning.
+func holdsOther(set map[string]bool, terms []Term) bool {
+	for _, t := range terms {
+		if len(t.Words) == 1 && winRe.MatchString(t.Text) {
+			continue
+		}
+		if t.in(set) {
+			return true
+		}
+	}
+	return false
+}
