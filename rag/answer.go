@@ -331,9 +331,9 @@ func (s *Service) extractive(ctx context.Context, log *slog.Logger, in extractIn
 		return a, nil
 	}
 	// A question about how something turned out, answered only by
-	// sentences that look ahead to it, or whose best sentence does and no
-	// other tells the asked fact: the articles predate the outcome.
-	if askedOutcome(in.question) && (allAhead(ex.sentences) || settledRe.MatchString(in.question) && aheadRe.MatchString(ex.best) && !ex.told) {
+	// sentences that look ahead to it, or whose best sentence does, and
+	// none of them tells the asked fact: the articles predate the outcome.
+	if askedOutcome(in.question) && !ex.told && (allAhead(ex.sentences) || settledRe.MatchString(in.question) && aheadRe.MatchString(ex.best)) {
 		log.Debug("declined: the passages only look ahead", "question", in.question)
 		a := s.refuse(AheadText, onDelta)
 		a.Note = note

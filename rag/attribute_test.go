@@ -98,6 +98,14 @@ func TestOutcomeWhoseBestSentenceLooksAhead(t *testing.T) {
 	if got.Refused || !strings.Contains(got.Text, "10 points") {
 		t.Errorf("Answer() = %+v, want the deduction", got)
 	}
+	// A sentence that looks ahead but gives the asked amount beside the
+	// asked word tells it.
+	got = answer(t, []news.Hit{hit("a-everton", "The Guardian", 0,
+		"Everton's appeal against the 10-point deduction will be heard before the end of the season.", day)},
+		"How many points did Everton get deducted?")
+	if got.Refused || !strings.Contains(got.Text, "10-point") {
+		t.Errorf("Answer() = %+v, want the deduction", got)
+	}
 	// A question about what an article reported is no outcome question.
 	got = answer(t, []news.Hit{hit("a-starbucks", "The Independent", 0,
 		"Starbucks stores will open with shorter hours on Thanksgiving, the company said. "+
@@ -129,5 +137,30 @@ func TestAnswerComesFromAnArticleThatCoversTheQuestion(t *testing.T) {
 func TestSemiFinalIsNoFinal(t *testing.T) {
 	if got := extractTerms("the semi-final and the quarter-final"); strings.Join(got, " ") != "semifin quarterfin" && strings.Join(got, " ") != "semifinal quarterfinal" {
 		t.Errorf("extractTerms() = %q, want one word for each", got)
+	}
+}
+
+func TestNumberJoinedToTheAskedWord(t *testing.T) {
+	if !numberNear("Ohtani agrees to 10-year, $700 million deal with Dodgers", stem("years")) {
+		t.Error(`numberNear("10-year", "years") = false, want true`)
+	}
+	if numberNear("Ohtani has played 6 seasons in the majors and won the award twice this year", stem("years")) {
+		t.Error("numberNear() = true for a number far from the asked word")
+	}
+}
+
+func TestAgentNounMeetsItsVerb(t *testing.T) {
+	for _, p := range [][2]string{{"directed", "director"}, {"founded", "founders"}, {"won", "winner"}, {"wrote", "author"}} {
+		if a, b := extractTerms(p[0]), extractTerms(p[1]); len(a) != 1 || len(b) != 1 || a[0] != b[0] {
+			t.Errorf("extractTerms(%q) = %q, extractTerms(%q) = %q, want the same stem", p[0], a, p[1], b)
+		}
+	}
+	day := time.Date(2023, 10, 27, 0, 0, 0, 0, time.UTC)
+	got := answer(t, []news.Hit{hit("a-fnaf", "Polygon", 0,
+		"The Five Nights at Freddy's film took years to reach cinemas after Blumhouse bought the rights. "+
+			"Finally, under director Emma Tammi, the Five Nights at Freddy's film is hitting theaters and Peacock at once.", day)},
+		"who directed the five nights at freddys film")
+	if got.Refused || !strings.Contains(got.Text, "Emma Tammi") {
+		t.Errorf("Answer() = %+v, want the director", got)
 	}
 }

@@ -55,12 +55,14 @@ const (
 // extractCandidate is one sentence of a retrieved passage.
 type extractCandidate struct {
 	sentence
-	hit   int             // index into the hits
-	meta  map[string]bool // words of the article's outlet and title
-	own   float64         // share of the question's weight in the sentence itself
-	kind  bool            // holds the kind of fact asked for
-	cos   float64
-	score float64
+	hit  int             // index into the hits
+	meta map[string]bool // words of the article's outlet and title
+	own  float64         // share of the question's weight in the sentence itself
+	kind bool            // holds the kind of fact asked for
+	// beside is set when it holds the asked amount beside the asked word.
+	beside bool
+	cos    float64
+	score  float64
 }
 
 // extractInput is what the extractive answerer works from.
@@ -88,8 +90,9 @@ type extracted struct {
 	lacks string
 	// best is the sentence that answers best.
 	best string
-	// told is set when a quoted sentence that does not look ahead holds
-	// the kind of fact asked for.
+	// told is set when a quoted sentence holds the kind of fact asked for
+	// and does not look ahead, or gives the asked amount beside the asked
+	// word ("the 10-point deduction").
 	told bool
 }
 
@@ -134,13 +137,21 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 	// A broad question names a subject and asks for no kind of fact.
 	broad := want == kindAny && len(terms) <= 2
 	holds := answerKind(in.question, want, qStems)
+	if attr := askedAttribute(in.question); attr != nil {
+		// An age, a height, a sum or a length of time has a form of its
+		// own: a sentence holds the asked kind of fact when it has it.
+		generic := holds
+		holds = func(s string) (bool, bool) {
+			_, beside := generic(s)
+			return attr.holds(s), beside
+		}
+	}
 	for _, c := range cands {
 		own, withMeta := c.share(terms, weight, c.meta)
 		meta := withMeta - own
 		c.own = own / total
-		var beside bool
-		c.kind, beside = holds(c.text)
-		if beside {
+		c.kind, c.beside = holds(c.text)
+		if c.beside {
 			own += extractKindBonus * total
 		}
 		// Earlier hits were ranked more relevant by retrieval.
@@ -181,9 +192,9 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 		}
 	}
 	picked := pickSentences(cands, in.hits, terms, weight, total, want, in.spanning)
-	out.best = picked[0].text
+	out.best = cands[0].text
 	for _, c := range picked {
-		if c.kind && !aheadRe.MatchString(c.text) {
+		if c.kind && (c.beside || !aheadRe.MatchString(c.text)) {
 			out.told = true
 		}
 	}
@@ -579,8 +590,30 @@ func stem(w string) string {
 	if base, ok := irregular[w]; ok {
 		w = base
 	}
-	return Stem(w)
+	st := Stem(w)
+	if v, ok := agentStems[st]; ok {
+		return v
+	}
+	return st
 }
+
+// agentStems maps the stem of a noun for whoever does something to the
+// stem of the verb, so that "who directed the film?" meets "under director
+// Emma Tammi" and "who founded it?" meets "its founder".
+var agentStems = func() map[string]string {
+	m := map[string]string{}
+	for _, p := range strings.Fields(`director:direct producer:produce founder:found cofounder:found owner:own
+		winner:win creator:create developer:develop publisher:publish writer:write author:write leader:lead
+		manager:manage investor:invest buyer:buy seller:sell designer:design inventor:invent organiser:organise
+		organizer:organize composer:compose narrator:narrate performer:perform singer:sing scorer:score
+		acquirer:acquire employer:employ killer:kill builder:build distributor:distribute operator:operate`) {
+		noun, verb, _ := strings.Cut(p, ":")
+		if sn, sv := Stem(noun), Stem(verb); sn != sv {
+			m[sn] = sv
+		}
+	}
+	return m
+}()
 
 // irregular maps the past forms of common irregular verbs to their base,
 // so that "caught" meets "catch" and "won" meets "win". Forms that are

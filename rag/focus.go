@@ -303,7 +303,8 @@ func numberNear(s, head string) bool {
 	}
 	for _, h := range heads {
 		for _, n := range nums {
-			if d := n - h; d >= -3 && d <= 4 && d != 0 {
+			// "10-year" is a number and the asked word in one.
+			if d := n - h; d >= -3 && d <= 4 && (d != 0 || strings.ContainsAny(ws[n], "-–")) {
 				return true
 			}
 		}
