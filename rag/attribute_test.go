@@ -164,3 +164,17 @@ func TestAgentNounMeetsItsVerb(t *testing.T) {
 		t.Errorf("Answer() = %+v, want the director", got)
 	}
 }
+
+func TestPeopleMeetTheirCountry(t *testing.T) {
+	americans := Term{Text: "Americans", Kind: TermName, Words: extractTerms("Americans")}
+	if !americans.in(termSet("people in the U.S. on Thursday spent $5.6 billion online")) {
+		t.Error(`"Americans" is not in a sentence about the U.S.`)
+	}
+	if americans.in(termSet("people in Canada on Thursday spent $5.6 billion online")) {
+		t.Error(`"Americans" is in a sentence about Canada`)
+	}
+	britain := Term{Text: "Britain", Kind: TermName, Words: extractTerms("Britain")}
+	if !britain.in(termSet("British shoppers spent more")) {
+		t.Error(`"Britain" is not in a sentence about British shoppers`)
+	}
+}

@@ -66,8 +66,44 @@ func (t Term) in(set map[string]bool) bool {
 	case t.Surname != "" && set[t.Surname]:
 		return true
 	}
+	if len(t.Words) == 1 {
+		for _, alt := range demonyms[t.Words[0]] {
+			if set[alt] {
+				return true
+			}
+		}
+	}
 	return len(t.Words) == 1 && isUpperWord(t.Text) && set[acronymKey+t.Words[0]]
 }
+
+// demonyms maps the stem of a people's name to the stems of their country's
+// names and back, so that "Americans" meets "the U.S." and "Britain" meets
+// "British".
+var demonyms = func() map[string][]string {
+	m := map[string][]string{}
+	for _, g := range strings.Split(`american america us usa|british britain uk|english england|scottish scotland|
+		welsh wales|irish ireland|australian australia|canadian canada|chinese china|french france|german germany|
+		indian india|israeli israel|palestinian palestine|russian russia|ukrainian ukraine|japanese japan|
+		italian italy|spanish spain|mexican mexico|brazilian brazil|european europe eu|dutch netherlands|
+		swiss switzerland|swedish sweden|norwegian norway|danish denmark|polish poland|greek greece|
+		turkish turkey|iranian iran|iraqi iraq|saudi arabia|egyptian egypt|korean korea|south african africa|
+		argentine argentina|argentinian argentina|portuguese portugal|belgian belgium|austrian austria|
+		nigerian nigeria|kenyan kenya|pakistani pakistan|afghan afghanistan|syrian syria|lebanese lebanon|
+		filipino philippines|vietnamese vietnam|thai thailand|indonesian indonesia|taiwanese taiwan`, "|") {
+		var st []string
+		for _, w := range strings.Fields(g) {
+			st = append(st, stem(w))
+		}
+		for i, a := range st {
+			for j, b := range st {
+				if i != j && a != b && !slices.Contains(m[a], b) {
+					m[a] = append(m[a], b)
+				}
+			}
+		}
+	}
+	return m
+}()
 
 // acronymKey marks, in a set of words, the initials of a run of
 // capitalised words, so that they meet only an acronym of the question.
