@@ -178,3 +178,37 @@ func TestPeopleMeetTheirCountry(t *testing.T) {
 		t.Error(`"Britain" is not in a sentence about British shoppers`)
 	}
 }
+
+func TestScoreIsNoRecord(t *testing.T) {
+	for s, want := range map[string]bool{
+		"Michigan (12-0) beat Ohio State (11-1) for the third straight season.":   false,
+		"The loss dropped the Saints' record to 3-4.":                             false,
+		"Jacksonville emerged with a 31-24 victory.":                              true,
+		"Italy beat Australia 2-0 in the final.":                                  true,
+		"Opetaia, who moved to 24-0, knocked out Zorro with a record of 3-4 KOs.": false,
+	} {
+		if got := hasScore(s); got != want {
+			t.Errorf("hasScore(%q) = %v, want %v", s, got, want)
+		}
+	}
+	day := time.Date(2023, 10, 20, 0, 0, 0, 0, time.UTC)
+	got := answer(t, []news.Hit{hit("a-jags", "Sporting News", 0,
+		"The Jaguars left New Orleans surviving a late scare against the Saints on Thursday Night Football. "+
+			"The loss dropped the Saints' record to 3-4. "+
+			"Jacksonville held off a late comeback from New Orleans, emerging with a 31-24 victory.", day)},
+		"Did the Jags hold on against the Saints on Thursday night?")
+	if got.Refused || !strings.Contains(got.Text, "31-24") {
+		t.Errorf("Answer() = %+v, want the score", got)
+	}
+}
+
+func TestNameWithAcronymsMeetsItsLongForm(t *testing.T) {
+	terms := SalientTerms("How long did the talks on the EU's AI Act last?", nil)
+	set := termSet("European Union lawmakers clinched a deal on the Artificial Intelligence Act after almost three days.")
+	addAcronyms(set, "European Union lawmakers clinched a deal on the Artificial Intelligence Act after almost three days.")
+	for _, tm := range terms {
+		if tm.Kind == TermName && !tm.in(set) {
+			t.Errorf("name %q is not in a sentence that spells it out", tm.Text)
+		}
+	}
+}

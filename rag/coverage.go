@@ -72,8 +72,27 @@ func (t Term) in(set map[string]bool) bool {
 				return true
 			}
 		}
+		return isUpperWord(t.Text) && set[acronymKey+t.Words[0]]
 	}
-	return len(t.Words) == 1 && isUpperWord(t.Text) && set[acronymKey+t.Words[0]]
+	// A name of several words of which some are acronyms ("EU's AI"):
+	// each word is in the passage, an acronym also as the name it
+	// abbreviates ("European Union", "artificial intelligence").
+	ws := strings.Fields(t.Text)
+	if len(ws) != len(t.Words) {
+		return false
+	}
+	acronym := false
+	for i, w := range t.Words {
+		up := isUpperWord(strings.TrimSuffix(strings.TrimSuffix(ws[i], "'s"), "’s"))
+		switch {
+		case set[w]:
+		case up && set[acronymKey+w]:
+			acronym = true
+		default:
+			return false
+		}
+	}
+	return acronym
 }
 
 // demonyms maps the stem of a people's name to the stems of their country's

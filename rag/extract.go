@@ -109,6 +109,9 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 		return out, false, nil
 	}
 	want := askedKind(in.question)
+	if want == kindAny && gameAskRe.MatchString(in.question) {
+		want = kindNumber // a score
+	}
 	qStems := map[string]bool{}
 	for _, t := range terms {
 		for _, s := range t.Words {
@@ -373,14 +376,19 @@ func withCitation(s string, n int) string {
 	return s + " " + cite + "."
 }
 
-// acronyms returns the lower-case initials of each run of two or more
+// acronyms returns the lower-case initials of each stretch of two or more
 // capitalised words in text: "the European Union's rules" gives "eu".
 func acronyms(text string) []string {
 	var out []string
 	var initials []rune
 	flush := func() {
-		if len(initials) >= 2 {
-			out = append(out, strings.ToLower(string(initials)))
+		// Every stretch of two words or more: "Artificial Intelligence
+		// Act" is the AIA and holds the AI.
+		run := []rune(strings.ToLower(string(initials)))
+		for i := 0; i+1 < len(run) && i < 6; i++ {
+			for j := i + 2; j <= len(run) && j-i <= 6; j++ {
+				out = append(out, string(run[i:j]))
+			}
 		}
 		initials = initials[:0]
 	}

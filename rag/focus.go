@@ -312,6 +312,25 @@ func numberNear(s, head string) bool {
 	return false
 }
 
+// gameAskRe matches a question about how a game went: "did the Jags hold
+// on?", "did Michigan beat Ohio State?".
+var gameAskRe = regexp.MustCompile(`(?i)^\W*(did|does|do|has|have|was|were)\b.*\b(win|beat|defeat|lose|hold on|hang on|draw|tie|edge|upset|come back|survive|stun)\b`)
+
+// hasScore reports a tally in s that is not a team's record: "(12-0)",
+// "improved to 5-2", "a record of 3-4".
+func hasScore(s string) bool {
+	for _, m := range tallyRe.FindAllStringIndex(s, -1) {
+		before := strings.Fields(strings.ToLower(s[:m[0]]))
+		switch {
+		case m[0] > 0 && s[m[0]-1] == '(':
+		case len(before) > 0 && (before[len(before)-1] == "to" || before[len(before)-1] == "record" || before[len(before)-1] == "of" && len(before) > 1 && before[len(before)-2] == "record"):
+		default:
+			return true
+		}
+	}
+	return false
+}
+
 // tallyHead reports a question asking for a score or a record, which is
 // written as a tally.
 func tallyHead(head string) bool {
@@ -373,8 +392,15 @@ func answerKind(question string, want factKind, q map[string]bool) func(s string
 	}
 	switch {
 	case head != "" && tallyHead(head):
-		// A score or a record is written as a tally.
-		return func(s string) (bool, bool) { return tallyRe.MatchString(s), false }
+		// A score or a record is written as a tally; a team's record in
+		// brackets ("Michigan (12-0)") is no score.
+		if head == stem("record") {
+			return func(s string) (bool, bool) { return tallyRe.MatchString(s), false }
+		}
+		return func(s string) (bool, bool) { return hasScore(s), false }
+	case gameAskRe.MatchString(question):
+		// "Did the Jags hold on against the Saints?": the score tells.
+		return func(s string) (bool, bool) { return hasScore(s), false }
 	case payAskRe.MatchString(question):
 		// "What did United pay for Onana?": a sum of money.
 		return func(s string) (bool, bool) { return moneyRe.MatchString(s), false }
