@@ -27,12 +27,13 @@ var (
 	ageAskRe    = regexp.MustCompile(`(?i)\bhow old\b|\bwhat age\b|\b(his|her|their|'s|’s) age\b|\bage of\b`)
 	heightAskRe = regexp.MustCompile(`(?i)\bhow tall\b|\b(what|his|her|their|'s|’s) height\b`)
 	// howMuchMoneyRe matches "how much does the doll cost?", "how much is
-	// Ten Hag paid?", "how much did the film make?".
-	howMuchMoneyRe = regexp.MustCompile(`(?i)\bhow much (money )?(does|did|do|is|was|are|were|will|would|has|have|had)\b.*\b(cost|costs|costing|pay|pays|paid|paying|earn|earns|earned|earning|make|makes|made|making|charge|charges|charged|spend|spends|spent|worth|raise|raises|raised|sell for|sold for|fetch|fetched|gross|grossed|take home|bring in|brought in)\b|\bhow much money\b`)
+	// Ten Hag paid?", "how much prize money did she get for winning?",
+	// "what's Hayes going to earn?".
+	howMuchMoneyRe = regexp.MustCompile(`(?i)^\W*(what's|whats|what is|what are|what will|what would)\b.*\b(earn|earns|earning|be paid|get paid|getting paid|take home)\b|\bhow much (\w+ ){0,2}(does|did|do|is|was|are|were|will|would|has|have|had)\b.*\b(cost|costs|costing|pay|pays|paid|paying|earn|earns|earned|earning|make|makes|made|making|charge|charges|charged|spend|spends|spent|worth|raise|raises|raised|sell for|sold for|fetch|fetched|gross|grossed|take home|bring in|brought in)\b|\bhow much (\w+ )?money\b`)
 	howLongRe      = regexp.MustCompile(`(?i)\bhow long\b`)
 	// winAskRe matches a question about who won: "who won the Tour de
 	// France?", "did Australia beat Italy?".
-	winAskRe = regexp.MustCompile(`(?i)\b(who|which \w+)\s+(won|wins|beat|took the title|claimed|clinched|lifted)\b|^\W*(did|does|do|has|have|will)\b.*\b(win|beat|defeat|lift|claim|clinch)\b`)
+	winAskRe = regexp.MustCompile(`(?i)\b(who|which \w+)\s+(won|wins|beat|took the title|clinched)\b|^\W*(did|does|do|has|have|will)\b.*\b(win|beat|defeat|clinch)\b`)
 	// winRe matches a sentence that tells who won.
 	winRe = regexp.MustCompile(`(?i)\b(won|wins?|winners?|winning|beat|beats|beaten|beating|defeat(s|ed|ing)?|victor(y|ies|ious)|champions?|championship|titles?|triumph\w*|claim(s|ed)?|clinch\w*|lift(s|ed)?|crowned|prevail\w*|edged|downed|routed|thrashed|knocked out|eliminated|lost|loses|lose)\b|\b\d{1,3}\s?[-–]\s?\d{1,3}\b`)
 
@@ -67,13 +68,15 @@ func askedAttribute(q string) *attribute {
 // or "". The candidates come from articles that cover the question; a
 // person's age or height must stand in a sentence that names the person
 // ("The 59-year-old Evason" gives no age of John Hynes).
-func lacksAttribute(question string, cands []*extractCandidate, terms []Term) string {
+func lacksAttribute(question string, cands []*extractCandidate, terms []Term, weight []float64) string {
 	if winAskRe.MatchString(question) {
-		// Who won: a sentence must tell of a win (or a score) and name
-		// what the question is about besides the win.
+		// Who won: a sentence must tell of a win (or a score) and hold
+		// most of what the question is about besides the win: "Elfman
+		// went on to win awards" does not say which film won Best
+		// Picture.
 		ahead := false
 		for _, c := range cands {
-			if !holdsOther(c.terms, terms) {
+			if aboutShare(c, terms, weight) < winMinShare {
 				continue
 			}
 			if winRe.MatchString(c.text) {
@@ -118,16 +121,25 @@ func lacksAttribute(question string, cands []*extractCandidate, terms []Term) st
 	return "The articles I have mention " + termNames(names) + ", but none of them gives " + attr.name + "."
 }
 
-// holdsOther reports whether set holds a term other than the words of
-// winning.
-func holdsOther(set map[string]bool, terms []Term) bool {
-	for _, t := range terms {
+// winMinShare is the share of a who-won question's weight, besides the
+// words of winning, that a sentence telling the winner must hold.
+const winMinShare = 0.5
+
+// aboutShare returns the share of the weight of the terms other than the
+// words of winning that a sentence holds, with its context and its
+// article's title.
+func aboutShare(c *extractCandidate, terms []Term, weight []float64) float64 {
+	var total, got float64
+	for i, t := range terms {
 		if len(t.Words) == 1 && winRe.MatchString(t.Text) {
 			continue
 		}
-		if t.in(set) {
-			return true
-		}
+		total += weight[i]
+		_, withMeta := c.share(terms[i:i+1], weight[i:i+1], c.meta)
+		got += withMeta
 	}
-	return false
+	if total == 0 {
+		return 0
+	}
+	return got / total
 }

@@ -31,6 +31,9 @@ const (
 	extractRelativeFloor = 0.8  // … a third this share…
 	extractMinGain       = 0.15 // … or adds this share of the question's weight
 	extractSpanFloor     = 0.5  // a sentence from another article, for a spanning question
+	// extractOutcomeFloor: a sentence that tells an outcome scores at
+	// least this share of the best one, a preview, to answer instead.
+	extractOutcomeFloor = 0.6
 	// extractMetaWeight is the share of a term's weight earned when it is
 	// in the article's outlet or title rather than the sentence.
 	extractMetaWeight = 0.5
@@ -181,7 +184,7 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 	if len(cands) == 0 {
 		return out, false, nil
 	}
-	if out.lacks = lacksAttribute(in.question, cands, terms); out.lacks != "" {
+	if out.lacks = lacksAttribute(in.question, cands, terms, weight); out.lacks != "" {
 		return out, true, nil
 	}
 	slices.SortStableFunc(cands, func(a, b *extractCandidate) int { return cmpFloatDesc(a.score, b.score) })
@@ -192,6 +195,24 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 		out.meaning = 0
 		for _, c := range cands[:min(len(cands), extractEmbedTop)] {
 			out.meaning = max(out.meaning, c.cos)
+		}
+	}
+	if askedOutcome(in.question) && aheadRe.MatchString(cands[0].text) {
+		// A question about how something turned out is answered by a
+		// sentence that tells it, not by the preview that scored best,
+		// when its article covers the question better, or as well and the
+		// sentence holds as much of it or gives the asked fact outright
+		// (a final score).
+		for i, c := range cands[1:] {
+			if c.score < extractOutcomeFloor*cands[0].score {
+				break
+			}
+			share := func(c *extractCandidate) float64 { return in.ev.articleShare[in.hits[c.hit].Article.ID] }
+			if b := cands[0]; c.kind && !aheadRe.MatchString(c.text) && (share(c) > share(b) || share(c) == share(b) && (c.own >= b.own || c.beside)) {
+				copy(cands[1:i+2], cands[:i+1])
+				cands[0] = c
+				break
+			}
 		}
 	}
 	picked := pickSentences(cands, in.hits, terms, weight, total, want, in.spanning)

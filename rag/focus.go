@@ -252,7 +252,7 @@ func askedHead(q string) string {
 var amountWords = stems(`revenue revenues sales profit profits income earnings loss losses price prices cost
 	costs fee fees fine salary wage wages budget debt value valuation worth total number age score scoreline record
 	result rate rates percentage percent share stake margin population attendance crowd height weight distance
-	size capacity turnout tally deficit surplus bill payout deal amount sum figure odds`)
+	size capacity turnout tally deficit surplus bill payout deal amount sum figure odds funding`)
 
 // genericAmounts ask for a number without naming what it counts ("What
 // is the total?"): any number answers them. shareWords ask for a
@@ -262,7 +262,7 @@ var (
 	shareWords     = stems("share percentage percent proportion fraction")
 	// moneyWords ask for a sum of money, which moneyRe matches: "$9.3
 	// billion", "£47.2m", "20 million euros".
-	moneyWords = stems("revenue revenues sales profit profits income earnings price cost fee fine salary wage budget debt valuation worth payout bill")
+	moneyWords = stems("revenue revenues sales profit profits income earnings price cost fee fine salary wage budget debt valuation value valued worth payout bill funding")
 	moneyRe    = regexp.MustCompile(`(?i)[$£€¥₹]\s?\d|\b(US|A|C|NZ|HK)\$\s?\d|\b\d[\d,.]*\s?(bn|m|k|million|billion|trillion)?\s?(dollars?|pounds?|euros?|yen|yuan|rupees?|francs?|usd|gbp|eur)\b`)
 	percentRe  = regexp.MustCompile(`(?i)\b(per ?cent|percent)\b`)
 )
@@ -400,7 +400,7 @@ func answerKind(question string, want factKind, q map[string]bool) func(s string
 		return func(s string) (bool, bool) { return hasScore(s), false }
 	case gameAskRe.MatchString(question):
 		// "Did the Jags hold on against the Saints?": the score tells.
-		return func(s string) (bool, bool) { return hasScore(s), false }
+		return func(s string) (bool, bool) { ok := hasScore(s); return ok, ok }
 	case payAskRe.MatchString(question):
 		// "What did United pay for Onana?": a sum of money.
 		return func(s string) (bool, bool) { return moneyRe.MatchString(s), false }
