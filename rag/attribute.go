@@ -33,9 +33,11 @@ var (
 	howLongRe      = regexp.MustCompile(`(?i)\bhow long\b`)
 	// winAskRe matches a question about who won: "who won the Tour de
 	// France?", "did Australia beat Italy?".
-	winAskRe = regexp.MustCompile(`(?i)\b(who|which \w+)\s+(won|wins|beat|took the title|clinched)\b|^\W*(did|does|do|has|have|will)\b.*\b(win|beat|defeat|clinch)\b`)
+	winAskRe = regexp.MustCompile(`(?i)\b(who|which \w+)\s+(won|wins|beat|took the title|clinched)\b|^\W*(did|does|do|has|have|will)\b.*\b(win|winning|beat|beating|defeat|defeating|clinch|clinching)\b`)
 	// winRe matches a sentence that tells who won.
-	winRe = regexp.MustCompile(`(?i)\b(won|wins?|winners?|winning|beat|beats|beaten|beating|defeat(s|ed|ing)?|victor(y|ies|ious)|champions?|championship|titles?|triumph\w*|claim(s|ed)?|clinch\w*|lift(s|ed)?|crowned|prevail\w*|edged|downed|routed|thrashed|knocked out|eliminated|lost|loses|lose)\b|\b\d{1,3}\s?[-–]\s?\d{1,3}\b`)
+	// A champion or a title holder ("heavyweight champion Jon Jones") is
+	// no news of who won this time.
+	winRe = regexp.MustCompile(`(?i)\b(won|wins?|winners?|winning|beat|beats|beaten|beating|defeat(s|ed|ing)?|victor(y|ies|ious)|triumph\w*|clinch\w*|lifted|crowned|prevail\w*|edged|downed|routed|thrashed|knocked out|eliminated|lost|loses|lose)\b|\b\d{1,3}\s?[-–]\s?\d{1,3}\b`)
 
 	ageRe      = regexp.MustCompile(`(?i)\b\d{1,3}[- ]years?[- ]old\b|\baged? \d{1,3}\b|\bages? (of )?\d{1,3}\b|, \d{2},|\(\d{2}\)|\b(in|at) (his|her|their) \d0s\b`)
 	heightRe   = regexp.MustCompile(`(?i)\b\d+(\.\d+)?\s?(ft|feet|foot|cm|centimet(er|re)s?|met(er|re)s?|m|in|inches|inch)\b|\b\d\s?['’]\s?\d{1,2}\b`)
@@ -71,12 +73,18 @@ func askedAttribute(q string) *attribute {
 func lacksAttribute(question string, cands []*extractCandidate, terms []Term, weight []float64) string {
 	if winAskRe.MatchString(question) {
 		// Who won: a sentence must tell of a win (or a score) and hold
-		// most of what the question is about besides the win: "Elfman
-		// went on to win awards" does not say which film won Best
-		// Picture.
+		// much of what the question is about besides the win, compared
+		// with the sentence that holds most of it: "Elfman went on to win
+		// awards" does not say which film won Best Picture.
+		var most float64
+		about := make([]float64, len(cands))
+		for i, c := range cands {
+			about[i] = aboutShare(c, terms, weight)
+			most = max(most, about[i])
+		}
 		ahead := false
-		for _, c := range cands {
-			if aboutShare(c, terms, weight) < winMinShare {
+		for i, c := range cands {
+			if about[i] < winMinAbout || about[i] < winMinShare*most {
 				continue
 			}
 			if winRe.MatchString(c.text) {
@@ -121,9 +129,13 @@ func lacksAttribute(question string, cands []*extractCandidate, terms []Term, we
 	return "The articles I have mention " + termNames(names) + ", but none of them gives " + attr.name + "."
 }
 
-// winMinShare is the share of a who-won question's weight, besides the
-// words of winning, that a sentence telling the winner must hold.
+// winMinShare is the share, of the most any candidate holds of a who-won
+// question's weight besides the words of winning, that a sentence telling
+// the winner must hold.
 const winMinShare = 0.5
+
+// winMinAbout is the least share of that weight such a sentence holds.
+const winMinAbout = 0.2
 
 // aboutShare returns the share of the weight of the terms other than the
 // words of winning that a sentence holds, with its context and its

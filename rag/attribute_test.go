@@ -239,3 +239,51 @@ func TestNameWithAcronymsMeetsItsLongForm(t *testing.T) {
 		}
 	}
 }
+
+func TestMoneyInOtherCurrencies(t *testing.T) {
+	for _, s := range []string{"bought Psagot for NIS 405 million", "paying a whopping Rs 24.75 Cr", "sold for 3 billion yen",
+		"a fee of R50 million", "A$2.5 billion", "raised ₹500 crore", "worth 40 million shekels"} {
+		if !moneyRe.MatchString(s) {
+			t.Errorf("moneyRe does not match %q", s)
+		}
+	}
+	for _, s := range []string{"won 3-2", "in 2021", "a 24-0 record", "Route 66"} {
+		if moneyRe.MatchString(s) {
+			t.Errorf("moneyRe matches %q", s)
+		}
+	}
+}
+
+func TestQuestionWordsAreNoTerms(t *testing.T) {
+	for _, q := range []string{"Whats the final score of Eagles-Dolphins on Sunday night?", "what was the final score in chelsea v man city, heard it was mental"} {
+		for _, tm := range SalientTerms(q, nil) {
+			if tm.Text == "Whats" || tm.Text == "v" {
+				t.Errorf("SalientTerms(%q) holds %q", q, tm.Text)
+			}
+		}
+	}
+}
+
+func TestShoutedResultIsNoBoilerplate(t *testing.T) {
+	if boilerplate("WEST INDIES WIN THE SERIES 3-2!") {
+		t.Error("a shouted result is boilerplate")
+	}
+	if !boilerplate("STARS WE'VE LOST IN 2023") {
+		t.Error("a heading in capitals is not boilerplate")
+	}
+}
+
+func TestTwoNamesJoinedByAHyphenAreNoGap(t *testing.T) {
+	ix := &countingIndex{fakeIndex{hits: []news.Hit{
+		hit("nfl", "Sporting News", 0, "The Eagles beat the Dolphins 31-17 on Sunday night.", time.Date(2023, 10, 23, 0, 0, 0, 0, time.UTC)),
+	}}}
+	terms := SalientTerms("Whats the final score of Eagles-Dolphins on Sunday night?", nil)
+	if _, err := countTerms(t.Context(), ix, "g1", terms); err != nil {
+		t.Fatal(err)
+	}
+	for _, tm := range terms {
+		if tm.Text == "Eagles-Dolphins" && tm.Passages == 0 {
+			t.Errorf("%q counted in no passage, want its parts counted", tm.Text)
+		}
+	}
+}

@@ -181,7 +181,7 @@ var weakWords = func() map[string]bool {
 		take took think know going like want thing things way ways really actually big many much long year years
 		time times day days week weeks month months today yesterday tomorrow people person anyone someone something
 		anything everything happen go went come came give gave find found look looking update updates story stories
-		current currently`) {
+		current currently hear heard wonder wondering reckon apparently`) {
 		m[stem(w)] = true
 	}
 	return m
@@ -199,6 +199,12 @@ var questionWords = map[string]bool{
 	"i": true, "so": true, "and": true, "but": true, "also": true, "about": true, "as": true, "per": true, "if": true,
 	"since": true, "during": true, "while": true, "with": true, "among": true, "at": true, "by": true, "for": true,
 	"of": true, "to": true, "this": true, "that": true, "these": true, "those": true, "there": true, "hey": true,
+	// Contractions, with or without their apostrophe.
+	"whats": true, "what's": true, "what’s": true, "whos": true, "who's": true, "who’s": true, "wheres": true,
+	"where's": true, "where’s": true, "whens": true, "when's": true, "when’s": true, "hows": true, "how's": true,
+	"how’s": true, "whys": true, "why's": true, "why’s": true, "isnt": true, "isn't": true, "isn’t": true,
+	"didnt": true, "didn't": true, "didn’t": true, "doesnt": true, "doesn't": true, "doesn’t": true, "wasnt": true,
+	"wasn't": true, "wasn’t": true, "cant": true, "can't": true, "can’t": true, "im": true, "i'm": true, "i’m": true,
 }
 
 // nameJoiners may sit inside a name: "Bank of England", "Procter & Gamble".
@@ -371,7 +377,8 @@ func countTerms(ctx context.Context, ix Index, ns string, terms []Term) (int, er
 		phrases = append(phrases, t.Text)
 	}
 	for i, t := range terms {
-		ws := strings.Fields(t.Text)
+		// "Eagles-Dolphins" names two teams: its parts count apart.
+		ws := strings.FieldsFunc(t.Text, func(r rune) bool { return unicode.IsSpace(r) || r == '-' || r == '–' })
 		words[i] = span{len(phrases), len(phrases)}
 		if t.Kind == TermName && len(ws) > 1 {
 			for _, w := range ws {

@@ -736,6 +736,8 @@ article articles report reports reported reporting according mention mentioned m
 discussed discusses discussing consider considering suggest suggests suggested published piece pieces
 news source sources tell told say said says indicate indicated indicates
 describe described describes regarding based recent recently whether either one name named
+v vs versus whats whos wheres whens hows whys isnt didnt doesnt wasnt werent arent cant dont wont im ive
+youre theyre thats theres
 `) {
 		m[w] = true
 	}

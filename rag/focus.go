@@ -68,7 +68,8 @@ func boilerplate(s string) bool {
 	if len(words) <= 12 && bylineRe.MatchString(s) {
 		return true
 	}
-	// A heading in capitals ("STARS WE'VE LOST IN 2023").
+	// A heading in capitals ("STARS WE'VE LOST IN 2023"), but not a
+	// result a live blog shouts ("WEST INDIES WIN THE SERIES 3-2!").
 	letters, upper := 0, 0
 	for _, r := range s {
 		if unicode.IsLetter(r) {
@@ -78,7 +79,7 @@ func boilerplate(s string) bool {
 			}
 		}
 	}
-	if letters >= 12 && float64(upper) > 0.7*float64(letters) {
+	if letters >= 12 && float64(upper) > 0.7*float64(letters) && !hasScore(s) {
 		return true
 	}
 	// A table of prices or figures: mostly numbers, few words between.
@@ -263,7 +264,7 @@ var (
 	// moneyWords ask for a sum of money, which moneyRe matches: "$9.3
 	// billion", "£47.2m", "20 million euros".
 	moneyWords = stems("revenue revenues sales profit profits income earnings price cost fee fine salary wage budget debt valuation value valued worth payout bill funding")
-	moneyRe    = regexp.MustCompile(`(?i)[$£€¥₹]\s?\d|\b(US|A|C|NZ|HK)\$\s?\d|\b\d[\d,.]*\s?(bn|m|k|million|billion|trillion)?\s?(dollars?|pounds?|euros?|yen|yuan|rupees?|francs?|usd|gbp|eur)\b`)
+	moneyRe    = regexp.MustCompile(`(?i)[$£€¥₹₪₩₽₺₦]\s?\d|\b(US|A|AU|C|CA|NZ|HK|S|SG)\$\s?\d|\b(USD|EUR|GBP|AUD|CAD|NZD|CHF|JPY|CNY|RMB|HKD|SGD|INR|NIS|ILS|SEK|NOK|DKK|ZAR|BRL|MXN|KRW|AED|SAR|Rs\.?|Rp|RM|R)\s?\d[\d,.]*\s?(bn|m|k|cr|crore|lakh|million|billion|trillion)?\b|\b\d[\d,.]*\s?(bn|m|k|cr|million|billion|trillion|crore|lakh)?\s?(dollars?|pounds?|euros?|yen|yuan|renminbi|rupees?|francs?|shekels?|rubles?|roubles?|lira|pesos?|rand|reais|ringgit|rupiah|dirhams?|riyals?|naira|kronor|kroner|krona|krone|usd|gbp|eur|crore|lakh)\b`)
 	percentRe  = regexp.MustCompile(`(?i)\b(per ?cent|percent)\b`)
 )
 
@@ -314,7 +315,7 @@ func numberNear(s, head string) bool {
 
 // gameAskRe matches a question about how a game went: "did the Jags hold
 // on?", "did Michigan beat Ohio State?".
-var gameAskRe = regexp.MustCompile(`(?i)^\W*(did|does|do|has|have|was|were)\b.*\b(win|beat|defeat|lose|hold on|hang on|draw|tie|edge|upset|come back|survive|stun)\b`)
+var gameAskRe = regexp.MustCompile(`(?i)^\W*(did|does|do|has|have|was|were)\b.*\b(win|wins|winning|beat|beating|defeat|defeating|lose|losing|hold on|hang on|draw|tie|edge|upset|come back|survive|stun)\b`)
 
 // hasScore reports a tally in s that is not a team's record: "(12-0)",
 // "improved to 5-2", "a record of 3-4".
