@@ -29,8 +29,12 @@ var (
 	// howMuchMoneyRe matches "how much does the doll cost?", "how much is
 	// Ten Hag paid?", "how much prize money did she get for winning?",
 	// "what's Hayes going to earn?".
-	howMuchMoneyRe = regexp.MustCompile(`(?i)^\W*(what's|whats|what is|what are|what will|what would)\b.*\b(earn|earns|earning|be paid|get paid|getting paid|take home)\b|\bhow much (\w+ ){0,2}(does|did|do|is|was|are|were|will|would|has|have|had)\b.*\b(cost|costs|costing|pay|pays|paid|paying|earn|earns|earned|earning|make|makes|made|making|charge|charges|charged|spend|spends|spent|worth|raise|raises|raised|sell for|sold for|fetch|fetched|gross|grossed|take home|bring in|brought in)\b|\bhow much (\w+ )?money\b`)
+	howMuchMoneyRe = regexp.MustCompile(`(?i)^\W*(what's|whats|what is|what are|what will|what would)\b.*\b(earn|earns|earning|be paid|get paid|getting paid|take home|worth)\b|\bhow much (\w+ ){0,2}(does|did|do|is|was|are|were|will|would|has|have|had)\b.*\b(cost|costs|costing|pay|pays|paid|paying|earn|earns|earned|earning|make|makes|made|making|charge|charges|charged|spend|spends|spent|worth|raise|raises|raised|sell for|sold for|fetch|fetched|gross|grossed|take home|bring in|brought in)\b|\bhow much (\w+ )?money\b`)
 	howLongRe      = regexp.MustCompile(`(?i)\bhow long\b`)
+	// personalPayRe matches what a person is paid or worth.
+	personalPayRe = regexp.MustCompile(`(?i)\b(paying|paid|pays|pay him|pay her|earn|earns|earning|salary|wage|wages|worth|net worth|fortune)\b`)
+	// payWords are the stems of a person's pay or fortune.
+	payWords = stems("salary salaries wage wages worth fortune")
 	// winAskRe matches a question about who won: "who won the Tour de
 	// France?", "did Australia beat Italy?".
 	winAskRe = regexp.MustCompile(`(?i)\b(who|which \w+)\s+(won|wins|beat|took the title|clinched)\b|^\W*(did|does|do|has|have|will)\b.*\b(win|winning|beat|beating|defeat|defeating|clinch|clinching)\b`)
@@ -53,12 +57,18 @@ func askedAttribute(q string) *attribute {
 		return &attribute{name: "the age", holds: ageRe.MatchString, personal: true}
 	case heightAskRe.MatchString(q) || head == stem("height"):
 		return &attribute{name: "the height", holds: heightRe.MatchString, personal: true}
+	case head != "" && payWords[head]:
+		// A salary or a fortune is a person's: the sentence that gives it
+		// names them.
+		return &attribute{name: "that sum", holds: func(s string) bool { return moneyRe.MatchString(s) && numberNear(s, head) }, personal: true}
 	case head != "" && moneyWords[head]:
 		// "What's Cubic Telecom's annual revenue?": a sum of money beside
 		// the word, not the price SoftBank paid for the company.
 		return &attribute{name: "that sum", holds: func(s string) bool { return moneyRe.MatchString(s) && numberNear(s, head) }}
 	case howMuchMoneyRe.MatchString(q) || payAskRe.MatchString(q):
-		return &attribute{name: "that sum", holds: moneyRe.MatchString}
+		// "How much is Binance paying Richard Teng?": what a person is
+		// paid or worth stands beside their name.
+		return &attribute{name: "that sum", holds: moneyRe.MatchString, personal: personalPayRe.MatchString(q)}
 	case howLongRe.MatchString(q):
 		return &attribute{name: "that length of time", holds: durationRe.MatchString}
 	}

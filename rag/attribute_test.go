@@ -287,3 +287,24 @@ func TestTwoNamesJoinedByAHyphenAreNoGap(t *testing.T) {
 		}
 	}
 }
+
+func TestAPersonsPayStandsBesideTheirName(t *testing.T) {
+	day := time.Date(2023, 11, 22, 0, 0, 0, 0, time.UTC)
+	binance := hit("a-binance", "Fortune", 0, "Binance agreed to pay $4.3 billion to settle with US authorities. "+
+		"Richard Teng, Binance's former global head of regional markets, will be the exchange's new CEO.", day)
+	got := answer(t, []news.Hit{binance}, "How much is Binance paying Richard Teng as its new CEO?")
+	if !got.Refused || !strings.Contains(got.Text, "gives that sum") {
+		t.Errorf("Answer() = %+v, want a decline: the sum paid is Binance's settlement", got)
+	}
+	paid := hit("a-teng", "Fortune", 0, "Binance will pay Richard Teng a salary of $2 million a year as its new CEO.", day)
+	got = answer(t, []news.Hit{binance, paid}, "How much is Binance paying Richard Teng as its new CEO?")
+	if got.Refused || !strings.Contains(got.Text, "$2 million") {
+		t.Errorf("Answer() = %+v, want the salary", got)
+	}
+	got = answer(t, []news.Hit{hit("a-fraser", "Fortune", 0,
+		"Menendez asked Citi chief executive Jane Fraser about the bank's fines, which ran to $400 million.", day)},
+		"whats citi ceo jane fraser's salary")
+	if !got.Refused {
+		t.Errorf("Answer() = %+v, want a decline: no salary is given", got)
+	}
+}

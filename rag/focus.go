@@ -212,7 +212,7 @@ func askedHead(q string) string {
 				return ""
 			}
 			return stem(head)
-		case w == "what" || w == "what's" || w == "what’s":
+		case w == "what" || w == "what's" || w == "what’s" || w == "whats":
 			// "What did the council decide?" asks for no amount.
 			if x := strings.ToLower(ws[i+1]); headStop[x] && !beVerbs[x] {
 				return ""
