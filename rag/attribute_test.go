@@ -308,3 +308,14 @@ func TestAPersonsPayStandsBesideTheirName(t *testing.T) {
 		t.Errorf("Answer() = %+v, want a decline: no salary is given", got)
 	}
 }
+
+func TestAskedWordStopsBeforeTimeAndAs(t *testing.T) {
+	for q, want := range map[string]string{
+		"What's Rani Zim's net worth these days?":                   "worth",
+		"Whats Jos Buttler's salary as England white-ball captain?": "salary",
+	} {
+		if got := askedHead(q); got != stem(want) {
+			t.Errorf("askedHead(%q) = %q, want %q", q, got, stem(want))
+		}
+	}
+}

@@ -283,7 +283,10 @@ var (
 		"will": true, "has": true, "have": true, "had": true, "can": true, "could": true, "would": true, "should": true}
 	beVerbs  = map[string]bool{"is": true, "was": true, "were": true, "are": true}
 	headPrep = map[string]bool{"in": true, "of": true, "for": true, "at": true, "on": true, "from": true, "against": true,
-		"by": true, "with": true, "to": true, "when": true, "after": true, "before": true, "since": true, "that": true}
+		"by": true, "with": true, "to": true, "when": true, "after": true, "before": true, "since": true, "that": true,
+		"as": true, "per": true, "during": true, "over": true, "under": true, "about": true, "like": true,
+		// Words of time after the asked word: "net worth these days".
+		"these": true, "this": true, "now": true, "today": true, "currently": true, "nowadays": true, "anymore": true}
 )
 
 // numberNear reports whether a number in s stands within a few words of
