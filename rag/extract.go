@@ -203,12 +203,13 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 		// when its article covers the question better, or as well and the
 		// sentence holds as much of it or gives the asked fact outright
 		// (a final score).
+		share := func(c *extractCandidate) float64 { return in.ev.articleShare[in.hits[c.hit].Article.ID] }
+		b := cands[0]
 		for i, c := range cands[1:] {
-			if c.score < extractOutcomeFloor*cands[0].score {
+			if c.score < extractOutcomeFloor*b.score {
 				break
 			}
-			share := func(c *extractCandidate) float64 { return in.ev.articleShare[in.hits[c.hit].Article.ID] }
-			if b := cands[0]; c.kind && !aheadRe.MatchString(c.text) && (share(c) > share(b) || share(c) == share(b) && (c.own >= b.own || c.beside)) {
+			if c.kind && !aheadRe.MatchString(c.text) && (share(c) > share(b) || share(c) == share(b) && (c.own >= b.own || c.beside)) {
 				copy(cands[1:i+2], cands[:i+1])
 				cands[0] = c
 				break
@@ -605,8 +606,8 @@ func extractTerms(text string) []string {
 	return out
 }
 
-// boundPrefixes make one word with the word they are joined to by a
-// hyphen.
+// boundPrefix holds the prefixes that make one word with the word they are
+// joined to by a hyphen.
 var boundPrefix = map[string]bool{"semi": true, "quarter": true}
 
 // dottedAcronym matches acronyms written with full stops, "U.S." or
