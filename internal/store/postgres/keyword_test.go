@@ -167,3 +167,32 @@ func TestKeywordPostingsRankAsTheDocuments(t *testing.T) {
 		t.Errorf("Check() of broken postings = %q, %v; want two problems", rep.Problems, err)
 	}
 }
+
+// TestKeywordWithStaleStatistics: the passage count a process holds may lag
+// the postings another process has just written (statistics are cached by
+// generation); a word then in more passages than the count says still
+// ranks, instead of failing on the logarithm of a negative number.
+func TestKeywordWithStaleStatistics(t *testing.T) {
+	s := openTest(t, pgtest.URL(t), Options{})
+	ctx := context.Background()
+	for i := range 4 {
+		put(t, s, "g1", fmt.Sprintf("a%d", i), "Ferry fares", "The harbour ferry fare rises in January.")
+	}
+	gen := s.Generation("g1")
+	if gen == 0 {
+		t.Skip("no generation to cache the statistics under")
+	}
+	s.statsMu.Lock()
+	if s.stats == nil {
+		s.stats = map[string]keywordStats{}
+	}
+	s.stats["g1"] = keywordStats{gen: gen, n: 1, avgdl: 8}
+	s.statsMu.Unlock()
+	hits, err := s.Keyword(ctx, "g1", []string{"ferry"}, 10, news.Filter{})
+	if err != nil {
+		t.Fatalf("Keyword() error = %v", err)
+	}
+	if len(hits) != 4 {
+		t.Errorf("Keyword() = %d hits, want 4", len(hits))
+	}
+}

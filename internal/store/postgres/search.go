@@ -198,11 +198,14 @@ func (s *Store) Keyword(ctx context.Context, ns string, terms []string, k int, f
 			JOIN articles a ON a.namespace = c.namespace AND a.id = c.article_id
 			WHERE c.namespace = ` + nsArg + ` AND ` + cond + `)`
 	}
+	// n may lag the postings another process has just written (it is
+	// cached by generation): a lexeme in more passages than n says gets
+	// the least idf instead of the logarithm of a negative number.
 	rows, err := s.pool.Query(ctx, `WITH
 		p AS (SELECT t.lexeme, t.seq, t.tf::float8 AS tf, t.dl::float8 AS dl FROM chunk_terms t
 			WHERE t.namespace = `+nsArg+` AND t.lexeme = ANY(ARRAY(
 				SELECT DISTINCT u.lexeme FROM unnest(to_tsvector('english', `+wordsArg+`)) u))),
-		df AS (SELECT p.lexeme, greatest(ln((`+nArg+`::float8 - count(*) + 0.5) / (count(*) + 0.5)), 1e-6) AS idf
+		df AS (SELECT p.lexeme, greatest(ln(greatest((`+nArg+`::float8 - count(*) + 0.5) / (count(*) + 0.5), 1)), 1e-6) AS idf
 			FROM p GROUP BY p.lexeme),
 		scored AS (SELECT p.seq, sum(df.idf * p.tf * 2.2 / (p.tf + 1.2 * (0.25 + 0.75 * p.dl / `+avgArg+`::float8))) AS score
 			FROM p JOIN df ON df.lexeme = p.lexeme
