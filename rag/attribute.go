@@ -48,6 +48,13 @@ var (
 	durationRe = regexp.MustCompile(`(?i)\b(\d[\d,.]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|several|a few|a couple of|many|hundreds of|thousands of|dozens of)[- ](more )?(seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|centuries|century|innings|rounds?|laps?|sessions?)\b|\b(since|until|till) (19|20)\d\d\b|\bovernight\b|\ball (day|night|week|year)\b`)
 )
 
+// bareSumRe matches a price written without its currency: "a single
+// ticket will cost 3.30".
+var bareSumRe = regexp.MustCompile(`(?i)\b(cost|costs|costing|priced at|paid|pay|pays|charges?|charged|fares? of|fees? of|sold for|bought for|worth)\s+((about|around|roughly|just|only|up to|nearly|almost|over|under|more than|less than)\s+)?\d[\d,.]*`)
+
+// isSum reports a sum of money in s, with its currency or as a price.
+func isSum(s string) bool { return moneyRe.MatchString(s) || bareSumRe.MatchString(s) }
+
 // askedAttribute returns the figure a question asks of its subject when it
 // has a form a sentence must show, or nil.
 func askedAttribute(q string) *attribute {
@@ -68,7 +75,7 @@ func askedAttribute(q string) *attribute {
 	case howMuchMoneyRe.MatchString(q) || payAskRe.MatchString(q):
 		// "How much is Binance paying Richard Teng?": what a person is
 		// paid or worth stands beside their name.
-		return &attribute{name: "that sum", holds: moneyRe.MatchString, personal: personalPayRe.MatchString(q)}
+		return &attribute{name: "that sum", holds: isSum, personal: personalPayRe.MatchString(q)}
 	case howLongRe.MatchString(q):
 		return &attribute{name: "that length of time", holds: durationRe.MatchString}
 	}

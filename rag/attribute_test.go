@@ -319,3 +319,13 @@ func TestAskedWordStopsBeforeTimeAndAs(t *testing.T) {
 		}
 	}
 }
+
+func TestPriceWithoutCurrency(t *testing.T) {
+	day := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	got := answer(t, []news.Hit{hit("a-ferry", "Harbor City Ledger", 0,
+		"Ferry fares across the harbour will rise by 10% from January. A single adult ticket will cost 3.30, up from 3.00.", day)},
+		"How much will a single adult ferry ticket cost?")
+	if got.Refused || !strings.Contains(got.Text, "3.30") {
+		t.Errorf("Answer() = %+v, want the fare", got)
+	}
+}

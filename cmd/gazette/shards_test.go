@@ -135,7 +135,8 @@ func TestShardsOverPostgres(t *testing.T) {
 			discordtest.Option("question", discordgo.ApplicationCommandOptionString, question)))
 		final := srv.Wait(n, func(c discordtest.Call) bool {
 			return c.Method == "PATCH" && c.Params["token"] == in.Token && (strings.Contains(c.Content(), "Sources") ||
-				strings.Contains(c.Content(), "couldn't") || strings.Contains(c.Content(), "not find") || strings.Contains(c.Content(), "No "))
+				strings.Contains(c.Content(), "couldn't") || strings.Contains(c.Content(), "not find") || strings.Contains(c.Content(), "No ") ||
+				strings.Contains(c.Content(), "None of") || strings.Contains(c.Content(), "articles I have"))
 		})
 		return final.Content()
 	}
