@@ -2,6 +2,7 @@ package rag
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -93,5 +94,16 @@ func TestRetrieveAttributionIsSearched(t *testing.T) {
 	}
 	if len(got.Claims) != 1 || got.Claims[0].Text != "Central Bank" {
 		t.Errorf("Claims = %+v, want the Central Bank", got.Claims)
+	}
+}
+
+// TestAttributionInAnEmptyLibrary: with no articles at all, a question
+// naming a source says the library is empty, not that the source is
+// missing.
+func TestAttributionInAnEmptyLibrary(t *testing.T) {
+	r := NewRetriever(&countingIndex{}, constEmbedder{}, RetrieverOptions{})
+	got, err := NewService(r, testOptions()).Answer(t.Context(), "g", Request{Question: "What interest rate did the report from the Central Bank say it kept?"}, nil)
+	if !errors.Is(err, ErrNoSources) || got.Text != NoArticlesText {
+		t.Errorf("Answer() = %+v, %v; want %q and ErrNoSources", got, err, NoArticlesText)
 	}
 }

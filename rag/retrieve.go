@@ -222,7 +222,9 @@ func (r *HybridRetriever) Retrieve(ctx context.Context, ns string, q Query) (Ret
 			held = append(held, c)
 		}
 	}
-	if len(unknown) > 0 {
+	// In an empty library every source is unknown: the search below says
+	// there are no articles at all.
+	if len(unknown) > 0 && library > 0 {
 		return Retrieval{Notice: "I have no articles from " + joinNames(unknown) + ".", Terms: terms, Library: library}, nil
 	}
 
