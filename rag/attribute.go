@@ -15,11 +15,10 @@ import (
 // attribute is a figure a question asks of its subject, and how a sentence
 // states it.
 type attribute struct {
-	name string // what the articles lack: "the age"
-
+	name  string // what the articles lack: "the age"
 	holds func(s string) bool
-	// personal is set for a person's age or height, which a sentence
-	// states beside the person's name.
+	// personal is set for a person's age, height, pay or fortune, which
+	// a sentence states beside the person's name.
 	personal bool
 }
 
@@ -64,14 +63,12 @@ func askedAttribute(q string) *attribute {
 		return &attribute{name: "the age", holds: ageRe.MatchString, personal: true}
 	case heightAskRe.MatchString(q) || head == stem("height"):
 		return &attribute{name: "the height", holds: heightRe.MatchString, personal: true}
-	case head != "" && payWords[head]:
-		// A salary or a fortune is a person's: the sentence that gives it
-		// names them.
-		return &attribute{name: "that sum", holds: func(s string) bool { return moneyRe.MatchString(s) && numberNear(s, head) }, personal: true}
-	case head != "" && moneyWords[head]:
+	case head != "" && (moneyWords[head] || payWords[head]):
 		// "What's Cubic Telecom's annual revenue?": a sum of money beside
-		// the word, not the price SoftBank paid for the company.
-		return &attribute{name: "that sum", holds: func(s string) bool { return moneyRe.MatchString(s) && numberNear(s, head) }}
+		// the word, not the price SoftBank paid for the company. A salary
+		// or a fortune is a person's: the sentence that gives it names
+		// them.
+		return &attribute{name: "that sum", holds: func(s string) bool { return moneyRe.MatchString(s) && numberNear(s, head) }, personal: payWords[head]}
 	case howMuchMoneyRe.MatchString(q) || payAskRe.MatchString(q):
 		// "How much is Binance paying Richard Teng?": what a person is
 		// paid or worth stands beside their name.
@@ -82,12 +79,13 @@ func askedAttribute(q string) *attribute {
 	return nil
 }
 
-// lacksAttribute returns the decline for a question asking a figure of a
-// particular form (see [askedAttribute]) that no candidate sentence gives,
-// or "". The candidates come from articles that cover the question; a
-// person's age or height must stand in a sentence that names the person
-// ("The 59-year-old Evason" gives no age of John Hynes).
-func lacksAttribute(question string, cands []*extractCandidate, terms []Term, weight []float64) string {
+// lacksAttribute returns the decline for a question asking who won, or a
+// figure of a particular form (attr, from [askedAttribute]; nil for none),
+// that no candidate sentence gives, or "". The candidates come from
+// articles that cover the question; a person's age or height must stand
+// in a sentence that names the person ("The 59-year-old Evason" gives no
+// age of John Hynes).
+func lacksAttribute(question string, attr *attribute, cands []*extractCandidate, terms []Term, weight []float64) string {
 	if winAskRe.MatchString(question) {
 		// Who won: a sentence must tell of a win (or a score) and hold
 		// much of what the question is about besides the win, compared
@@ -114,7 +112,6 @@ func lacksAttribute(question string, cands []*extractCandidate, terms []Term, we
 		}
 		return "None of the articles I have says who won."
 	}
-	attr := askedAttribute(question)
 	if attr == nil {
 		return ""
 	}

@@ -143,7 +143,8 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 	// A broad question names a subject and asks for no kind of fact.
 	broad := want == kindAny && len(terms) <= 2
 	holds := answerKind(in.question, want, qStems)
-	if attr := askedAttribute(in.question); attr != nil {
+	attr := askedAttribute(in.question)
+	if attr != nil {
 		// An age, a height, a sum or a length of time has a form of its
 		// own: a sentence holds the asked kind of fact when it has it.
 		generic := holds
@@ -184,7 +185,7 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 	if len(cands) == 0 {
 		return out, false, nil
 	}
-	if out.lacks = lacksAttribute(in.question, cands, terms, weight); out.lacks != "" {
+	if out.lacks = lacksAttribute(in.question, attr, cands, terms, weight); out.lacks != "" {
 		return out, true, nil
 	}
 	slices.SortStableFunc(cands, func(a, b *extractCandidate) int { return cmpFloatDesc(a.score, b.score) })
