@@ -25,8 +25,8 @@ type Index interface {
 }
 
 // DefaultCandidates is the number of chunks taken from each search. Fewer
-// candidates keep each list's long tail out of the fusion: on the dev bench
-// 20 to 50 all beat 100 (All@10 0.86-0.89 against 0.86), and they cost less.
+// candidates keep each list's long tail out of the fusion, and they cost
+// less (the measurement is in BENCHMARKS.md).
 const DefaultCandidates = 30
 
 // RetrieverOptions tunes hybrid retrieval. Zero values take the defaults
