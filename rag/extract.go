@@ -37,6 +37,14 @@ const (
 	// extractMetaWeight is the share of a term's weight earned when it is
 	// in the article's outlet or title rather than the sentence.
 	extractMetaWeight = 0.5
+	// extractSecondWeight and extractArticleWeight choose the article a
+	// question about one thing is answered from: its best sentence's
+	// score, plus this share of its second best's, plus this share of
+	// the question's weight its passages and title hold. An article that
+	// answers in several sentences and covers the question outranks one
+	// lucky sentence elsewhere.
+	extractSecondWeight  = 0.3
+	extractArticleWeight = 0.3
 	// extractFragmentPenalty scales the score of a piece of a sentence.
 	extractFragmentPenalty = 0.85
 	// extractPartNameWeight is the share earned by a name of several words
@@ -198,6 +206,9 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 			out.meaning = max(out.meaning, c.cos)
 		}
 	}
+	if !in.spanning {
+		bestArticleFirst(cands, in.hits, in.ev.articleShare)
+	}
 	if askedOutcome(in.question) && aheadRe.MatchString(cands[0].text) {
 		// A question about how something turned out is answered by a
 		// sentence that tells it, not by the preview that scored best,
@@ -248,6 +259,39 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 	}
 	out.text = b.String()
 	return out, true, nil
+}
+
+// bestArticleFirst moves to the front of cands, sorted by score, the best
+// sentence of the article that answers best (see extractSecondWeight):
+// the sentences quoted come from that article.
+func bestArticleFirst(cands []*extractCandidate, hits []news.Hit, share map[string]float64) {
+	type article struct {
+		best          int // index of its best sentence in cands
+		first, second float64
+	}
+	byID := map[string]*article{}
+	var order []*article
+	for i, c := range cands {
+		id := hits[c.hit].Article.ID
+		a := byID[id]
+		switch {
+		case a == nil:
+			a = &article{best: i, first: c.score + extractArticleWeight*share[id]}
+			byID[id] = a
+			order = append(order, a)
+		case a.second == 0 && c.text != cands[a.best].text:
+			a.second = c.score
+		}
+	}
+	top, topValue := 0, math.Inf(-1)
+	for _, a := range order {
+		if v := a.first + extractSecondWeight*a.second; v > topValue {
+			top, topValue = a.best, v
+		}
+	}
+	c := cands[top]
+	copy(cands[1:top+1], cands[:top])
+	cands[0] = c
 }
 
 // rescoreByMeaning adds the cosine similarity between the question and the

@@ -3,6 +3,8 @@ package rag
 import (
 	"strings"
 	"testing"
+
+	"github.com/gazettebot/gazette/news"
 )
 
 func TestExtractiveAnswerIsFocused(t *testing.T) {
@@ -104,5 +106,26 @@ func TestAskedHead(t *testing.T) {
 	}
 	if numberNear("Revenue rose, the company said, and 400 staff were hired later in the year.", stem("revenue")) {
 		t.Error("numberNear: a number far from the word counted")
+	}
+}
+
+// A round-up that packs the question's words into one sentence loses to
+// the report that answers it in several.
+func TestExtractiveAnswerPrefersTheArticleThatAnswers(t *testing.T) {
+	report := hit("trial-report", "The Verge", 0, "Google paid $26.3 billion in 2021 to be the default search engine on browsers and phones. "+
+		"About $18 billion of that total went to Apple, a Google executive told the court. "+
+		"Apple receives the largest share of the payments because Safari sends Google most of its mobile searches.", oct(30))
+	roundup := hit("roundup", "TechCrunch", 0, "Microsoft told the court it would have been willing to spend $15 billion a year to make Bing the default search engine on Apple devices instead of Google. "+
+		"This week, the trial moved on to vertical search and the case of Firefox.", oct(31))
+	s := NewService(fixed([]news.Hit{report, roundup}, nil), testOptions())
+	got, err := s.Answer(t.Context(), "g1", Request{Question: "How much of Google's default search spending in 2021 went to Apple?"}, nil)
+	if err != nil {
+		t.Fatalf("Answer() error = %v", err)
+	}
+	if !strings.Contains(got.Text, "$18 billion") {
+		t.Errorf("Answer().Text = %q, want the report's $18 billion", got.Text)
+	}
+	if len(got.Sources) != 1 || got.Sources[0].ArticleID != "trial-report" {
+		t.Errorf("Sources = %+v, want the trial report alone (answer %q)", got.Sources, got.Text)
 	}
 }
