@@ -489,10 +489,11 @@ func weigh(terms []Term, library int, hits []news.Hit, common func(string) bool)
 			k = numberWeight
 		case len(t.Words) == 1 && weakWords[t.Words[0]]:
 			k = weakWeight
-		case t.Passages == 0 && everyday:
+		case t.Passages == 0 && (everyday || t.Kind == TermWord && misspelt(t.Text)):
 			// An everyday word the library never uses says how the
 			// question is phrased ("decide", "keep"), not what it is
-			// about; a rare one ("sourdough") names what it lacks.
+			// about; a rare one ("sourdough") names what it lacks, unless
+			// it is an everyday word mistyped ("agaisnt").
 			k = weakWeight
 		}
 		rank[i] = idf * k
@@ -729,4 +730,31 @@ func partialText(missing []Term) string {
 		parts = append(parts, "The articles I found say nothing about "+termNames(absent[:min(3, len(absent))])+".")
 	}
 	return strings.Join(parts, " ")
+}
+
+// misspelt reports whether w, a word the library never uses, is one slip
+// of the keys (a letter swapped with the next, left out, doubled or
+// struck for another) away from a stop word: "agaisnt", "becuase". Only
+// stop words: a rare word one letter away from an everyday one is as
+// likely a name written in lower case ("lyft").
+func misspelt(w string) bool {
+	w = strings.ToLower(w)
+	if utf8.RuneCountInString(w) < 4 || strings.ContainsFunc(w, func(r rune) bool { return r > unicode.MaxASCII || !unicode.IsLetter(r) }) {
+		return false
+	}
+	known := func(v string) bool { return v != w && answerStopwords[v] }
+	for i := 0; i < len(w); i++ {
+		if known(w[:i] + w[i+1:]) {
+			return true // a letter too many
+		}
+		if i+1 < len(w) && known(w[:i]+string(w[i+1])+string(w[i])+w[i+2:]) {
+			return true // two letters swapped
+		}
+		for c := byte('a'); c <= 'z'; c++ {
+			if known(w[:i]+string(c)+w[i+1:]) || known(w[:i]+string(c)+w[i:]) {
+				return true // a letter struck for another, or left out
+			}
+		}
+	}
+	return false
 }

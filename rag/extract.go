@@ -784,6 +784,7 @@ news source sources tell told say said says indicate indicated indicates
 describe described describes regarding based recent recently whether either one name named
 v vs versus whats whos wheres whens hows whys isnt didnt doesnt wasnt werent arent cant dont wont im ive
 youre theyre thats theres
+lol lmao lmfao rofl tbh btw pls plz imo imho idk rn ngl omg wtf smh afaik iirc fwiw yeah yep nope okay thx
 `) {
 		m[w] = true
 	}
