@@ -399,6 +399,9 @@ func parsePeriods(q string, now time.Time) []Period {
 			found = containsWord(lq, phrase)
 		}
 		if p, ok := RelativePeriod(phrase, now); found && ok {
+			// "before this week's summit" asks about a time before the
+			// period: its articles are boosted, not the only ones read.
+			p.Exact = before(lq[:strings.Index(lq, phrase)])
 			ps = append(ps, p)
 			break
 		}
@@ -427,6 +430,18 @@ func parsePeriods(q string, now time.Time) []Period {
 		ps = append(ps, Period{Label: m[0], Since: day(y, mo, 1), Until: day(y, mo, 1).AddDate(0, 1, 0), Exact: true})
 	}
 	return ps
+}
+
+// governedRe matches, at the end of the words before a period, a "before"
+// that governs it: "before this week's summit", "before the ASX opened
+// today".
+var governedRe = regexp.MustCompile(`\b(before|ahead of|prior to|leading up to)\b[^,.;:?!]*$`)
+
+// before reports whether a period whose preceding text is head is
+// governed by "before" a few words back.
+func before(head string) bool {
+	m := governedRe.FindStringIndex(head)
+	return m != nil && len(strings.Fields(head[m[0]:])) <= 6
 }
 
 // relativePhrases are the relative periods a question may name, in the

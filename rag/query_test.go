@@ -96,6 +96,27 @@ func TestParseIntentRelativeRestricts(t *testing.T) {
 	}
 }
 
+// A period the question looks back from ("before this week's summit")
+// boosts its articles but does not restrict the search to them.
+func TestParseIntentPeriodAfterBeforeOnlyBoosts(t *testing.T) {
+	now := time.Date(2023, 11, 16, 12, 0, 0, 0, time.UTC)
+	for q, restricts := range map[string]bool{
+		"Where did Biden and Xi last meet face to face before this week's summit?": false,
+		"how much did oil fall overnight before the asx opened today":              false,
+		"When was the last time Arizona beat Utah ahead of this weekend's game?":   false,
+		"who won the manchester derby yesterday":                                   true,
+		"What did the Fed decide this week, before markets closed?":                true,
+	} {
+		in := ParseIntent(q, testOutlets, now)
+		if got := in.Relative != nil; got != restricts {
+			t.Errorf("ParseIntent(%q).Relative = %+v, want restricting %v", q, in.Relative, restricts)
+		}
+		if len(in.Periods) != 1 {
+			t.Errorf("ParseIntent(%q).Periods = %+v, want the one period", q, in.Periods)
+		}
+	}
+}
+
 func FuzzParseIntent(f *testing.F) {
 	f.Add("According to TechCrunch, what happened on October 31, 2023?")
 	f.Add("an article from The  Financial Times's 12th of")
