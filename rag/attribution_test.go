@@ -3,6 +3,7 @@ package rag
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -38,6 +39,7 @@ func attributionLibrary() *countingIndex {
 		hit("asx", "The Sydney Morning Herald", 0, "Moomoo market strategist Jessica Amir said the local sharemarket outperformed global equities because of the National Accounts figures.", oct(6)),
 		hit("chiefs", "Sporting News", 0, "The Kansas City Chiefs beat the Las Vegas Raiders 31-17 on Sunday as Travis Kelce caught two touchdown passes.", oct(7)),
 		hit("chips", "TechWire", 0, "Lumen unveiled a low-power AI chip for laptops, promising a full day of battery life.", oct(8)),
+		hit("press", "Al Jazeera", 0, "The Committee to Protect Journalists said at least 30 journalists had been killed in Gaza since the war began.", oct(9)),
 	}}}
 }
 
@@ -52,6 +54,8 @@ func TestAnswerAttributions(t *testing.T) {
 		{name: "another central bank", question: "According to the Reserve Bank, what is the cash rate?", article: "rba", want: "4.35 per cent"},
 		{name: "NASA", question: "According to NASA, when will the solar maximum arrive?", article: "sun", want: "2024"},
 		{name: "person", question: "According to Jessica Amir, why did the sharemarket outperform?", article: "asx", want: "National Accounts"},
+		{name: "acronym the library spells out", question: "How many journalists have been killed in Gaza according to the CPJ?", article: "press", want: "at least 30"},
+		{name: "acronym the library never uses", question: "How many journalists have been killed in Gaza according to the IFJ?", want: "I have no articles from the IFJ."},
 		{name: "unknown outlet", question: "What did Bloomberg report about the cash rate?", want: "I have no articles from Bloomberg."},
 		{name: "unknown outlet first", question: "According to Reuters, what is the cash rate?", want: "I have no articles from Reuters."},
 		{name: "off-topic", question: "What did NASA announce about the Artemis II crew?", want: "I have no articles about Artemis II."},
@@ -105,5 +109,20 @@ func TestAttributionInAnEmptyLibrary(t *testing.T) {
 	got, err := NewService(r, testOptions()).Answer(t.Context(), "g", Request{Question: "What interest rate did the report from the Central Bank say it kept?"}, nil)
 	if !errors.Is(err, ErrNoSources) || got.Text != NoArticlesText {
 		t.Errorf("Answer() = %+v, %v; want %q and ErrNoSources", got, err, NoArticlesText)
+	}
+}
+
+func TestAcronymsSkipSmallWordsInsideNames(t *testing.T) {
+	for text, want := range map[string]string{
+		"The Committee to Protect Journalists said": "cpj",
+		"at University of California San Diego":     "ucsd",
+		"the International Monetary Fund and the":   "imf",
+	} {
+		if got := acronyms(text); !slices.Contains(got, want) {
+			t.Errorf("acronyms(%q) = %v, want it to hold %q", text, got, want)
+		}
+	}
+	if got := acronyms("the price of oil"); len(got) != 0 {
+		t.Errorf("acronyms(%q) = %v, want none", "the price of oil", got)
 	}
 }

@@ -462,7 +462,11 @@ func acronyms(text string) []string {
 	for _, w := range strings.Fields(text) {
 		first, _ := utf8.DecodeRuneInString(w)
 		if !unicode.IsUpper(first) {
-			flush()
+			// "Committee to Protect Journalists" is the CPJ: a small word
+			// inside a name leaves no initial.
+			if !acronymJoiners[w] || len(initials) == 0 {
+				flush()
+			}
 			continue
 		}
 		initials = append(initials, first)
@@ -473,6 +477,9 @@ func acronyms(text string) []string {
 	flush()
 	return out
 }
+
+// acronymJoiners are the small words a name's acronym skips.
+var acronymJoiners = map[string]bool{"of": true, "to": true, "for": true, "and": true, "the": true, "&": true, "on": true, "de": true}
 
 // dateWords spells an article's publication date the ways a question may
 // name it.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -211,10 +212,17 @@ func (r *HybridRetriever) Retrieve(ctx context.Context, ns string, q Query) (Ret
 	}
 	terms, claims = counted[:len(terms)], counted[len(terms):]
 	var unknown, mentioned []string
-	var held []Term
+	var held, spelt []Term
+	var speltNames []string
 	for i, c := range claims {
 		switch {
 		case len(c.Words) == 0:
+		case c.Passages == 0 && library > 0 && len(c.Words) == 1 && isUpperWord(c.Text):
+			// An acronym the library may only spell out ("the CPJ", the
+			// Committee to Protect Journalists): the passages found
+			// tell.
+			spelt = append(spelt, c)
+			speltNames = append(speltNames, in.UnknownOutlets[i])
 		case c.Passages == 0:
 			unknown = append(unknown, in.UnknownOutlets[i])
 		default:
@@ -297,6 +305,17 @@ func (r *HybridRetriever) Retrieve(ctx context.Context, ns string, q Query) (Ret
 			return Retrieval{Notice: "I have no articles from " + joinNames(f.Outlets) + " on this.", Terms: terms, Library: library}, nil
 		}
 		return Retrieval{Terms: terms, Library: library}, nil
+	}
+	for i, c := range spelt {
+		if !slices.ContainsFunc(slices.Collect(maps.Values(fused)), func(fh *fusedHit) bool {
+			set := termSet(fh.hit.Chunk.Text + " " + fh.hit.Article.Title)
+			addAcronyms(set, fh.hit.Chunk.Text+"\n"+fh.hit.Article.Title)
+			return c.in(set)
+		}) {
+			return Retrieval{Notice: "I have no articles from " + speltNames[i] + ".", Terms: terms, Library: library}, nil
+		}
+		mentioned = append(mentioned, speltNames[i])
+		held = append(held, c)
 	}
 	// Passages that mention a name the question attributes to.
 	var claimStems [][]string
