@@ -345,10 +345,10 @@ func TestMistypedQuestionIsAnswered(t *testing.T) {
 	day := time.Date(2023, 11, 14, 0, 0, 0, 0, time.UTC)
 	hits := []news.Hit{hit("a-vikings", "Sporting News", 0, "Joshua Dobbs threw four interceptions against Chicago on Monday night as the Bears won 12-10.", day)}
 	// Neither "agaisnt" nor "lol" is in any passage, nor an everyday word.
-	counts := map[string]int{"agaisnt": 0, "lol": 0, "picks": 4, "dobbs": 3, "throw": 20, "chicago": 10}
+	counts := map[string]int{"agaisnt": 0, "lol": 0, "u": 0, "see": 50, "picks": 4, "dobbs": 3, "throw": 20, "chicago": 10}
 	o := testOptions()
-	o.CommonWord = func(w string) bool { return w != "agaisnt" && w != "lol" && w != "dobbs" }
-	for _, q := range []string{"how many picks did dobbs throw agaisnt chicago", "how many picks did dobbs throw vs chicago lol"} {
+	o.CommonWord = func(w string) bool { return w != "agaisnt" && w != "lol" && w != "u" && w != "dobbs" }
+	for _, q := range []string{"how many picks did dobbs throw agaisnt chicago", "how many picks did dobbs throw vs chicago lol", "how many picks did u see dobbs throw vs chicago"} {
 		got, err := NewService(libraryRetriever(hits, counts), o).Answer(t.Context(), "g1", Request{Question: q}, nil)
 		if err != nil {
 			t.Fatal(err)

@@ -792,6 +792,7 @@ describe described describes regarding based recent recently whether either one 
 v vs versus whats whos wheres whens hows whys isnt didnt doesnt wasnt werent arent cant dont wont im ive
 youre theyre thats theres
 lol lmao lmfao rofl tbh btw pls plz imo imho idk rn ngl omg wtf smh afaik iirc fwiw yeah yep nope okay thx
+u ur ya gonna wanna gotta kinda sorta dunno
 `) {
 		m[w] = true
 	}
