@@ -332,7 +332,7 @@ func TestPriceWithoutCurrency(t *testing.T) {
 
 func TestMistypedStopWordIsNoGap(t *testing.T) {
 	for w, want := range map[string]bool{
-		"agaisnt": true, "becuase": true, "abuot": true, "whihc": true,
+		"agaisnt": true, "becuase": true, "abuot": true, "whihc": true, "becaus": true,
 		"lyft": false, "sourdough": false, "tilt": false, "against": false,
 	} {
 		if got := misspelt(w); got != want {

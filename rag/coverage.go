@@ -743,15 +743,15 @@ func misspelt(w string) bool {
 		return false
 	}
 	known := func(v string) bool { return v != w && answerStopwords[v] }
-	for i := 0; i < len(w); i++ {
-		if known(w[:i] + w[i+1:]) {
+	for i := 0; i <= len(w); i++ {
+		if i < len(w) && known(w[:i]+w[i+1:]) {
 			return true // a letter too many
 		}
 		if i+1 < len(w) && known(w[:i]+string(w[i+1])+string(w[i])+w[i+2:]) {
 			return true // two letters swapped
 		}
 		for c := byte('a'); c <= 'z'; c++ {
-			if known(w[:i]+string(c)+w[i+1:]) || known(w[:i]+string(c)+w[i:]) {
+			if i < len(w) && known(w[:i]+string(c)+w[i+1:]) || known(w[:i]+string(c)+w[i:]) {
 				return true // a letter struck for another, or left out
 			}
 		}

@@ -401,7 +401,7 @@ func parsePeriods(q string, now time.Time) []Period {
 		if p, ok := RelativePeriod(phrase, now); found && ok {
 			// "before this week's summit" asks about a time before the
 			// period: its articles are boosted, not the only ones read.
-			p.Exact = before(lq[:strings.Index(lq, phrase)])
+			p.Exact = governedByBefore(lq[:strings.Index(lq, phrase)])
 			ps = append(ps, p)
 			break
 		}
@@ -437,9 +437,9 @@ func parsePeriods(q string, now time.Time) []Period {
 // today".
 var governedRe = regexp.MustCompile(`\b(before|ahead of|prior to|leading up to)\b[^,.;:?!]*$`)
 
-// before reports whether a period whose preceding text is head is
-// governed by "before" a few words back.
-func before(head string) bool {
+// governedByBefore reports whether a period whose preceding text is head
+// is governed by "before" a few words back.
+func governedByBefore(head string) bool {
 	m := governedRe.FindStringIndex(head)
 	return m != nil && len(strings.Fields(head[m[0]:])) <= 6
 }
