@@ -201,8 +201,7 @@ func (s *Service) Answer(ctx context.Context, ns string, req Request, onDelta fu
 	// is answered from the passages that mention the name.
 	if len(ret.Claims) > 0 {
 		hits = slices.DeleteFunc(slices.Clone(hits), func(h news.Hit) bool {
-			set := termSet(h.Chunk.Text + " " + h.Article.Title)
-			addAcronyms(set, h.Chunk.Text)
+			set := passageTerms(h)
 			return !slices.ContainsFunc(ret.Claims, func(c Term) bool { return c.in(set) })
 		})
 		if len(hits) == 0 {

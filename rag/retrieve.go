@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -306,12 +305,14 @@ func (r *HybridRetriever) Retrieve(ctx context.Context, ns string, q Query) (Ret
 		}
 		return Retrieval{Terms: terms, Library: library}, nil
 	}
+	var found []map[string]bool
+	if len(spelt) > 0 {
+		for _, fh := range fused {
+			found = append(found, passageTerms(fh.hit))
+		}
+	}
 	for i, c := range spelt {
-		if !slices.ContainsFunc(slices.Collect(maps.Values(fused)), func(fh *fusedHit) bool {
-			set := termSet(fh.hit.Chunk.Text + " " + fh.hit.Article.Title)
-			addAcronyms(set, fh.hit.Chunk.Text+"\n"+fh.hit.Article.Title)
-			return c.in(set)
-		}) {
+		if !slices.ContainsFunc(found, c.in) {
 			return Retrieval{Notice: "I have no articles from " + speltNames[i] + ".", Terms: terms, Library: library}, nil
 		}
 		mentioned = append(mentioned, speltNames[i])
@@ -340,7 +341,7 @@ func (r *HybridRetriever) Retrieve(ctx context.Context, ns string, q Query) (Ret
 			fh.score *= 2
 		}
 		if len(claimStems) > 0 {
-			set := termSet(fh.hit.Chunk.Text + " " + fh.hit.Article.Title)
+			set := passageTerms(fh.hit)
 			if slices.ContainsFunc(claimStems, func(st []string) bool { return hasAll(set, st) }) {
 				fh.score *= 1 + claimBoost
 			}
@@ -358,7 +359,7 @@ func (r *HybridRetriever) Retrieve(ctx context.Context, ns string, q Query) (Ret
 	out = rescue(out, hits, append(slices.Clone(held), terms...))
 	r.o.Logger.Debug("retrieve", "ns", ns, "outlets", f.Outlets, "periods", len(in.Periods), "claims", mentioned, "candidates", len(hits), "returned", len(out))
 	if len(claimStems) > 0 && library == 0 && !slices.ContainsFunc(out, func(h news.Hit) bool {
-		set := termSet(h.Chunk.Text + " " + h.Article.Title)
+		set := passageTerms(h)
 		return slices.ContainsFunc(claimStems, func(st []string) bool { return hasAll(set, st) })
 	}) {
 		// The index cannot count mentions, and no passage found mentions
@@ -404,6 +405,15 @@ func deepen(out []news.Hit, candidates []fusedHit, n int) []news.Hit {
 // numbers of the question that the top passages do not hold.
 const maxRescued = 3
 
+// passageTerms returns the words of a passage and its article's title,
+// with the acronyms of their runs of capitalised words: what a question's
+// name or claim is looked for in.
+func passageTerms(h news.Hit) map[string]bool {
+	set := termSet(h.Chunk.Text + " " + h.Article.Title)
+	addAcronyms(set, h.Chunk.Text+" "+h.Article.Title)
+	return set
+}
+
 // rescue appends to out, for each name or number of the question that no
 // passage of out holds, the best candidate passage that holds it, so that
 // the answerer sees it; the top passages keep their order.
@@ -412,8 +422,7 @@ func rescue(out []news.Hit, candidates []fusedHit, terms []Term) []news.Hit {
 	set := func(h news.Hit) map[string]bool {
 		m, ok := sets[h.Chunk.ID]
 		if !ok {
-			m = termSet(h.Chunk.Text + " " + h.Article.Title)
-			addAcronyms(m, h.Chunk.Text+" "+h.Article.Title)
+			m = passageTerms(h)
 			sets[h.Chunk.ID] = m
 		}
 		return m
