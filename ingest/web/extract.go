@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	readability "codeberg.org/readeck/go-readability/v2"
 	"github.com/markusmobius/go-htmldate"
@@ -35,11 +36,16 @@ func decodeText(data []byte, contentType string) ([]byte, string, error) {
 
 // decode converts page to UTF-8 using, in order, a byte order mark, the
 // charset in contentType, a <meta> declaration in the first 1024 bytes, and
-// a guess; UTF-8 input is returned as is.
+// a guess; UTF-8 input is returned as is, with any byte sequence that is
+// not UTF-8 replaced by U+FFFD.
 func decode(page []byte, contentType string) ([]byte, string, error) {
 	enc, name, _ := charset.DetermineEncoding(page, contentType)
 	if name == "utf-8" || enc == nil {
-		return bytes.TrimPrefix(page, []byte("\xef\xbb\xbf")), "utf-8", nil
+		page = bytes.TrimPrefix(page, []byte("\xef\xbb\xbf"))
+		if !utf8.Valid(page) {
+			page = bytes.ToValidUTF8(page, []byte("\uFFFD"))
+		}
+		return page, "utf-8", nil
 	}
 	out, _, err := transform.Bytes(enc.NewDecoder(), page)
 	if err != nil {
