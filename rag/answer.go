@@ -216,6 +216,12 @@ func (s *Service) Answer(ctx context.Context, ns string, req Request, onDelta fu
 	}
 	in := extractInput{question: standalone, ev: j.ev, spanning: j.spanning, minFocus: s.o.MinFocus, hits: hits, groups: groupSources(hits)}
 	if s.o.Completer == nil {
+		in.further = func(ctx context.Context, ids []string) ([]news.Hit, error) {
+			f := req.Filter
+			f.ArticleIDs, f.Prefer = ids, nil
+			ret, err := s.r.Retrieve(ctx, ns, Query{Text: standalone, Filter: f, Now: now, Limit: furtherPassages})
+			return ret.Hits, err
+		}
 		return s.extractive(ctx, log, in, j.partial, "", onDelta)
 	}
 	return s.generate(ctx, log, in, j.partial, now, onDelta)
@@ -243,8 +249,7 @@ func (s *Service) refuse(text string, onDelta func(string)) news.Answer {
 // passages, numbered in retrieval order.
 type answerSource struct {
 	src  news.Source
-	hits []news. // in the article's reading order
-		Hit
+	hits []news.Hit // in the article's reading order
 }
 
 // groupSources numbers the articles of hits 1..n in order of their best
@@ -295,6 +300,49 @@ func finish(text string, groups []answerSource, used map[string]bool) news.Answe
 	return a
 }
 
+// furtherPassages is how many passages of the best articles are read
+// when the passages found do not give the figure a question asks for.
+const furtherPassages = 24
+
+// readFurther reads further passages of the two best articles when the
+// passages found mention the subject of a question but none gives the
+// figure it asks for (ex.lacks): the figure is often a few paragraphs
+// away from the words the search matched ("80,065 fans poured in").
+func (s *Service) readFurther(ctx context.Context, log *slog.Logger, ex extracted, in extractInput) (extracted, extractInput) {
+	ids := make([]string, 0, 2)
+	for _, g := range in.groups[:min(2, len(in.groups))] {
+		ids = append(ids, g.src.ArticleID)
+	}
+	more, err := in.further(ctx, ids)
+	if err != nil {
+		log.Warn("reading further passages", "err", err)
+		return ex, in
+	}
+	have := map[string]bool{}
+	for _, h := range in.hits {
+		have[h.Chunk.ID] = true
+	}
+	hits := slices.Clone(in.hits)
+	for _, h := range more {
+		if !have[h.Chunk.ID] {
+			hits = append(hits, h)
+			have[h.Chunk.ID] = true
+		}
+	}
+	if len(hits) == len(in.hits) {
+		return ex, in
+	}
+	wider := in
+	wider.hits, wider.groups, wider.further = hits, groupSources(hits), nil
+	wider.ev.read = nil
+	got, ok, err := extract(ctx, s.o.Embedder, wider)
+	if err != nil || !ok || got.lacks != "" {
+		return ex, in
+	}
+	log.Debug("the figure asked for is in a further passage", "question", in.question, "passages", len(hits)-len(in.hits))
+	return got, wider
+}
+
 // extractive answers with sentences quoted from the passages; partial,
 // when set, says what the passages do not cover, and note is the answer's
 // Note.
@@ -312,6 +360,9 @@ func (s *Service) extractive(ctx context.Context, log *slog.Logger, in extractIn
 		a := s.refuse(DeclineText, onDelta)
 		a.Note = note
 		return a, nil
+	}
+	if ex.lacks != "" && in.further != nil {
+		ex, in = s.readFurther(ctx, log, ex, in)
 	}
 	if ex.lacks != "" {
 		log.Debug("declined: no passage gives the figure asked for", "question", in.question)

@@ -1,8 +1,11 @@
 package rag
 
 import (
+	"cmp"
 	"regexp"
 	"slices"
+	"strings"
+	"unicode"
 )
 
 // Asked attributes: "how old is John Hynes?", "how tall is Jai Opetaia?",
@@ -20,6 +23,13 @@ type attribute struct {
 	// personal is set for a person's age, height, pay or fortune, which
 	// a sentence states beside the person's name.
 	personal bool
+	// verb says what the articles do not do with it: "gives" (the
+	// default) or "says".
+	verb string
+	// counted is set for a count, which a sentence states beside the
+	// counted word, so that it answers even without the question's other
+	// words.
+	counted bool
 }
 
 var (
@@ -30,6 +40,7 @@ var (
 	// "what's Hayes going to earn?".
 	howMuchMoneyRe = regexp.MustCompile(`(?i)^\W*(what's|whats|what is|what are|what will|what would)\b.*\b(earn|earns|earning|be paid|get paid|getting paid|take home|worth)\b|\bhow much (\w+ ){0,2}(does|did|do|is|was|are|were|will|would|has|have|had)\b.*\b(cost|costs|costing|pay|pays|paid|paying|earn|earns|earned|earning|make|makes|made|making|charge|charges|charged|spend|spends|spent|worth|raise|raises|raised|sell for|sold for|fetch|fetched|gross|grossed|take home|bring in|brought in)\b|\bhow much (\w+ )?money\b`)
 	howLongRe      = regexp.MustCompile(`(?i)\bhow long\b`)
+	howManyRe      = regexp.MustCompile(`(?i)\bhow many\b`)
 	// personalPayRe matches what a person is paid or worth.
 	personalPayRe = regexp.MustCompile(`(?i)\b(paying|paid|pays|pay him|pay her|earn|earns|earning|salary|wage|wages|worth|net worth|fortune)\b`)
 	// payWords are the stems of a person's pay or fortune.
@@ -41,6 +52,21 @@ var (
 	// A champion or a title holder ("heavyweight champion Jon Jones") is
 	// no news of who won this time.
 	winRe = regexp.MustCompile(`(?i)\b(won|wins?|winners?|winning|beat|beats|beaten|beating|defeat(s|ed|ing)?|victor(y|ies|ious)|triumph\w*|clinch\w*|lifted|crowned|prevail\w*|edged|downed|routed|thrashed|knocked out|eliminated|lost|loses|lose)\b|\b\d{1,3}\s?[-–]\s?\d{1,3}\b`)
+
+	// sentenceAskRe matches a question about a sentence handed down:
+	// "what sentence did he get?", "how many years did SBF get?", "how
+	// long is she going to prison for?".
+	sentenceAskRe = regexp.MustCompile(`(?i)\bwhat (prison |jail )?sentence\b|\bhow (long|many (years|months))\b.*\b(sentence|sentenced|prison|jail|behind bars|locked up)\b|\bhow many (years|months)( \S+){1,4} (get|gets|got|getting)\b`)
+	// sentencedRe matches a sentence that hands one down: "was sentenced
+	// to 25 years", "was given a life sentence", "jailed for six years".
+	sentencedRe   = regexp.MustCompile(`(?i)\bsentenced\b(\s+\S+){0,4}\s+to\b|\b(given|handed)( down)?( \S+){0,3} (sentence|years?|months?|life|prison|jail)\b|\b(jailed|imprisoned|locked up) for\b|\b(prison|jail) (term|sentence)s? of\b|\bserv(e|es|ing)\s+(a|an|his|her|their)?\s*(\d|\w+-year|life)`)
+	whenFirstRe   = regexp.MustCompile(`(?i)^\W*(when|what (date|day|month))\b`)
+	netWorthAskRe = regexp.MustCompile(`(?i)\bnet worth\b|\bpersonally worth\b|\bhow rich\b|\b(his|her|their|'s|’s) (fortune|wealth)\b`)
+	// fortuneRe matches a sentence that gives someone's fortune.
+	fortuneRe = regexp.MustCompile(`(?i)\b(net worth|fortune|wealth|wealthiest|richest|rich list)\b`)
+	// spouseAskRe matches a question about whom someone is married to.
+	spouseAskRe = regexp.MustCompile(`(?i)\bmarried\b|\b(husband|wife|spouse|wives|husbands)\b`)
+	spouseRe    = regexp.MustCompile(`(?i)\b(married|marry|marries|marriage|husband|wife|spouse|wed|weds|wedded|wedding|divorce[ds]?|divorcing|widow|widowed|widower|fianc[eé]e?)\b`)
 
 	ageRe      = regexp.MustCompile(`(?i)\b\d{1,3}[- ]years?[- ]old\b|\baged? \d{1,3}\b|\bages? (of )?\d{1,3}\b|, \d{2},|\(\d{2}\)|\b(in|at) (his|her|their) \d0s\b`)
 	heightRe   = regexp.MustCompile(`(?i)\b\d+(\.\d+)?\s?(ft|feet|foot|cm|centimet(er|re)s?|met(er|re)s?|m|in|inches|inch)\b|\b\d\s?['’]\s?\d{1,2}\b`)
@@ -59,6 +85,14 @@ func isSum(s string) bool { return moneyRe.MatchString(s) || bareSumRe.MatchStri
 func askedAttribute(q string) *attribute {
 	head := askedHead(q)
 	switch {
+	case sentenceAskRe.MatchString(q) && !whenFirstRe.MatchString(q):
+		// "What sentence did Nishad Singh get?": a sentence handed down,
+		// not the years a charge carries or a defendant faces.
+		return &attribute{name: "the sentence handed down", holds: sentencedRe.MatchString}
+	case netWorthAskRe.MatchString(q):
+		// "What's Rani Zim's net worth?": not the price of a stake he
+		// bought.
+		return &attribute{name: "a fortune", holds: func(s string) bool { return isSum(s) && fortuneRe.MatchString(s) }, personal: true}
 	case ageAskRe.MatchString(q) || head == stem("age"):
 		return &attribute{name: "the age", holds: ageRe.MatchString, personal: true}
 	case heightAskRe.MatchString(q) || head == stem("height"):
@@ -73,8 +107,27 @@ func askedAttribute(q string) *attribute {
 		// "How much is Binance paying Richard Teng?": what a person is
 		// paid or worth stands beside their name.
 		return &attribute{name: "that sum", holds: isSum, personal: personalPayRe.MatchString(q)}
+	case howManyRe.MatchString(q) && head != "" && !genericAmounts[head] && !tallyHead(head):
+		// "How many employees does Meltwater have?": a count beside the
+		// word, not the company's market value.
+		words := countedWords(q)
+		if len(words) == 0 {
+			return nil
+		}
+		heads := map[string]bool{}
+		for _, w := range words {
+			heads[stem(w)] = true
+			for _, a := range countAliases[stem(w)] {
+				heads[a] = true
+			}
+		}
+		return &attribute{name: "the number of " + strings.Join(words, " "), holds: func(s string) bool { return countNear(s, heads) }, counted: true}
 	case howLongRe.MatchString(q):
 		return &attribute{name: "that length of time", holds: durationRe.MatchString}
+	case spouseAskRe.MatchString(q):
+		// "Who is Billie Jean King married to?": a sentence about a
+		// marriage, in an article about the person.
+		return &attribute{name: "who they are married to", verb: "says", holds: spouseRe.MatchString}
 	}
 	return nil
 }
@@ -137,10 +190,11 @@ func lacksAttribute(question string, attr *attribute, cands []*extractCandidate,
 			names = append(names, t)
 		}
 	}
+	verb := cmp.Or(attr.verb, "gives")
 	if len(names) == 0 {
-		return "None of the articles I have gives " + attr.name + "."
+		return "None of the articles I have " + verb + " " + attr.name + "."
 	}
-	return "The articles I have mention " + termNames(names) + ", but none of them gives " + attr.name + "."
+	return "The articles I have mention " + termNames(names) + ", but none of them " + verb + " " + attr.name + "."
 }
 
 // winMinShare is the share, of the most any candidate holds of a who-won
@@ -169,3 +223,122 @@ func aboutShare(c *extractCandidate, terms []Term, weight []float64) float64 {
 	}
 	return got / total
 }
+
+// countedWords returns the words a "how many" question counts, as the
+// question writes them, up to its verb: "new two wheelers" in "how many new
+// two wheelers go on India's roads?", "people died" in "how many people
+// died of dementia?". A question that counts times ("how many times has
+// Ireland lost?") or asks no count returns nil.
+func countedWords(q string) []string {
+	ws := strings.FieldsFunc(strings.ToLower(q), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' && r != '\'' && r != '’'
+	})
+	for i := 0; i+1 < len(ws); i++ {
+		if ws[i] != "how" || ws[i+1] != "many" {
+			continue
+		}
+		var out []string
+		for _, w := range ws[i+2:] {
+			if headStop[w] || headPrep[w] {
+				break
+			}
+			out = append(out, w)
+		}
+		if slices.Contains(out, "times") {
+			return nil
+		}
+		return out
+	}
+	return nil
+}
+
+// countAliases are the words an article may count instead of the one a
+// question counts (stems): people come as fans or a crowd, picks as
+// interceptions.
+var countAliases = func() map[string][]string {
+	m := map[string][]string{}
+	for _, group := range []string{
+		"people person fans spectators crowd attendees visitors viewers residents participants individuals",
+		"picks interceptions",
+		"monitors displays screens",
+		"subs subscribers subscriptions",
+		"players users gamers",
+		"deaths died killed dead",
+		"jobs roles positions",
+		"workers employees staff",
+	} {
+		ws := strings.Fields(group)
+		for _, w := range ws {
+			for _, a := range ws {
+				if a != w {
+					m[stem(w)] = append(m[stem(w)], stem(a))
+				}
+			}
+		}
+	}
+	return m
+}()
+
+// countNear reports whether a count stands within a few words of one of
+// the counted words heads (stemmed) in s: "95 moons", "eight French
+// tries". A sum of money, a share, a year or a measure ("1TB") counts
+// nothing.
+func countNear(s string, heads map[string]bool) bool {
+	ws := strings.Fields(s)
+	var at, nums []int
+	for i, w := range ws {
+		if isCount(w) {
+			nums = append(nums, i)
+		}
+		// Each part of "two-wheelers", stop words too ("reports").
+		for _, part := range strings.Split(strings.ToLower(strings.Trim(w, `"'“”‘’()[],.;:!?`)), "-") {
+			part = strings.TrimSuffix(strings.TrimSuffix(part, "'s"), "’s")
+			if part != "" && heads[stem(part)] {
+				at = append(at, i)
+				break
+			}
+		}
+	}
+	// The count comes before the word ("four matches", "a four-match
+	// ban", "31 of our staff's picks"), or after it as what it was ("the
+	// vote was 194"); "his best match in four years" counts years.
+	for _, h := range at {
+		for _, n := range nums {
+			switch d := n - h; {
+			case d >= -4 && d < 0, d == 0 && strings.ContainsAny(ws[n], "-–"):
+				return true
+			case d >= -8 && d < 0 && strings.EqualFold(ws[n+1], "of"):
+				return true
+			case d > 0 && d <= 3 && !slices.ContainsFunc(ws[h+1:n], func(w string) bool { return !countLinks[strings.ToLower(strings.Trim(w, ",:"))] }):
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// countLinks are the words between a counted word and its count: "the
+// vote was 194", "a crowd of 80,065".
+var countLinks = map[string]bool{"": true, "was": true, "were": true, "is": true, "are": true, "of": true, "at": true, "stood": true,
+	"totalled": true, "totaled": true, "reached": true, "numbered": true, "to": true, "rose": true, "fell": true, "hit": true, "about": true,
+	"around": true, "nearly": true, "almost": true, "roughly": true, "some": true, "over": true, "just": true}
+
+// isCount reports whether a word of a sentence is a count: digits (with
+// their separators and a scale), or a number word.
+func isCount(w string) bool {
+	w = strings.Trim(w, `"'“”‘’()[],.;:!?`)
+	if numberWords.MatchString(w) || countWordRe.MatchString(w) {
+		return true
+	}
+	if !strings.ContainsFunc(w, unicode.IsDigit) || yearRe.MatchString(w) && len(w) == 4 {
+		return false
+	}
+	return countRe.MatchString(w)
+}
+
+var (
+	// countRe matches a count written in digits: "80,065", "1.5m",
+	// "10-year", "4-1" is a tally and no count.
+	countRe     = regexp.MustCompile(`^\d[\d,.]*(k|m|bn|million|billion)?(-[a-zA-Z]+)?$`)
+	countWordRe = regexp.MustCompile(`(?i)^(once|twice|thrice|dozens|hundreds|thousands|millions|billions|(one|two|three|four|five|six|seven|eight|nine|ten)-[a-z]+)$`)
+)

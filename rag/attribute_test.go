@@ -1,6 +1,8 @@
 package rag
 
 import (
+	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -82,6 +84,43 @@ func TestFigureTheArticlesNeverGiveDeclines(t *testing.T) {
 		{name: "who won, told", hits: []news.Hit{hit("a-tour", "The Guardian", 0,
 			"Jonas Vingegaard won the Tour de France for a second time on Sunday in Paris.", day)},
 			question: "Who won the Tour de France this year?", want: "Vingegaard"},
+		{name: "count asked, only a market value", hits: []news.Hit{hit("a-meltwater", "TechCrunch", 0,
+			"Meltwater's market cap of just under $600 million is less than the company raised over the years. "+
+				"Meltwater's employees own shares since it went public in December 2020 at a valuation of $1.2 billion.", day)},
+			question: "how many employees does meltwater have", decline: "gives the number of employees"},
+		{name: "count given", hits: []news.Hit{hit("a-meltwater", "TechCrunch", 0,
+			"Meltwater's market cap of just under $600 million is less than the company raised. "+
+				"Meltwater, which has 2,300 employees in 50 offices, went public in 2020.", day)},
+			question: "how many employees does meltwater have", want: "2,300 employees"},
+		{name: "count of something else", hits: []news.Hit{hit("a-cane", "The Guardian", 0,
+			"Sam Cane played his best match in four years before his red card in the World Cup final.", day)},
+			question: "How many matches did Sam Cane get banned for after his red card?", decline: "gives the number of matches"},
+		{name: "count under another word, in a sentence without the question's words", hits: []news.Hit{hit("a-mac", "Engadget", 0,
+			"Apple sent us the 16-inch MacBook Pro with the M3 Max. "+
+				"The chip lets the laptop power up to four external displays.", day)},
+			question: "how many monitors can the 16 inch m3 max macbook pro run", want: "four external displays"},
+		{name: "count after the word", hits: []news.Hit{hit("a-jordan", "AP", 0,
+			"Jim Jordan failed on a third ballot for speaker. Friday's vote was 194 for Jordan and 218 against.", day)},
+			question: "how many votes did jim jordan get on his third try for speaker", want: "194"},
+		{name: "spouse never named", hits: []news.Hit{hit("a-levy", "Haaretz", 0,
+			"Eylon Levy dreamed about serving as a spokesperson for the State of Israel. Levy grew up in London.", day)},
+			question: "Who is Eylon Levy married to?", decline: "Eylon Levy, but none of them says who they are married to"},
+		{name: "spouse named", hits: []news.Hit{hit("a-levy", "Haaretz", 0,
+			"Eylon Levy dreamed about serving as a spokesperson for Israel. He and his wife Tal live in Tel Aviv.", day)},
+			question: "who is eylon levy married to?", want: "wife Tal"},
+		{name: "sentence asked, only the most a charge carries", hits: []news.Hit{hit("a-franke", "AP", 0,
+			"Ruby Franke pleaded guilty to four counts of aggravated child abuse. Each charge carries a sentence of one to 15 years in prison.", day)},
+			question: "how many years did ruby franke get when she was sentenced", decline: "gives the sentence handed down"},
+		{name: "sentence handed down", hits: []news.Hit{hit("a-franke", "AP", 0,
+			"Ruby Franke pleaded guilty to four counts of aggravated child abuse. "+
+				"On Tuesday Franke was sentenced to four consecutive terms of one to 15 years in prison.", day)},
+			question: "how many years did ruby franke get when she was sentenced", want: "sentenced to four"},
+		{name: "net worth asked, only a stake's price", hits: []news.Hit{hit("a-zim", "Globes", 0,
+			"Rani Zim bought Psagot Investment House for NIS 405 million. The 62% stake Zim holds is currently worth NIS 64 million.", day)},
+			question: "What's Rani Zim's net worth these days?", decline: "Rani Zim, but none of them gives a fortune"},
+		{name: "net worth given", hits: []news.Hit{hit("a-zim", "Globes", 0,
+			"Rani Zim bought Psagot Investment House for NIS 405 million. Forbes puts Rani Zim's net worth at $1.1 billion.", day)},
+			question: "What's Rani Zim's net worth these days?", want: "$1.1 billion"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -356,5 +395,38 @@ func TestMistypedQuestionIsAnswered(t *testing.T) {
 		if got.Refused || !strings.Contains(got.Text, "four interceptions") {
 			t.Errorf("Answer(%q) = %+v, want the interceptions", q, got)
 		}
+	}
+}
+
+// TestFigureInAFurtherPassage: the passages found mention the subject but
+// not the asked figure; the answerer reads further passages of the best
+// article, where the figure stands, before it declines.
+func TestFigureInAFurtherPassage(t *testing.T) {
+	day := time.Date(2023, 10, 28, 0, 0, 0, 0, time.UTC)
+	first := hit("a-final", "The South African", 0, "Rain poured down on the Stade de France as the Boks met the All Blacks in the final.", day)
+	further := hit("a-final", "The South African", 3, "Yet nothing was going to dampen this evening as 80,065 fans poured in.", day)
+	other := hit("a-other", "BBC", 0, "The Stade de France hosts the Six Nations.", day)
+	var asked []Query
+	r := RetrieverFunc(func(_ context.Context, _ string, q Query) (Retrieval, error) {
+		asked = append(asked, q)
+		terms := SalientTerms(q.Text, nil)
+		for i := range terms {
+			terms[i].Passages = 5
+		}
+		if q.Filter.ArticleIDs != nil {
+			return Retrieval{Hits: []news.Hit{first, further}, Library: 200, Terms: terms}, nil
+		}
+		return Retrieval{Hits: []news.Hit{first, other}, Library: 200, Terms: terms}, nil
+	})
+	q := "How many people were at the Stade de France for the Boks v All Blacks final?"
+	got, err := NewService(r, testOptions()).Answer(t.Context(), "g1", Request{Question: q}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Refused || !strings.Contains(got.Text, "80,065 fans") || len(got.Sources) != 1 || got.Sources[0].ArticleID != "a-final" {
+		t.Errorf("Answer() = %+v, want the crowd from the further passage, citing a-final", got)
+	}
+	if len(asked) != 2 || !slices.Equal(asked[1].Filter.ArticleIDs, []string{"a-final", "a-other"}) {
+		t.Errorf("queries = %+v, want a second one restricted to the two best articles", asked)
 	}
 }

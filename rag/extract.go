@@ -86,6 +86,8 @@ type extractInput struct {
 	minFocus float64
 	hits     []news.Hit
 	groups   []answerSource
+	// further, when set, retrieves more passages of the given articles.
+	further func(ctx context.Context, ids []string) ([]news.Hit, error)
 }
 
 // extracted is the extractive answerer's result.
@@ -187,8 +189,14 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 	// that covers it: a Davis Cup final is no answer to a question about
 	// the rugby final because both are finals.
 	focused := in.minFocus > 0 && !in.spanning && len(terms) <= focusMaxTerms
+	// A sentence that gives the asked figure is kept from such an article
+	// even when it repeats none of the question's words: "up to four
+	// external displays" answers how many monitors a laptop runs.
 	cands = slices.DeleteFunc(cands, func(c *extractCandidate) bool {
-		return c.own == 0 || focused && in.ev.articleShare[in.hits[c.hit].Article.ID] < in.minFocus
+		if focused && in.ev.articleShare[in.hits[c.hit].Article.ID] < in.minFocus {
+			return true
+		}
+		return c.own == 0 && !(attr != nil && attr.counted && c.kind && in.ev.articleShare[in.hits[c.hit].Article.ID] >= in.minFocus)
 	})
 	if len(cands) == 0 {
 		return out, false, nil
