@@ -380,6 +380,16 @@ func (s *Service) extractive(ctx context.Context, log *slog.Logger, in extractIn
 		a.Note = note
 		return a, nil
 	}
+	// A year the question names is the edition or the season it asks
+	// about: an article that never mentions it, nor was published in it,
+	// answers about another ("How many runs did Kohli make at the 2019
+	// World Cup?" against a report of the 2023 one).
+	if y := missingYear(in, ex.article); y != "" {
+		log.Debug("declined: the answering article never names the year", "year", y)
+		a := s.refuse(yearText(in.ev, y), onDelta)
+		a.Note = note
+		return a, nil
+	}
 	// A question about how something turned out, answered only by
 	// sentences that look ahead to it, or whose best sentence does, and
 	// none of them tells the asked fact: the articles predate the outcome.
@@ -629,4 +639,50 @@ func followUpQuestion(q string, history []news.Message) string {
 		return q
 	}
 	return strings.Join(keep, " ") + " " + q
+}
+
+// missingYear returns a year the question names that the retrieved
+// passages of article, its title and its date never mention, or "". A
+// question asking which year has none.
+func missingYear(in extractInput, article string) string {
+	if dateAskRe.MatchString(in.question) {
+		return ""
+	}
+	years := yearRe.FindAllString(in.question, -1)
+	if len(years) == 0 {
+		return ""
+	}
+	var text strings.Builder
+	for i, h := range in.hits {
+		if h.Article.ID != article {
+			continue
+		}
+		if text.Len() == 0 {
+			text.WriteString(h.Article.Title + " " + dateWords(h.Article))
+		}
+		text.WriteString(" " + in.hits[i].Chunk.Text)
+	}
+	for _, y := range years {
+		if !strings.Contains(text.String(), y) {
+			return y
+		}
+	}
+	return ""
+}
+
+// yearText declines a question whose year the answering article never
+// names, with the question's heaviest other terms.
+func yearText(ev evidence, year string) string {
+	idx := make([]int, 0, len(ev.terms))
+	for i, t := range ev.terms {
+		if t.Text != year && t.Kind == TermName {
+			idx = append(idx, i)
+		}
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return cmpFloatDesc(ev.weight[a], ev.weight[b]) })
+	if len(idx) == 0 {
+		return "I couldn't find anything about " + year + " in the articles I have."
+	}
+	names := []Term{ev.terms[idx[0]]}
+	return "The articles I have about " + termNames(names) + " say nothing about " + year + "."
 }

@@ -430,3 +430,23 @@ func TestFigureInAFurtherPassage(t *testing.T) {
 		t.Errorf("queries = %+v, want a second one restricted to the two best articles", asked)
 	}
 }
+
+// TestYearTheArticleNeverNames: a year the question names is the edition
+// it asks about; an article about another edition does not answer it.
+func TestYearTheArticleNeverNames(t *testing.T) {
+	day := time.Date(2023, 11, 20, 0, 0, 0, 0, time.UTC)
+	wc := hit("a-wc", "Jagran Josh", 0, "Virat Kohli made 765 runs at the ICC Men's Cricket World Cup, the most by any batter at one tournament.", day)
+	got := answer(t, []news.Hit{wc}, "How many runs did Virat Kohli make at the 2019 World Cup?")
+	if !got.Refused || !strings.Contains(got.Text, "2019") {
+		t.Errorf("Answer() = %+v, want a decline naming 2019", got)
+	}
+	got = answer(t, []news.Hit{wc}, "How many runs did Virat Kohli make at the 2023 World Cup?")
+	if got.Refused || !strings.Contains(got.Text, "765 runs") {
+		t.Errorf("Answer() = %+v, want the runs: the article was published in 2023", got)
+	}
+	old := hit("a-2019", "Jagran Josh", 0, "At the 2019 World Cup Virat Kohli made 443 runs in nine innings.", day)
+	got = answer(t, []news.Hit{old}, "How many runs did Virat Kohli make at the 2019 World Cup?")
+	if got.Refused || !strings.Contains(got.Text, "443 runs") {
+		t.Errorf("Answer() = %+v, want the 2019 runs", got)
+	}
+}

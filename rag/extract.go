@@ -101,8 +101,8 @@ type extracted struct {
 	// lacks, when set, declines the question: the passages mention its
 	// subject but none gives the figure it asks for.
 	lacks string
-	// best is the sentence that answers best.
-	best string
+	// best is the sentence that answers best, article its article's id.
+	best, article string
 	// told is set when a quoted sentence holds the kind of fact asked for
 	// and does not look ahead, or gives the asked amount beside the asked
 	// word ("the 10-point deduction").
@@ -238,6 +238,7 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 	}
 	picked := pickSentences(cands, in.hits, terms, weight, total, want, in.spanning)
 	out.best = cands[0].text
+	out.article = in.hits[cands[0].hit].Article.ID
 	for _, c := range picked {
 		if c.kind && (c.beside || !aheadRe.MatchString(c.text)) {
 			out.told = true
