@@ -641,11 +641,12 @@ func followUpQuestion(q string, history []news.Message) string {
 	return strings.Join(keep, " ") + " " + q
 }
 
-// missingYear returns a year the question names that the retrieved
-// passages of article, its title and its date never mention, or "". A
-// question asking which year has none.
+// missingYear returns a year that a question about one thing names and
+// that the retrieved passages of article, its title and its date never
+// mention, or "". A question asking which year has none.
 func missingYear(in extractInput, article string) string {
-	if dateAskRe.MatchString(in.question) {
+	// A question about several things draws on several articles.
+	if dateAskRe.MatchString(in.question) || in.spanning || len(in.ev.terms) > focusMaxTerms {
 		return ""
 	}
 	years := yearRe.FindAllString(in.question, -1)
