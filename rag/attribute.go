@@ -26,10 +26,11 @@ type attribute struct {
 	// verb says what the articles do not do with it: "gives" (the
 	// default) or "says".
 	verb string
-	// counted is set for a count, which a sentence states beside the
-	// counted word, so that it answers even without the question's other
-	// words.
-	counted bool
+	// anchored is set for a figure whose own words say what it is (a
+	// count beside the counted word, "a Buffalo native"): a sentence of
+	// an article that covers the question gives it even without the
+	// question's other words.
+	anchored bool
 }
 
 var (
@@ -64,6 +65,11 @@ var (
 	netWorthAskRe = regexp.MustCompile(`(?i)\bnet worth\b|\bpersonally worth\b|\bhow rich\b|\b(his|her|their|'s|’s) (fortune|wealth)\b`)
 	// fortuneRe matches a sentence that gives someone's fortune.
 	fortuneRe = regexp.MustCompile(`(?i)\b(net worth|fortune|wealth|wealthiest|richest|rich list)\b`)
+	// originAskRe matches a question about where someone comes from or
+	// lies; originRe a sentence that says it.
+	originAskRe = regexp.MustCompile(`(?i)^\W*where\b.*\b(from|born|raised|grow up|grew up|buried|laid to rest)\b|\bhome ?town\b|\bbirthplace\b`)
+	originRe    = regexp.MustCompile(`\b([Bb]orn|[Nn]ative|[Hh]ome ?town|[Gg]rew up|[Rr]aised|[Hh]ails from|[Bb]uried|[Ll]aid to rest|[Ii]nterred|[Cc]emetery|[Bb]irthplace)\b`)
+	buriedRe    = regexp.MustCompile(`(?i)\b(buried|laid to rest)\b`)
 	// spouseAskRe matches a question about whom someone is married to.
 	spouseAskRe = regexp.MustCompile(`(?i)\bmarried\b|\b(husband|wife|spouse|wives|husbands)\b`)
 	spouseRe    = regexp.MustCompile(`(?i)\b(married|marry|marries|marriage|husband|wife|spouse|wed|weds|wedded|wedding|divorce[ds]?|divorcing|widow|widowed|widower|fianc[eé]e?)\b`)
@@ -121,9 +127,19 @@ func askedAttribute(q string) *attribute {
 				heads[a] = true
 			}
 		}
-		return &attribute{name: "the number of " + strings.Join(words, " "), holds: func(s string) bool { return countNear(s, heads) }, counted: true}
+		return &attribute{name: "the number of " + strings.Join(words, " "), holds: func(s string) bool { return countNear(s, heads) }, anchored: true}
 	case howLongRe.MatchString(q):
 		return &attribute{name: "that length of time", holds: durationRe.MatchString}
+	case originAskRe.MatchString(q):
+		// "Where's Jim Jordan originally from?", "where was Matthew
+		// Perry buried?": a birthplace, a hometown or a resting place,
+		// in an article about the person ("The winger is a Buffalo
+		// native").
+		name := "where they come from"
+		if buriedRe.MatchString(q) {
+			name = "where they are buried"
+		}
+		return &attribute{name: name, verb: "says", holds: originRe.MatchString, anchored: true}
 	case spouseAskRe.MatchString(q):
 		// "Who is Billie Jean King married to?": a sentence about a
 		// marriage, in an article about the person.

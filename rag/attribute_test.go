@@ -115,6 +115,12 @@ func TestFigureTheArticlesNeverGiveDeclines(t *testing.T) {
 			"Ruby Franke pleaded guilty to four counts of aggravated child abuse. "+
 				"On Tuesday Franke was sentenced to four consecutive terms of one to 15 years in prison.", day)},
 			question: "how many years did ruby franke get when she was sentenced", want: "sentenced to four"},
+		{name: "hometown never given", hits: []news.Hit{hit("a-jordan", "AP", 0,
+			"Jim Jordan failed again Wednesday on a second ballot to become House speaker. Jordan has been in Congress since 2007.", day)},
+			question: "Where's Jim Jordan originally from?", decline: "Jim Jordan, but none of them says where they come from"},
+		{name: "hometown given without the name", hits: []news.Hit{hit("a-kane", "Sporting News", 0,
+			"Patrick Kane is closing in on signing with a team. The Sabres have a leg up: the winger is a Buffalo native.", day)},
+			question: "Where is Patrick Kane from originally?", want: "Buffalo native"},
 		{name: "net worth asked, only a stake's price", hits: []news.Hit{hit("a-zim", "Globes", 0,
 			"Rani Zim bought Psagot Investment House for NIS 405 million. The 62% stake Zim holds is currently worth NIS 64 million.", day)},
 			question: "What's Rani Zim's net worth these days?", decline: "Rani Zim, but none of them gives a fortune"},

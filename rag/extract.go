@@ -196,7 +196,7 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 		if focused && in.ev.articleShare[in.hits[c.hit].Article.ID] < in.minFocus {
 			return true
 		}
-		return c.own == 0 && !(attr != nil && attr.counted && c.kind && in.ev.articleShare[in.hits[c.hit].Article.ID] >= in.minFocus)
+		return c.own == 0 && !(attr != nil && attr.anchored && c.kind && in.ev.articleShare[in.hits[c.hit].Article.ID] >= in.minFocus)
 	})
 	if len(cands) == 0 {
 		return out, false, nil
