@@ -320,8 +320,15 @@ func countNear(s string, heads map[string]bool) bool {
 	// vote was 194"); "his best match in four years" counts years.
 	for _, h := range at {
 		for _, n := range nums {
+			compound := strings.ContainsAny(ws[n], "-–")
 			switch d := n - h; {
-			case d >= -4 && d < 0, d == 0 && strings.ContainsAny(ws[n], "-–"):
+			case compound:
+				// "a four-match ban" counts matches; "the only
+				// five-pointer of the match" counts no matches.
+				if d == 0 {
+					return true
+				}
+			case d >= -4 && d < 0:
 				return true
 			case d >= -8 && d < 0 && strings.EqualFold(ws[n+1], "of"):
 				return true

@@ -95,6 +95,9 @@ func TestFigureTheArticlesNeverGiveDeclines(t *testing.T) {
 		{name: "count of something else", hits: []news.Hit{hit("a-cane", "The Guardian", 0,
 			"Sam Cane played his best match in four years before his red card in the World Cup final.", day)},
 			question: "How many matches did Sam Cane get banned for after his red card?", decline: "gives the number of matches"},
+		{name: "a compound counting another thing", hits: []news.Hit{hit("a-final", "The Roar", 0,
+			"Sam Cane was shown a red card in the World Cup final and banned. Barrett's try was the only five-pointer of the match.", day)},
+			question: "How many matches did Sam Cane get banned for after his red card?", decline: "gives the number of matches"},
 		{name: "count under another word, in a sentence without the question's words", hits: []news.Hit{hit("a-mac", "Engadget", 0,
 			"Apple sent us the 16-inch MacBook Pro with the M3 Max. "+
 				"The chip lets the laptop power up to four external displays.", day)},
