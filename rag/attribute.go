@@ -70,8 +70,10 @@ var (
 	originAskRe = regexp.MustCompile(`(?i)^\W*where\b.*\b(from|born|raised|grow up|grew up|buried|laid to rest)\b|\bhome ?town\b|\bbirthplace\b`)
 	originRe    = regexp.MustCompile(`\b([Bb]orn|[Nn]ative|[Hh]ome ?town|[Gg]rew up|[Rr]aised|[Hh]ails from|[Bb]uried|[Ll]aid to rest|[Ii]nterred|[Cc]emetery|[Bb]irthplace)\b`)
 	buriedRe    = regexp.MustCompile(`(?i)\b(buried|laid to rest)\b`)
-	// spouseAskRe matches a question about whom someone is married to.
-	spouseAskRe = regexp.MustCompile(`(?i)\bmarried\b|\b(husband|wife|spouse|wives|husbands)\b`)
+	// spouseAskRe matches a question about whom someone is married to:
+	// "who is she married to?", "is he married?", "what's his wife
+	// called?", not "what did his wife say?".
+	spouseAskRe = regexp.MustCompile(`(?i)\b(who|whom)\b.*\b(marry|married|husband|wife|spouse)\b|^\W*(is|are|was|were)\b.*\bmarried\b|\b(husband|wife|spouse)(['’]s)?\s+(name|called)\b|\bname of (his|her|their|the) (husband|wife|spouse)\b|\b(husband|wife|spouse)\W*$`)
 	spouseRe    = regexp.MustCompile(`(?i)\b(married|marry|marries|marriage|husband|wife|spouse|wed|weds|wedded|wedding|divorce[ds]?|divorcing|widow|widowed|widower|fianc[eé]e?)\b`)
 
 	ageRe      = regexp.MustCompile(`(?i)\b\d{1,3}[- ]years?[- ]old\b|\baged? \d{1,3}\b|\bages? (of )?\d{1,3}\b|, \d{2},|\(\d{2}\)|\b(in|at) (his|her|their) \d0s\b`)
