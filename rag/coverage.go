@@ -72,6 +72,11 @@ func (t Term) in(set map[string]bool) bool {
 				return true
 			}
 		}
+		for _, alt := range wordEquivalents[t.Words[0]] {
+			if set[alt] {
+				return true
+			}
+		}
 		return isUpperWord(t.Text) && set[acronymKey+t.Words[0]]
 	}
 	// A name of several words of which some are acronyms ("EU's AI"):
@@ -109,6 +114,35 @@ var demonyms = func() map[string][]string {
 		argentine argentina|argentinian argentina|portuguese portugal|belgian belgium|austrian austria|
 		nigerian nigeria|kenyan kenya|pakistani pakistan|afghan afghanistan|syrian syria|lebanese lebanon|
 		filipino philippines|vietnamese vietnam|thai thailand|indonesian indonesia|taiwanese taiwan`, "|") {
+		var st []string
+		for _, w := range strings.Fields(g) {
+			st = append(st, stem(w))
+		}
+		for i, a := range st {
+			for j, b := range st {
+				if i != j && a != b && !slices.Contains(m[a], b) {
+					m[a] = append(m[a], b)
+				}
+			}
+		}
+	}
+	return m
+}()
+
+// wordEquivalents maps the stem of a word news questions use to the stems
+// of the words reports write instead: "buying" Blue Apron is "acquiring"
+// it, a coach "sacked" was "fired", shares that "jumped" "surged".
+var wordEquivalents = func() map[string][]string {
+	m := map[string][]string{}
+	for _, g := range strings.Split(`buy bought buying purchase purchased acquire acquired acquisition takeover|
+		fire fired sack sacked oust ousted dismiss dismissed boot axe axed|
+		resign resigned quit quits|
+		sue sued suing lawsuit|
+		hire hired appoint appointed|
+		launch launched release released unveil unveiled|
+		layoff layoffs redundancies|
+		jump jumped surge surged soar soared climb climbed rally rallied|
+		drop dropped fall fell slump slumped plunge plunged tumble tumbled sink sank slide slid`, "|") {
 		var st []string
 		for _, w := range strings.Fields(g) {
 			st = append(st, stem(w))

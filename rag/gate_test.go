@@ -248,3 +248,21 @@ func TestPriceIsASumOfMoney(t *testing.T) {
 		t.Errorf("Answer().Text = %q, want the fee", got.Text)
 	}
 }
+
+// TestWordsReportsWriteAnotherWay: a question's everyday verb meets the
+// word the report uses for it ("buying" Blue Apron is "acquiring" it).
+func TestWordsReportsWriteAnotherWay(t *testing.T) {
+	day := time.Date(2023, 9, 29, 0, 0, 0, 0, time.UTC)
+	hits := []news.Hit{hit("a-apron", "TechCrunch", 0,
+		"Wonder Group agreed to acquire Blue Apron for $103 million in cash, the meal-kit company said on Friday.", day)}
+	o := testOptions()
+	o.CommonWord = func(w string) bool { return false }
+	got, err := NewService(libraryRetriever(hits, map[string]int{"Blue Apron": 10, "buying": 1}), o).
+		Answer(t.Context(), "g1", Request{Question: "Who's buying Blue Apron?"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Refused || !strings.Contains(got.Text, "Wonder Group") {
+		t.Errorf("Answer() = %+v, want the buyer", got)
+	}
+}
