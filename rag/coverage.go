@@ -142,7 +142,13 @@ var wordEquivalents = func() map[string][]string {
 		launch launched release released unveil unveiled|
 		layoff layoffs redundancies|
 		jump jumped surge surged soar soared climb climbed rally rallied|
-		drop dropped fall fell slump slumped plunge plunged tumble tumbled sink sank slide slid`, "|") {
+		drop dropped fall fell slump slumped plunge plunged tumble tumbled sink sank slide slid|
+		boss chief head ceo|
+		die died dead death deaths killed|
+		arrest arrested detain detained custody|
+		charge charged indict indicted indictment|
+		ban banned suspend suspended suspension|
+		injury injured injuries hurt`, "|") {
 		var st []string
 		for _, w := range strings.Fields(g) {
 			st = append(st, stem(w))
