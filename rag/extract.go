@@ -217,6 +217,22 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 	if !in.spanning {
 		bestArticleFirst(cands, in.hits, in.ev.articleShare)
 	}
+	if role := askedRole(in.question); role != nil && want == kindName && !nameNear(cands[0].text, role, qStems) {
+		// "Who's taking over as All Blacks coach?": in the answering
+		// article, a sentence with a name beside the role ("coach Scott
+		// Robertson") answers better than the one that shares most words.
+		b := cands[0]
+		for i, c := range cands[1:] {
+			if c.score < extractOutcomeFloor*b.score {
+				break
+			}
+			if c.hit < len(in.hits) && in.hits[c.hit].Article.ID == in.hits[b.hit].Article.ID && nameNear(c.text, role, qStems) {
+				copy(cands[1:i+2], cands[:i+1])
+				cands[0] = c
+				break
+			}
+		}
+	}
 	if askedOutcome(in.question) && aheadRe.MatchString(cands[0].text) {
 		// A question about how something turned out is answered by a
 		// sentence that tells it, not by the preview that scored best,

@@ -422,3 +422,65 @@ func answerKind(question string, want factKind, q map[string]bool) func(s string
 	}
 	return func(s string) (bool, bool) { return hasKind(s, want, q), false }
 }
+
+// roleWords are the roles "who" questions ask the holder of (stems).
+var roleWords = stems(`coach manager boss chief ceo president chairman chair head captain quarterback qb director founder
+	owner judge minister leader spokesman spokeswoman spokesperson striker goalkeeper keeper referee author singer
+	commissioner ambassador governor mayor senator prosecutor journal university uni successor replacement scorer`)
+
+// roleAliases are other ways articles write a role (stems).
+var roleAliases = map[string][]string{stem("qb"): {stem("quarterback")}, stem("quarterback"): {stem("qb")},
+	stem("uni"): {stem("university")}, stem("boss"): {stem("ceo"), stem("chief")}, stem("ceo"): {stem("chief")}}
+
+// askedRole returns the stems of the role a "who" or "which" question asks
+// the holder of ("coach" in "who's the new All Blacks coach?", "journal"
+// in "which journal published the study?"), or nil.
+func askedRole(q string) map[string]bool {
+	ws := strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' && r != '’' })
+	asks := false
+	for i, w := range ws {
+		lw := strings.ToLower(w)
+		switch {
+		case lw == "who" || lw == "who's" || lw == "who’s" || lw == "whos" || lw == "which" || lw == "whose":
+			asks = true
+		case asks && roleWords[stem(lw)]:
+			if r, _ := utf8.DecodeRuneInString(w); unicode.IsUpper(r) && i > 0 && !isUpperWord(w) {
+				continue // part of a name: "Head and Shoulders"
+			}
+			role := map[string]bool{stem(lw): true}
+			for _, a := range roleAliases[stem(lw)] {
+				role[a] = true
+			}
+			return role
+		}
+	}
+	return nil
+}
+
+// nameNear reports a capitalised word the question does not name (q, its
+// stems) within three words of the role in s: "coach Scott Robertson",
+// "Cell Metabolism, the journal".
+func nameNear(s string, role map[string]bool, q map[string]bool) bool {
+	ws := strings.Fields(s)
+	var at, names []int
+	for i, w := range ws {
+		t := strings.Trim(w, `"'“”‘’()[],.;:!?`)
+		if role[stem(strings.ToLower(strings.TrimSuffix(strings.TrimSuffix(t, "'s"), "’s")))] {
+			at = append(at, i)
+			continue
+		}
+		if r, _ := utf8.DecodeRuneInString(t); i > 0 && unicode.IsUpper(r) && !dateTextRe.MatchString(t) {
+			if terms := extractTerms(t); len(terms) > 0 && !q[terms[0]] {
+				names = append(names, i)
+			}
+		}
+	}
+	for _, a := range at {
+		for _, n := range names {
+			if d := n - a; d >= -3 && d <= 3 && d != 0 {
+				return true
+			}
+		}
+	}
+	return false
+}

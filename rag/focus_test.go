@@ -3,6 +3,7 @@ package rag
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gazettebot/gazette/news"
 )
@@ -127,5 +128,22 @@ func TestExtractiveAnswerPrefersTheArticleThatAnswers(t *testing.T) {
 	}
 	if len(got.Sources) != 1 || got.Sources[0].ArticleID != "trial-report" {
 		t.Errorf("Sources = %+v, want the trial report alone (answer %q)", got.Sources, got.Text)
+	}
+}
+
+// TestNameBesideTheAskedRole: for "which journal…", the sentence that
+// names the journal beside the word answers, though another shares more
+// of the question's words.
+func TestNameBesideTheAskedRole(t *testing.T) {
+	day := time.Date(2023, 10, 2, 0, 0, 0, 0, time.UTC)
+	got := answer(t, []news.Hit{hit("a-fast", "CBS News", 0,
+		"Time-restricted eating helped mice with Alzheimer's disease, a UC San Diego study on fasting led by Paula Desplats found. "+
+			"The fasting mice slept better and had fewer amyloid deposits in the study, said Desplats of the Department of Neurosciences. "+
+			"In the fasting study the mice ate within a six-hour window each day, Desplats told Healthline. "+
+			"UC San Diego researchers say fasting could help people with Alzheimer's disease too, not only mice, according to Desplats. "+
+			"The results on fasting in mice appear in the journal Cell Metabolism.", day)},
+		"Which journal published the UC San Diego study on fasting and Alzheimer's in mice?")
+	if got.Refused || !strings.Contains(got.Text, "Cell Metabolism") {
+		t.Errorf("Answer() = %q, want the journal", got.Text)
 	}
 }
