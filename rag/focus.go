@@ -426,11 +426,17 @@ func answerKind(question string, want factKind, q map[string]bool) func(s string
 // roleWords are the roles "who" questions ask the holder of (stems).
 var roleWords = stems(`coach manager boss chief ceo president chairman chair head captain quarterback qb director founder
 	owner judge minister leader spokesman spokeswoman spokesperson striker goalkeeper keeper referee author singer
-	commissioner ambassador governor mayor senator prosecutor journal university uni successor replacement scorer`)
+	commissioner ambassador governor mayor senator prosecutor journal university uni successor replacement scorer
+	record holder running runs run leads heads`)
 
 // roleAliases are other ways articles write a role (stems).
 var roleAliases = map[string][]string{stem("qb"): {stem("quarterback")}, stem("quarterback"): {stem("qb")},
-	stem("uni"): {stem("university")}, stem("boss"): {stem("ceo"), stem("chief")}, stem("ceo"): {stem("chief")}}
+	stem("uni"): {stem("university")}, stem("boss"): {stem("ceo"), stem("chief")}, stem("ceo"): {stem("chief")},
+	// "Who's running Cubic Telecom?" asks for its chief.
+	stem("running"): executives, stem("runs"): executives, stem("leads"): executives, stem("heads"): executives}
+
+// executives are the roles of whoever runs an organisation (stems).
+var executives = []string{stem("ceo"), stem("chief"), stem("boss"), stem("head"), stem("president"), stem("chairman"), stem("leader"), stem("director")}
 
 // askedRole returns the stems of the role a "who" or "which" question asks
 // the holder of ("coach" in "who's the new All Blacks coach?", "journal"
