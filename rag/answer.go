@@ -307,7 +307,10 @@ const furtherPassages = 24
 // readFurther reads further passages of the two best articles when the
 // passages found mention the subject of a question but none gives the
 // figure it asks for (ex.lacks): the figure is often a few paragraphs
-// away from the words the search matched ("80,065 fans poured in").
+// away from the words the search matched ("80,065 fans poured in"). Only
+// for a figure whose own words say what it is (a count beside the counted
+// word, a birthplace): further paragraphs hold many sums of money, and
+// a bare sum there is no evidence that it is the one asked for.
 func (s *Service) readFurther(ctx context.Context, log *slog.Logger, ex extracted, in extractInput) (extracted, extractInput) {
 	ids := make([]string, 0, 2)
 	for _, g := range in.groups[:min(2, len(in.groups))] {
@@ -361,7 +364,7 @@ func (s *Service) extractive(ctx context.Context, log *slog.Logger, in extractIn
 		a.Note = note
 		return a, nil
 	}
-	if ex.lacks != "" && in.further != nil {
+	if attr := askedAttribute(in.question); ex.lacks != "" && in.further != nil && attr != nil && attr.anchored {
 		ex, in = s.readFurther(ctx, log, ex, in)
 	}
 	if ex.lacks != "" {
