@@ -220,13 +220,14 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 	if role := askedRole(in.question); role != nil && want == kindName && !nameNear(cands[0].text, role, qStems) {
 		// "Who's taking over as All Blacks coach?": in the answering
 		// article, a sentence with a name beside the role ("coach Scott
-		// Robertson") answers better than the one that shares most words.
+		// Robertson") answers better than the one that shares most words,
+		// when it scores nearly as well (the floor of outcomes).
 		b := cands[0]
 		for i, c := range cands[1:] {
 			if c.score < extractOutcomeFloor*b.score {
 				break
 			}
-			if c.hit < len(in.hits) && in.hits[c.hit].Article.ID == in.hits[b.hit].Article.ID && nameNear(c.text, role, qStems) {
+			if in.hits[c.hit].Article.ID == in.hits[b.hit].Article.ID && nameNear(c.text, role, qStems) {
 				copy(cands[1:i+2], cands[:i+1])
 				cands[0] = c
 				break
