@@ -193,6 +193,9 @@ func lacksAttribute(question string, attr *attribute, cands []*extractCandidate,
 				people = append(people, t)
 			}
 		}
+		if len(people) == 0 {
+			people = namedInPassages(terms, cands)
+		}
 	}
 	for _, c := range cands {
 		if !attr.holds(c.text) {
@@ -367,3 +370,33 @@ var (
 	countRe     = regexp.MustCompile(`^\d[\d,.]*(k|m|bn|million|billion)?(-[a-zA-Z]+)?$`)
 	countWordRe = regexp.MustCompile(`(?i)^(once|twice|thrice|dozens|hundreds|thousands|millions|billions|(one|two|three|four|five|six|seven|eight|nine|ten)-[a-z]+)$`)
 )
+
+// capitalRunRe matches a run of two or three capitalised words.
+var capitalRunRe = regexp.MustCompile(`\b\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}[\p{L}'’-]+){1,2}\b`)
+
+// namedInPassages returns the people a question written in lower case
+// names ("what's mira murati getting paid?"): runs of capitalised words
+// in the candidate sentences whose words are all words of the question.
+func namedInPassages(terms []Term, cands []*extractCandidate) []Term {
+	asked := map[string]bool{}
+	for _, t := range terms {
+		if t.Kind == TermWord {
+			for _, w := range t.Words {
+				asked[w] = true
+			}
+		}
+	}
+	var out []Term
+	seen := map[string]bool{}
+	for _, c := range cands {
+		for _, run := range capitalRunRe.FindAllString(c.text, -1) {
+			words := extractTerms(run)
+			if len(words) < 2 || seen[strings.Join(words, " ")] || !personLike(run) || !hasAll(asked, words) {
+				continue
+			}
+			seen[strings.Join(words, " ")] = true
+			out = append(out, Term{Text: run, Kind: TermName, Passages: -1, Words: words})
+		}
+	}
+	return out
+}

@@ -124,6 +124,10 @@ func TestFigureTheArticlesNeverGiveDeclines(t *testing.T) {
 		{name: "hometown given without the name", hits: []news.Hit{hit("a-kane", "Sporting News", 0,
 			"Patrick Kane is closing in on signing with a team. The Sabres have a leg up: the winger is a Buffalo native.", day)},
 			question: "Where is Patrick Kane from originally?", want: "Buffalo native"},
+		{name: "pay asked in lower case, only someone else's sum", hits: []news.Hit{hit("a-twitch", "The Verge", 0,
+			"Dan Clancy became the Twitch CEO in March and has been paid for the role since. "+
+				"Partner Plus streamers get a 70/30 split on the first $100,000 they make per year.", day)},
+			question: "how much does dan clancy get paid as twitch ceo", decline: "gives that sum"},
 		{name: "net worth asked, only a stake's price", hits: []news.Hit{hit("a-zim", "Globes", 0,
 			"Rani Zim bought Psagot Investment House for NIS 405 million. The 62% stake Zim holds is currently worth NIS 64 million.", day)},
 			question: "What's Rani Zim's net worth these days?", decline: "Rani Zim, but none of them gives a fortune"},
