@@ -364,7 +364,7 @@ func (s *Service) extractive(ctx context.Context, log *slog.Logger, in extractIn
 		a.Note = note
 		return a, nil
 	}
-	if attr := askedAttribute(in.question); ex.lacks != "" && in.further != nil && attr != nil && attr.anchored {
+	if ex.lacks != "" && ex.anchored && in.further != nil {
 		ex, in = s.readFurther(ctx, log, ex, in)
 	}
 	if ex.lacks != "" {
@@ -675,18 +675,16 @@ func missingYear(in extractInput, article string) string {
 }
 
 // yearText declines a question whose year the answering article never
-// names, with the question's heaviest other terms.
+// names, with the question's heaviest name.
 func yearText(ev evidence, year string) string {
-	idx := make([]int, 0, len(ev.terms))
+	best := -1
 	for i, t := range ev.terms {
-		if t.Text != year && t.Kind == TermName {
-			idx = append(idx, i)
+		if t.Text != year && t.Kind == TermName && (best < 0 || ev.weight[i] > ev.weight[best]) {
+			best = i
 		}
 	}
-	slices.SortStableFunc(idx, func(a, b int) int { return cmpFloatDesc(ev.weight[a], ev.weight[b]) })
-	if len(idx) == 0 {
+	if best < 0 {
 		return "I couldn't find anything about " + year + " in the articles I have."
 	}
-	names := []Term{ev.terms[idx[0]]}
-	return "The articles I have about " + termNames(names) + " say nothing about " + year + "."
+	return "The articles I have about " + ev.terms[best].Text + " say nothing about " + year + "."
 }

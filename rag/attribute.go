@@ -276,29 +276,16 @@ func countedWords(q string) []string {
 // countAliases are the words an article may count instead of the one a
 // question counts (stems): people come as fans or a crowd, picks as
 // interceptions.
-var countAliases = func() map[string][]string {
-	m := map[string][]string{}
-	for _, group := range []string{
-		"people person fans spectators crowd attendees visitors viewers residents participants individuals",
-		"picks interceptions",
-		"monitors displays screens",
-		"subs subscribers subscriptions",
-		"players users gamers",
-		"deaths died killed dead",
-		"jobs roles positions",
-		"workers employees staff",
-	} {
-		ws := strings.Fields(group)
-		for _, w := range ws {
-			for _, a := range ws {
-				if a != w {
-					m[stem(w)] = append(m[stem(w)], stem(a))
-				}
-			}
-		}
-	}
-	return m
-}()
+var countAliases = equivalents([]string{
+	"people person fans spectators crowd attendees visitors viewers residents participants individuals",
+	"picks interceptions",
+	"monitors displays screens",
+	"subs subscribers subscriptions",
+	"players users gamers",
+	"deaths died killed dead",
+	"jobs roles positions",
+	"workers employees staff",
+})
 
 // countNear reports whether a count stands within a few words of one of
 // the counted words heads (stemmed) in s: "95 moons", "eight French

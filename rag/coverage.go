@@ -103,52 +103,40 @@ func (t Term) in(set map[string]bool) bool {
 // demonyms maps the stem of a people's name to the stems of their country's
 // names and back, so that "Americans" meets "the U.S." and "Britain" meets
 // "British".
-var demonyms = func() map[string][]string {
-	m := map[string][]string{}
-	for _, g := range strings.Split(`american america us usa|british britain uk|english england|scottish scotland|
-		welsh wales|irish ireland|australian australia|canadian canada|chinese china|french france|german germany|
-		indian india|israeli israel|palestinian palestine|russian russia|ukrainian ukraine|japanese japan|
-		italian italy|spanish spain|mexican mexico|brazilian brazil|european europe eu|dutch netherlands|
-		swiss switzerland|swedish sweden|norwegian norway|danish denmark|polish poland|greek greece|
-		turkish turkey|iranian iran|iraqi iraq|saudi arabia|egyptian egypt|korean korea|south african africa|
-		argentine argentina|argentinian argentina|portuguese portugal|belgian belgium|austrian austria|
-		nigerian nigeria|kenyan kenya|pakistani pakistan|afghan afghanistan|syrian syria|lebanese lebanon|
-		filipino philippines|vietnamese vietnam|thai thailand|indonesian indonesia|taiwanese taiwan`, "|") {
-		var st []string
-		for _, w := range strings.Fields(g) {
-			st = append(st, stem(w))
-		}
-		for i, a := range st {
-			for j, b := range st {
-				if i != j && a != b && !slices.Contains(m[a], b) {
-					m[a] = append(m[a], b)
-				}
-			}
-		}
-	}
-	return m
-}()
+var demonyms = equivalents(strings.Split(`american america us usa|british britain uk|english england|scottish scotland|
+	welsh wales|irish ireland|australian australia|canadian canada|chinese china|french france|german germany|
+	indian india|israeli israel|palestinian palestine|russian russia|ukrainian ukraine|japanese japan|
+	italian italy|spanish spain|mexican mexico|brazilian brazil|european europe eu|dutch netherlands|
+	swiss switzerland|swedish sweden|norwegian norway|danish denmark|polish poland|greek greece|
+	turkish turkey|iranian iran|iraqi iraq|saudi arabia|egyptian egypt|korean korea|south african africa|
+	argentine argentina|argentinian argentina|portuguese portugal|belgian belgium|austrian austria|
+	nigerian nigeria|kenyan kenya|pakistani pakistan|afghan afghanistan|syrian syria|lebanese lebanon|
+	filipino philippines|vietnamese vietnam|thai thailand|indonesian indonesia|taiwanese taiwan`, "|"))
 
 // wordEquivalents maps the stem of a word news questions use to the stems
 // of the words reports write instead: "buying" Blue Apron is "acquiring"
 // it, a coach "sacked" was "fired", shares that "jumped" "surged".
-var wordEquivalents = func() map[string][]string {
+var wordEquivalents = equivalents(strings.Split(`buy bought buying purchase purchased acquire acquired acquisition takeover|
+	fire fired sack sacked oust ousted dismiss dismissed boot axe axed|
+	resign resigned quit quits|
+	sue sued suing lawsuit|
+	hire hired appoint appointed|
+	launch launched release released unveil unveiled|
+	layoff layoffs redundancies|
+	jump jumped surge surged soar soared climb climbed rally rallied|
+	drop dropped fall fell slump slumped plunge plunged tumble tumbled sink sank slide slid|
+	boss chief head ceo|
+	die died dead death deaths killed|
+	arrest arrested detain detained custody|
+	charge charged indict indicted indictment|
+	ban banned suspend suspended suspension|
+	injury injured injuries hurt`, "|"))
+
+// equivalents maps the stem of each word of each group (words separated
+// by spaces) to the stems of the other words of its group.
+func equivalents(groups []string) map[string][]string {
 	m := map[string][]string{}
-	for _, g := range strings.Split(`buy bought buying purchase purchased acquire acquired acquisition takeover|
-		fire fired sack sacked oust ousted dismiss dismissed boot axe axed|
-		resign resigned quit quits|
-		sue sued suing lawsuit|
-		hire hired appoint appointed|
-		launch launched release released unveil unveiled|
-		layoff layoffs redundancies|
-		jump jumped surge surged soar soared climb climbed rally rallied|
-		drop dropped fall fell slump slumped plunge plunged tumble tumbled sink sank slide slid|
-		boss chief head ceo|
-		die died dead death deaths killed|
-		arrest arrested detain detained custody|
-		charge charged indict indicted indictment|
-		ban banned suspend suspended suspension|
-		injury injured injuries hurt`, "|") {
+	for _, g := range groups {
 		var st []string
 		for _, w := range strings.Fields(g) {
 			st = append(st, stem(w))
@@ -162,7 +150,7 @@ var wordEquivalents = func() map[string][]string {
 		}
 	}
 	return m
-}()
+}
 
 // acronymKey marks, in a set of words, the initials of a run of
 // capitalised words, so that they meet only an acronym of the question.
