@@ -76,8 +76,11 @@ var (
 	spouseAskRe = regexp.MustCompile(`(?i)\b(who|whom)\b.*\b(marry|married|husband|wife|spouse)\b|^\W*(is|are|was|were)\b.*\bmarried\b|\b(husband|wife|spouse)(['’]s)?\s+(name|called)\b|\bname of (his|her|their|the) (husband|wife|spouse)\b|\b(husband|wife|spouse)\W*$`)
 	spouseRe    = regexp.MustCompile(`(?i)\b(married|marry|marries|marriage|husband|wife|spouse|wed|weds|wedded|wedding|divorce[ds]?|divorcing|widow|widowed|widower|fianc[eé]e?)\b`)
 
-	ageRe      = regexp.MustCompile(`(?i)\b\d{1,3}[- ]years?[- ]old\b|\baged? \d{1,3}\b|\bages? (of )?\d{1,3}\b|, \d{2},|\(\d{2}\)|\b(in|at) (his|her|their) \d0s\b`)
-	heightRe   = regexp.MustCompile(`(?i)\b\d+(\.\d+)?\s?(ft|feet|foot|cm|centimet(er|re)s?|met(er|re)s?|m|in|inches|inch)\b|\b\d\s?['’]\s?\d{1,2}\b`)
+	ageRe    = regexp.MustCompile(`(?i)\b\d{1,3}[- ]years?[- ]old\b|\baged? \d{1,3}\b|\bages? (of )?\d{1,3}\b|, \d{2},|\(\d{2}\)|\b(in|at) (his|her|their) \d0s\b`)
+	heightRe = regexp.MustCompile(`(?i)\b\d+(\.\d+)?[\s-]?(ft|feet|foot|cm|centimet(er|re)s?|met(er|re)s?|m|in|inches|inch)\b|\b\d\s?['’]\s?\d{1,2}\b`)
+	// distanceRe matches a length in space: "from 59 yards out", "a
+	// 2.5km tunnel".
+	distanceRe = regexp.MustCompile(`(?i)\b\d[\d,.]*[\s-]?(yards?|yds?|met(er|re)s?|m|km|kilomet(er|re)s?|miles?|mi|feet|foot|ft|inches|inch|cm)\b`)
 	durationRe = regexp.MustCompile(`(?i)\b(\d[\d,.]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|several|a few|a couple of|many|hundreds of|thousands of|dozens of)[- ](more )?(seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|centuries|century|innings|rounds?|laps?|sessions?)\b|\b(since|until|till) (19|20)\d\d\b|\bovernight\b|\ball (day|night|week|year)\b`)
 )
 
@@ -131,7 +134,8 @@ func askedAttribute(q string) *attribute {
 		}
 		return &attribute{name: "the number of " + strings.Join(words, " "), holds: func(s string) bool { return countNear(s, heads) }, anchored: true}
 	case howLongRe.MatchString(q):
-		return &attribute{name: "that length of time", holds: durationRe.MatchString}
+		// "How long was the field goal he missed?" asks a distance.
+		return &attribute{name: "that length", holds: func(s string) bool { return durationRe.MatchString(s) || distanceRe.MatchString(s) }}
 	case originAskRe.MatchString(q):
 		// "Where's Jim Jordan originally from?", "where was Matthew
 		// Perry buried?": a birthplace, a hometown or a resting place,
@@ -201,7 +205,12 @@ func lacksAttribute(question string, attr *attribute, cands []*extractCandidate,
 		if !attr.holds(c.text) {
 			continue
 		}
-		if len(people) == 0 || slices.ContainsFunc(people, func(t Term) bool { return t.in(c.terms) || partOfName(t, c.terms) }) {
+		// A sentence that opens by referring back ("His 7-foot-4 frame")
+		// names the person of the sentence before it.
+		named := func(t Term) bool {
+			return t.in(c.terms) || partOfName(t, c.terms) || c.lead != "" && (t.in(c.prev) || partOfName(t, c.prev))
+		}
+		if len(people) == 0 || slices.ContainsFunc(people, named) {
 			return ""
 		}
 	}

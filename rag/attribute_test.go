@@ -15,7 +15,7 @@ import (
 // are common, and fails the test on an error.
 func answer(t *testing.T, hits []news.Hit, q string) news.Answer {
 	t.Helper()
-	common := map[string]int{"annual": 60, "revenue": 60, "won": 80, "year": 90, "long": 80, "law": 50, "go": 90, "cost": 40}
+	common := map[string]int{"annual": 60, "revenue": 60, "won": 80, "year": 90, "long": 80, "law": 50, "go": 90, "cost": 40, "tall": 30}
 	got, err := NewService(libraryRetriever(hits, common), testOptions()).Answer(t.Context(), "g1", Request{Question: q}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -59,6 +59,15 @@ func TestFigureTheArticlesNeverGiveDeclines(t *testing.T) {
 		{name: "height given", hits: []news.Hit{hit("a-box", "The Age", 0,
 			"Jai Opetaia, who stands 6ft 3in, delivered a brutal first-round knockout of Ellis Zorro in Saudi Arabia.", day)},
 			question: "how tall is jai opetaia", want: "6ft 3in"},
+		{name: "height written with hyphens, in a sentence referring back", hits: []news.Hit{hit("a-spurs", "Sporting News", 0,
+			"Victor Wembanyama leads all rookies in blocks. His defense, highlighted by his 7-foot-4 height and 8-foot wingspan, has been a revelation.", day)},
+			question: "how tall is wembanyama", want: "7-foot-4"},
+		{name: "height of whoever the sentence before names", hits: []news.Hit{hit("a-spurs", "Sporting News", 0,
+			"Victor Wembanyama leads all rookies in blocks. Spurs center Zach Collins starts beside him. His 6-foot-11 frame helps.", day)},
+			question: "how tall is wembanyama", decline: "gives the height"},
+		{name: "how long, a distance", hits: []news.Hit{hit("a-bears", "Sporting News", 0,
+			"The Bears held on against the Panthers when Pineiro's field goal attempt fell short from 59 yards out as time expired.", day)},
+			question: "how long was the field goal pineiro missed at the end of the bears game", want: "59 yards"},
 		{name: "how long, given in words", hits: []news.Hit{hit("a-eu", "TechCrunch", 0,
 			"After marathon final talks which stretched to almost three days, European Union lawmakers clinched a deal on the AI Act.", day)},
 			question: "How long did the final talks on the EU's AI law go on for?", want: "almost three days"},
