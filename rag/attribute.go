@@ -39,9 +39,12 @@ var (
 	// howMuchMoneyRe matches "how much does the doll cost?", "how much is
 	// Ten Hag paid?", "how much prize money did she get for winning?",
 	// "what's Hayes going to earn?".
-	howMuchMoneyRe = regexp.MustCompile(`(?i)^\W*(what's|whats|what is|what are|what will|what would)\b.*\b(earn|earns|earning|be paid|get paid|getting paid|take home|worth)\b|\bhow much (\w+ ){0,2}(does|did|do|is|was|are|were|will|would|has|have|had)\b.*\b(cost|costs|costing|pay|pays|paid|paying|earn|earns|earned|earning|make|makes|made|making|charge|charges|charged|spend|spends|spent|worth|raise|raises|raised|sell for|sold for|fetch|fetched|gross|grossed|take home|bring in|brought in)\b|\bhow much (\w+ )?money\b`)
-	howLongRe      = regexp.MustCompile(`(?i)\bhow long\b`)
-	howManyRe      = regexp.MustCompile(`(?i)\bhow many\b`)
+	howMuchMoneyRe = regexp.MustCompile(`(?i)^\W*(what's|whats|what is|what are|what will|what would)\b.*\b(earn|earns|earning|be paid|get paid|getting paid|take home|worth)\b|\bhow much (\w+ ){0,2}(does|did|do|is|was|are|were|will|would|has|have|had)\b.*\b(cost|costs|costing|pay|pays|paid|paying|earn|earns|earned|earning|make|makes|made|making|charge|charges|charged|spend|spends|spent|worth|raise|raises|raised|sell for|sold for|fetch|fetched|gross|grossed|take home|bring in|brought in|asking|seeking|demanding|claiming)\b|\bhow much (\w+ )?money\b`)
+	// howBigMoneyRe matches "how big was his severance package?": the
+	// size of a sum of money.
+	howBigMoneyRe = regexp.MustCompile(`(?i)\bhow (big|large)\b.*\b(severance|payout|bonus|salary|contract|settlement|damages|package|loan|compensation)\b`)
+	howLongRe     = regexp.MustCompile(`(?i)\bhow long\b`)
+	howManyRe     = regexp.MustCompile(`(?i)\bhow many\b`)
 	// personalPayRe matches what a person is paid or worth.
 	personalPayRe = regexp.MustCompile(`(?i)\b(paying|paid|pays|pay him|pay her|earn|earns|earning|salary|wage|wages|worth|net worth|fortune)\b`)
 	// payWords are the stems of a person's pay or fortune.
@@ -114,7 +117,7 @@ func askedAttribute(q string) *attribute {
 		// or a fortune is a person's: the sentence that gives it names
 		// them.
 		return &attribute{name: "that sum", holds: func(s string) bool { return moneyRe.MatchString(s) && numberNear(s, head) }, personal: payWords[head]}
-	case howMuchMoneyRe.MatchString(q) || payAskRe.MatchString(q):
+	case howMuchMoneyRe.MatchString(q) || payAskRe.MatchString(q) || howBigMoneyRe.MatchString(q):
 		// "How much is Binance paying Richard Teng?": what a person is
 		// paid or worth stands beside their name.
 		return &attribute{name: "that sum", holds: isSum, personal: personalPayRe.MatchString(q)}

@@ -203,7 +203,7 @@ func askedHead(q string) string {
 			head := ""
 			for _, x := range ws[i+2:] {
 				lx := strings.ToLower(x)
-				if headStop[lx] || headPrep[lx] || answerStopwords[lx] {
+				if headStop[lx] || headPrep[lx] || answerStopwords[lx] || head != "" && timeLead[lx] {
 					break
 				}
 				head = lx
@@ -226,7 +226,7 @@ func askedHead(q string) string {
 				case strings.HasSuffix(lx, "'s") || strings.HasSuffix(lx, "’s"):
 					head = "" // a possessor: "Uber's revenue"
 					continue
-				case headStop[lx] || headPrep[lx]:
+				case headStop[lx] || headPrep[lx] || head != "" && timeLead[lx]:
 				default:
 					if r, _ := utf8.DecodeRuneInString(x); unicode.IsUpper(r) {
 						if head != "" {
@@ -281,7 +281,10 @@ func stems(words string) map[string]bool {
 var (
 	headStop = map[string]bool{"did": true, "does": true, "do": true, "is": true, "was": true, "were": true, "are": true,
 		"will": true, "has": true, "have": true, "had": true, "can": true, "could": true, "would": true, "should": true}
-	beVerbs  = map[string]bool{"is": true, "was": true, "were": true, "are": true}
+	beVerbs = map[string]bool{"is": true, "was": true, "were": true, "are": true}
+	// timeLead words open a time after the asked word: "revenue last
+	// quarter".
+	timeLead = map[string]bool{"last": true, "next": true, "past": true, "previous": true}
 	headPrep = map[string]bool{"in": true, "of": true, "for": true, "at": true, "on": true, "from": true, "against": true,
 		"by": true, "with": true, "to": true, "when": true, "after": true, "before": true, "since": true, "that": true,
 		"as": true, "per": true, "during": true, "over": true, "under": true, "about": true, "like": true,
