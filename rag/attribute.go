@@ -79,7 +79,7 @@ var (
 	spouseAskRe = regexp.MustCompile(`(?i)\b(who|whom)\b.*\b(marry|married|husband|wife|spouse)\b|^\W*(is|are|was|were)\b.*\bmarried\b|\b(husband|wife|spouse)(['’]s)?\s+(name|called)\b|\bname of (his|her|their|the) (husband|wife|spouse)\b|\b(husband|wife|spouse)\W*$`)
 	spouseRe    = regexp.MustCompile(`(?i)\b(married|marry|marries|marriage|husband|wife|spouse|wed|weds|wedded|wedding|divorce[ds]?|divorcing|widow|widowed|widower|fianc[eé]e?)\b`)
 
-	ageRe    = regexp.MustCompile(`(?i)\b\d{1,3}[- ]years?[- ]old\b|\baged? \d{1,3}\b|\bages? (of )?\d{1,3}\b|, \d{2},|\(\d{2}\)|\b(in|at) (his|her|their) \d0s\b`)
+	ageRe    = regexp.MustCompile(`(?i)\b\d{1,3}[- ]years?[- ]old\b|\baged? \d{1,3}\b|\bage (of )?\d{1,3}\b|, \d{2},|\(\d{2}\)|\b(in|at) (his|her|their) \d0s\b`)
 	heightRe = regexp.MustCompile(`(?i)\b\d+(\.\d+)?[\s-]?(ft|feet|foot|cm|centimet(er|re)s?|met(er|re)s?|m|in|inches|inch)\b|\b\d\s?['’]\s?\d{1,2}\b`)
 	// distanceRe matches a length in space: "from 59 yards out", "a
 	// 2.5km tunnel".
@@ -109,6 +109,10 @@ func askedAttribute(q string) *attribute {
 		return &attribute{name: "a fortune", holds: func(s string) bool { return isSum(s) && fortuneRe.MatchString(s) }, personal: true}
 	case ageAskRe.MatchString(q) || head == stem("age"):
 		return &attribute{name: "the age", holds: ageRe.MatchString, personal: true}
+	case head == stem("population"):
+		// "What's the population of Japan?": a number beside the word,
+		// or a count of its people ("home to 14 million people").
+		return &attribute{name: "the population", holds: func(s string) bool { return numberNear(s, head) || countNear(s, populationHeads) }, anchored: true}
 	case heightAskRe.MatchString(q) || head == stem("height"):
 		return &attribute{name: "the height", holds: heightRe.MatchString, personal: true}
 	case head != "" && (moneyWords[head] || payWords[head]):
@@ -288,6 +292,10 @@ func countedWords(q string) []string {
 // countAliases are the words an article may count instead of the one a
 // question counts (stems): people come as fans or a crowd, picks as
 // interceptions.
+// populationHeads are the words a count of a place's people stands
+// beside (stems).
+var populationHeads = stems("population people residents inhabitants citizens")
+
 var countAliases = equivalents([]string{
 	"people person fans spectators crowd attendees visitors viewers residents participants individuals",
 	"picks interceptions",

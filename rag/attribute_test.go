@@ -15,7 +15,7 @@ import (
 // are common, and fails the test on an error.
 func answer(t *testing.T, hits []news.Hit, q string) news.Answer {
 	t.Helper()
-	common := map[string]int{"annual": 60, "revenue": 60, "won": 80, "year": 90, "long": 80, "law": 50, "go": 90, "cost": 40, "tall": 30}
+	common := map[string]int{"annual": 60, "revenue": 60, "won": 80, "year": 90, "long": 80, "law": 50, "go": 90, "cost": 40, "tall": 30, "population": 20, "right": 80}
 	got, err := NewService(libraryRetriever(hits, common), testOptions()).Answer(t.Context(), "g1", Request{Question: q}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -84,6 +84,15 @@ func TestFigureTheArticlesNeverGiveDeclines(t *testing.T) {
 		{name: "size of a severance, given", hits: []news.Hit{hit("a-flexport", "Forbes", 0,
 			"Flexport founder Ryan Petersen forced out his successor as CEO, Dave Clark, in September. Clark left with a severance package worth $12 million.", day)},
 			question: "How big was Dave Clark's severance package from Flexport?", want: "$12 million"},
+		{name: "population asked, only investors' interest", hits: []news.Hit{hit("a-japan", "FT", 0,
+			"There is a lot of interest in Japan from family offices, and Japan's stock market rose 25% this year.", day)},
+			question: "What's the population of Japan right now?", decline: "Japan, but none of them gives the population"},
+		{name: "population given as a count of people", hits: []news.Hit{hit("a-japan", "FT", 0,
+			"Japan, home to 124 million people, is ageing faster than any other rich country.", day)},
+			question: "What's the population of Japan right now?", want: "124 million people"},
+		{name: "his children's ages are not his", hits: []news.Hit{hit("a-prinze", "Fox News", 0,
+			"Freddie Prinze Jr. and Sarah Michelle Gellar have been married for more than 20 years. Freddie Prinze Jr. said their kids, now ages 13 and 11, learn from failure.", day)},
+			question: "How old is Freddie Prinze Jr?", decline: "gives the age"},
 		{name: "how long, given in words", hits: []news.Hit{hit("a-eu", "TechCrunch", 0,
 			"After marathon final talks which stretched to almost three days, European Union lawmakers clinched a deal on the AI Act.", day)},
 			question: "How long did the final talks on the EU's AI law go on for?", want: "almost three days"},
