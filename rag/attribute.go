@@ -26,6 +26,10 @@ type attribute struct {
 	// verb says what the articles do not do with it: "gives" (the
 	// default) or "says".
 	verb string
+	// subject is set for a fact about the thing the question names
+	// ("When was the Eiffel Tower built?"): the sentence that gives it
+	// names that thing, not another built in 1787.
+	subject bool
 	// anchored is set for a figure whose own words say what it is (a
 	// count beside the counted word, "a Buffalo native"): a sentence of
 	// an article that covers the question gives it even without the
@@ -109,6 +113,22 @@ func askedAttribute(q string) *attribute {
 		return &attribute{name: "a fortune", holds: func(s string) bool { return isSum(s) && fortuneRe.MatchString(s) }, personal: true}
 	case ageAskRe.MatchString(q) || head == stem("age"):
 		return &attribute{name: "the age", holds: ageRe.MatchString, personal: true}
+	case capitalAskRe.MatchString(q):
+		// "What is the capital of Australia?": a name beside the word.
+		qs := termSet(q)
+		return &attribute{name: "the capital", verb: "names", holds: func(s string) bool { return nameNear(s, capitalRole, qs) }}
+	case superlativeAskRe.MatchString(q):
+		// "What's the tallest mountain in Africa?": the sentence that
+		// answers says so.
+		group := superlatives[strings.ToLower(superlativeAskRe.FindStringSubmatch(q)[1])]
+		return &attribute{name: "which is the " + strings.ToLower(superlativeAskRe.FindStringSubmatch(q)[1]), verb: "says", holds: group.MatchString}
+	case whenEventRe.MatchString(q):
+		// "When was the Eiffel Tower built?", "what year did John Belushi
+		// die?": a date beside the event, in a sentence about the thing.
+		event := eventForms[strings.ToLower(whenEventRe.FindStringSubmatch(q)[3])]
+		return &attribute{name: "when that was", verb: "says", subject: true, holds: func(s string) bool {
+			return event.MatchString(s) && (yearRe.MatchString(s) || dateTextRe.MatchString(s))
+		}}
 	case head == stem("population"):
 		// "What's the population of Japan?": a number beside the word,
 		// or a count of its people ("home to 14 million people").
@@ -198,9 +218,9 @@ func lacksAttribute(question string, attr *attribute, cands []*extractCandidate,
 		return ""
 	}
 	var people []Term
-	if attr.personal {
+	if attr.personal || attr.subject {
 		for _, t := range terms {
-			if t.Kind == TermName && personLike(t.Text) {
+			if t.Kind == TermName && (attr.subject || personLike(t.Text)) {
 				people = append(people, t)
 			}
 		}
@@ -215,6 +235,10 @@ func lacksAttribute(question string, attr *attribute, cands []*extractCandidate,
 		// A sentence that opens by referring back ("His 7-foot-4 frame")
 		// names the person of the sentence before it.
 		named := func(t Term) bool {
+			if attr.subject {
+				// "Eiffel Tower" by its first word: any tower is not it.
+				return t.in(c.terms) || c.terms[t.Words[0]] || c.lead != "" && (t.in(c.prev) || c.prev[t.Words[0]])
+			}
 			return t.in(c.terms) || partOfName(t, c.terms) || c.lead != "" && (t.in(c.prev) || partOfName(t, c.prev))
 		}
 		if len(people) == 0 || slices.ContainsFunc(people, named) {
@@ -292,6 +316,44 @@ func countedWords(q string) []string {
 // countAliases are the words an article may count instead of the one a
 // question counts (stems): people come as fans or a crowd, picks as
 // interceptions.
+var (
+	capitalAskRe = regexp.MustCompile(`(?i)\bthe capital( city)? of\b|\bcapital of (\w+\s*){1,3}\W*$|\bcapital( city)? (is|was|called)\b`)
+	capitalRole  = map[string]bool{stem("capital"): true}
+	// superlativeAskRe matches a question asking which thing is the
+	// tallest, biggest or oldest of its kind.
+	superlativeAskRe = regexp.MustCompile(`(?i)^\W*(?:what|which|who)(?:\s+\w+)?(?:'s|’s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+)?(tallest|highest|biggest|largest|longest|oldest|deepest|fastest|richest|smallest)\b`)
+	// whenEventRe matches a question about when something was built,
+	// founded, or someone born or died.
+	whenEventRe = regexp.MustCompile(`(?i)\b(when|what year|which year)\b(.*)\b(built|founded|born|established|opened|invented|created|discovered|die|died)\b`)
+)
+
+// superlatives holds, for each superlative a question asks, the words a
+// sentence that answers it uses.
+var superlatives = map[string]*regexp.Regexp{}
+
+// eventForms holds, for each event a when-question asks, the words a
+// sentence that dates it uses.
+var eventForms = map[string]*regexp.Regexp{}
+
+func init() {
+	for _, g := range []string{"tallest highest", "biggest largest", "longest", "oldest", "deepest", "fastest quickest", "richest wealthiest", "smallest tiniest"} {
+		re := regexp.MustCompile(`(?i)\b(` + strings.ReplaceAll(g, " ", "|") + `)\b`)
+		for _, w := range strings.Fields(g) {
+			superlatives[w] = re
+		}
+	}
+	for _, g := range []string{"built build builds building construction constructed completed", "founded found founding founder established",
+		"born birth", "established founded founding", "opened opening opens", "invented invention inventor", "created creation", "discovered discovery",
+		"die died death dead passed away"} {
+		re := regexp.MustCompile(`(?i)\b(` + strings.ReplaceAll(g, " ", "|") + `)\b`)
+		w := strings.Fields(g)[0]
+		eventForms[w] = re
+		if w == "die" {
+			eventForms["died"] = re
+		}
+	}
+}
+
 // populationHeads are the words a count of a place's people stands
 // beside (stems).
 var populationHeads = stems("population people residents inhabitants citizens")

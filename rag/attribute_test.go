@@ -15,7 +15,7 @@ import (
 // are common, and fails the test on an error.
 func answer(t *testing.T, hits []news.Hit, q string) news.Answer {
 	t.Helper()
-	common := map[string]int{"annual": 60, "revenue": 60, "won": 80, "year": 90, "long": 80, "law": 50, "go": 90, "cost": 40, "tall": 30, "population": 20, "right": 80}
+	common := map[string]int{"annual": 60, "revenue": 60, "won": 80, "year": 90, "long": 80, "law": 50, "go": 90, "cost": 40, "tall": 30, "population": 20, "right": 80, "capital": 30, "tallest": 10, "mountain": 10, "built": 40, "founded": 40}
 	got, err := NewService(libraryRetriever(hits, common), testOptions()).Answer(t.Context(), "g1", Request{Question: q}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -93,6 +93,24 @@ func TestFigureTheArticlesNeverGiveDeclines(t *testing.T) {
 		{name: "his children's ages are not his", hits: []news.Hit{hit("a-prinze", "Fox News", 0,
 			"Freddie Prinze Jr. and Sarah Michelle Gellar have been married for more than 20 years. Freddie Prinze Jr. said their kids, now ages 13 and 11, learn from failure.", day)},
 			question: "How old is Freddie Prinze Jr?", decline: "gives the age"},
+		{name: "capital asked, the country only mentioned", hits: []news.Hit{hit("a-asx", "The Age", 0,
+			"The capital raising lifted the miner's shares as Australia's dollar firmed.", day)},
+			question: "What is the capital of Australia?", decline: "Australia, but none of them names the capital"},
+		{name: "capital named", hits: []news.Hit{hit("a-kaz", "Reuters", 0,
+			"Kazakhstan renamed its capital Astana again in 2022, three years after calling it Nur-Sultan.", day)},
+			question: "what's the capital of kazakhstan these days?", want: "Astana"},
+		{name: "tallest asked, a mountain only mentioned", hits: []news.Hit{hit("a-ski", "Traveller", 0,
+			"Quebec's premier ski resort sits at the foot of the eponymous mountain in Africa's favourite travel guide.", day)},
+			question: "What's the tallest mountain in Africa?", decline: "says which is the tallest"},
+		{name: "tallest told as the highest", hits: []news.Hit{hit("a-kili", "Traveller", 0,
+			"Kilimanjaro, the highest mountain in Africa, draws 50,000 climbers a year.", day)},
+			question: "What's the tallest mountain in Africa?", want: "Kilimanjaro"},
+		{name: "built asked, another building's date", hits: []news.Hit{hit("a-dubai", "Traveller", 0,
+			"The Eiffel Tower of the Gulf is how some describe Dubai's wind towers. The Al Fahidi Fort, one of the oldest buildings in Dubai, was built back in 1787.", day)},
+			question: "When was the Eiffel Tower built?", decline: "says when that was"},
+		{name: "founded, dated", hits: []news.Hit{hit("a-ftx", "The Verge", 0,
+			"Sam Bankman-Fried's FTX, founded in 2019, collapsed in November 2022.", day)},
+			question: "What year was FTX founded?", want: "2019"},
 		{name: "how long, given in words", hits: []news.Hit{hit("a-eu", "TechCrunch", 0,
 			"After marathon final talks which stretched to almost three days, European Union lawmakers clinched a deal on the AI Act.", day)},
 			question: "How long did the final talks on the EU's AI law go on for?", want: "almost three days"},

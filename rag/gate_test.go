@@ -115,7 +115,7 @@ func TestNothingNearInMeaningDeclines(t *testing.T) {
 			"Australia could also turn to an alternative singles option in the Davis Cup final.", day),
 	}
 	counts := map[string]int{"capital": 8, "Australia": 30}
-	q := "What is the capital of Australia?"
+	q := "Where is Australia's capital?"
 	o := testOptions()
 	o.Embedder = orthogonalEmbedder{}
 	got, err := NewService(libraryRetriever(hits, counts), o).Answer(t.Context(), "g1", Request{Question: q}, nil)
