@@ -113,6 +113,14 @@ func askedAttribute(q string) *attribute {
 		return &attribute{name: "a fortune", holds: func(s string) bool { return isSum(s) && fortuneRe.MatchString(s) }, personal: true}
 	case ageAskRe.MatchString(q) || head == stem("age"):
 		return &attribute{name: "the age", holds: ageRe.MatchString, personal: true}
+	case tempAskRe.MatchString(q):
+		return &attribute{name: "the temperature", holds: tempRe.MatchString}
+	case speedAskRe.MatchString(q):
+		return &attribute{name: "the speed", holds: speedRe.MatchString}
+	case weightAskRe.MatchString(q):
+		return &attribute{name: "the weight", holds: weightRe.MatchString}
+	case distanceAskRe.MatchString(q):
+		return &attribute{name: "the distance", holds: distanceRe.MatchString}
 	case capitalAskRe.MatchString(q):
 		// "What is the capital of Australia?": a name beside the word.
 		qs := termSet(q)
@@ -316,6 +324,17 @@ func countedWords(q string) []string {
 // countAliases are the words an article may count instead of the one a
 // question counts (stems): people come as fans or a crowd, picks as
 // interceptions.
+// Measures a question asks of a thing, and the units that give them.
+var (
+	tempAskRe     = regexp.MustCompile(`(?i)\bhow (hot|cold|warm)\b|\bwhat(?:'s|’s| is| was)? the temperature\b|\bwhat temperature\b`)
+	tempRe        = regexp.MustCompile(`(?i)\d\s?(°|º|degrees?\b)|\b\d+(\.\d+)?\s?[CF]\b`)
+	speedAskRe    = regexp.MustCompile(`(?i)\bhow fast\b|\b(the|top|what) speed\b|\bspeed of\b`)
+	speedRe       = regexp.MustCompile(`(?i)\d\s?(km/h|kph|mph|km/s|m/s|knots\b)|\d[\d,.]*\s?(kilomet(er|re)s?|km|miles?|met(er|re)s?)\s+(per|an|a)\s+(hour|second)\b|\bmach \d`)
+	weightAskRe   = regexp.MustCompile(`(?i)\bhow heavy\b|\bhow much (does|did|do|will) .*\bweigh\b|\bwhat (does|did) .*\bweigh\b`)
+	weightRe      = regexp.MustCompile(`(?i)\b\d[\d,.]*\s?(kg|kilos?|kilograms?|pounds|lbs?|tonnes?|tons?|grams?|ounces|oz)\b`)
+	distanceAskRe = regexp.MustCompile(`(?i)\bhow far (is|are|was|were)\b.*\bfrom\b|\bhow (deep|wide)\b|\bdistance (between|from)\b`)
+)
+
 var (
 	capitalAskRe = regexp.MustCompile(`(?i)\bthe capital( city)? of\b|\bcapital of (\w+\s*){1,3}\W*$|\bcapital( city)? (is|was|called)\b`)
 	capitalRole  = map[string]bool{stem("capital"): true}

@@ -15,7 +15,7 @@ import (
 // are common, and fails the test on an error.
 func answer(t *testing.T, hits []news.Hit, q string) news.Answer {
 	t.Helper()
-	common := map[string]int{"annual": 60, "revenue": 60, "won": 80, "year": 90, "long": 80, "law": 50, "go": 90, "cost": 40, "tall": 30, "population": 20, "right": 80, "capital": 30, "tallest": 10, "mountain": 10, "built": 40, "founded": 40}
+	common := map[string]int{"annual": 60, "revenue": 60, "won": 80, "year": 90, "long": 80, "law": 50, "go": 90, "cost": 40, "tall": 30, "population": 20, "right": 80, "capital": 30, "tallest": 10, "mountain": 10, "built": 40, "founded": 40, "hot": 20, "surface": 20, "fast": 30, "weigh": 10, "deep": 20}
 	got, err := NewService(libraryRetriever(hits, common), testOptions()).Answer(t.Context(), "g1", Request{Question: q}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -111,6 +111,21 @@ func TestFigureTheArticlesNeverGiveDeclines(t *testing.T) {
 		{name: "founded, dated", hits: []news.Hit{hit("a-ftx", "The Verge", 0,
 			"Sam Bankman-Fried's FTX, founded in 2019, collapsed in November 2022.", day)},
 			question: "What year was FTX founded?", want: "2019"},
+		{name: "temperature asked, none given", hits: []news.Hit{hit("a-sphere", "The Age", 0,
+			"The Sphere's screens show the surface of Venus in a show that runs 50 minutes.", day)},
+			question: "How hot does it get on the surface of Venus?", decline: "gives the temperature"},
+		{name: "temperature given", hits: []news.Hit{hit("a-venus", "Science News", 0,
+			"The surface of Venus bakes at about 465 degrees Celsius under its thick clouds.", day)},
+			question: "How hot does it get on the surface of Venus?", want: "465 degrees"},
+		{name: "speed given", hits: []news.Hit{hit("a-train", "The Guardian", 0,
+			"The new Shinkansen trains will run at 360 km/h between Tokyo and Osaka.", day)},
+			question: "how fast will the new shinkansen trains go", want: "360 km/h"},
+		{name: "weight asked, only a price", hits: []news.Hit{hit("a-deck", "Engadget", 0,
+			"The Steam Deck OLED starts at $549 and has a bigger battery.", day)},
+			question: "How much does the Steam Deck OLED weigh?", decline: "gives the weight"},
+		{name: "distance given", hits: []news.Hit{hit("a-trench", "Science News", 0,
+			"The submersible reached the bottom of the Mariana Trench, almost 11 kilometres below the surface.", day)},
+			question: "How deep is the Mariana Trench?", want: "11 kilometres"},
 		{name: "how long, given in words", hits: []news.Hit{hit("a-eu", "TechCrunch", 0,
 			"After marathon final talks which stretched to almost three days, European Union lawmakers clinched a deal on the AI Act.", day)},
 			question: "How long did the final talks on the EU's AI law go on for?", want: "almost three days"},
