@@ -312,6 +312,12 @@ func countedWords(q string) []string {
 				break
 			}
 			out = append(out, w)
+			// A verb in the past ends the counted words when the
+			// question has no auxiliary: "how many people watched
+			// Bears-Vikings" counts people who watched, not Vikings.
+			if len(out) > 1 && len(w) > 4 && strings.HasSuffix(w, "ed") {
+				break
+			}
 		}
 		if slices.Contains(out, "times") {
 			return nil
@@ -321,9 +327,6 @@ func countedWords(q string) []string {
 	return nil
 }
 
-// countAliases are the words an article may count instead of the one a
-// question counts (stems): people come as fans or a crowd, picks as
-// interceptions.
 // Measures a question asks of a thing, and the units that give them.
 var (
 	tempAskRe     = regexp.MustCompile(`(?i)\bhow (hot|cold|warm)\b|\bwhat(?:'s|’s| is| was)? the temperature\b|\bwhat temperature\b`)
@@ -377,6 +380,9 @@ func init() {
 // beside (stems).
 var populationHeads = stems("population people residents inhabitants citizens")
 
+// countAliases are the words an article may count instead of the one a
+// question counts (stems): people come as fans or a crowd, picks as
+// interceptions.
 var countAliases = equivalents([]string{
 	"people person fans spectators crowd attendees visitors viewers residents participants individuals",
 	"picks interceptions",
