@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Asked attributes: "how old is John Hynes?", "how tall is Jai Opetaia?",
@@ -244,8 +245,11 @@ func lacksAttribute(question string, attr *attribute, cands []*extractCandidate,
 		// names the person of the sentence before it.
 		named := func(t Term) bool {
 			if attr.subject {
-				// "Eiffel Tower" by its first word: any tower is not it.
-				return t.in(c.terms) || c.terms[t.Words[0]] || c.lead != "" && (t.in(c.prev) || c.prev[t.Words[0]])
+				// A word of the name written as a name ("the GPT
+				// store" for "OpenAI's GPT store"): a lower-case
+				// "wind towers" is not the Eiffel Tower.
+				return t.in(c.terms) || slices.ContainsFunc(t.Words, func(w string) bool { return capitalStems(c.text)[w] }) ||
+					c.lead != "" && (t.in(c.prev) || slices.ContainsFunc(t.Words, func(w string) bool { return capitalStems(c.lead)[w] }))
 			}
 			return t.in(c.terms) || partOfName(t, c.terms) || c.lead != "" && (t.in(c.prev) || partOfName(t, c.prev))
 		}
@@ -346,7 +350,7 @@ var (
 	superlativeAskRe = regexp.MustCompile(`(?i)^\W*(?:what|which|who)(?:\s+\w+)?(?:'s|’s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+)?(tallest|highest|biggest|largest|longest|oldest|deepest|fastest|richest|smallest)\b`)
 	// whenEventRe matches a question about when something was built,
 	// founded, or someone born or died.
-	whenEventRe = regexp.MustCompile(`(?i)\b(when|what year|which year)\b(.*)\b(built|founded|born|established|opened|invented|created|discovered|die|died)\b`)
+	whenEventRe = regexp.MustCompile(`(?i)(?:^\W*|[,;?]\s*|\band\s+)(when|what year|which year|what date)\b(.*)\b(built|founded|born|established|opened|invented|created|discovered|die|died|fall|fell|come down|came down|landing|land|landed|launch|launched|launches|release|released|come out|came out|comes out)\b`)
 )
 
 // superlatives holds, for each superlative a question asks, the words a
@@ -366,14 +370,31 @@ func init() {
 	}
 	for _, g := range []string{"built build builds building construction constructed completed", "founded found founding founder established",
 		"born birth", "established founded founding", "opened opening opens", "invented invention inventor", "created creation", "discovered discovery",
-		"die died death dead passed away"} {
-		re := regexp.MustCompile(`(?i)\b(` + strings.ReplaceAll(g, " ", "|") + `)\b`)
-		w := strings.Fields(g)[0]
-		eventForms[w] = re
-		if w == "die" {
-			eventForms["died"] = re
+		"die died death dead passed_away", "fall fell fallen falls came_down come_down torn_down collapse collapsed",
+		"landing land landed landings touched_down",
+		"launch launched launches launching release released releases come_out came_out comes_out debut debuted debuts rolled_out rolls_out arrive arrives arrived arriving went_live goes_live available on_sale"} {
+		re := regexp.MustCompile(`(?i)\b(` + strings.ReplaceAll(strings.ReplaceAll(g, " ", "|"), "_", " ") + `)\b`)
+		for _, w := range strings.Fields(g) {
+			if _, ok := eventForms[strings.ReplaceAll(w, "_", " ")]; !ok {
+				eventForms[strings.ReplaceAll(w, "_", " ")] = re
+			}
 		}
 	}
+}
+
+// capitalStems returns the stems of the words s writes with a capital,
+// but for its first.
+func capitalStems(s string) map[string]bool {
+	out := map[string]bool{}
+	for i, w := range strings.Fields(s) {
+		t := strings.TrimLeft(w, `"'“‘(`)
+		if r, _ := utf8.DecodeRuneInString(t); i > 0 && unicode.IsUpper(r) {
+			for _, x := range extractTerms(t) {
+				out[x] = true
+			}
+		}
+	}
+	return out
 }
 
 // populationHeads are the words a count of a place's people stands

@@ -15,7 +15,7 @@ import (
 // are common, and fails the test on an error.
 func answer(t *testing.T, hits []news.Hit, q string) news.Answer {
 	t.Helper()
-	common := map[string]int{"annual": 60, "revenue": 60, "won": 80, "year": 90, "long": 80, "law": 50, "go": 90, "cost": 40, "tall": 30, "population": 20, "right": 80, "capital": 30, "tallest": 10, "mountain": 10, "built": 40, "founded": 40, "hot": 20, "surface": 20, "fast": 30, "weigh": 10, "deep": 20}
+	common := map[string]int{"annual": 60, "revenue": 60, "won": 80, "year": 90, "long": 80, "law": 50, "go": 90, "cost": 40, "tall": 30, "population": 20, "right": 80, "capital": 30, "tallest": 10, "mountain": 10, "built": 40, "founded": 40, "hot": 20, "surface": 20, "fast": 30, "weigh": 10, "deep": 20, "launch": 30, "launched": 30, "originally": 20, "supposed": 20}
 	got, err := NewService(libraryRetriever(hits, common), testOptions()).Answer(t.Context(), "g1", Request{Question: q}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -132,6 +132,15 @@ func TestFigureTheArticlesNeverGiveDeclines(t *testing.T) {
 		{name: "count of the people who watched, given", hits: []news.Hit{hit("a-mnf", "Sporting News", 0,
 			"The Bears beat the Vikings 12-10 on Monday night in a game that drew 14.3 million viewers.", day)},
 			question: "how many people watched bears vikings on monday night?", want: "14.3 million viewers"},
+		{name: "fall asked, only when it was built", hits: []news.Hit{hit("a-wall", "The Guardian", 0,
+			"The Berlin Wall was built in 1961 to stop East Germans escaping to the West.", day)},
+			question: "when did the berlin wall actually come down", decline: "says when that was"},
+		{name: "launch asked, a name's word written as a name", hits: []news.Hit{hit("a-gpt", "TechCrunch", 0,
+			"OpenAI's board fired Sam Altman in November. We'll see that with the GPT store, originally planned for launch in December but delayed.", day)},
+			question: "When was OpenAI's GPT store originally supposed to launch?", want: "December"},
+		{name: "when as a conjunction asks no date", hits: []news.Hit{hit("a-vivek", "The Verge", 0,
+			"YouTuber-turned-boxer Jake Paul endorsed Vivek Ramaswamy on TikTok after the candidate launched his account.", day)},
+			question: "which youtuber-turned-boxer endorsed vivek ramaswamy when he launched on tiktok", want: "Jake Paul"},
 		{name: "how long, given in words", hits: []news.Hit{hit("a-eu", "TechCrunch", 0,
 			"After marathon final talks which stretched to almost three days, European Union lawmakers clinched a deal on the AI Act.", day)},
 			question: "How long did the final talks on the EU's AI law go on for?", want: "almost three days"},
