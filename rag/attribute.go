@@ -122,6 +122,17 @@ func askedAttribute(q string) *attribute {
 		return &attribute{name: "the weight", holds: weightRe.MatchString}
 	case distanceAskRe.MatchString(q):
 		return &attribute{name: "the distance", holds: distanceRe.MatchString}
+	case standForRe.MatchString(q):
+		// "What does ASOS stand for?": the words its letters begin.
+		m := standForRe.FindStringSubmatch(q)
+		short := strings.ToLower(strings.Trim(m[1]+m[2], `"'“”‘’.`))
+		return &attribute{name: "what " + strings.ToUpper(short) + " stands for", verb: "says", holds: func(s string) bool {
+			return slices.Contains(acronyms(s), short)
+		}}
+	case languageAskRe.MatchString(q):
+		return &attribute{name: "the language", verb: "names", holds: languageRe.MatchString}
+	case currencyAskRe.MatchString(q):
+		return &attribute{name: "the currency", verb: "names", holds: currencyRe.MatchString}
 	case capitalAskRe.MatchString(q):
 		// "What is the capital of Australia?": a name beside the word.
 		qs := termSet(q)
@@ -333,13 +344,23 @@ func countedWords(q string) []string {
 
 // Measures a question asks of a thing, and the units that give them.
 var (
-	tempAskRe     = regexp.MustCompile(`(?i)\bhow (hot|cold|warm)\b|\bwhat(?:'s|’s| is| was)? the temperature\b|\bwhat temperature\b`)
+	tempAskRe     = regexp.MustCompile(`(?i)\bhow (hot|cold|warm)\b|\bwhat(?:'s|’s| is| was)? the temperature\b|\bwhat temperature\b|\b(boiling|freezing|melting) point\b`)
 	tempRe        = regexp.MustCompile(`(?i)\d\s?(°|º|degrees?\b)|\b\d+(\.\d+)?\s?[CF]\b`)
 	speedAskRe    = regexp.MustCompile(`(?i)\bhow fast\b|\b(the|top|what) speed\b|\bspeed of\b`)
 	speedRe       = regexp.MustCompile(`(?i)\d\s?(km/h|kph|mph|km/s|m/s|knots\b)|\d[\d,.]*\s?(kilomet(er|re)s?|km|miles?|met(er|re)s?)\s+(per|an|a)\s+(hour|second)\b|\bmach \d`)
 	weightAskRe   = regexp.MustCompile(`(?i)\bhow heavy\b|\bhow much (does|did|do|will) .*\bweigh\b|\bwhat (does|did) .*\bweigh\b`)
 	weightRe      = regexp.MustCompile(`(?i)\b\d[\d,.]*\s?(kg|kilos?|kilograms?|pounds|lbs?|tonnes?|tons?|grams?|ounces|oz)\b`)
 	distanceAskRe = regexp.MustCompile(`(?i)\bhow far (is|are|was|were)\b.*\bfrom\b|\bhow (deep|wide)\b|\bdistance (between|from)\b`)
+)
+
+// What a name or a word stands for, and the language or currency of a
+// place.
+var (
+	standForRe    = regexp.MustCompile(`(?i)\bwhat (?:does|do|did) (?:the )?(\S+) (?:actually |really )?stand for\b|\bwhat (?:is|'s|’s) (\S+) short for\b`)
+	languageAskRe = regexp.MustCompile(`(?i)\bwhat (language|languages)\b|\blanguages? (is|are) spoken\b|\bofficial language\b`)
+	languageRe    = regexp.MustCompile(`(?i)\b(languages?|speak|speaks|spoken|speaking|tongue)\b`)
+	currencyAskRe = regexp.MustCompile(`(?i)\bwhat currency\b|\bcurrency (of|does|do|is|in)\b`)
+	currencyRe    = regexp.MustCompile(`(?i)\bcurrency\b|\b(dollar|euro|pound|sterling|yen|yuan|renminbi|rupee|peso|franc|krona|krone|kronor|shekel|rouble|ruble|lira|rand|real|dirham|riyal|naira|tenge|baht|dong|ringgit|rupiah|hryvnia|zloty|forint)s?\b`)
 )
 
 var (

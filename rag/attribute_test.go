@@ -15,7 +15,7 @@ import (
 // are common, and fails the test on an error.
 func answer(t *testing.T, hits []news.Hit, q string) news.Answer {
 	t.Helper()
-	common := map[string]int{"annual": 60, "revenue": 60, "won": 80, "year": 90, "long": 80, "law": 50, "go": 90, "cost": 40, "tall": 30, "population": 20, "right": 80, "capital": 30, "tallest": 10, "mountain": 10, "built": 40, "founded": 40, "hot": 20, "surface": 20, "fast": 30, "weigh": 10, "deep": 20, "launch": 30, "launched": 30, "originally": 20, "supposed": 20}
+	common := map[string]int{"annual": 60, "revenue": 60, "won": 80, "year": 90, "long": 80, "law": 50, "go": 90, "cost": 40, "tall": 30, "population": 20, "right": 80, "capital": 30, "tallest": 10, "mountain": 10, "built": 40, "founded": 40, "hot": 20, "surface": 20, "fast": 30, "weigh": 10, "deep": 20, "launch": 30, "launched": 30, "originally": 20, "supposed": 20, "stand": 30, "language": 20, "speak": 30, "currency": 20, "use": 90, "boiling": 5, "point": 60, "water": 30}
 	got, err := NewService(libraryRetriever(hits, common), testOptions()).Answer(t.Context(), "g1", Request{Question: q}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -141,6 +141,21 @@ func TestFigureTheArticlesNeverGiveDeclines(t *testing.T) {
 		{name: "when as a conjunction asks no date", hits: []news.Hit{hit("a-vivek", "The Verge", 0,
 			"YouTuber-turned-boxer Jake Paul endorsed Vivek Ramaswamy on TikTok after the candidate launched his account.", day)},
 			question: "which youtuber-turned-boxer endorsed vivek ramaswamy when he launched on tiktok", want: "Jake Paul"},
+		{name: "what a name stands for, given", hits: []news.Hit{hit("a-asos", "The Guardian", 0,
+			"ASOS, which began as As Seen On Screen in 2000, reported a pre-tax loss of £300m.", day)},
+			question: "What does ASOS actually stand for?", want: "As Seen On Screen"},
+		{name: "what a name stands for, never given", hits: []news.Hit{hit("a-asos", "The Guardian", 0,
+			"ASOS reported a pre-tax loss of £300m as shoppers cut back on fashion.", day)},
+			question: "What does ASOS actually stand for?", decline: "says what ASOS stands for"},
+		{name: "language asked, the country only mentioned", hits: []news.Hit{hit("a-brazil", "Reuters", 0,
+			"Brazil's central bank cut its benchmark rate by half a point on Wednesday.", day)},
+			question: "What language do they speak in Brazil?", decline: "names the language"},
+		{name: "currency named", hits: []news.Hit{hit("a-kaz", "Reuters", 0,
+			"Kazakhstan's currency, the tenge, fell 2% against the dollar.", day)},
+			question: "What currency does Kazakhstan use?", want: "tenge"},
+		{name: "boiling point asked, none given", hits: []news.Hit{hit("a-tea", "The Guardian", 0,
+			"Water from the Everest base camp kettle makes weak tea, climbers say.", day)},
+			question: "What's the boiling point of water on Everest?", decline: "gives the temperature"},
 		{name: "how long, given in words", hits: []news.Hit{hit("a-eu", "TechCrunch", 0,
 			"After marathon final talks which stretched to almost three days, European Union lawmakers clinched a deal on the AI Act.", day)},
 			question: "How long did the final talks on the EU's AI law go on for?", want: "almost three days"},
