@@ -51,6 +51,10 @@ type Term struct {
 	// library never uses ("Pete Prisco" -> "prisco"): passages name the
 	// person by it alone.
 	Surname string
+	// Aside is set for a term only in a remark beside the question
+	// ("how many sacks have the Giants given up? heard it's close to a
+	// record"): the library need not hold it to cover the question.
+	Aside bool
 }
 
 // in reports whether a passage's words hold the term: all its words, or
@@ -376,7 +380,48 @@ func SalientTerms(question string, spans []string) []Term {
 		}
 	}
 	out = slices.DeleteFunc(out, func(t Term) bool { return t.Kind == TermWord && inName[t.Words[0]] })
+	if main, ok := askingPart(masked); ok {
+		in := termSet(main)
+		addAcronyms(in, main)
+		for i := range out {
+			out[i].Aside = !out[i].in(in)
+		}
+	}
 	return out
+}
+
+// askWords open a sentence that asks ("whats" and "who's" by their first
+// letters).
+var askWords = map[string]bool{"what": true, "whats": true, "who": true, "whos": true, "whom": true, "whose": true,
+	"which": true, "when": true, "where": true, "why": true, "how": true, "did": true, "does": true, "do": true,
+	"is": true, "are": true, "was": true, "were": true, "can": true, "could": true, "will": true, "would": true,
+	"should": true, "has": true, "have": true, "had": true}
+
+// askingPart returns, of a question of several sentences, the one that
+// asks: the first that opens with a question word or ends with a question
+// mark. ok is false for a question of one sentence, or when none asks.
+func askingPart(q string) (part string, ok bool) {
+	var parts []string
+	from := 0
+	for i, r := range q {
+		if (r == '?' || r == '!' || r == '.' && !isAbbreviation([]rune(q[from:i]))) && i+1 < len(q) && q[i+1] == ' ' {
+			parts = append(parts, q[from:i+1])
+			from = i + 1
+		}
+	}
+	parts = append(parts, q[from:])
+	parts = slices.DeleteFunc(parts, func(p string) bool { return len(extractTerms(p)) == 0 })
+	if len(parts) < 2 {
+		return "", false
+	}
+	for _, p := range parts {
+		p = strings.TrimSpace(p)
+		first := strings.ToLower(strings.FieldsFunc(p, func(r rune) bool { return !unicode.IsLetter(r) })[0])
+		if askWords[first] || strings.HasSuffix(p, "?") {
+			return p, true
+		}
+	}
+	return "", false
 }
 
 func hasInnerCapital(w string) bool {
@@ -660,11 +705,32 @@ type judgement struct {
 
 // judge decides from the retrieved passages whether the library covers the
 // question.
+//
+// A question declined on all its terms is judged again without the terms
+// of a remark beside it ("… heard it's close to a record"): the library
+// covers the question when it covers what is asked.
 func (s *Service) judge(question string, ret Retrieval, hits []news.Hit) judgement {
 	terms := ret.Terms
 	if terms == nil {
 		terms = SalientTerms(question, nil)
 	}
+	j := s.judgeTerms(question, terms, ret, hits)
+	if !j.decline || !slices.ContainsFunc(terms, func(t Term) bool { return t.Aside }) {
+		return j
+	}
+	asked := slices.DeleteFunc(slices.Clone(terms), func(t Term) bool { return t.Aside })
+	if len(asked) == 0 {
+		return j
+	}
+	if k := s.judgeTerms(question, asked, ret, hits); !k.decline {
+		s.o.Logger.Debug("covered without the remark beside the question", "question", question)
+		return k
+	}
+	return j
+}
+
+// judgeTerms judges the coverage of the question's terms.
+func (s *Service) judgeTerms(question string, terms []Term, ret Retrieval, hits []news.Hit) judgement {
 	j := judgement{spanning: ret.Spanning || spanning(question, 0)}
 	j.ev = gather(terms, ret.Library, hits, s.o.CommonWord)
 	ev := j.ev

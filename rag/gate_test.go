@@ -266,3 +266,43 @@ func TestWordsReportsWriteAnotherWay(t *testing.T) {
 		t.Errorf("Answer() = %+v, want the buyer", got)
 	}
 }
+
+func TestRemarkBesideTheQuestion(t *testing.T) {
+	day := time.Date(2023, 11, 10, 0, 0, 0, 0, time.UTC)
+	hits := []news.Hit{
+		hit("a-giants", "Sporting News", 0, "New York ranks 31st in points this season and has surrendered a staggering 76 sacks.", day),
+		hit("a-chiefs", "Sporting News", 0, "Kansas City's Chris Jones leads the league in sacks this season.", day),
+	}
+	counts := map[string]int{"sacks": 12, "giants": 20, "season": 80, "record": 60, "close": 40, "heard": 30, "touchdowns": 15}
+	for _, tt := range []struct {
+		q       string
+		refused bool
+	}{
+		// The remark's "record" is in no passage: what is asked is covered.
+		{q: "how many sacks have the giants given up this season? heard it's close to a record", refused: false},
+		// A remark does not make an uncovered question covered.
+		{q: "how many touchdowns have the giants given up this season? heard it's a record", refused: true},
+	} {
+		got, err := NewService(libraryRetriever(hits, counts), testOptions()).Answer(t.Context(), "g1", Request{Question: tt.q}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Refused != tt.refused {
+			t.Errorf("Answer(%q) = %+v, want refused %v", tt.q, got, tt.refused)
+		}
+	}
+}
+
+func TestAskingPart(t *testing.T) {
+	for _, tt := range []struct{ q, want string }{
+		{"how many sacks have the giants given up this season? heard it's close to a record", "how many sacks have the giants given up this season?"},
+		{"the supreme court will take the texas case. whats the texas law called?", "whats the texas law called?"},
+		{"Which university is Louis Brus at? The quantum dots Nobel guy", "Which university is Louis Brus at?"},
+		{"Who did the U.S. Senate confirm?", ""},
+		{"did england win?", ""},
+	} {
+		if got, _ := askingPart(tt.q); got != tt.want {
+			t.Errorf("askingPart(%q) = %q, want %q", tt.q, got, tt.want)
+		}
+	}
+}
