@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -383,12 +384,14 @@ func (s *Service) extractive(ctx context.Context, log *slog.Logger, in extractIn
 		a.Note = note
 		return a, nil
 	}
-	// A year the question names is the edition or the season it asks
-	// about: an article that never mentions it, nor was published in it,
-	// answers about another ("How many runs did Kohli make at the 2019
-	// World Cup?" against a report of the 2023 one).
+	// A year or a month the question names is the edition, the season or
+	// the occasion it asks about: an article that never mentions it, nor
+	// was published in it, answers about another ("How many runs did
+	// Kohli make at the 2019 World Cup?" against a report of the 2023
+	// one, "did the Chiefs win the Super Bowl in February?" against a
+	// December roundup).
 	if y := missingYear(in, ex.article); y != "" {
-		log.Debug("declined: the answering article never names the year", "year", y)
+		log.Debug("declined: the answering article never names the year or month", "when", y)
 		a := s.refuse(yearText(in.ev, y), onDelta)
 		a.Note = note
 		return a, nil
@@ -644,15 +647,23 @@ func followUpQuestion(q string, history []news.Message) string {
 	return strings.Join(keep, " ") + " " + q
 }
 
-// missingYear returns a year that a question about one thing names and
-// that the retrieved passages of article, its title and its date never
-// mention, or "". A question asking which year has none.
+// missingYear returns a year, or a month named without its day, that a
+// question about one thing names and that the retrieved passages of
+// article, its title and its date never mention, or "". A question asking
+// when has none.
 func missingYear(in extractInput, article string) string {
 	// A question about several things draws on several articles.
 	if dateAskRe.MatchString(in.question) || in.spanning || len(in.ev.terms) > focusMaxTerms {
 		return ""
 	}
 	years := yearRe.FindAllString(in.question, -1)
+	for _, m := range askedMonthRe.FindAllStringSubmatchIndex(in.question, -1) {
+		rest := strings.TrimSpace(in.question[m[1]:])
+		if r, _ := utf8.DecodeRuneInString(rest); !unicode.IsDigit(r) {
+			month := strings.ToLower(in.question[m[2]:m[3]])
+			years = append(years, strings.ToUpper(month[:1])+month[1:])
+		}
+	}
 	if len(years) == 0 {
 		return ""
 	}
@@ -666,13 +677,20 @@ func missingYear(in extractInput, article string) string {
 		}
 		text.WriteString(" " + in.hits[i].Chunk.Text)
 	}
+	lower := strings.ToLower(text.String())
 	for _, y := range years {
-		if !strings.Contains(text.String(), y) {
+		ly := strings.ToLower(y)
+		if !strings.Contains(lower, ly) && !(len(ly) > 4 && strings.Contains(lower, ly[:3]+".")) {
 			return y
 		}
 	}
 	return ""
 }
+
+// askedMonthRe matches a month a question names, not after a day ("30
+// November" is a date the retriever reads); May and March, which are also
+// words, only capitalised.
+var askedMonthRe = regexp.MustCompile(`(?:^|[^\d\s]\s+|^\s*)\b((?i:january|february|april|june|july|august|september|october|november|december)|May|March)\b`)
 
 // yearText declines a question whose year the answering article never
 // names, with the question's heaviest name.

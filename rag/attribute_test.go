@@ -560,3 +560,29 @@ func TestYearTheArticleNeverNames(t *testing.T) {
 		t.Errorf("Answer() = %+v, want the 2019 runs", got)
 	}
 }
+
+func TestMonthTheArticleNeverNames(t *testing.T) {
+	day := time.Date(2023, 12, 4, 0, 0, 0, 0, time.UTC)
+	nfl := hit("a-nfl", "The Guardian", 0, "The Green Bay Packers beat the defending Super Bowl champions, the Kansas City Chiefs, 27-19 on Sunday night.", day)
+	for _, tt := range []struct {
+		q, want string
+		refused bool
+	}{
+		{q: "did the chiefs beat the packers in february", want: "February", refused: true},
+		// The article was published in December.
+		{q: "did the chiefs lose to the packers in december", want: "27-19"},
+	} {
+		got := answer(t, []news.Hit{nfl}, tt.q)
+		if got.Refused != tt.refused || !strings.Contains(got.Text, tt.want) {
+			t.Errorf("Answer(%q) = %+v, want refused %v with %q", tt.q, got, tt.refused, tt.want)
+		}
+	}
+	// A day and its month are a date, which the retriever reads; "may"
+	// and "march" are words unless capitalised.
+	for q, want := range map[string]bool{"did they beat the packers on 3 December": false, "did they win in December": true,
+		"they may have lost": false, "did he march on": false, "did they lose in May": true, "in the november internationals": true} {
+		if got := askedMonthRe.MatchString(q); got != want {
+			t.Errorf("askedMonthRe.MatchString(%q) = %v, want %v", q, got, want)
+		}
+	}
+}
