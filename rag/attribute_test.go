@@ -15,7 +15,7 @@ import (
 // are common, and fails the test on an error.
 func answer(t *testing.T, hits []news.Hit, q string) news.Answer {
 	t.Helper()
-	common := map[string]int{"annual": 60, "revenue": 60, "won": 80, "year": 90, "long": 80, "law": 50, "go": 90, "cost": 40, "tall": 30, "population": 20, "right": 80, "capital": 30, "tallest": 10, "mountain": 10, "built": 40, "founded": 40, "hot": 20, "surface": 20, "fast": 30, "weigh": 10, "deep": 20, "launch": 30, "launched": 30, "originally": 20, "supposed": 20, "stand": 30, "language": 20, "speak": 30, "currency": 20, "use": 90, "boiling": 5, "point": 60, "water": 30}
+	common := map[string]int{"annual": 60, "revenue": 60, "won": 80, "year": 90, "long": 80, "law": 50, "go": 90, "cost": 40, "tall": 30, "population": 20, "right": 80, "capital": 30, "tallest": 10, "mountain": 10, "built": 40, "founded": 40, "hot": 20, "surface": 20, "fast": 30, "weigh": 10, "deep": 20, "launch": 30, "launched": 30, "originally": 20, "supposed": 20, "fighting": 20, "stand": 30, "language": 20, "speak": 30, "currency": 20, "use": 90, "boiling": 5, "point": 60, "water": 30}
 	got, err := NewService(libraryRetriever(hits, common), testOptions()).Answer(t.Context(), "g1", Request{Question: q}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -584,5 +584,19 @@ func TestMonthTheArticleNeverNames(t *testing.T) {
 		if got := askedMonthRe.MatchString(q); got != want {
 			t.Errorf("askedMonthRe.MatchString(%q) = %v, want %v", q, got, want)
 		}
+	}
+}
+
+func TestWhatComesNextNeedsASentenceLookingAhead(t *testing.T) {
+	day := time.Date(2023, 10, 1, 0, 0, 0, 0, time.UTC)
+	recap := hit("a-recap", "Sporting News", 0, "Canelo Alvarez beat Jermell Charlo by unanimous decision in Las Vegas. Canelo rocked Charlo with a body shot in round seven.", day)
+	got := answer(t, []news.Hit{recap}, "Who is Canelo fighting next after Charlo?")
+	if !got.Refused || got.Text != NextText {
+		t.Errorf("Answer() = %+v, want %q", got, NextText)
+	}
+	ahead := hit("a-next", "Sporting News", 0, "Canelo Alvarez beat Jermell Charlo in Las Vegas. Canelo is expected to fight Jaime Munguia next, in May.", day)
+	got = answer(t, []news.Hit{ahead}, "Who is Canelo fighting next after Charlo?")
+	if got.Refused || !strings.Contains(got.Text, "Munguia") {
+		t.Errorf("Answer() = %+v, want the next opponent", got)
 	}
 }

@@ -372,6 +372,19 @@ var (
 	aheadRe = regexp.MustCompile(`(?i)\b(will|would|could|may|might|shall|'ll|set to|expected to|due to|likely to|hopes? to|plans? to|aims? to|ahead of|upcoming|preview|projected|predicted|forecast|potential|next (week|month|year|season)|tomorrow|later this)\b`)
 )
 
+// NextText declines a question about what comes next that the articles
+// do not look ahead to.
+const NextText = "None of the articles I have says what comes next."
+
+// nextAskRe matches a question about what comes next: "who is he
+// fighting next?", "what's their next game?", "who will coach them next
+// season?".
+var nextAskRe = regexp.MustCompile(`(?i)\b(next|upcoming)\b`)
+
+// askedNext reports a question about what comes next, not about how it
+// turned out ("did he score in the next game?").
+func askedNext(q string) bool { return nextAskRe.MatchString(q) && !askedOutcome(q) }
+
 // askedOutcome reports a question about how something turned out.
 func askedOutcome(q string) bool { return outcomeAskRe.MatchString(q) }
 
