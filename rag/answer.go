@@ -405,10 +405,10 @@ func (s *Service) extractive(ctx context.Context, log *slog.Logger, in extractIn
 		a.Note = note
 		return a, nil
 	}
-	// A question about what comes next ("who is Canelo fighting next?"),
-	// answered by sentences none of which looks ahead: they tell what
-	// happened, not what is to come.
-	if askedNext(in.question) && !slices.ContainsFunc(ex.sentences, aheadRe.MatchString) {
+	// A question about what comes next for one thing ("who is Canelo
+	// fighting next?"), answered by sentences none of which looks ahead:
+	// they tell what happened, not what is to come.
+	if askedNext(in.question) && !in.spanning && len(in.ev.terms) <= focusMaxTerms && !slices.ContainsFunc(ex.sentences, aheadRe.MatchString) {
 		log.Debug("declined: no passage looks ahead", "question", in.question)
 		a := s.refuse(NextText, onDelta)
 		a.Note = note

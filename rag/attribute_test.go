@@ -599,4 +599,11 @@ func TestWhatComesNextNeedsASentenceLookingAhead(t *testing.T) {
 	if got.Refused || !strings.Contains(got.Text, "Munguia") {
 		t.Errorf("Answer() = %+v, want the next opponent", got)
 	}
+	// A question about several things that mentions a next year asks
+	// nothing about what comes next.
+	swift := hit("a-swift", "Sporting News", 0, "Taylor Swift, whose Eras Tour is fully booked for the year ahead, cheered Travis Kelce as the Kansas City Chiefs won at Arrowhead Stadium.", day)
+	q := "Which artist, with an Eras Tour fully booked for the next year, cheered Travis Kelce at a Kansas City Chiefs game at Arrowhead Stadium?"
+	if got = answer(t, []news.Hit{swift}, q); got.Refused || !strings.Contains(got.Text, "Taylor Swift") {
+		t.Errorf("Answer(%q) = %+v, want Taylor Swift", q, got)
+	}
 }
