@@ -140,8 +140,8 @@ func askedAttribute(q string) *attribute {
 	case superlativeAskRe.MatchString(q):
 		// "What's the tallest mountain in Africa?": the sentence that
 		// answers says so.
-		group := superlatives[strings.ToLower(superlativeAskRe.FindStringSubmatch(q)[1])]
-		return &attribute{name: "which is the " + strings.ToLower(superlativeAskRe.FindStringSubmatch(q)[1]), verb: "says", holds: group.MatchString}
+		most := strings.ToLower(superlativeAskRe.FindStringSubmatch(q)[1])
+		return &attribute{name: "which is the " + most, verb: "says", holds: superlatives[most].MatchString}
 	case whenEventRe.MatchString(q):
 		// "When was the Eiffel Tower built?", "what year did John Belushi
 		// die?": a date beside the event, in a sentence about the thing.
@@ -255,14 +255,17 @@ func lacksAttribute(question string, attr *attribute, cands []*extractCandidate,
 		// A sentence that opens by referring back ("His 7-foot-4 frame")
 		// names the person of the sentence before it.
 		named := func(t Term) bool {
-			if attr.subject {
-				// A word of the name written as a name ("the GPT
-				// store" for "OpenAI's GPT store"): a lower-case
-				// "wind towers" is not the Eiffel Tower.
-				return t.in(c.terms) || slices.ContainsFunc(t.Words, func(w string) bool { return capitalStems(c.text)[w] }) ||
-					c.lead != "" && (t.in(c.prev) || slices.ContainsFunc(t.Words, func(w string) bool { return capitalStems(c.lead)[w] }))
-			}
 			return t.in(c.terms) || partOfName(t, c.terms) || c.lead != "" && (t.in(c.prev) || partOfName(t, c.prev))
+		}
+		if attr.subject {
+			// A word of the name written as a name ("the GPT store"
+			// for "OpenAI's GPT store"): a lower-case "wind towers" is
+			// not the Eiffel Tower.
+			own, lead := capitalStems(c.text), capitalStems(c.lead)
+			named = func(t Term) bool {
+				return t.in(c.terms) || slices.ContainsFunc(t.Words, func(w string) bool { return own[w] }) ||
+					c.lead != "" && (t.in(c.prev) || slices.ContainsFunc(t.Words, func(w string) bool { return lead[w] }))
+			}
 		}
 		if len(people) == 0 || slices.ContainsFunc(people, named) {
 			return ""
@@ -376,31 +379,41 @@ var (
 
 // superlatives holds, for each superlative a question asks, the words a
 // sentence that answers it uses.
-var superlatives = map[string]*regexp.Regexp{}
+var superlatives = formsOf([][]string{{"tallest", "highest"}, {"biggest", "largest"}, {"longest"}, {"oldest"}, {"deepest"},
+	{"fastest", "quickest"}, {"richest", "wealthiest"}, {"smallest", "tiniest"}})
 
 // eventForms holds, for each event a when-question asks, the words a
 // sentence that dates it uses.
-var eventForms = map[string]*regexp.Regexp{}
+var eventForms = formsOf([][]string{
+	{"built", "build", "builds", "building", "construction", "constructed", "completed"},
+	{"founded", "found", "founding", "founder", "established"},
+	{"born", "birth"},
+	{"established", "founded", "founding"},
+	{"opened", "opening", "opens"},
+	{"invented", "invention", "inventor"},
+	{"created", "creation"},
+	{"discovered", "discovery"},
+	{"die", "died", "death", "dead", "passed away"},
+	{"fall", "fell", "fallen", "falls", "came down", "come down", "torn down", "collapse", "collapsed"},
+	{"landing", "land", "landed", "landings", "touched down"},
+	{"launch", "launched", "launches", "launching", "release", "released", "releases", "come out", "came out", "comes out",
+		"debut", "debuted", "debuts", "rolled out", "rolls out", "arrive", "arrives", "arrived", "arriving", "went live",
+		"goes live", "available", "on sale"},
+})
 
-func init() {
-	for _, g := range []string{"tallest highest", "biggest largest", "longest", "oldest", "deepest", "fastest quickest", "richest wealthiest", "smallest tiniest"} {
-		re := regexp.MustCompile(`(?i)\b(` + strings.ReplaceAll(g, " ", "|") + `)\b`)
-		for _, w := range strings.Fields(g) {
-			superlatives[w] = re
-		}
-	}
-	for _, g := range []string{"built build builds building construction constructed completed", "founded found founding founder established",
-		"born birth", "established founded founding", "opened opening opens", "invented invention inventor", "created creation", "discovered discovery",
-		"die died death dead passed_away", "fall fell fallen falls came_down come_down torn_down collapse collapsed",
-		"landing land landed landings touched_down",
-		"launch launched launches launching release released releases come_out came_out comes_out debut debuted debuts rolled_out rolls_out arrive arrives arrived arriving went_live goes_live available on_sale"} {
-		re := regexp.MustCompile(`(?i)\b(` + strings.ReplaceAll(strings.ReplaceAll(g, " ", "|"), "_", " ") + `)\b`)
-		for _, w := range strings.Fields(g) {
-			if _, ok := eventForms[strings.ReplaceAll(w, "_", " ")]; !ok {
-				eventForms[strings.ReplaceAll(w, "_", " ")] = re
+// formsOf maps each word of groups to a pattern matching any word of its
+// group; a word in two groups keeps its first.
+func formsOf(groups [][]string) map[string]*regexp.Regexp {
+	out := map[string]*regexp.Regexp{}
+	for _, g := range groups {
+		re := regexp.MustCompile(`(?i)\b(` + strings.Join(g, "|") + `)\b`)
+		for _, w := range g {
+			if out[w] == nil {
+				out[w] = re
 			}
 		}
 	}
+	return out
 }
 
 // capitalStems returns the stems of the words s writes with a capital,
