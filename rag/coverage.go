@@ -416,8 +416,8 @@ func askingPart(q string) (part string, ok bool) {
 	}
 	for _, p := range parts {
 		p = strings.TrimSpace(p)
-		first := strings.ToLower(strings.FieldsFunc(p, func(r rune) bool { return !unicode.IsLetter(r) })[0])
-		if askWords[first] || strings.HasSuffix(p, "?") {
+		words := strings.FieldsFunc(p, func(r rune) bool { return !unicode.IsLetter(r) })
+		if len(words) > 0 && askWords[strings.ToLower(words[0])] || strings.HasSuffix(p, "?") {
 			return p, true
 		}
 	}

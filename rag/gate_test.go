@@ -300,9 +300,28 @@ func TestAskingPart(t *testing.T) {
 		{"Which university is Louis Brus at? The quantum dots Nobel guy", "Which university is Louis Brus at?"},
 		{"Who did the U.S. Senate confirm?", ""},
 		{"did england win?", ""},
+		{"2023. who won the world cup?", "who won the world cup?"},
 	} {
 		if got, _ := askingPart(tt.q); got != tt.want {
 			t.Errorf("askingPart(%q) = %q, want %q", tt.q, got, tt.want)
 		}
 	}
+}
+
+// FuzzReadQuestion reads any question the ways the answerer does: none
+// panics.
+func FuzzReadQuestion(f *testing.F) {
+	f.Add("how many sacks have the giants given up this season? heard it's close to a record")
+	f.Add("2023. who won the world cup?")
+	f.Add("What does ASOS actually stand for? When was the Eiffel Tower built in May")
+	f.Add("how much is U2 asking... for tickets?! who's running it next")
+	f.Fuzz(func(t *testing.T, q string) {
+		SalientTerms(q, nil)
+		askingPart(q)
+		askedAttribute(q)
+		askedKind(q)
+		askedRole(q)
+		askedNext(q)
+		countedWords(q)
+	})
 }
