@@ -390,12 +390,10 @@ func SalientTerms(question string, spans []string) []Term {
 	return out
 }
 
-// askWords open a sentence that asks ("whats" and "who's" by their first
-// letters).
-var askWords = map[string]bool{"what": true, "whats": true, "who": true, "whos": true, "whom": true, "whose": true,
-	"which": true, "when": true, "where": true, "why": true, "how": true, "did": true, "does": true, "do": true,
-	"is": true, "are": true, "was": true, "were": true, "can": true, "could": true, "will": true, "would": true,
-	"should": true, "has": true, "have": true, "had": true}
+// whWords open a sentence that asks, as the auxiliaries of headStop do
+// ("whats" and "who's" by their first letters).
+var whWords = map[string]bool{"what": true, "whats": true, "who": true, "whos": true, "whom": true, "whose": true,
+	"which": true, "when": true, "where": true, "why": true, "how": true}
 
 // askingPart returns, of a question of several sentences, the one that
 // asks: the first that opens with a question word or ends with a question
@@ -417,7 +415,7 @@ func askingPart(q string) (part string, ok bool) {
 	for _, p := range parts {
 		p = strings.TrimSpace(p)
 		words := strings.FieldsFunc(p, func(r rune) bool { return !unicode.IsLetter(r) })
-		if len(words) > 0 && askWords[strings.ToLower(words[0])] || strings.HasSuffix(p, "?") {
+		if len(words) > 0 && (whWords[strings.ToLower(words[0])] || headStop[strings.ToLower(words[0])]) || strings.HasSuffix(p, "?") {
 			return p, true
 		}
 	}

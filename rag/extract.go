@@ -226,16 +226,9 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 		// Robertson") answers better than the one that shares most words,
 		// when it scores nearly as well (the floor of outcomes).
 		b := cands[0]
-		for i, c := range cands[1:] {
-			if c.score < extractOutcomeFloor*b.score {
-				break
-			}
-			if in.hits[c.hit].Article.ID == in.hits[b.hit].Article.ID && nameNear(c.text, role, qStems) {
-				copy(cands[1:i+2], cands[:i+1])
-				cands[0] = c
-				break
-			}
-		}
+		promote(cands, func(c *extractCandidate) bool {
+			return in.hits[c.hit].Article.ID == in.hits[b.hit].Article.ID && nameNear(c.text, role, qStems)
+		})
 	}
 	if askedOutcome(in.question) && aheadRe.MatchString(cands[0].text) {
 		// A question about how something turned out is answered by a
@@ -245,16 +238,9 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 		// (a final score).
 		share := func(c *extractCandidate) float64 { return in.ev.articleShare[in.hits[c.hit].Article.ID] }
 		b := cands[0]
-		for i, c := range cands[1:] {
-			if c.score < extractOutcomeFloor*b.score {
-				break
-			}
-			if c.kind && !aheadRe.MatchString(c.text) && (share(c) > share(b) || share(c) == share(b) && (c.own >= b.own || c.beside)) {
-				copy(cands[1:i+2], cands[:i+1])
-				cands[0] = c
-				break
-			}
-		}
+		promote(cands, func(c *extractCandidate) bool {
+			return c.kind && !aheadRe.MatchString(c.text) && (share(c) > share(b) || share(c) == share(b) && (c.own >= b.own || c.beside))
+		})
 	}
 	picked := pickSentences(cands, in.hits, terms, weight, total, want, in.spanning)
 	out.best = cands[0].text
@@ -344,6 +330,23 @@ func rescoreByMeaning(ctx context.Context, emb news.Embedder, question string, c
 	}
 	slices.SortStableFunc(top, func(a, b *extractCandidate) int { return cmpFloatDesc(a.score, b.score) })
 	return nil
+}
+
+// promote moves to the front of cands, sorted by score, the first
+// candidate after the best that answers better and scores at least
+// extractOutcomeFloor of the best.
+func promote(cands []*extractCandidate, better func(*extractCandidate) bool) {
+	b := cands[0]
+	for i, c := range cands[1:] {
+		if c.score < extractOutcomeFloor*b.score {
+			return
+		}
+		if better(c) {
+			copy(cands[1:i+2], cands[:i+1])
+			cands[0] = c
+			return
+		}
+	}
 }
 
 // pickSentences takes the best sentence, then, from the same article, the
