@@ -45,6 +45,12 @@ var (
 	// Ten Hag paid?", "how much prize money did she get for winning?",
 	// "what's Hayes going to earn?".
 	howMuchMoneyRe = regexp.MustCompile(`(?i)^\W*(what's|whats|what is|what are|what will|what would)\b.*\b(earn|earns|earning|be paid|get paid|getting paid|take home|worth)\b|\bhow much (\w+ ){0,2}(does|did|do|is|was|are|were|will|would|has|have|had)\b.*\b(cost|costs|costing|pay|pays|paid|paying|earn|earns|earned|earning|make|makes|made|making|charge|charges|charged|spend|spends|spent|worth|raise|raises|raised|sell for|sold for|fetch|fetched|gross|grossed|take home|bring in|brought in|asking|seeking|demanding|claiming)\b|\bhow much (\w+ )?money\b`)
+	// howMuchAuxRe matches "how much are tickets for U2's shows?", "how
+	// much did the NFL fine Greenlaw?": how much a thing is, a sum unless
+	// the question asks how much something changed or weighs
+	// (notMoneyRe).
+	howMuchAuxRe = regexp.MustCompile(`(?i)\bhow much (is|are|was|were|does|did|do|will|would|has|have|had)\b`)
+	notMoneyRe   = regexp.MustCompile(`(?i)\b(weigh|weighs|weighed|weight|rain|rained|snow|snowed|rise|rises|rose|risen|fall|falls|fell|fallen|drop|drops|dropped|grow|grows|grew|grown|increase[sd]?|decrease[sd]?|decline[sd]?|climb(s|ed)?|jump(s|ed)?|gain(s|ed)?|lose|loses|lost|shrink|shrank|slump(ed)?|plunge[sd]?|surge[sd]?|soar(s|ed)?|sink|sank|improve[sd]?|slide|slid|tumble[sd]?|rall(y|ied)|change[sd]?|move[sd]?|up|down|stocks?|shares|matter|matters|mattered|left|remain|remains|by|percent|per cent|share|time|longer|older|more|less|data|storage|memory|energy|power|water|sleep)\b|%`)
 	// howBigMoneyRe matches "how big was his severance package?": the
 	// size of a sum of money.
 	howBigMoneyRe = regexp.MustCompile(`(?i)\bhow (big|large)\b.*\b(severance|payout|bonus|salary|contract|settlement|damages|package|loan|compensation)\b`)
@@ -161,7 +167,8 @@ func askedAttribute(q string) *attribute {
 		// or a fortune is a person's: the sentence that gives it names
 		// them.
 		return &attribute{name: "that sum", holds: func(s string) bool { return moneyRe.MatchString(s) && numberNear(s, head) }, personal: payWords[head]}
-	case howMuchMoneyRe.MatchString(q) || payAskRe.MatchString(q) || howBigMoneyRe.MatchString(q):
+	case howMuchMoneyRe.MatchString(q) || payAskRe.MatchString(q) || howBigMoneyRe.MatchString(q) ||
+		howMuchAuxRe.MatchString(q) && !notMoneyRe.MatchString(q):
 		// "How much is Binance paying Richard Teng?": what a person is
 		// paid or worth stands beside their name.
 		return &attribute{name: "that sum", holds: isSum, personal: personalPayRe.MatchString(q)}
@@ -457,7 +464,10 @@ func countNear(s string, heads map[string]bool) bool {
 	ws := strings.Fields(s)
 	var at, nums []int
 	for i, w := range ws {
-		if isCount(w) {
+		// The scale of a written number belongs to it: "$69 billion" is
+		// a sum, "80 million" one count.
+		scaled := i > 0 && scaleRe.MatchString(w) && strings.ContainsFunc(ws[i-1], unicode.IsDigit)
+		if isCount(w) && !scaled {
 			nums = append(nums, i)
 		}
 		// Each part of "two-wheelers", stop words too ("reports").
@@ -486,6 +496,9 @@ func countNear(s string, heads map[string]bool) bool {
 				return true
 			case d >= -8 && d < 0 && strings.EqualFold(ws[n+1], "of"):
 				return true
+			case d == 1 && unicode.IsUpper([]rune(ws[h])[0]):
+				// A number right after a name names a model or an
+				// edition ("the Steam Deck 2"), not how many there are.
 			case d > 0 && d <= 3 && !slices.ContainsFunc(ws[h+1:n], func(w string) bool { return !countLinks[strings.ToLower(strings.Trim(w, ",:"))] }):
 				return true
 			}
@@ -517,7 +530,8 @@ var (
 	// countRe matches a count written in digits: "80,065", "1.5m",
 	// "10-year", "4-1" is a tally and no count.
 	countRe     = regexp.MustCompile(`^\d[\d,.]*(k|m|bn|million|billion)?(-[a-zA-Z]+)?$`)
-	countWordRe = regexp.MustCompile(`(?i)^(once|twice|thrice|dozens|hundreds|thousands|millions|billions|(one|two|three|four|five|six|seven|eight|nine|ten)-[a-z]+)$`)
+	scaleRe     = regexp.MustCompile(`(?i)^(hundred|thousand|million|billion|trillion)s?\W*$`)
+	countWordRe = regexp.MustCompile(`(?i)^(dozens|hundreds|thousands|millions|billions|(one|two|three|four|five|six|seven|eight|nine|ten)-[a-z]+)$`)
 )
 
 // capitalRunRe matches a run of two or three capitalised words.
