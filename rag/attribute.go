@@ -31,6 +31,10 @@ type attribute struct {
 	// ("When was the Eiffel Tower built?"): the sentence that gives it
 	// names that thing, not another built in 1787.
 	subject bool
+	// speaker, when set, holds the stems of the words naming who spoke
+	// ("What did Novo Nordisk say about the study?"): a sentence that
+	// reports what was said names them, or follows one that does.
+	speaker []string
 	// anchored is set for a figure whose own words say what it is (a
 	// count beside the counted word, "a Buffalo native"): a sentence of
 	// an article that covers the question gives it even without the
@@ -51,6 +55,9 @@ var (
 	// (notMoneyRe).
 	howMuchAuxRe = regexp.MustCompile(`(?i)\bhow much (is|are|was|were|does|did|do|will|would|has|have|had)\b`)
 	notMoneyRe   = regexp.MustCompile(`(?i)\b(weigh|weighs|weighed|weight|rain|rained|snow|snowed|rise|rises|rose|risen|fall|falls|fell|fallen|drop|drops|dropped|grow|grows|grew|grown|increase[sd]?|decrease[sd]?|decline[sd]?|climb(s|ed)?|jump(s|ed)?|gain(s|ed)?|lose|loses|lost|shrink|shrank|slump(ed)?|plunge[sd]?|surge[sd]?|soar(s|ed)?|sink|sank|improve[sd]?|slide|slid|tumble[sd]?|rall(y|ied)|change[sd]?|move[sd]?|up|down|stocks?|shares|matter|matters|mattered|left|remain|remains|by|percent|per cent|share|time|longer|older|more|less|data|storage|memory|energy|power|water|sleep)\b|%`)
+	// sayAskRe matches a question about what someone said: "what did
+	// Pfizer say about its vaccine?", its first group the speaker.
+	sayAskRe = regexp.MustCompile(`(?i)^\W*(?:so |and |but |ok |okay )?what (?:did|does|do|has|have|had) (\S.{0,40}?) (?:say|said|tell|told|respond|responded|reply|replied|comment|commented|tweet|tweeted|write|wrote)\b`)
 	// howBigMoneyRe matches "how big was his severance package?": the
 	// size of a sum of money.
 	howBigMoneyRe = regexp.MustCompile(`(?i)\bhow (big|large)\b.*\b(severance|payout|bonus|salary|contract|settlement|damages|package|loan|compensation)\b`)
@@ -110,6 +117,20 @@ func isSum(s string) bool { return moneyRe.MatchString(s) || bareSumRe.MatchStri
 func askedAttribute(q string) *attribute {
 	head := askedHead(q)
 	switch {
+	case sayAskRe.MatchString(q):
+		// "What did Freddie Prinze Jr. say about the hack?": words of his,
+		// not a sentence that only mentions him.
+		who := strings.Trim(sayAskRe.FindStringSubmatch(q)[1], ` .,'"’`)
+		var speaker []string
+		for _, w := range extractTerms(who) {
+			if !answerStopwords[w] {
+				speaker = append(speaker, w)
+			}
+		}
+		if len(speaker) == 0 {
+			return nil
+		}
+		return &attribute{name: "what " + who + " said", verb: "reports", holds: func(string) bool { return true }, speaker: speaker}
 	case sentenceAskRe.MatchString(q) && !whenFirstRe.MatchString(q):
 		// "What sentence did Nishad Singh get?": a sentence handed down,
 		// not the years a charge carries or a defendant faces.
@@ -274,6 +295,12 @@ func lacksAttribute(question string, attr *attribute, cands []*extractCandidate,
 					c.lead != "" && (t.in(c.prev) || slices.ContainsFunc(t.Words, func(w string) bool { return lead[w] }))
 			}
 		}
+		if attr.speaker != nil {
+			if spoke(c, attr.speaker) {
+				return ""
+			}
+			continue
+		}
 		if len(people) == 0 || slices.ContainsFunc(people, named) {
 			return ""
 		}
@@ -290,6 +317,42 @@ func lacksAttribute(question string, attr *attribute, cands []*extractCandidate,
 	}
 	return "The articles I have mention " + termNames(names) + ", but none of them " + verb + " " + attr.name + "."
 }
+
+// spoke reports whether a sentence reports words of the speaker (the stems
+// of their name): a verb of saying a few words from the name ("Novo
+// Nordisk said in a statement"), or "he said" after a sentence that names
+// them. A sentence that names the speaker and quotes someone else does
+// not.
+func spoke(c *extractCandidate, speaker []string) bool {
+	ws := strings.Fields(c.text)
+	var at, says []int
+	for i, w := range ws {
+		w = strings.ToLower(strings.Trim(w, `"'“”‘’()[],.;:!?-–—`))
+		if slices.Contains(speaker, stem(strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s"))) {
+			at = append(at, i)
+		}
+		if speechVerbRe.MatchString(w) {
+			says = append(says, i)
+		}
+	}
+	for _, a := range at {
+		for _, b := range says {
+			if b-a <= speechSpan && a-b <= speechSpan {
+				return true
+			}
+		}
+	}
+	return c.prev != nil && pronounSaysRe.MatchString(c.text) && slices.ContainsFunc(speaker, func(w string) bool { return c.prev[w] })
+}
+
+// speechSpan is the most words between a speaker's name and the verb of
+// saying that reports their words.
+const speechSpan = 8
+
+var (
+	speechVerbRe  = regexp.MustCompile(`^(said|says|say|saying|told|tells|tweeted|wrote|writes|posted|stated|states|added|adds|explained|argued|warned|insisted|noted|responded|replied|commented|according|statement|spokesperson|spokesman|spokeswoman)$`)
+	pronounSaysRe = regexp.MustCompile(`(?i)\b(he|she|they|it)\s+(said|says|added|adds|told|tells|wrote|writes|explained|argued|warned|insisted|noted|responded|replied)\b|\b(said|says|added|adds)\s+(he|she|they|it)\b|^(He|She|They|It)\b`)
+)
 
 // winMinShare is the share, of the most any candidate holds of a who-won
 // question's weight besides the words of winning, that a sentence telling
