@@ -405,6 +405,16 @@ func (s *Service) extractive(ctx context.Context, log *slog.Logger, in extractIn
 		a.Note = note
 		return a, nil
 	}
+	// A yes-or-no question about what became of something ("was
+	// Menendez convicted in the end?", "did Goeller get his second liver
+	// transplant?") answered by sentences that never say one of its rarer
+	// words: they tell of the subject, not of what is asked of it.
+	if w := unsaid(in, ex.sentences); w != "" {
+		log.Debug("declined: the passages never say what the question asks", "word", w)
+		a := s.refuse(WhetherText, onDelta)
+		a.Note = note
+		return a, nil
+	}
 	// A question about what comes next for one thing ("who is Canelo
 	// fighting next?"), answered by sentences none of which looks ahead:
 	// they tell what happened, not what is to come.

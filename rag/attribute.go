@@ -69,7 +69,7 @@ var (
 	payWords = stems("salary salaries wage wages worth fortune")
 	// winAskRe matches a question about who won: "who won the Tour de
 	// France?", "did Australia beat Italy?".
-	winAskRe = regexp.MustCompile(`(?i)\b(who|which \w+)\s+(won|wins|beat|took the title|clinched)\b|^\W*(did|does|do|has|have|will)\b.*\b(win|winning|beat|beating|defeat|defeating|clinch|clinching)\b`)
+	winAskRe = regexp.MustCompile(`(?i)\b(who|which \w+)\s+(won|wins|beat|took the title|clinched)\b|^\W*(did|does|do|has|have|will)\b.*\b(win|winning|won|beat|beating|defeat|defeating|clinch|clinching|smash|thrash|hammer|crush|rout|upset|lose|losing|lost)\b`)
 	// winRe matches a sentence that tells who won.
 	// A champion or a title holder ("heavyweight champion Jon Jones") is
 	// no news of who won this time.

@@ -639,3 +639,28 @@ func TestWhatComesNextNeedsASentenceLookingAhead(t *testing.T) {
 		t.Errorf("Answer(%q) = %+v, want Taylor Swift", q, got)
 	}
 }
+
+func TestYesOrNoNeedsASentenceSayingWhatIsAsked(t *testing.T) {
+	day := time.Date(2023, 10, 20, 0, 0, 0, 0, time.UTC)
+	grill := hit("a-menendez", "CNBC", 0, "Sen. Bob Menendez, charged with bribery, grilled Wall Street bank executives at a hearing on Wednesday.", day)
+	verdict := hit("a-verdict", "CNBC", 0, "Bob Menendez was convicted of bribery by a Manhattan jury, which found him guilty on all counts.", day)
+	beat := hit("a-buli", "ESPN", 0, "Eintracht Frankfurt thrashed Bayern Munich 5-1 on Saturday.", day)
+	for _, tt := range []struct {
+		hits    []news.Hit
+		q, want string
+		refused bool
+	}{
+		{hits: []news.Hit{grill}, q: "Was Bob Menendez convicted in the end?", want: WhetherText, refused: true},
+		{hits: []news.Hit{grill, verdict}, q: "Was Bob Menendez convicted in the end?", want: "convicted of bribery"},
+		// Adverbs that only stress, and a win told as a score.
+		{hits: []news.Hit{beat}, q: "did frankfurt really smash bayern?", want: "5-1"},
+		// A question that goes on to ask what: "called" is no outcome.
+		{hits: []news.Hit{hit("a-moz", "The Verge", 0, "Mozilla has launched Mozilla.social, a Mastodon server of its own.", day)},
+			q: "does mozilla run its own mastodon server? what's it called", want: "Mozilla.social"},
+	} {
+		got := answer(t, tt.hits, tt.q)
+		if got.Refused != tt.refused || !strings.Contains(got.Text, tt.want) {
+			t.Errorf("Answer(%q) = %+v, want refused %v with %q", tt.q, got, tt.refused, tt.want)
+		}
+	}
+}

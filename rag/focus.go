@@ -2,6 +2,7 @@ package rag
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -371,6 +372,54 @@ var (
 	// preview.
 	aheadRe = regexp.MustCompile(`(?i)\b(will|would|could|may|might|shall|'ll|set to|expected to|due to|likely to|hopes? to|plans? to|aims? to|ahead of|upcoming|preview|projected|predicted|forecast|potential|next (week|month|year|season)|tomorrow|later this)\b`)
 )
+
+// WhetherText declines a yes-or-no question whose answer the articles do
+// not give.
+const WhetherText = "None of the articles I have says whether that happened."
+
+// lyRe matches an adverb that only stresses a question ("did they
+// really", "has it actually").
+var lyRe = regexp.MustCompile(`^\w+ly$`)
+
+// whetherMarkers are the words of a yes-or-no question that ask whether
+// it happened at all ("in the end", "ever", "yet"), not what happened.
+var whetherMarkers = stems("end ended ever yet still now already")
+
+// whAskRe matches a sentence that asks what, who, which or how.
+var whAskRe = regexp.MustCompile(`(?i)\b(what|what's|whats|who|whom|whose|which|where|when|why|how)\b`)
+
+// whetherRe matches a yes-or-no question.
+var whetherRe = regexp.MustCompile(`(?i)^\W*(did|does|do|has|have|had|is|are|was|were)\b`)
+
+// unsaid returns a word of a yes-or-no question about one thing that none
+// of the quoted sentences holds, or "". Names are the subject, which the
+// sentences share; weak words and adverbs that only stress ("really") are
+// not asked. A question about who won has its own test.
+func unsaid(in extractInput, sentences []string) string {
+	if !whetherRe.MatchString(in.question) || winAskRe.MatchString(in.question) || in.spanning {
+		return ""
+	}
+	if _, rest, ok := strings.Cut(in.question, "?"); ok && whAskRe.MatchString(rest) {
+		// "does Mozilla run its own server? what's it called": the
+		// question asks what, and says what it is about first.
+		return ""
+	}
+	var said []map[string]bool
+	for _, s := range sentences {
+		set := termSet(s)
+		addAcronyms(set, s)
+		said = append(said, set)
+	}
+	for _, t := range in.ev.terms {
+		if t.Kind != TermWord || len(t.Words) == 1 && (weakWords[t.Words[0]] || whetherMarkers[t.Words[0]]) || lyRe.MatchString(t.Text) {
+			continue
+		}
+		if !slices.ContainsFunc(said, func(set map[string]bool) bool { return t.in(set) }) {
+			return t.Text
+		}
+	}
+	return ""
+}
 
 // NextText declines a question about what comes next that the articles
 // do not look ahead to.
