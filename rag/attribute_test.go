@@ -654,6 +654,9 @@ func TestYesOrNoNeedsASentenceSayingWhatIsAsked(t *testing.T) {
 		{hits: []news.Hit{grill, verdict}, q: "Was Bob Menendez convicted in the end?", want: "convicted of bribery"},
 		// Adverbs that only stress, and a win told as a score.
 		{hits: []news.Hit{beat}, q: "did frankfurt really smash bayern?", want: "5-1"},
+		// A question about how an article tells it, not about what
+		// happened.
+		{hits: []news.Hit{grill}, q: "Did CNBC portray Bob Menendez's grilling of the bank executives consistently?", want: "grilled"},
 		// A question that goes on to ask what: "called" is no outcome.
 		{hits: []news.Hit{hit("a-moz", "The Verge", 0, "Mozilla has launched Mozilla.social, a Mastodon server of its own.", day)},
 			q: "does mozilla run its own mastodon server? what's it called", want: "Mozilla.social"},

@@ -381,6 +381,11 @@ const WhetherText = "None of the articles I have says whether that happened."
 // really", "has it actually").
 var lyRe = regexp.MustCompile(`^\w+ly$`)
 
+// aboutReportingRe matches a question about how the articles tell
+// something ("did TechCrunch describe it differently?"), whose words are
+// about the telling, not the told.
+var aboutReportingRe = regexp.MustCompile(`(?i)\b(consisten\w*|inconsisten\w*|portray\w*|describ\w*|depict\w*|differently|report\w*|coverage|chang\w*)\b`)
+
 // whetherMarkers are the words of a yes-or-no question that ask whether
 // it happened at all ("in the end", "ever", "yet"), not what happened.
 var whetherMarkers = stems("end ended ever yet still now already")
@@ -396,7 +401,7 @@ var whetherRe = regexp.MustCompile(`(?i)^\W*(did|does|do|has|have|had|is|are|was
 // sentences share; weak words and adverbs that only stress ("really") are
 // not asked. A question about who won has its own test.
 func unsaid(in extractInput, sentences []string) string {
-	if !whetherRe.MatchString(in.question) || winAskRe.MatchString(in.question) || in.spanning {
+	if !whetherRe.MatchString(in.question) || winAskRe.MatchString(in.question) || in.spanning || aboutReportingRe.MatchString(in.question) {
 		return ""
 	}
 	if _, rest, ok := strings.Cut(in.question, "?"); ok && whAskRe.MatchString(rest) {
