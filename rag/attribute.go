@@ -172,7 +172,8 @@ func askedAttribute(q string) *attribute {
 	case whenEventRe.MatchString(q):
 		// "When was the Eiffel Tower built?", "what year did John Belushi
 		// die?": a date beside the event, in a sentence about the thing.
-		event := eventForms[strings.ToLower(whenEventRe.FindStringSubmatch(q)[3])]
+		m := whenEventRe.FindStringSubmatch(q)
+		event := eventForms[strings.ToLower(m[3]+m[6])]
 		return &attribute{name: "when that was", verb: "says", subject: true, holds: func(s string) bool {
 			return event.MatchString(s) && (yearRe.MatchString(s) || dateTextRe.MatchString(s))
 		}}
@@ -444,7 +445,7 @@ var (
 	superlativeAskRe = regexp.MustCompile(`(?i)^\W*(?:what|which|who)(?:\s+\w+)?(?:'s|’s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+)?(tallest|highest|biggest|largest|longest|oldest|deepest|fastest|richest|smallest)\b`)
 	// whenEventRe matches a question about when something was built,
 	// founded, or someone born or died.
-	whenEventRe = regexp.MustCompile(`(?i)(?:^\W*|[,;?]\s*|\band\s+)(when|what year|which year|what date)\b(.*)\b(built|founded|born|established|opened|invented|created|discovered|die|died|fall|fell|come down|came down|landing|land|landed|launch|launched|launches|release|released|come out|came out|comes out)\b`)
+	whenEventRe = regexp.MustCompile(`(?i)(?:^\W*|[,;?]\s*|\band\s+)(when|what year|which year|what date)\b(.*)\b(built|founded|born|established|opened|invented|created|discovered|die|died|fall|fell|come down|came down|landing|land|landed|launch|launched|launches|release|released|come out|came out|comes out)\b|^\W*(when|what year|which year|what date|what day)\b(.*)\b(start|starts|begin|begins|kick off|kicks off|finish|finished|finishes|complete|completed|end|ends|ended)\W*$`)
 )
 
 // superlatives holds, for each superlative a question asks, the words a
@@ -469,6 +470,8 @@ var eventForms = formsOf([][]string{
 	{"launch", "launched", "launches", "launching", "release", "released", "releases", "come out", "came out", "comes out",
 		"debut", "debuted", "debuts", "rolled out", "rolls out", "arrive", "arrives", "arrived", "arriving", "went live",
 		"goes live", "available", "on sale"},
+	{"start", "starts", "started", "starting", "begin", "begins", "began", "beginning", "kick off", "kicks off", "kicked off", "opens", "opening", "get under way", "gets under way", "underway"},
+	{"finish", "finished", "complete", "completed", "completion", "end", "ends", "ended", "wrap", "wraps", "concluded", "built"},
 })
 
 // formsOf maps each word of groups to a pattern matching any word of its
