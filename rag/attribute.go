@@ -131,6 +131,15 @@ func askedAttribute(q string) *attribute {
 			return nil
 		}
 		return &attribute{name: "what " + who + " said", verb: "reports", holds: func(string) bool { return true }, speaker: speaker}
+	case typeAskRe.MatchString(q):
+		// "Which record label put out his album?", "what theatre is it
+		// on at?": the sentence that answers says what kind of place
+		// or body it names.
+		kind := strings.ToLower(typeAskRe.FindStringSubmatch(q)[1])
+		return &attribute{name: "the " + kind, verb: "names", holds: typeWords[stem(kind)].MatchString}
+	case jerseyAskRe.MatchString(q):
+		// "What number will Ohtani wear?": a shirt number, not a score.
+		return &attribute{name: "the number", verb: "says", holds: jerseyRe.MatchString, subject: true}
 	case sentenceAskRe.MatchString(q) && !whenFirstRe.MatchString(q):
 		// "What sentence did Nishad Singh get?": a sentence handed down,
 		// not the years a charge carries or a defendant faces.
@@ -353,6 +362,28 @@ const speechSpan = 8
 var (
 	speechVerbRe  = regexp.MustCompile(`^(said|says|say|saying|told|tells|tweeted|wrote|writes|posted|stated|states|added|adds|explained|argued|warned|insisted|noted|responded|replied|commented|according|statement|spokesperson|spokesman|spokeswoman)$`)
 	pronounSaysRe = regexp.MustCompile(`(?i)\b(he|she|they|it)\s+(said|says|added|adds|told|tells|wrote|writes|explained|argued|warned|insisted|noted|responded|replied)\b|\b(said|says|added|adds)\s+(he|she|they|it)\b|^(He|She|They|It)\b`)
+)
+
+var (
+	// typeAskRe matches a question asking which one of a kind of place
+	// or body: "which university", "what record label".
+	typeAskRe = regexp.MustCompile(`(?i)\b(?:which|what)\s+(?:record\s+)?(label|university|college|school|stadium|arena|theatre|theater|venue|hospital|airport|prison)\b`)
+	// typeWords match a sentence naming one of the kind (by stem).
+	typeWords = func() map[string]*regexp.Regexp {
+		out := map[string]*regexp.Regexp{}
+		for _, g := range [][]string{{"label", "labels", "records", "recordings"}, {"university", "universities", "college", "institute", "school"},
+			{"college", "colleges", "university"}, {"school", "schools", "academy", "college", "university"}, {"stadium", "stadio", "estadio", "field", "park", "ground", "arena"},
+			{"arena", "arenas", "center", "centre", "stadium"}, {"theatre", "theater", "theatres", "theaters", "playhouse", "opera house", "hall"},
+			{"theater", "theatre", "theaters", "theatres", "playhouse", "opera house", "hall"},
+			{"venue", "venues", "stadium", "arena", "theatre", "theater", "hall", "center", "centre", "club", "park", "ground"},
+			{"hospital", "hospitals", "medical center", "medical centre", "clinic", "infirmary"}, {"airport", "airports"}, {"prison", "prisons", "jail", "penitentiary", "correctional"}} {
+			out[stem(g[0])] = regexp.MustCompile(`(?i)\b(` + strings.Join(g, "|") + `)\b`)
+		}
+		return out
+	}()
+	// jerseyAskRe matches a question about a player's shirt number.
+	jerseyAskRe = regexp.MustCompile(`(?i)\b(what|which)\s+(jersey\s+|shirt\s+|uniform\s+)?(number|no\.?)\b.*\b(wear|wears|wearing|wore|don|take|takes|taking)\b|\b(jersey|shirt|uniform)\s+number\b`)
+	jerseyRe    = regexp.MustCompile(`(?i)\bno\.\s?\d{1,2}\b|#\d{1,2}\b|\bnumbers?\s+\d{1,2}\b|\b\d{1,2}\s+(jersey|shirt)\b`)
 )
 
 // winMinShare is the share, of the most any candidate holds of a who-won
