@@ -55,6 +55,9 @@ var (
 	// (notMoneyRe).
 	howMuchAuxRe = regexp.MustCompile(`(?i)\bhow much (is|are|was|were|does|did|do|will|would|has|have|had)\b`)
 	notMoneyRe   = regexp.MustCompile(`(?i)\b(weigh|weighs|weighed|weight|rain|rained|snow|snowed|rise|rises|rose|risen|fall|falls|fell|fallen|drop|drops|dropped|grow|grows|grew|grown|increase[sd]?|decrease[sd]?|decline[sd]?|climb(s|ed)?|jump(s|ed)?|gain(s|ed)?|lose|loses|lost|shrink|shrank|slump(ed)?|plunge[sd]?|surge[sd]?|soar(s|ed)?|sink|sank|improve[sd]?|slide|slid|tumble[sd]?|rall(y|ied)|change[sd]?|move[sd]?|up|down|stocks?|shares|matter|matters|mattered|left|remain|remains|by|percent|per cent|share|time|longer|older|more|less|data|storage|memory|energy|power|water|sleep)\b|%`)
+	// reportedSumRe matches a question about a company's result that
+	// opens with what it reported: "what did Nike report for revenue?".
+	reportedSumRe = regexp.MustCompile(`(?i)^\W*what (?:did|does|will|has|have|had) .*\b(?:report|reported|post|posted|announce|announced|record|recorded|log|logged|book|booked|bring in|brought in)\b.*\b(profits?|revenues?|sales|earnings|income|turnover)\b`)
 	// sayAskRe matches a question about what someone said: "what did
 	// Pfizer say about its vaccine?", its first group the speaker.
 	sayAskRe = regexp.MustCompile(`(?i)^\W*(?:so |and |but |ok |okay )?what (?:did|does|do|has|have|had) (\S.{0,40}?) (?:say|said|tell|told|respond|responded|reply|replied|comment|commented|tweet|tweeted|write|wrote)\b`)
@@ -198,6 +201,11 @@ func askedAttribute(q string) *attribute {
 		// or a fortune is a person's: the sentence that gives it names
 		// them.
 		return &attribute{name: "that sum", holds: func(s string) bool { return moneyRe.MatchString(s) && numberNear(s, head) }, personal: payWords[head]}
+	case reportedSumRe.MatchString(q):
+		// "What did Maersk post as its Q3 profit?": a sum beside the
+		// word, as when the question opens with it.
+		word := stem(strings.ToLower(reportedSumRe.FindStringSubmatch(q)[1]))
+		return &attribute{name: "that sum", holds: func(s string) bool { return moneyRe.MatchString(s) && numberNear(s, word) }}
 	case howMuchMoneyRe.MatchString(q) || payAskRe.MatchString(q) || howBigMoneyRe.MatchString(q) ||
 		howMuchAuxRe.MatchString(q) && !notMoneyRe.MatchString(q):
 		// "How much is Binance paying Richard Teng?": what a person is
