@@ -130,7 +130,7 @@ func TestFigureTheArticlesNeverGiveDeclines(t *testing.T) {
 			"Connor Bedard, wearing No. 98 for Chicago, helped the Blackhawks to a 4-2 win over the Penguins.", day)},
 			question: "What jersey number does Connor Bedard wear for Chicago", want: "No. 98"},
 		{name: "a result asked, none given", hits: []news.Hit{hit("a-maersk", "Fortune", 0,
-			"Maersk and Hapag-Lloyd said they are cutting costs as some fear the slump in container profits will last through 2024.", day)},
+			"Maersk and Hapag-Lloyd said after Q3 they are cutting costs as some fear the slump in container profits will last through 2024.", day)},
 			question: "What did Maersk post as its Q3 profit?", decline: "gives that sum"},
 		{name: "a result given", hits: []news.Hit{hit("a-maersk", "Fortune", 0,
 			"Maersk posted a Q3 profit of $511 million, down 93% from a year earlier.", day)},
