@@ -59,6 +59,10 @@ type Filter struct {
 	Outlets []string  // outlet names as stored (exact, case-insensitive)
 	Since   time.Time // published at or after (inclusive); zero for no bound
 	Until   time.Time // published before (exclusive); zero for no bound
+	// Undated keeps the articles without a publication date when Since or
+	// Until is set: a period read from a question's words ("yesterday")
+	// cannot rule them out.
+	Undated bool
 	// IngestedSince restricts to articles ingested at or after this time.
 	IngestedSince time.Time
 	ArticleIDs    []string // restrict to these articles

@@ -239,6 +239,9 @@ func (r *HybridRetriever) Retrieve(ctx context.Context, ns string, q Query) (Ret
 	if in.Relative != nil {
 		f.Since = later(f.Since, in.Relative.Since)
 		f.Until = earlier(f.Until, in.Relative.Until)
+		// A period read from the question's words cannot rule out an
+		// article whose date is unknown.
+		f.Undated = true
 	}
 	// Outlets the question names (rather than an explicit filter) steer
 	// the search without forbidding other outlets.

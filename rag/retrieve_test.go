@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/gazettebot/gazette/news"
 )
@@ -30,13 +31,10 @@ func (f *fakeIndex) match(h news.Hit, flt news.Filter) bool {
 		return false
 	}
 	p := h.Article.PublishedAt
-	if !flt.Since.IsZero() && (p.IsZero() || p.Before(flt.Since)) {
-		return false
+	if p.IsZero() {
+		return flt.Undated || flt.Since.IsZero() && flt.Until.IsZero()
 	}
-	if !flt.Until.IsZero() && (p.IsZero() || !p.Before(flt.Until)) {
-		return false
-	}
-	return true
+	return (flt.Since.IsZero() || !p.Before(flt.Since)) && (flt.Until.IsZero() || p.Before(flt.Until))
 }
 
 func (f *fakeIndex) Dense(_ context.Context, _ string, _ []float32, k int, flt news.Filter) ([]news.Hit, error) {
@@ -184,15 +182,18 @@ func TestRetrieveRelativePeriod(t *testing.T) {
 	ix := &fakeIndex{hits: []news.Hit{
 		hit("old", "TechCrunch", 0, "google news", oct(1)),
 		hit("new", "TechCrunch", 0, "google news", oct(19)),
+		// An article whose date is unknown may be yesterday's.
+		hit("undated", "TechCrunch", 0, "google news", time.Time{}),
 	}}
 	r := NewRetriever(ix, constEmbedder{}, RetrieverOptions{})
 	got, err := r.Retrieve(t.Context(), "g", Query{Text: "What happened with google yesterday?", Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{"new"}, articleIDs(got.Hits)); diff != "" {
+	if diff := cmp.Diff([]string{"new", "undated"}, articleIDs(got.Hits), cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
 		t.Errorf("articles mismatch (-want +got):\n%s", diff)
 	}
+	ix.hits = ix.hits[:2]
 	got, err = r.Retrieve(t.Context(), "g", Query{Text: "What happened with google this morning?", Now: now})
 	if err != nil {
 		t.Fatal(err)

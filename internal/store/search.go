@@ -28,13 +28,20 @@ func filterSQL(f news.Filter) (string, []any) {
 			args = append(args, o)
 		}
 	}
+	var dated []string
 	if !f.Since.IsZero() {
-		conds = append(conds, "a.published_at >= ?")
+		dated = append(dated, "a.published_at >= ?")
 		args = append(args, f.Since.UnixMilli())
 	}
 	if !f.Until.IsZero() {
-		conds = append(conds, "a.published_at < ?")
+		dated = append(dated, "a.published_at < ?")
 		args = append(args, f.Until.UnixMilli())
+	}
+	switch {
+	case len(dated) > 0 && f.Undated:
+		conds = append(conds, "(a.published_at IS NULL OR ("+strings.Join(dated, " AND ")+"))")
+	default:
+		conds = append(conds, dated...)
 	}
 	if !f.IngestedSince.IsZero() {
 		conds = append(conds, "a.ingested_at >= ?")

@@ -730,6 +730,10 @@ func filterCases() []filterCase {
 		{"ingested since", news.Filter{IngestedSince: day.AddDate(0, 0, 2)}, func(a news.Article) bool {
 			return !a.IngestedAt.Before(day.AddDate(0, 0, 2))
 		}},
+		{"a window keeps the undated when asked", news.Filter{Since: day.AddDate(0, 0, 1), Until: day.AddDate(0, 0, 2), Undated: true}, func(a news.Article) bool {
+			return a.PublishedAt.IsZero() || !a.PublishedAt.Before(day.AddDate(0, 0, 1)) && a.PublishedAt.Before(day.AddDate(0, 0, 2))
+		}},
+		{"undated alone filters nothing", news.Filter{Undated: true}, func(news.Article) bool { return true }},
 		{"article ids", news.Filter{ArticleIDs: []string{"rates", "undated", "missing"}}, func(a news.Article) bool {
 			return a.ID == "rates" || a.ID == "undated"
 		}},

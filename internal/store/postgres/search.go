@@ -20,11 +20,18 @@ func filterSQL(f news.Filter, p *args) string {
 	if len(f.Outlets) > 0 {
 		conds = append(conds, "lower(a.outlet) = ANY("+p.add(lowerAll(f.Outlets))+")")
 	}
+	var dated []string
 	if !f.Since.IsZero() {
-		conds = append(conds, "a.published_at >= "+p.add(ms(f.Since)))
+		dated = append(dated, "a.published_at >= "+p.add(ms(f.Since)))
 	}
 	if !f.Until.IsZero() {
-		conds = append(conds, "a.published_at < "+p.add(ms(f.Until)))
+		dated = append(dated, "a.published_at < "+p.add(ms(f.Until)))
+	}
+	switch {
+	case len(dated) > 0 && f.Undated:
+		conds = append(conds, "(a.published_at IS NULL OR ("+strings.Join(dated, " AND ")+"))")
+	default:
+		conds = append(conds, dated...)
 	}
 	if !f.IngestedSince.IsZero() {
 		conds = append(conds, "a.ingested_at >= "+p.add(ms(f.IngestedSince)))
