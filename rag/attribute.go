@@ -58,6 +58,25 @@ var (
 	// reportedSumRe matches a question about a company's result that
 	// opens with what it reported: "what did Nike report for revenue?".
 	reportedSumRe = regexp.MustCompile(`(?i)^\W*what (?:did|does|will|has|have|had) .*\b(?:report|reported|post|posted|announce|announced|record|recorded|log|logged|book|booked|bring in|brought in)\b.*\b(profits?|revenues?|sales|earnings|income|turnover)\b`)
+	// sumThingRe matches the thing whose price or amount a question asks
+	// ("how much are tickets", "how much was the fine"), and sumThings
+	// the words a sentence that gives it uses.
+	sumThingRe = regexp.MustCompile(`(?i)\b(tickets?|fined?|contract|severance|bonus|settlement|subscription|rent|prize money|transfer fee)\b`)
+	sumThings  = func() map[string]*regexp.Regexp {
+		out := map[string]*regexp.Regexp{}
+		for _, g := range [][]string{{"ticket", "tickets", "seats?", "admission", "entry"}, {"fine", "fined", "fines", "penalty", "penalised", "penalized", "docked"},
+			{"contract", "deal", "extension", "signed", "agreement"}, {"severance", "payout", "package", "pay-off", "payoff", "exit pay"},
+			{"bonus", "bonuses"}, {"settlement", "settle", "settled", "pay out"}, {"subscription", "subscribers?", "per month", "a month", "monthly", "/month", "a year", "per year", "annually", "plan", "tier"},
+			{"rent", "rents", "rental"}, {"prize money", "prize", "purse", "winnings", "cheque", "check"}, {"transfer fee", "fee", "signed", "signing", "deal", "bought", "sold", "move"}} {
+			re := regexp.MustCompile(`(?i)\b(` + strings.Join(g, "|") + `)\b`)
+			out[g[0]] = re
+			if g[0] == "ticket" || g[0] == "fine" {
+				out[g[1]] = re
+			}
+		}
+		out["fined"] = out["fine"]
+		return out
+	}()
 	// sayAskRe matches a question about what someone said: "what did
 	// Pfizer say about its vaccine?", its first group the speaker.
 	sayAskRe = regexp.MustCompile(`(?i)^\W*(?:so |and |but |ok |okay )?what (?:did|does|do|has|have|had) (\S.{0,40}?) (?:say|said|tell|told|respond|responded|reply|replied|comment|commented|tweet|tweeted|write|wrote)\b`)
@@ -209,8 +228,15 @@ func askedAttribute(q string) *attribute {
 	case howMuchMoneyRe.MatchString(q) || payAskRe.MatchString(q) || howBigMoneyRe.MatchString(q) ||
 		howMuchAuxRe.MatchString(q) && !notMoneyRe.MatchString(q):
 		// "How much is Binance paying Richard Teng?": what a person is
-		// paid or worth stands beside their name.
-		return &attribute{name: "that sum", holds: isSum, personal: personalPayRe.MatchString(q)}
+		// paid or worth stands beside their name. "How much are U2
+		// tickets?": the price of a ticket is told with the word, not
+		// as what the venue cost.
+		holds := isSum
+		if m := sumThingRe.FindStringSubmatch(q); m != nil {
+			thing := sumThings[strings.ToLower(m[1])]
+			holds = func(s string) bool { return isSum(s) && thing.MatchString(s) }
+		}
+		return &attribute{name: "that sum", holds: holds, personal: personalPayRe.MatchString(q)}
 	case howManyRe.MatchString(q) && head != "" && !genericAmounts[head] && !tallyHead(head):
 		// "How many employees does Meltwater have?": a count beside the
 		// word, not the company's market value.
