@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gazettebot/gazette/news"
 )
@@ -323,5 +324,26 @@ func FuzzReadQuestion(f *testing.F) {
 		askedRole(q)
 		askedNext(q)
 		countedWords(q)
+	})
+}
+
+// FuzzAnswerOneArticle answers any question from a library of one article
+// with any text: every check of the passages' sentences against what is
+// asked (counts, sums, speakers, yes-or-no words) runs on both.
+func FuzzAnswerOneArticle(f *testing.F) {
+	f.Add("What did Novo Nordisk say about the study?", `"It happens," he said. Novo Nordisk said in a statement that the study's design limits it.`)
+	f.Add("How many Steam Deck OLEDs has Valve sold?", "The Steam Deck 2 (2025) and the $69 billion deal. 80 million people, No. 98")
+	f.Add("was he convicted in the end? what's it called", "He was convicted. Tickets cost $140 - the fine was £5,000.")
+	f.Add("when does the season start", "The season will start on March 22, 2024.\n\nHeading\n“")
+	day := time.Date(2023, 11, 30, 0, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, q, body string) {
+		if !utf8.ValidString(q) || !utf8.ValidString(body) {
+			return
+		}
+		hits := []news.Hit{hit("a1", "The Verge", 0, body, day)}
+		got, err := NewService(libraryRetriever(hits, nil), testOptions()).Answer(t.Context(), "g1", Request{Question: q}, nil)
+		if err == nil && got.Text == "" {
+			t.Errorf("Answer(%q) over %q: empty answer", q, body)
+		}
 	})
 }
