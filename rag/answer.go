@@ -411,7 +411,7 @@ func (s *Service) extractive(ctx context.Context, log *slog.Logger, in extractIn
 	// words: they tell of the subject, not of what is asked of it.
 	if w := unsaid(in, ex.sentences); w != "" {
 		log.Debug("declined: the passages never say what the question asks", "word", w)
-		a := s.refuse(WhetherText, onDelta)
+		a := s.refuse(whetherText(in.ev.terms, w), onDelta)
 		a.Note = note
 		return a, nil
 	}

@@ -373,9 +373,23 @@ var (
 	aheadRe = regexp.MustCompile(`(?i)\b(will|would|could|may|might|shall|'ll|set to|expected to|due to|likely to|hopes? to|plans? to|aims? to|ahead of|upcoming|preview|projected|predicted|forecast|potential|next (week|month|year|season)|tomorrow|later this)\b`)
 )
 
-// WhetherText declines a yes-or-no question whose answer the articles do
-// not give.
-const WhetherText = "None of the articles I have says whether that happened."
+// whetherText declines a yes-or-no question whose answer the articles do
+// not give, naming what they mention and the word none of the answering
+// sentences says: "The articles I have mention Bob Menendez, but none of
+// them says whether that happened (nothing on “convicted”)."
+func whetherText(terms []Term, word string) string {
+	var names []Term
+	for _, t := range terms {
+		if t.Kind == TermName && len(names) < 2 {
+			names = append(names, t)
+		}
+	}
+	what := "none of them says whether that happened (nothing on “" + word + "”)."
+	if len(names) == 0 {
+		return "None of the articles I have says whether that happened (nothing on “" + word + "”)."
+	}
+	return "The articles I have mention " + termNames(names) + ", but " + what
+}
 
 // lyRe matches an adverb that only stresses a question ("did they
 // really", "has it actually").
