@@ -59,24 +59,20 @@ var (
 	// opens with what it reported: "what did Nike report for revenue?".
 	reportedSumRe = regexp.MustCompile(`(?i)^\W*what (?:did|does|will|has|have|had) .*\b(?:report|reported|post|posted|announce|announced|record|recorded|log|logged|book|booked|bring in|brought in)\b.*\b(profits?|revenues?|sales|earnings|income|turnover)\b`)
 	// sumThingRe matches the thing whose price or amount a question asks
-	// ("how much are tickets", "how much was the fine"), and sumThings
-	// the words a sentence that gives it uses.
-	sumThingRe = regexp.MustCompile(`(?i)\b(tickets?|fined?|contract|severance|bonus|settlement|subscription|rent|prize money|transfer fee)\b`)
-	sumThings  = func() map[string]*regexp.Regexp {
-		out := map[string]*regexp.Regexp{}
-		for _, g := range [][]string{{"ticket", "tickets", "seats?", "admission", "entry"}, {"fine", "fined", "fines", "penalty", "penalised", "penalized", "docked"},
-			{"contract", "deal", "extension", "signed", "agreement"}, {"severance", "payout", "package", "pay-off", "payoff", "exit pay"},
-			{"bonus", "bonuses"}, {"settlement", "settle", "settled", "pay out"}, {"subscription", "subscribers?", "per month", "a month", "monthly", "/month", "a year", "per year", "annually", "plan", "tier"},
-			{"rent", "rents", "rental"}, {"prize money", "prize", "purse", "winnings", "cheque", "check"}, {"transfer fee", "fee", "signed", "signing", "deal", "bought", "sold", "move"}} {
-			re := regexp.MustCompile(`(?i)\b(` + strings.Join(g, "|") + `)\b`)
-			out[g[0]] = re
-			if g[0] == "ticket" || g[0] == "fine" {
-				out[g[1]] = re
-			}
-		}
-		out["fined"] = out["fine"]
-		return out
-	}()
+	// ("how much are tickets", "how much was the fine"); sumThings maps
+	// each way of asking it to the words a sentence that gives it uses.
+	sumThingRe, sumThings = sumThingTable([]struct{ asked, told string }{
+		{"ticket|tickets", "tickets?|seats?|admission|entry"},
+		{"fine|fined", "fines?|fined|penalty|penalised|penalized|docked"},
+		{"contract", "contract|deal|extension|signed|agreement"},
+		{"severance", "severance|payout|package|pay-off|payoff|exit pay"},
+		{"bonus", "bonus|bonuses"},
+		{"settlement", "settlement|settle|settled|pay out"},
+		{"subscription", "subscription|subscribers?|per month|a month|monthly|/month|a year|per year|annually|plan|tier"},
+		{"rent", "rent|rents|rental"},
+		{"prize money", "prize money|prize|purse|winnings|cheque|check"},
+		{"transfer fee", "transfer fee|fee|signed|signing|deal|bought|sold|move"},
+	})
 	// sayAskRe matches a question about what someone said: "what did
 	// Pfizer say about its vaccine?", its first group the speaker.
 	sayAskRe = regexp.MustCompile(`(?i)^\W*(?:so |and |but |ok |okay )?what (?:did|does|do|has|have|had) (\S.{0,40}?) (?:say|said|tell|told|respond|responded|reply|replied|comment|commented|tweet|tweeted|write|wrote)\b`)
@@ -420,7 +416,22 @@ var (
 	jerseyRe    = regexp.MustCompile(`(?i)\bno\.\s?\d{1,2}\b|#\d{1,2}\b|\bnumbers?\s+\d{1,2}\b|\b\d{1,2}\s+(jersey|shirt)\b`)
 )
 
-// winMinShare is the share, of the most any candidate holds of a who-won
+// sumThingTable builds sumThingRe and sumThings from the ways each thing
+// is asked and told (alternatives separated by "|").
+func sumThingTable(rows []struct{ asked, told string }) (*regexp.Regexp, map[string]*regexp.Regexp) {
+	things := map[string]*regexp.Regexp{}
+	var asked []string
+	for _, r := range rows {
+		told := regexp.MustCompile(`(?i)\b(` + r.told + `)\b`)
+		for _, a := range strings.Split(r.asked, "|") {
+			things[a] = told
+			asked = append(asked, a)
+		}
+	}
+	return regexp.MustCompile(`(?i)\b(` + strings.Join(asked, "|") + `)\b`), things
+}
+
+// winMinShare is the share// winMinShare is the share, of the most any candidate holds of a who-won
 // question's weight besides the words of winning, that a sentence telling
 // the winner must hold.
 const winMinShare = 0.5

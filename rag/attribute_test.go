@@ -700,3 +700,17 @@ func TestYesOrNoNeedsASentenceSayingWhatIsAsked(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryKindAskedHasItsWords: each kind of place or body a question can
+// ask for ("which label") has the words a sentence naming one uses.
+func TestEveryKindAskedHasItsWords(t *testing.T) {
+	for _, kind := range []string{"label", "university", "college", "school", "stadium", "arena", "theatre", "theater", "venue", "hospital", "airport", "prison"} {
+		q := "which " + kind + " is it?"
+		if !typeAskRe.MatchString(q) {
+			t.Errorf("typeAskRe does not match %q", q)
+		}
+		if typeWords[stem(kind)] == nil {
+			t.Errorf("no words for the kind %q", kind)
+		}
+	}
+}
