@@ -61,7 +61,7 @@ var (
 	// sumThingRe matches the thing whose price or amount a question asks
 	// ("how much are tickets", "how much was the fine"); sumThings maps
 	// each way of asking it to the words a sentence that gives it uses.
-	sumThingRe, sumThings = sumThingTable([]struct{ asked, told string }{
+	sumThingWords, sumThings = askedAndTold([]struct{ asked, told string }{
 		{"ticket|tickets", "tickets?|seats?|admission|entry"},
 		{"fine|fined", "fines?|fined|penalty|penalised|penalized|docked"},
 		{"contract", "contract|deal|extension|signed|agreement"},
@@ -73,6 +73,7 @@ var (
 		{"prize money", "prize money|prize|purse|winnings|cheque|check"},
 		{"transfer fee", "transfer fee|fee|signed|signing|deal|bought|sold|move"},
 	})
+	sumThingRe = regexp.MustCompile(`(?i)\b(` + sumThingWords + `)\b`)
 	// sayAskRe matches a question about what someone said: "what did
 	// Pfizer say about its vaccine?", its first group the speaker.
 	sayAskRe = regexp.MustCompile(`(?i)^\W*(?:so |and |but |ok |okay )?what (?:did|does|do|has|have|had) (\S.{0,40}?) (?:say|said|tell|told|respond|responded|reply|replied|comment|commented|tweet|tweeted|write|wrote)\b`)
@@ -154,7 +155,7 @@ func askedAttribute(q string) *attribute {
 		// on at?": the sentence that answers says what kind of place
 		// or body it names.
 		kind := strings.ToLower(typeAskRe.FindStringSubmatch(q)[1])
-		return &attribute{name: "the " + kind, verb: "names", holds: typeWords[stem(kind)].MatchString}
+		return &attribute{name: "the " + kind, verb: "names", holds: typeWords[kind].MatchString}
 	case jerseyAskRe.MatchString(q):
 		// "What number will Ohtani wear?": a shirt number, not a score.
 		return &attribute{name: "the number", verb: "says", holds: jerseyRe.MatchString, subject: true}
@@ -345,17 +346,23 @@ func lacksAttribute(question string, attr *attribute, cands []*extractCandidate,
 			return ""
 		}
 	}
+	return mentionedBut(terms, cmp.Or(attr.verb, "gives")+" "+attr.name+".")
+}
+
+// mentionedBut declines by naming up to two names of the question the
+// articles mention and what none of them does ("gives the age."): "The
+// articles I have mention John Hynes, but none of them gives the age."
+func mentionedBut(terms []Term, lacking string) string {
 	var names []Term
 	for _, t := range terms {
 		if t.Kind == TermName && len(names) < 2 {
 			names = append(names, t)
 		}
 	}
-	verb := cmp.Or(attr.verb, "gives")
 	if len(names) == 0 {
-		return "None of the articles I have " + verb + " " + attr.name + "."
+		return "None of the articles I have " + lacking
 	}
-	return "The articles I have mention " + termNames(names) + ", but none of them " + verb + " " + attr.name + "."
+	return "The articles I have mention " + termNames(names) + ", but none of them " + lacking
 }
 
 // spoke reports whether a sentence reports words of the speaker (the stems
@@ -368,7 +375,7 @@ func spoke(c *extractCandidate, speaker []string) bool {
 	var at, says []int
 	for i, w := range ws {
 		w = strings.ToLower(strings.Trim(w, `"'“”‘’()[],.;:!?-–—`))
-		if slices.Contains(speaker, stem(strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s"))) {
+		if slices.Contains(speaker, stem(withoutPossessive(w))) {
 			at = append(at, i)
 		}
 		if speechVerbRe.MatchString(w) {
@@ -396,42 +403,46 @@ var (
 
 var (
 	// typeAskRe matches a question asking which one of a kind of place
-	// or body: "which university", "what record label".
-	typeAskRe = regexp.MustCompile(`(?i)\b(?:which|what)\s+(?:record\s+)?(label|university|college|school|stadium|arena|theatre|theater|venue|hospital|airport|prison)\b`)
-	// typeWords match a sentence naming one of the kind (by stem).
-	typeWords = func() map[string]*regexp.Regexp {
-		out := map[string]*regexp.Regexp{}
-		for _, g := range [][]string{{"label", "labels", "records", "recordings"}, {"university", "universities", "college", "institute", "school"},
-			{"college", "colleges", "university"}, {"school", "schools", "academy", "college", "university"}, {"stadium", "stadio", "estadio", "field", "park", "ground", "arena"},
-			{"arena", "arenas", "center", "centre", "stadium"}, {"theatre", "theater", "theatres", "theaters", "playhouse", "opera house", "hall"},
-			{"theater", "theatre", "theaters", "theatres", "playhouse", "opera house", "hall"},
-			{"venue", "venues", "stadium", "arena", "theatre", "theater", "hall", "center", "centre", "club", "park", "ground"},
-			{"hospital", "hospitals", "medical center", "medical centre", "clinic", "infirmary"}, {"airport", "airports"}, {"prison", "prisons", "jail", "penitentiary", "correctional"}} {
-			out[stem(g[0])] = regexp.MustCompile(`(?i)\b(` + strings.Join(g, "|") + `)\b`)
-		}
-		return out
-	}()
+	// or body ("which university", "what record label"); typeWords maps
+	// each kind to the words a sentence naming one uses.
+	typeKinds, typeWords = askedAndTold([]struct{ asked, told string }{
+		{"label", "label|labels|records|recordings"},
+		{"university", "university|universities|college|institute|school"},
+		{"college", "college|colleges|university"},
+		{"school", "school|schools|academy|college|university"},
+		{"stadium", "stadium|stadio|estadio|field|park|ground|arena"},
+		{"arena", "arena|arenas|center|centre|stadium"},
+		{"theatre", "theatre|theater|theatres|theaters|playhouse|opera house|hall"},
+		{"theater", "theater|theatre|theaters|theatres|playhouse|opera house|hall"},
+		{"venue", "venue|venues|stadium|arena|theatre|theater|hall|center|centre|club|park|ground"},
+		{"hospital", "hospital|hospitals|medical center|medical centre|clinic|infirmary"},
+		{"airport", "airport|airports"},
+		{"prison", "prison|prisons|jail|penitentiary|correctional"},
+	})
+	typeAskRe = regexp.MustCompile(`(?i)\b(?:which|what)\s+(?:record\s+)?(` + typeKinds + `)\b`)
 	// jerseyAskRe matches a question about a player's shirt number.
 	jerseyAskRe = regexp.MustCompile(`(?i)\b(what|which)\s+(jersey\s+|shirt\s+|uniform\s+)?(number|no\.?)\b.*\b(wear|wears|wearing|wore|don|take|takes|taking)\b|\b(jersey|shirt|uniform)\s+number\b`)
 	jerseyRe    = regexp.MustCompile(`(?i)\bno\.\s?\d{1,2}\b|#\d{1,2}\b|\bnumbers?\s+\d{1,2}\b|\b\d{1,2}\s+(jersey|shirt)\b`)
 )
 
-// sumThingTable builds sumThingRe and sumThings from the ways each thing
-// is asked and told (alternatives separated by "|").
-func sumThingTable(rows []struct{ asked, told string }) (*regexp.Regexp, map[string]*regexp.Regexp) {
-	things := map[string]*regexp.Regexp{}
+// askedAndTold reads a table of the ways a thing is asked for and the
+// words a sentence that tells it uses (alternatives separated by "|"): it
+// returns every way of asking as one alternation, and a map from each to
+// the pattern of its told words.
+func askedAndTold(rows []struct{ asked, told string }) (string, map[string]*regexp.Regexp) {
+	told := map[string]*regexp.Regexp{}
 	var asked []string
 	for _, r := range rows {
-		told := regexp.MustCompile(`(?i)\b(` + r.told + `)\b`)
+		re := regexp.MustCompile(`(?i)\b(` + r.told + `)\b`)
 		for _, a := range strings.Split(r.asked, "|") {
-			things[a] = told
+			told[a] = re
 			asked = append(asked, a)
 		}
 	}
-	return regexp.MustCompile(`(?i)\b(` + strings.Join(asked, "|") + `)\b`), things
+	return strings.Join(asked, "|"), told
 }
 
-// winMinShare is the share// winMinShare is the share, of the most any candidate holds of a who-won
+// winMinShare is the share, of the most any candidate holds of a who-won
 // question's weight besides the words of winning, that a sentence telling
 // the winner must hold.
 const winMinShare = 0.5
@@ -614,7 +625,7 @@ func countNear(s string, heads map[string]bool) bool {
 		}
 		// Each part of "two-wheelers", stop words too ("reports").
 		for _, part := range strings.Split(strings.ToLower(strings.Trim(w, `"'“”‘’()[],.;:!?`)), "-") {
-			part = strings.TrimSuffix(strings.TrimSuffix(part, "'s"), "’s")
+			part = withoutPossessive(part)
 			if part != "" && heads[stem(part)] {
 				at = append(at, i)
 				break

@@ -709,7 +709,7 @@ func TestEveryKindAskedHasItsWords(t *testing.T) {
 		if !typeAskRe.MatchString(q) {
 			t.Errorf("typeAskRe does not match %q", q)
 		}
-		if typeWords[stem(kind)] == nil {
+		if typeWords[kind] == nil {
 			t.Errorf("no words for the kind %q", kind)
 		}
 	}

@@ -92,7 +92,7 @@ func (t Term) in(set map[string]bool) bool {
 	}
 	acronym := false
 	for i, w := range t.Words {
-		up := isUpperWord(strings.TrimSuffix(strings.TrimSuffix(ws[i], "'s"), "’s"))
+		up := isUpperWord(withoutPossessive(ws[i]))
 		switch {
 		case set[w]:
 		case up && set[acronymKey+w]:
@@ -317,7 +317,7 @@ func SalientTerms(question string, spans []string) []Term {
 		if !unicode.IsUpper(first) {
 			return false
 		}
-		lw := strings.ToLower(strings.TrimSuffix(strings.TrimSuffix(w.raw, "'s"), "’s"))
+		lw := strings.ToLower(withoutPossessive(w.raw))
 		if w.start && (questionWords[lw] || answerStopwords[lw]) {
 			return false
 		}
@@ -348,7 +348,7 @@ func SalientTerms(question string, spans []string) []Term {
 				break
 			}
 			name := strings.Join(run, " ")
-			name = strings.TrimSuffix(strings.TrimSuffix(name, "'s"), "’s")
+			name = withoutPossessive(name)
 			if len(extractTerms(name)) > 0 {
 				add(name, TermName)
 			}
@@ -364,7 +364,7 @@ func SalientTerms(question string, spans []string) []Term {
 			continue
 		}
 		for _, part := range strings.FieldsFunc(w.raw, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’' }) {
-			part = strings.TrimSuffix(strings.TrimSuffix(part, "'s"), "’s")
+			part = withoutPossessive(part)
 			if len(extractTerms(part)) == 1 {
 				add(strings.ToLower(part), TermWord)
 			}

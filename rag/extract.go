@@ -698,6 +698,12 @@ var boundPrefix = map[string]bool{"semi": true, "quarter": true}
 // "e.g.", which are read as one word.
 var dottedAcronym = regexp.MustCompile(`\b(?:[A-Za-z]\.){2,}`)
 
+// withoutPossessive returns w without a possessive ending ("Milan's",
+// "Milan’s").
+func withoutPossessive(w string) string {
+	return strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
+}
+
 // stem reduces a word to the stem the keyword index gives it ([Stem]),
 // after mapping the past form of a common irregular verb to its base.
 func stem(w string) string {

@@ -378,17 +378,7 @@ var (
 // sentences says: "The articles I have mention Bob Menendez, but none of
 // them says whether that happened (nothing on “convicted”)."
 func whetherText(terms []Term, word string) string {
-	var names []Term
-	for _, t := range terms {
-		if t.Kind == TermName && len(names) < 2 {
-			names = append(names, t)
-		}
-	}
-	what := "none of them says whether that happened (nothing on “" + word + "”)."
-	if len(names) == 0 {
-		return "None of the articles I have says whether that happened (nothing on “" + word + "”)."
-	}
-	return "The articles I have mention " + termNames(names) + ", but " + what
+	return mentionedBut(terms, "says whether that happened (nothing on “"+word+"”).")
 }
 
 // lyRe matches an adverb that only stresses a question ("did they
@@ -404,9 +394,6 @@ var aboutReportingRe = regexp.MustCompile(`(?i)\b(consisten\w*|inconsisten\w*|po
 // it happened at all ("in the end", "ever", "yet"), not what happened.
 var whetherMarkers = stems("end ended ever yet still now already")
 
-// whAskRe matches a sentence that asks what, who, which or how.
-var whAskRe = regexp.MustCompile(`(?i)\b(what|what's|whats|who|whom|whose|which|where|when|why|how)\b`)
-
 // whetherRe matches a yes-or-no question.
 var whetherRe = regexp.MustCompile(`(?i)^\W*(did|does|do|has|have|had|is|are|was|were)\b`)
 
@@ -418,7 +405,9 @@ func unsaid(in extractInput, sentences []string) string {
 	if !whetherRe.MatchString(in.question) || winAskRe.MatchString(in.question) || in.spanning || aboutReportingRe.MatchString(in.question) {
 		return ""
 	}
-	if _, rest, ok := strings.Cut(in.question, "?"); ok && whAskRe.MatchString(rest) {
+	_, rest, ok := strings.Cut(in.question, "?")
+	asksWh := slices.ContainsFunc(strings.FieldsFunc(strings.ToLower(rest), func(r rune) bool { return !unicode.IsLetter(r) }), func(w string) bool { return whWords[w] })
+	if ok && asksWh {
 		// "does Mozilla run its own server? what's it called": the
 		// question asks what, and says what it is about first.
 		return ""
@@ -555,7 +544,7 @@ func nameNear(s string, role map[string]bool, q map[string]bool) bool {
 	var at, names []int
 	for i, w := range ws {
 		t := strings.Trim(w, `"'“”‘’()[],.;:!?`)
-		if role[stem(strings.ToLower(strings.TrimSuffix(strings.TrimSuffix(t, "'s"), "’s")))] {
+		if role[stem(strings.ToLower(withoutPossessive(t)))] {
 			at = append(at, i)
 			continue
 		}
