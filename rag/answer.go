@@ -351,6 +351,12 @@ func (s *Service) readFurther(ctx context.Context, log *slog.Logger, ex extracte
 // when set, says what the passages do not cover, and note is the answer's
 // Note.
 func (s *Service) extractive(ctx context.Context, log *slog.Logger, in extractInput, partial, note string, onDelta func(string)) (news.Answer, error) {
+	// decline refuses with text, keeping the note on how it was answered.
+	decline := func(text string) (news.Answer, error) {
+		a := s.refuse(text, onDelta)
+		a.Note = note
+		return a, nil
+	}
 	ex, ok, err := extract(ctx, s.o.Embedder, in)
 	if err != nil && ctx.Err() == nil {
 		// Scoring by meaning is a refinement: fall back to words alone.
@@ -361,18 +367,14 @@ func (s *Service) extractive(ctx context.Context, log *slog.Logger, in extractIn
 		return news.Answer{}, fmt.Errorf("extractive answer: %w", err)
 	}
 	if !ok {
-		a := s.refuse(DeclineText, onDelta)
-		a.Note = note
-		return a, nil
+		return decline(DeclineText)
 	}
 	if ex.lacks != "" && ex.anchored && in.further != nil {
 		ex, in = s.readFurther(ctx, log, ex, in)
 	}
 	if ex.lacks != "" {
 		log.Debug("declined: no passage gives the figure asked for", "question", in.question)
-		a := s.refuse(ex.lacks, onDelta)
-		a.Note = note
-		return a, nil
+		return decline(ex.lacks)
 	}
 	log.Debug("extractive evidence", "question", in.question, "meaning", ex.meaning, "sentence", in.ev.sentence)
 	// No sentence is near the question in meaning, and none holds most of
@@ -380,9 +382,7 @@ func (s *Service) extractive(ctx context.Context, log *slog.Logger, in extractIn
 	// the capital of Australia?" against articles on Australian tennis).
 	if s.o.MinMeaning > 0 && ex.meaning >= 0 && ex.meaning < s.o.MinMeaning && in.ev.sentence < meaningMinSentence {
 		log.Debug("declined by meaning", "meaning", ex.meaning, "sentence", in.ev.sentence)
-		a := s.refuse(declineText(in.ev, in.ev.missing()), onDelta)
-		a.Note = note
-		return a, nil
+		return decline(declineText(in.ev, in.ev.missing()))
 	}
 	// A year or a month the question names is the edition, the season or
 	// the occasion it asks about: an article that never mentions it, nor
@@ -392,37 +392,30 @@ func (s *Service) extractive(ctx context.Context, log *slog.Logger, in extractIn
 	// December roundup).
 	if y := missingYear(in, ex.article); y != "" {
 		log.Debug("declined: the answering article never names the year or month", "when", y)
-		a := s.refuse(yearText(in.ev, y), onDelta)
-		a.Note = note
-		return a, nil
+		return decline(yearText(in.ev, y))
 	}
 	// A question about how something turned out, answered only by
 	// sentences that look ahead to it, or whose best sentence does, and
 	// none of them tells the asked fact: the articles predate the outcome.
 	if askedOutcome(in.question) && !ex.told && (allAhead(ex.sentences) || settledRe.MatchString(in.question) && aheadRe.MatchString(ex.best)) {
 		log.Debug("declined: the passages only look ahead", "question", in.question)
-		a := s.refuse(AheadText, onDelta)
-		a.Note = note
-		return a, nil
+		return decline(AheadText)
 	}
 	// A yes-or-no question about what became of something ("was
 	// Menendez convicted in the end?", "did Goeller get his second liver
-	// transplant?") answered by sentences that never say one of its rarer
-	// words: they tell of the subject, not of what is asked of it.
+	// transplant?") answered by sentences that never say one of its
+	// words besides the names: they tell of the subject, not of what is
+	// asked of it.
 	if w := unsaid(in, ex.sentences); w != "" {
 		log.Debug("declined: the passages never say what the question asks", "word", w)
-		a := s.refuse(whetherText(in.ev.terms, w), onDelta)
-		a.Note = note
-		return a, nil
+		return decline(whetherText(in.ev.terms, w))
 	}
 	// A question about what comes next for one thing ("who is Canelo
 	// fighting next?"), answered by sentences none of which looks ahead:
 	// they tell what happened, not what is to come.
 	if askedNext(in.question) && !in.spanning && len(in.ev.terms) <= focusMaxTerms && !slices.ContainsFunc(ex.sentences, aheadRe.MatchString) {
 		log.Debug("declined: no passage looks ahead", "question", in.question)
-		a := s.refuse(NextText, onDelta)
-		a.Note = note
-		return a, nil
+		return decline(NextText)
 	}
 	a := finish(ex.text, in.groups, ex.used)
 	if partial != "" {
