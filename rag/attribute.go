@@ -74,6 +74,12 @@ var (
 		{"transfer fee", "transfer fee|fee|signed|signing|deal|bought|sold|move"},
 	})
 	sumThingRe = regexp.MustCompile(`(?i)\b(` + sumThingWords + `)\b`)
+	// successorAskRe matches a question about who took someone's place:
+	// "who replaced Denise George?", "who's taking over as All Blacks
+	// coach?", "who did they end up picking as speaker?".
+	successorAskRe = regexp.MustCompile(`(?i)\b(who|whom)\b.*\b(replac(e|es|ed|ing)|succeed(s|ed|ing)?|successor|take over|takes over|took over|taking over|end(s|ed)? up (becoming|picking|choosing|electing|hiring|naming|appointing|with)|in (his|her|their) place)\b`)
+	// successionRe matches a sentence that tells of a succession.
+	successionRe = regexp.MustCompile(`(?i)\b(replac(e|es|ed|ing|ement)|succeed(s|ed|ing)?|successor|succession|take over|takes over|took over|taking over|taken over|named|names|appoint(s|ed|ing|ment)?|elect(s|ed)?|picked|picks|chosen|chose|tapped|hire[sd]?|hiring|interim|promoted|installed|step(s|ped|ping)? (in|up)|in (his|her|their) place|takes? the reins|at the helm|new (head )?(coach|ceo|chief|boss|manager|speaker|leader|president|chair\w*|director|captain))\b`)
 	// sayAskRe matches a question about what someone said: "what did
 	// Pfizer say about its vaccine?", its first group the speaker.
 	sayAskRe = regexp.MustCompile(`(?i)^\W*(?:so |and |but |ok |okay )?what (?:did|does|do|has|have|had) (\S.{0,40}?) (?:say|said|tell|told|respond|responded|reply|replied|comment|commented|tweet|tweeted|write|wrote)\b`)
@@ -262,6 +268,14 @@ func askedAttribute(q string) *attribute {
 			name = "where they are buried"
 		}
 		return &attribute{name: name, verb: "says", holds: originRe.MatchString, anchored: true}
+	case successorAskRe.MatchString(q):
+		// "Who replaced Denise George?", "who did they end up picking as
+		// speaker?": a sentence that names someone and tells of the
+		// succession, not one about the one who left.
+		qs := termSet(q)
+		return &attribute{name: "who took over", verb: "says", holds: func(s string) bool {
+			return successorNear(s, qs)
+		}}
 	case spouseAskRe.MatchString(q):
 		// "Who is Billie Jean King married to?": a sentence about a
 		// marriage, in an article about the person.
@@ -347,6 +361,35 @@ func lacksAttribute(question string, attr *attribute, cands []*extractCandidate,
 		}
 	}
 	return mentionedBut(terms, cmp.Or(attr.verb, "gives")+" "+attr.name+".")
+}
+
+// successorNear reports a capitalised word the question does not name
+// (q, its stems) within four words of a word of succession in s: "named
+// Richard Teng as its new CEO", "interim speaker Patrick McHenry", not
+// "when she was named attorney general in 2019, … before Epstein".
+func successorNear(s string, q map[string]bool) bool {
+	ws := strings.Fields(s)
+	var names []int
+	for i, w := range ws {
+		t := strings.Trim(w, `"'“”‘’()[],.;:!?`)
+		if r, _ := utf8.DecodeRuneInString(t); i > 0 && unicode.IsUpper(r) && !dateTextRe.MatchString(t) {
+			if terms := extractTerms(t); len(terms) > 0 && !q[terms[0]] {
+				names = append(names, i)
+			}
+		}
+	}
+	if len(names) == 0 {
+		return false
+	}
+	for _, m := range successionRe.FindAllStringIndex(s, -1) {
+		at := len(strings.Fields(s[:m[0]]))
+		for _, n := range names {
+			if d := n - at; d >= -4 && d <= 4 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // mentionedBut declines by naming up to two names of the question the

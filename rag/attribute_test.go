@@ -74,6 +74,14 @@ func TestFigureTheArticlesNeverGiveDeclines(t *testing.T) {
 		{name: "revenue with a time after it, given", hits: []news.Hit{hit("a-coin", "CNBC", 0,
 			"Coinbase reported third-quarter revenue of $674 million, down 5% from a year earlier.", day)},
 			question: "What was Coinbase's revenue last quarter?", want: "$674 million"},
+		{name: "successor asked, only the one who left", hits: []news.Hit{hit("a-usvi", "Fortune", 0,
+			"Denise George sued JPMorgan over its ties to Jeffrey Epstein. After George was dismissed last December, Governor Albert Bryan Jr. said he wanted the scandal behind the US Virgin Islands. "+
+				"She was named attorney general in 2019, two months before Epstein died. Nobody has replaced Denise George as attorney general of the US Virgin Islands yet, a spokesman for the governor said.", day)},
+			question: "Who replaced Denise George as attorney general of the US Virgin Islands?", decline: "Denise George and US Virgin Islands, but none of them says who took over"},
+		{name: "successor named", hits: []news.Hit{hit("a-binance", "TechCrunch", 0,
+			"Changpeng Zhao, known as CZ, is now out as chief executive of Binance. "+
+				"The exchange has named Richard Teng, its former head of regional markets, as its new CEO.", day)},
+			question: "who is taking over as binance ceo now that cz is out", want: "Richard Teng"},
 		{name: "damages asked, none named", hits: []news.Hit{hit("a-helena", "TechCrunch", 0,
 			"Helena World Chronicle filed a class action against Google, which it says siphons off ad revenue worth billions of dollars. "+
 				"In addition to damages, the suit asks for an injunction.", day)},
