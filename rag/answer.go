@@ -172,9 +172,9 @@ func (s *Service) Answer(ctx context.Context, ns string, req Request, onDelta fu
 		now = s.o.Now()
 	}
 	log := s.o.Logger.With("ns", ns)
-	standalone := q
+	standalone := spellOut(q)
 	if len(req.History) > 0 {
-		standalone = s.standalone(ctx, log, q, req.History, now)
+		standalone = s.standalone(ctx, log, standalone, req.History, now)
 	}
 	// Without a model, more passages are read: the best article's further
 	// passages often hold the asked-for fact.

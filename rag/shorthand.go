@@ -1,0 +1,42 @@
+package rag
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+// shorthand maps the chat shorthand a question may use to the words
+// articles write: "how many ppl died", "how many TDs did he throw".
+var shorthand = map[string]string{
+	"ppl": "people", "pts": "points", "yds": "yards", "yd": "yard", "td": "touchdown", "tds": "touchdowns",
+	"ints": "interceptions", "qbs": "quarterbacks", "mins": "minutes", "hrs": "hours", "yrs": "years", "yr": "year",
+	"govt": "government", "dept": "department", "pres": "president", "intl": "international", "natl": "national",
+	"approx": "approximately", "avg": "average", "champ": "champion", "champs": "champions", "mgr": "manager",
+	"bn": "billion", "mln": "million", "rn": "right now", "tho": "though", "thru": "through", "abt": "about",
+	"tmrw": "tomorrow", "tmr": "tomorrow", "tonite": "tonight", "b4": "before", "bday": "birthday",
+	"gf": "girlfriend", "bf": "boyfriend", "bro": "brother", "pic": "picture", "pics": "pictures",
+	"vid": "video", "vids": "videos",
+}
+
+var shorthandRe = func() *regexp.Regexp {
+	words := make([]string, 0, len(shorthand))
+	for w := range shorthand {
+		words = append(words, regexp.QuoteMeta(w))
+	}
+	return regexp.MustCompile(`(?i)\b(` + strings.Join(words, "|") + `)\b`)
+}()
+
+// spellOut writes a question's chat shorthand out in full. Shorthand
+// written in capitals stays as it is ("TD Bank", "BN"), except a plural
+// one ("TDs", "QBs").
+func spellOut(q string) string {
+	return shorthandRe.ReplaceAllStringFunc(q, func(w string) string {
+		lower := strings.ToLower(w)
+		plural := len(w) > 2 && strings.HasSuffix(w, "s") && strings.IndexFunc(w[:len(w)-1], unicode.IsLower) < 0
+		if w != lower && !plural {
+			return w
+		}
+		return shorthand[lower]
+	})
+}

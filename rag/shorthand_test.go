@@ -1,0 +1,36 @@
+package rag
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gazettebot/gazette/news"
+)
+
+func TestSpellOut(t *testing.T) {
+	for in, want := range map[string]string{
+		"how many ppl died of dementia last yr?":      "how many people died of dementia last year?",
+		"how many TDs did Love throw":                 "how many touchdowns did Love throw",
+		"what did TD Bank report":                     "what did TD Bank report",
+		"how many pts did he score rn":                "how many points did he score right now",
+		"who's travis kelce's gf":                     "who's travis kelce's girlfriend",
+		"is the bronze medal in the tdsb's pool safe": "is the bronze medal in the tdsb's pool safe",
+	} {
+		if got := spellOut(in); got != want {
+			t.Errorf("spellOut(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestShorthandIsAnswered: a question in chat shorthand meets the words
+// the article writes.
+func TestShorthandIsAnswered(t *testing.T) {
+	day := time.Date(2023, 10, 5, 0, 0, 0, 0, time.UTC)
+	got := answer(t, []news.Hit{hit("a-dementia", "The Guardian", 0,
+		"Last year dementia took the lives of 66,000 people in England and Wales, and it is now the leading cause of death in Britain.", day)},
+		"how many ppl died of dementia in england and wales last year?")
+	if got.Refused || !strings.Contains(got.Text, "66,000") {
+		t.Errorf("Answer() = %+v, want the 66,000 people", got)
+	}
+}
