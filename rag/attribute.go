@@ -134,6 +134,14 @@ var (
 // ticket will cost 3.30".
 var bareSumRe = regexp.MustCompile(`(?i)\b(cost|costs|costing|priced at|paid|pay|pays|charges?|charged|fares? of|fees? of|sold for|bought for|worth)\s+((about|around|roughly|just|only|up to|nearly|almost|over|under|more than|less than)\s+)?\d[\d,.]*`)
 
+// sumVerbs maps the stem of a sum a question asks for to the stems of the
+// words a sentence that gives it may use instead: funding is "raised",
+// a valuation is what a company is "valued" at.
+var sumVerbs = map[string][]string{
+	stem("funding"):   {stem("raised"), stem("raise"), stem("raising")},
+	stem("valuation"): {stem("valued"), stem("value")},
+}
+
 // isSum reports a sum of money in s, with its currency or as a price.
 func isSum(s string) bool { return moneyRe.MatchString(s) || bareSumRe.MatchString(s) }
 
@@ -222,7 +230,9 @@ func askedAttribute(q string) *attribute {
 		// the word, not the price SoftBank paid for the company. A salary
 		// or a fortune is a person's: the sentence that gives it names
 		// them.
-		return &attribute{name: "that sum", holds: func(s string) bool { return moneyRe.MatchString(s) && numberNear(s, head) }, personal: payWords[head]}
+		return &attribute{name: "that sum", holds: func(s string) bool {
+			return moneyRe.MatchString(s) && (numberNear(s, head) || slices.ContainsFunc(sumVerbs[head], func(v string) bool { return numberNear(s, v) }))
+		}, personal: payWords[head]}
 	case reportedSumRe.MatchString(q):
 		// "What did Maersk post as its Q3 profit?": a sum beside the
 		// word, as when the question opens with it.
@@ -648,6 +658,7 @@ var countAliases = equivalents([]string{
 	"subs subscribers subscriptions",
 	"players users gamers",
 	"deaths died killed dead",
+	"jurors jury",
 	"jobs roles positions",
 	"workers employees staff",
 })
@@ -685,7 +696,7 @@ func countNear(s string, heads map[string]bool) bool {
 			case compound:
 				// "a four-match ban" counts matches; "the only
 				// five-pointer of the match" counts no matches.
-				if d == 0 {
+				if d == 0 || d == -1 && memberCountRe.MatchString(ws[n]) {
 					return true
 				}
 			case d >= -4 && d < 0:
@@ -711,6 +722,10 @@ var countLinks = map[string]bool{"": true, "was": true, "were": true, "is": true
 
 // isCount reports whether a word of a sentence is a count: digits (with
 // their separators and a scale), or a number word.
+// memberCountRe matches a count of the members of the word after it: "a
+// nine-person jury", "a 26-man squad", "a five-member panel".
+var memberCountRe = regexp.MustCompile(`(?i)[-–](person|people|man|men|woman|women|member|strong)\b`)
+
 func isCount(w string) bool {
 	w = strings.Trim(w, `"'“”‘’()[],.;:!?`)
 	if numberWords.MatchString(w) || countWordRe.MatchString(w) {

@@ -82,6 +82,15 @@ func TestFigureTheArticlesNeverGiveDeclines(t *testing.T) {
 			"Changpeng Zhao, known as CZ, is now out as chief executive of Binance. "+
 				"The exchange has named Richard Teng, its former head of regional markets, as its new CEO.", day)},
 			question: "who is taking over as binance ceo now that cz is out", want: "Richard Teng"},
+		{name: "a price in cents", hits: []news.Hit{hit("a-asx", "The Age", 0,
+			"Melbourne biotech Dimerix more than doubled its share price to 16¢ on Thursday after it inked an exclusive licensing deal for its kidney drug.", day)},
+			question: "What price did Dimerix shares jump to after the kidney drug licensing deal?", want: "16¢"},
+		{name: "funding told as what was raised", hits: []news.Hit{hit("a-talon", "TechCrunch", 0,
+			"Palo Alto Networks is in talks to buy Talon Cyber Security. Talon has raised around $143 million from investors since it was founded.", day)},
+			question: "How much funding had Talon Cyber Security raised before Palo Alto came knocking?", want: "$143 million"},
+		{name: "jurors counted as a jury", hits: []news.Hit{hit("a-epic", "The Verge", 0,
+			"The nine-person jury in Epic v Google decided on Monday that Google has an illegal monopoly over Android app distribution.", day)},
+			question: "How many jurors were on the Epic v Google case?", want: "nine-person"},
 		{name: "damages asked, none named", hits: []news.Hit{hit("a-helena", "TechCrunch", 0,
 			"Helena World Chronicle filed a class action against Google, which it says siphons off ad revenue worth billions of dollars. "+
 				"In addition to damages, the suit asks for an injunction.", day)},
