@@ -19,20 +19,35 @@ var shorthand = map[string]string{
 	"vid": "video", "vids": "videos",
 }
 
+// nicknames maps the nicknames fans write, in any case, to the names
+// articles use: "the niners", "Bama", "a 59 yarder".
+var nicknames = map[string]string{
+	"niners": "49ers", "bama": "Alabama", "pats": "Patriots", "bucs": "Buccaneers", "sixers": "76ers",
+	"yanks": "Yankees", "barca": "Barcelona", "juve": "Juventus", "habs": "Canadiens", "dawgs": "Bulldogs",
+	"yarder": "yard", "yarders": "yards",
+}
+
 var shorthandRe = func() *regexp.Regexp {
-	words := make([]string, 0, len(shorthand))
+	words := make([]string, 0, len(shorthand)+len(nicknames))
 	for w := range shorthand {
+		words = append(words, regexp.QuoteMeta(w))
+	}
+	for w := range nicknames {
 		words = append(words, regexp.QuoteMeta(w))
 	}
 	return regexp.MustCompile(`(?i)\b(` + strings.Join(words, "|") + `)\b`)
 }()
 
-// spellOut writes a question's chat shorthand out in full. Shorthand
+// spellOut writes a question's chat shorthand and fans' nicknames out in
+// full. Shorthand
 // written in capitals stays as it is ("TD Bank", "BN"), except a plural
 // one ("TDs", "QBs").
 func spellOut(q string) string {
 	return shorthandRe.ReplaceAllStringFunc(q, func(w string) string {
 		lower := strings.ToLower(w)
+		if name, ok := nicknames[lower]; ok {
+			return name
+		}
 		plural := len(w) > 2 && strings.HasSuffix(w, "s") && strings.IndexFunc(w[:len(w)-1], unicode.IsLower) < 0
 		if w != lower && !plural {
 			return w

@@ -16,6 +16,8 @@ func TestSpellOut(t *testing.T) {
 		"how many pts did he score rn":                "how many points did he score right now",
 		"who's travis kelce's gf":                     "who's travis kelce's girlfriend",
 		"is the bronze medal in the tdsb's pool safe": "is the bronze medal in the tdsb's pool safe",
+		"which Niners player got ejected":             "which 49ers player got ejected",
+		"who missed the 59 yarder against bama":       "who missed the 59 yard against Alabama",
 	} {
 		if got := spellOut(in); got != want {
 			t.Errorf("spellOut(%q) = %q, want %q", in, got, want)
