@@ -381,11 +381,8 @@ func successorNear(s string, q map[string]bool) bool {
 	ws := strings.Fields(s)
 	var names []int
 	for i, w := range ws {
-		t := strings.Trim(w, `"'“”‘’()[],.;:!?`)
-		if r, _ := utf8.DecodeRuneInString(t); i > 0 && unicode.IsUpper(r) && !dateTextRe.MatchString(t) {
-			if terms := extractTerms(t); len(terms) > 0 && !q[terms[0]] {
-				names = append(names, i)
-			}
+		if i > 0 && unaskedName(strings.Trim(w, `"'“”‘’()[],.;:!?`), q) {
+			names = append(names, i)
 		}
 	}
 	if len(names) == 0 {
@@ -720,12 +717,12 @@ var countLinks = map[string]bool{"": true, "was": true, "were": true, "is": true
 	"totalled": true, "totaled": true, "reached": true, "numbered": true, "to": true, "rose": true, "fell": true, "hit": true, "about": true,
 	"around": true, "nearly": true, "almost": true, "roughly": true, "some": true, "over": true, "just": true}
 
-// isCount reports whether a word of a sentence is a count: digits (with
-// their separators and a scale), or a number word.
 // memberCountRe matches a count of the members of the word after it: "a
 // nine-person jury", "a 26-man squad", "a five-member panel".
 var memberCountRe = regexp.MustCompile(`(?i)[-–](person|people|man|men|woman|women|member|strong)\b`)
 
+// isCount reports whether a word of a sentence is a count: digits (with
+// their separators and a scale), or a number word.
 func isCount(w string) bool {
 	w = strings.Trim(w, `"'“”‘’()[],.;:!?`)
 	if numberWords.MatchString(w) || countWordRe.MatchString(w) {

@@ -536,6 +536,17 @@ func askedRole(q string) map[string]bool {
 	return nil
 }
 
+// unaskedName reports whether t, a word inside a sentence stripped of its
+// punctuation, is a capitalised word the question (q, its stems) does not
+// name and no date word.
+func unaskedName(t string, q map[string]bool) bool {
+	if r, _ := utf8.DecodeRuneInString(t); !unicode.IsUpper(r) || dateTextRe.MatchString(t) {
+		return false
+	}
+	terms := extractTerms(t)
+	return len(terms) > 0 && !q[terms[0]]
+}
+
 // nameNear reports a capitalised word the question does not name (q, its
 // stems) within three words of the role in s: "coach Scott Robertson",
 // "Cell Metabolism, the journal".
@@ -548,10 +559,8 @@ func nameNear(s string, role map[string]bool, q map[string]bool) bool {
 			at = append(at, i)
 			continue
 		}
-		if r, _ := utf8.DecodeRuneInString(t); i > 0 && unicode.IsUpper(r) && !dateTextRe.MatchString(t) {
-			if terms := extractTerms(t); len(terms) > 0 && !q[terms[0]] {
-				names = append(names, i)
-			}
+		if i > 0 && unaskedName(t, q) {
+			names = append(names, i)
 		}
 	}
 	for _, a := range at {

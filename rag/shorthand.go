@@ -39,9 +39,8 @@ var shorthandRe = func() *regexp.Regexp {
 }()
 
 // spellOut writes a question's chat shorthand and fans' nicknames out in
-// full. Shorthand
-// written in capitals stays as it is ("TD Bank", "BN"), except a plural
-// one ("TDs", "QBs").
+// full. Shorthand written in capitals stays as it is ("TD Bank", "BN"),
+// except a plural one ("TDs", "QBs").
 func spellOut(q string) string {
 	return shorthandRe.ReplaceAllStringFunc(q, func(w string) string {
 		lower := strings.ToLower(w)
