@@ -61,6 +61,16 @@ const (
 	// extractKindBonus is added to a sentence that holds the kind of fact
 	// the question asks for (a number, a date, a name, a reason).
 	extractKindBonus = 0.15
+	// For a question that asks for an amount, the answering article's
+	// sentences are ranked by their share of the question plus these:
+	// a sentence that gives an amount (extractAmountGiven, as much as the
+	// whole question's words) or the asked amount beside the asked word
+	// (extractAmountBeside), its similarity of meaning, and its passage's
+	// retrieval rank (as a prior of at most 1).
+	extractAmountGiven   = 1.0
+	extractAmountBeside  = 0.2
+	extractAmountMeaning = 0.15
+	extractAmountPrior   = 0.2
 )
 
 // extractCandidate is one sentence of a retrieved passage.
@@ -219,6 +229,9 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 	}
 	if !in.spanning {
 		bestArticleFirst(cands, in.hits, in.ev.articleShare)
+		if want == kindNumber {
+			amountsFirst(cands, in.hits)
+		}
 	}
 	if role := askedRole(in.question); role != nil && want == kindName && !nameNear(cands[0].text, role, qStems) {
 		// "Who's taking over as All Blacks coach?": in the answering
@@ -307,6 +320,41 @@ func bestArticleFirst(cands []*extractCandidate, hits []news.Hit, share map[stri
 	c := cands[top]
 	copy(cands[1:top+1], cands[:top])
 	cands[0] = c
+}
+
+// amountsFirst orders the sentences of the answering article (cands[0]'s)
+// for a question that asks for an amount: those that give one come first,
+// then by the share of the question they hold, their similarity of meaning
+// and their passage's retrieval rank. A sentence that shares most words
+// with "What was Uber's revenue?" ("where Uber's revenue came from") is no
+// answer beside one that gives it ("revenue of $9.3 billion"). The other
+// articles' sentences follow, as they were.
+func amountsFirst(cands []*extractCandidate, hits []news.Hit) {
+	article := hits[cands[0].hit].Article.ID
+	in := func(c *extractCandidate) bool { return hits[c.hit].Article.ID == article }
+	for _, c := range cands {
+		if !in(c) {
+			continue
+		}
+		c.score = c.own + extractAmountMeaning*c.cos + extractAmountPrior/(1+0.15*float64(c.hit))
+		if c.kind {
+			c.score += extractAmountGiven
+		}
+		if c.beside {
+			c.score += extractAmountBeside
+		}
+	}
+	slices.SortStableFunc(cands, func(a, b *extractCandidate) int {
+		switch ia, ib := in(a), in(b); {
+		case ia && ib:
+			return cmpFloatDesc(a.score, b.score)
+		case ia:
+			return -1
+		case ib:
+			return 1
+		}
+		return 0
+	})
 }
 
 // rescoreByMeaning adds the cosine similarity between the question and the

@@ -147,3 +147,24 @@ func TestNameBesideTheAskedRole(t *testing.T) {
 		t.Errorf("Answer() = %q, want the journal", got.Text)
 	}
 }
+
+// An amount question is answered by the sentence that gives the amount,
+// not by those that share more of its words without giving one.
+func TestAmountQuestionQuotesTheAmount(t *testing.T) {
+	at := time.Date(2023, 11, 7, 9, 0, 0, 0, time.UTC)
+	hits := []news.Hit{
+		hit("a-uber", "TechCrunch", 0, "Investors had expected Uber to report third-quarter revenue of around $9.5 billion, according to FactSet. "+
+			"So let's work to understand where Uber's revenue came from in the third quarter, and how it turned into profit. "+
+			"Uber's third-quarter revenue story is mostly about delivery, analysts said of the quarter.", at),
+		hit("a-uber", "TechCrunch", 1, "Uber added drivers in Europe and cut costs in its freight unit. "+
+			"The company reported revenue of $9.3 billion, an 11% increase year over year.", at),
+	}
+	s := NewService(fixed(hits, nil), testOptions())
+	got, err := s.Answer(t.Context(), "g1", Request{Question: "What was Uber's revenue in the third quarter?"}, nil)
+	if err != nil {
+		t.Fatalf("Answer() error = %v", err)
+	}
+	if !strings.Contains(got.Text, "$9.3 billion") {
+		t.Errorf("Answer().Text = %q, want the reported revenue, $9.3 billion", got.Text)
+	}
+}
