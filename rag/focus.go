@@ -107,6 +107,9 @@ const (
 
 var (
 	numberAskRe = regexp.MustCompile(`(?i)\b(score|scores|scoreline|how (many|much|big|large|tall|old|far|long|fast|often)|what (age|percentage|percent|share|proportion|price|score|amount|sum|record|number|rate|revenue|salary|fee|valuation|size)|what was the (score|result|total|figure|cost|price)|what's the (score|price|cost|total))\b`)
+	// farPlaceAskRe matches "how far south did the lights reach?": a
+	// place, not a distance.
+	farPlaceAskRe = regexp.MustCompile(`(?i)\bhow far (north|south|east|west|inland|afield)\b`)
 	// payAskRe matches "what did United pay for Onana?": a price.
 	payAskRe    = regexp.MustCompile(`(?i)^\W*what (did|does|do|will|would|has|have|had|is|are|was|were) .*\b(pay|paid|paying|spend|spent|spending|charge|charged|charging|cost|raise|raised|raising|earn|earned|fetch|fetched|bid|offer|offered|sell for|sold for|fined?)\b`)
 	dateAskRe   = regexp.MustCompile(`(?i)\b(when|what (year|date|day|month|time)|which (year|date|day|month)|how soon)\b`)
@@ -126,6 +129,8 @@ var (
 // askedKind reads which kind of fact a question asks for.
 func askedKind(q string) factKind {
 	switch {
+	case farPlaceAskRe.MatchString(q):
+		return kindName // a place
 	case numberAskRe.MatchString(q) || payAskRe.MatchString(q) || amountWords[askedHead(q)]:
 		return kindNumber
 	case dateAskRe.MatchString(q):

@@ -69,14 +69,16 @@ func TestWithoutHeadline(t *testing.T) {
 
 func TestAskedKind(t *testing.T) {
 	for q, want := range map[string]factKind{
-		"How much did Uber make?":                   kindNumber,
-		"What age are the kids it is designed for?": kindNumber,
-		"When is Apple's event?":                    kindDate,
-		"Who won the match?":                        kindName,
-		"Which goalkeeper did he praise?":           kindName,
-		"Why did the shares jump?":                  kindReason,
-		"What did the council decide?":              kindAny,
-		"what did united pay for onana":             kindNumber,
+		"How much did Uber make?":                     kindNumber,
+		"What age are the kids it is designed for?":   kindNumber,
+		"When is Apple's event?":                      kindDate,
+		"Who won the match?":                          kindName,
+		"Which goalkeeper did he praise?":             kindName,
+		"Why did the shares jump?":                    kindReason,
+		"What did the council decide?":                kindAny,
+		"what did united pay for onana":               kindNumber,
+		"how far south were the northern lights seen": kindName,
+		"How far did he throw the javelin?":           kindNumber,
 	} {
 		if got := askedKind(q); got != want {
 			t.Errorf("askedKind(%q) = %v, want %v", q, got, want)
