@@ -395,6 +395,11 @@ func TestSalientTerms(t *testing.T) {
 			want:     []string{"interest", "rate", "N Bank of England", "set"},
 		},
 		{
+			// A chat message's opening word is no part of the name.
+			question: "Saw Palo Alto Networks wants Talon. The price?",
+			want:     []string{"saw", "N Palo Alto Networks", "wants", "N Talon", "price"},
+		},
+		{
 			question: "Nike shares rose after Sam Bankman-Fried's trial?",
 			want:     []string{"N Nike", "shares", "rose", "N Sam Bankman-Fried", "trial"},
 		},

@@ -318,7 +318,7 @@ func SalientTerms(question string, spans []string) []Term {
 			return false
 		}
 		lw := strings.ToLower(withoutPossessive(w.raw))
-		if w.start && (questionWords[lw] || answerStopwords[lw]) {
+		if w.start && (questionWords[lw] || answerStopwords[lw] || chatOpeners[lw]) {
 			return false
 		}
 		if w.start && !hasInnerCapital(w.raw) {
@@ -389,6 +389,13 @@ func SalientTerms(question string, spans []string) []Term {
 	}
 	return out
 }
+
+// chatOpeners are words a chat message opens with before the names it
+// asks about ("Saw that Palo Alto…", "Heard Binance…"): no names.
+var chatOpeners = map[string]bool{"saw": true, "seen": true, "heard": true, "read": true, "noticed": true,
+	"wondering": true, "curious": true, "apparently": true, "guess": true, "hey": true, "hi": true, "yo": true,
+	"hmm": true, "btw": true, "lol": true, "ok": true, "okay": true, "anyone": true, "anybody": true, "someone": true,
+	"quick": true, "random": true, "honestly": true, "also": true}
 
 // whWords open a sentence that asks, as the auxiliaries of headStop do
 // ("whats" and "who's" by their first letters).
