@@ -399,6 +399,11 @@ var aboutReportingRe = regexp.MustCompile(`(?i)\b(consisten\w*|inconsisten\w*|po
 // it happened at all ("in the end", "ever", "yet"), not what happened.
 var whetherMarkers = stems("end ended ever yet still now already")
 
+// toldWhRe matches a yes-or-no question that asks what was told: "did
+// TechCrunch say who is replacing CZ?", "do we know when the trial
+// starts?" ask who and when.
+var toldWhRe = regexp.MustCompile(`(?i)\b(say|said|says|know|known|knows|tell|told|reveal|revealed|mention|mentioned|announce|announced|confirm|confirmed|disclose|disclosed|explain|explained|name|named)\s+(who|whom|whose|what|when|where|which|why|how)\b`)
+
 // whetherRe matches a yes-or-no question.
 var whetherRe = regexp.MustCompile(`(?i)^\W*(did|does|do|has|have|had|is|are|was|were)\b`)
 
@@ -407,7 +412,8 @@ var whetherRe = regexp.MustCompile(`(?i)^\W*(did|does|do|has|have|had|is|are|was
 // sentences share; weak words and adverbs that only stress ("really") are
 // not asked. A question about who won has its own test.
 func unsaid(in extractInput, sentences []string) string {
-	if !whetherRe.MatchString(in.question) || winAskRe.MatchString(in.question) || in.spanning || aboutReportingRe.MatchString(in.question) {
+	if !whetherRe.MatchString(in.question) || winAskRe.MatchString(in.question) || in.spanning || aboutReportingRe.MatchString(in.question) ||
+		toldWhRe.MatchString(in.question) {
 		return ""
 	}
 	_, rest, ok := strings.Cut(in.question, "?")
