@@ -140,7 +140,13 @@ var bareSumRe = regexp.MustCompile(`(?i)\b(cost|costs|costing|priced at|paid|pay
 var sumVerbs = map[string][]string{
 	stem("funding"):   {stem("raised"), stem("raise"), stem("raising")},
 	stem("valuation"): {stem("valued"), stem("value")},
+	// "paid $69bn", "a $1bn deal"; see also forSumRe.
+	stem("price"): {stem("paid"), stem("pay"), stem("deal"), stem("sold"), stem("bought")},
 }
+
+// forSumRe matches a price told as what something goes for: "to buy
+// Talon for between $600 million and $700 million".
+var forSumRe = regexp.MustCompile(`(?i)\bfor\s+((about|around|roughly|nearly|almost|between|up to|more than|less than|over|under|some|just)\s+)?([$£€¥₹]|(US|A|AU|C|NZ)\$)\s?\d`)
 
 // isSum reports a sum of money in s, with its currency or as a price.
 func isSum(s string) bool { return moneyRe.MatchString(s) || bareSumRe.MatchString(s) }
@@ -231,7 +237,8 @@ func askedAttribute(q string) *attribute {
 		// or a fortune is a person's: the sentence that gives it names
 		// them.
 		return &attribute{name: "that sum", holds: func(s string) bool {
-			return moneyRe.MatchString(s) && (numberNear(s, head) || slices.ContainsFunc(sumVerbs[head], func(v string) bool { return numberNear(s, v) }))
+			return moneyRe.MatchString(s) && (numberNear(s, head) || slices.ContainsFunc(sumVerbs[head], func(v string) bool { return numberNear(s, v) }) ||
+				head == stem("price") && forSumRe.MatchString(s))
 		}, personal: payWords[head]}
 	case reportedSumRe.MatchString(q):
 		// "What did Maersk post as its Q3 profit?": a sum beside the
@@ -374,10 +381,23 @@ func lacksAttribute(question string, attr *attribute, cands []*extractCandidate,
 }
 
 // successorNear reports a capitalised word the question does not name
-// (q, its stems) within four words of a word of succession in s: "named
+// (q, its stems) within four words after or five before a word of
+// succession in s (an aside after the name skipped): "named
 // Richard Teng as its new CEO", "interim speaker Patrick McHenry", not
 // "when she was named attorney general in 2019, … before Epstein".
 func successorNear(s string, q map[string]bool) bool {
+	if succeeds(s, q) {
+		return true
+	}
+	// "Richard Teng, Binance's former head of regional markets, will be
+	// the exchange's new CEO": the aside after the name is skipped.
+	short := appositionRe.ReplaceAllString(s, "$1")
+	return short != s && succeeds(short, q)
+}
+
+// succeeds reports a name the question does not give (its stems in q)
+// near a word of succession in s.
+func succeeds(s string, q map[string]bool) bool {
 	ws := strings.Fields(s)
 	var names []int
 	for i, w := range ws {
@@ -391,13 +411,19 @@ func successorNear(s string, q map[string]bool) bool {
 	for _, m := range successionRe.FindAllStringIndex(s, -1) {
 		at := len(strings.Fields(s[:m[0]]))
 		for _, n := range names {
-			if d := n - at; d >= -4 && d <= 4 {
+			// The name comes up to five words before ("Teng will be the
+			// exchange's new CEO"), or four after ("named Richard Teng").
+			if d := n - at; d >= -5 && d <= 4 {
 				return true
 			}
 		}
 	}
 	return false
 }
+
+// appositionRe matches a name of two words followed by an aside between
+// commas (at most twelve words), the name its first group.
+var appositionRe = regexp.MustCompile(`(\p{Lu}[\p{L}'’.-]*\s+\p{Lu}[\p{L}'’.-]*),(?:\s+[^\s,.;:!?]+){1,12},`)
 
 // mentionedBut declines by naming up to two names of the question the
 // articles mention and what none of them does ("gives the age."): "The

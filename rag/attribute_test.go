@@ -88,6 +88,9 @@ func TestFigureTheArticlesNeverGiveDeclines(t *testing.T) {
 		{name: "funding told as what was raised", hits: []news.Hit{hit("a-talon", "TechCrunch", 0,
 			"Palo Alto Networks is in talks to buy Talon Cyber Security. Talon has raised around $143 million from investors since it was founded.", day)},
 			question: "How much funding had Talon Cyber Security raised before Palo Alto came knocking?", want: "$143 million"},
+		{name: "a price told as what is paid for it", hits: []news.Hit{hit("a-talon", "TechCrunch", 0,
+			"Palo Alto Networks is in talks to buy Talon Cyber Security for between $600 million and $700 million, sources said.", day)},
+			question: "Heard Palo Alto Networks wants to buy Talon. What's the rumored price?", want: "$600 million"},
 		{name: "jurors counted as a jury", hits: []news.Hit{hit("a-epic", "The Verge", 0,
 			"The nine-person jury in Epic v Google decided on Monday that Google has an illegal monopoly over Android app distribution.", day)},
 			question: "How many jurors were on the Epic v Google case?", want: "nine-person"},
@@ -710,6 +713,10 @@ func TestYesOrNoNeedsASentenceSayingWhatIsAsked(t *testing.T) {
 		// A question that goes on to ask what: "called" is no outcome.
 		{hits: []news.Hit{hit("a-moz", "The Verge", 0, "Mozilla has launched Mozilla.social, a Mastodon server of its own.", day)},
 			q: "does mozilla run its own mastodon server? what's it called", want: "Mozilla.social"},
+		// A yes-or-no question about what was told asks who.
+		{hits: []news.Hit{hit("a-binance", "TechCrunch", 0, "Changpeng Zhao is stepping down as CEO of Binance. "+
+			"Richard Teng, Binance's former global head of regional markets, will be the exchange's new CEO.", day)},
+			q: "did techcrunch say who's replacing cz as binance ceo?", want: "Richard Teng"},
 	} {
 		got := answer(t, tt.hits, tt.q)
 		if got.Refused != tt.refused || !strings.Contains(got.Text, tt.want) {
