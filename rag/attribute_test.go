@@ -522,6 +522,21 @@ func TestTwoNamesJoinedByAHyphenAreNoGap(t *testing.T) {
 	}
 }
 
+func TestANameWithAPossessiveIsCountedByItsWords(t *testing.T) {
+	ix := &countingIndex{fakeIndex{hits: []news.Hit{
+		hit("tv", "The Sydney Morning Herald", 0, "Bradley Cooper stars as the conductor Leonard Bernstein. My top pick is Maestro (December 20).", time.Date(2023, 12, 1, 0, 0, 0, 0, time.UTC)),
+	}}}
+	terms := SalientTerms("When does Bradley Cooper's Maestro hit Netflix?", nil)
+	if _, err := countTerms(t.Context(), ix, "g1", terms); err != nil {
+		t.Fatal(err)
+	}
+	for _, tm := range terms {
+		if tm.Text == "Bradley Cooper's Maestro" && tm.Passages == 0 {
+			t.Errorf("%q counted in no passage, want its words counted without the possessive", tm.Text)
+		}
+	}
+}
+
 func TestAPersonsPayStandsBesideTheirName(t *testing.T) {
 	day := time.Date(2023, 11, 22, 0, 0, 0, 0, time.UTC)
 	binance := hit("a-binance", "Fortune", 0, "Binance agreed to pay $4.3 billion to settle with US authorities. "+

@@ -460,7 +460,8 @@ func countTerms(ctx context.Context, ix Index, ns string, terms []Term) (int, er
 		words[i] = span{len(phrases), len(phrases)}
 		if t.Kind == TermName && len(ws) > 1 {
 			for _, w := range ws {
-				if len(extractTerms(w)) > 0 {
+				// "Bradley Cooper's Maestro": Cooper is counted.
+				if w = withoutPossessive(w); len(extractTerms(w)) > 0 {
 					phrases = append(phrases, w)
 				}
 			}
