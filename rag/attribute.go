@@ -127,7 +127,7 @@ var (
 	// distanceRe matches a length in space: "from 59 yards out", "a
 	// 2.5km tunnel".
 	distanceRe = regexp.MustCompile(`(?i)\b\d[\d,.]*[\s-]?(yards?|yds?|met(er|re)s?|m|km|kilomet(er|re)s?|miles?|mi|feet|foot|ft|inches|inch|cm)\b`)
-	durationRe = regexp.MustCompile(`(?i)\b(\d[\d,.]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|several|a few|a couple of|many|hundreds of|thousands of|dozens of)[- ](more )?(seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|centuries|century|innings|rounds?|laps?|sessions?)\b|\b(since|until|till) (19|20)\d\d\b|\bovernight\b|\ball (day|night|week|year)\b`)
+	durationRe = regexp.MustCompile(`(?i)\b(\d[\d,.]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|several|a few|a couple of|many|hundreds of|thousands of|dozens of)[- ](more |(hundred|thousand|million|billion) )?(seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|centuries|century|innings|rounds?|laps?|sessions?)\b|\b(since|until|till) (19|20)\d\d\b|\bovernight\b|\ball (day|night|week|year)\b`)
 )
 
 // bareSumRe matches a price written without its currency: "a single
