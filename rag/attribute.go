@@ -100,6 +100,10 @@ var (
 	// no news of who won this time.
 	winRe = regexp.MustCompile(`(?i)\b(won|wins?|winners?|winning|beat|beats|beaten|beating|defeat(s|ed|ing)?|victor(y|ies|ious)|triumph\w*|clinch\w*|lifted|crowned|prevail\w*|edged|downed|routed|thrashed|knocked out|eliminated|lost|loses|lose)\b|\b\d{1,3}\s?[-–]\s?\d{1,3}\b`)
 
+	// unwonRe matches the words before a win that is no win: "can't
+	// win the Carabao Cup", "hopes to beat", "a chance to win".
+	unwonRe = regexp.MustCompile(`(?i)\b(can['’]?t|cannot|not|never|won['’]t|couldn['’]t|wouldn['’]t|could|would|might|may|must|should|to)\s+$`)
+
 	// sentenceAskRe matches a question about a sentence handed down:
 	// "what sentence did he get?", "how many years did SBF get?", "how
 	// long is she going to prison for?".
@@ -301,6 +305,24 @@ func askedAttribute(q string) *attribute {
 	return nil
 }
 
+// toldWin reports whether s tells of a win (see winRe) that happened: not
+// one it only hopes for or rules out ("can't win the Carabao Cup", "a
+// chance to win"), nor the "won" of "won't".
+func toldWin(s string) bool {
+	for _, m := range winRe.FindAllStringIndex(s, -1) {
+		if rest := s[m[1]:]; strings.HasPrefix(rest, "'t") || strings.HasPrefix(rest, "’t") {
+			continue
+		}
+		if unicode.IsDigit(rune(s[m[0]])) {
+			return true // a score
+		}
+		if !unwonRe.MatchString(s[max(0, m[0]-24):m[0]]) {
+			return true
+		}
+	}
+	return false
+}
+
 // lacksAttribute returns the decline for a question asking who won, or a
 // figure of a particular form (attr, from [askedAttribute]; nil for none),
 // that no candidate sentence gives, or "". The candidates come from
@@ -324,7 +346,7 @@ func lacksAttribute(question string, attr *attribute, cands []*extractCandidate,
 			if about[i] < winMinAbout || about[i] < winMinShare*most {
 				continue
 			}
-			if winRe.MatchString(c.text) {
+			if toldWin(c.text) {
 				return ""
 			}
 			ahead = ahead || aheadRe.MatchString(c.text)
