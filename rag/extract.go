@@ -61,6 +61,10 @@ const (
 	// extractKindBonus is added to a sentence that holds the kind of fact
 	// the question asks for (a number, a date, a name, a reason).
 	extractKindBonus = 0.15
+	// extractPersonBonus is added, for a question that asks who, to a
+	// sentence of the answering article that names a person the question
+	// does not.
+	extractPersonBonus = 0.1
 	// For a question that asks for an amount, the answering article's
 	// sentences are ranked by their share of the question plus these:
 	// a sentence that gives an amount (extractAmountGiven, as much as the
@@ -231,6 +235,8 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 		bestArticleFirst(cands, in.hits, in.ev.articleShare)
 		if want == kindNumber {
 			amountsFirst(cands, in.hits)
+		} else if whoAskRe.MatchString(in.question) {
+			peopleFirst(cands, in.hits, qStems)
 		}
 	}
 	if role := askedRole(in.question); role != nil && want == kindName && !nameNear(cands[0].text, role, qStems) {
@@ -322,6 +328,70 @@ func bestArticleFirst(cands []*extractCandidate, hits []news.Hit, share map[stri
 	cands[0] = c
 }
 
+// whoAskRe matches a question that asks who: "who scored the winner?",
+// "who's replacing CZ?".
+var whoAskRe = regexp.MustCompile(`(?i)^\W*(\w+\W+){0,3}?(who|whom|whose|who's|who’s|whos)\b`)
+
+// personNamed reports whether s names a person the question (its stems in
+// q) does not: two capitalised words inside the sentence, neither of them
+// the question's ("Michael Mayer made the catch").
+func personNamed(s string, q map[string]bool) bool {
+	ws := strings.Fields(s)
+	capital := func(w string) (string, bool) {
+		w = strings.Trim(w, `"'“”‘’(),.;:!?`)
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsUpper(r) || dateTextRe.MatchString(w) {
+			return "", false
+		}
+		ts := extractTerms(withoutPossessive(w))
+		if len(ts) != 1 {
+			return "", false
+		}
+		return ts[0], true
+	}
+	for i := 1; i+1 < len(ws); i++ {
+		a, ok := capital(ws[i])
+		if !ok || strings.ContainsAny(ws[i], ",;:.!?") {
+			continue
+		}
+		b, ok := capital(ws[i+1])
+		if ok && !q[a] && !q[b] {
+			return true
+		}
+	}
+	return false
+}
+
+// peopleFirst adds extractPersonBonus, for a question that asks who, to
+// the answering article's (cands[0]'s) sentences that name a person the
+// question does not (its stems in q), and orders that article's sentences
+// first by score.
+func peopleFirst(cands []*extractCandidate, hits []news.Hit, q map[string]bool) {
+	article := hits[cands[0].hit].Article.ID
+	for _, c := range cands {
+		if hits[c.hit].Article.ID == article && personNamed(c.text, q) {
+			c.score += extractPersonBonus
+		}
+	}
+	articleFirst(cands, hits, article)
+}
+
+// articleFirst orders the sentences of the article first, by score; the
+// others follow as they were.
+func articleFirst(cands []*extractCandidate, hits []news.Hit, article string) {
+	slices.SortStableFunc(cands, func(a, b *extractCandidate) int {
+		switch ia, ib := hits[a.hit].Article.ID == article, hits[b.hit].Article.ID == article; {
+		case ia && ib:
+			return cmpFloatDesc(a.score, b.score)
+		case ia:
+			return -1
+		case ib:
+			return 1
+		}
+		return 0
+	})
+}
+
 // amountsFirst orders the sentences of the answering article (cands[0]'s)
 // for a question that asks for an amount: those that give one come first,
 // then by the share of the question they hold, their similarity of meaning
@@ -344,17 +414,7 @@ func amountsFirst(cands []*extractCandidate, hits []news.Hit) {
 			c.score += extractAmountBeside
 		}
 	}
-	slices.SortStableFunc(cands, func(a, b *extractCandidate) int {
-		switch ia, ib := in(a), in(b); {
-		case ia && ib:
-			return cmpFloatDesc(a.score, b.score)
-		case ia:
-			return -1
-		case ib:
-			return 1
-		}
-		return 0
-	})
+	articleFirst(cands, hits, article)
 }
 
 // rescoreByMeaning adds the cosine similarity between the question and the

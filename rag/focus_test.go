@@ -1,6 +1,7 @@
 package rag
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -168,5 +169,39 @@ func TestAmountQuestionQuotesTheAmount(t *testing.T) {
 	}
 	if !strings.Contains(got.Text, "$9.3 billion") {
 		t.Errorf("Answer().Text = %q, want the reported revenue, $9.3 billion", got.Text)
+	}
+}
+
+// For a question that asks who, a sentence of the answering article that
+// names someone the question does not comes before one that scores a
+// little better without a name; other articles' sentences stay behind.
+func TestPeopleFirst(t *testing.T) {
+	at := time.Date(2023, 11, 13, 9, 0, 0, 0, time.UTC)
+	hits := []news.Hit{hit("a-snf", "Sporting News", 0, "", at), hit("a-other", "ESPN", 0, "", at)}
+	q := termSet("Who caught the Raiders' touchdown against the Jets?")
+	cands := []*extractCandidate{
+		{sentence: sentence{text: "The Raiders' only touchdown against the Jets decided it."}, hit: 0, score: 0.80},
+		{sentence: sentence{text: "Michael Mayer caught it, and tight end Michael Mayer was mobbed."}, hit: 1, score: 0.79},
+		{sentence: sentence{text: "Tight end Michael Mayer caught the Raiders touchdown."}, hit: 0, score: 0.75},
+		{sentence: sentence{text: "The Jets and the Raiders met on Sunday."}, hit: 0, score: 0.70},
+	}
+	peopleFirst(cands, hits, q)
+	var got []string
+	for _, c := range cands {
+		got = append(got, c.text)
+	}
+	want := []string{"Tight end Michael Mayer caught the Raiders touchdown.", "The Raiders' only touchdown against the Jets decided it.",
+		"The Jets and the Raiders met on Sunday.", "Michael Mayer caught it, and tight end Michael Mayer was mobbed."}
+	if !slices.Equal(got, want) {
+		t.Errorf("peopleFirst order = %q, want %q", got, want)
+	}
+	for s, want := range map[string]bool{
+		"Tight end Michael Mayer caught it.":         true,
+		"The Raiders beat the Jets.":                 false,
+		"Mayer caught it for the Raiders on Sunday.": false,
+	} {
+		if got := personNamed(s, q); got != want {
+			t.Errorf("personNamed(%q) = %v, want %v", s, got, want)
+		}
 	}
 }
