@@ -317,10 +317,21 @@ func (s *Service) readFurther(ctx context.Context, log *slog.Logger, ex extracte
 	for _, g := range in.groups[:min(2, len(in.groups))] {
 		ids = append(ids, g.src.ArticleID)
 	}
+	got, wider, ok := s.extractFurther(ctx, log, in, ids)
+	if !ok || got.lacks != "" {
+		return ex, in
+	}
+	log.Debug("the figure asked for is in a further passage", "question", in.question, "passages", len(wider.hits)-len(in.hits))
+	return got, wider
+}
+
+// extractFurther answers again from the hits and further passages of the
+// articles ids; ok is false when there are none or nothing answers.
+func (s *Service) extractFurther(ctx context.Context, log *slog.Logger, in extractInput, ids []string) (extracted, extractInput, bool) {
 	more, err := in.further(ctx, ids)
 	if err != nil {
 		log.Warn("reading further passages", "err", err)
-		return ex, in
+		return extracted{}, in, false
 	}
 	have := map[string]bool{}
 	for _, h := range in.hits {
@@ -334,17 +345,16 @@ func (s *Service) readFurther(ctx context.Context, log *slog.Logger, ex extracte
 		}
 	}
 	if len(hits) == len(in.hits) {
-		return ex, in
+		return extracted{}, in, false
 	}
 	wider := in
 	wider.hits, wider.groups, wider.further = hits, groupSources(hits), nil
 	wider.ev.read = nil
 	got, ok, err := extract(ctx, s.o.Embedder, wider)
-	if err != nil || !ok || got.lacks != "" {
-		return ex, in
+	if err != nil || !ok {
+		return extracted{}, in, false
 	}
-	log.Debug("the figure asked for is in a further passage", "question", in.question, "passages", len(hits)-len(in.hits))
-	return got, wider
+	return got, wider, true
 }
 
 // extractive answers with sentences quoted from the passages; partial,
@@ -371,6 +381,15 @@ func (s *Service) extractive(ctx context.Context, log *slog.Logger, in extractIn
 	}
 	if ex.lacks != "" && ex.anchored && in.further != nil {
 		ex, in = s.readFurther(ctx, log, ex, in)
+	}
+	if ex.lacks == "" && !ex.told && in.further != nil && slices.Contains([]factKind{kindNumber, kindDate, kindName}, askedKind(in.question)) {
+		// The sentences quoted do not give the kind of fact asked for
+		// (a number, a date, a name): the answering article's further
+		// passages may.
+		if got, wider, ok := s.extractFurther(ctx, log, in, []string{ex.article}); ok && got.lacks == "" && got.told {
+			log.Debug("the fact asked for is in a further passage", "question", in.question, "passages", len(wider.hits)-len(in.hits))
+			ex, in = got, wider
+		}
 	}
 	if ex.lacks != "" {
 		log.Debug("declined: no passage gives the figure asked for", "question", in.question)

@@ -647,6 +647,37 @@ func TestFigureInAFurtherPassage(t *testing.T) {
 	}
 }
 
+// TestNameInAFurtherPassage: the sentences found about the game name no
+// one but the teams; the answerer reads further passages of the article
+// that answers, where the scorer is named.
+func TestNameInAFurtherPassage(t *testing.T) {
+	day := time.Date(2023, 11, 28, 0, 0, 0, 0, time.UTC)
+	first := hit("a-uel", "The Guardian", 0, "Newcastle were knocked out of Europe by Milan's late winner on Wednesday night.", day)
+	further := hit("a-uel", "The Guardian", 4, "The substitute Samuel Chukwueze scored the winner for Milan with six minutes left.", day)
+	var asked []Query
+	r := RetrieverFunc(func(_ context.Context, _ string, q Query) (Retrieval, error) {
+		asked = append(asked, q)
+		terms := SalientTerms(q.Text, nil)
+		for i := range terms {
+			terms[i].Passages = 5
+		}
+		if q.Filter.ArticleIDs != nil {
+			return Retrieval{Hits: []news.Hit{first, further}, Library: 200, Terms: terms}, nil
+		}
+		return Retrieval{Hits: []news.Hit{first}, Library: 200, Terms: terms}, nil
+	})
+	got, err := NewService(r, testOptions()).Answer(t.Context(), "g1", Request{Question: "Who scored Milan's late winner that knocked Newcastle out of Europe?"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Refused || !strings.Contains(got.Text, "Samuel Chukwueze") {
+		t.Errorf("Answer() = %+v, want the scorer from the further passage", got)
+	}
+	if len(asked) != 2 || !slices.Equal(asked[1].Filter.ArticleIDs, []string{"a-uel"}) {
+		t.Errorf("queries = %+v, want a second one restricted to the answering article", asked)
+	}
+}
+
 // TestYearTheArticleNeverNames: a year the question names is the edition
 // it asks about; an article about another edition does not answer it.
 func TestYearTheArticleNeverNames(t *testing.T) {
