@@ -400,6 +400,10 @@ func TestSalientTerms(t *testing.T) {
 			want:     []string{"saw", "N Palo Alto Networks", "wants", "N Talon", "price"},
 		},
 		{
+			question: "Roughly how much money does the NFL bring in a year?",
+			want:     []string{"roughly", "money", "N NFL", "bring", "year"},
+		},
+		{
 			question: "Nike shares rose after Sam Bankman-Fried's trial?",
 			want:     []string{"N Nike", "shares", "rose", "N Sam Bankman-Fried", "trial"},
 		},

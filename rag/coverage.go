@@ -391,11 +391,14 @@ func SalientTerms(question string, spans []string) []Term {
 }
 
 // chatOpeners are words a chat message opens with before the names it
-// asks about ("Saw that Palo Alto…", "Heard Binance…"): no names.
+// asks about ("Saw that Palo Alto…", "Heard Binance…", "Roughly how
+// much…"): no names.
 var chatOpeners = map[string]bool{"saw": true, "seen": true, "heard": true, "read": true, "noticed": true,
 	"wondering": true, "curious": true, "apparently": true, "guess": true, "hey": true, "hi": true, "yo": true,
 	"hmm": true, "btw": true, "lol": true, "ok": true, "okay": true, "anyone": true, "anybody": true, "someone": true,
-	"quick": true, "random": true, "honestly": true, "also": true}
+	"quick": true, "random": true, "honestly": true, "also": true, "roughly": true, "approximately": true,
+	"basically": true, "actually": true, "seriously": true, "literally": true, "really": true, "anyway": true,
+	"anyways": true, "wait": true, "please": true, "pls": true, "um": true, "uh": true}
 
 // whWords open a sentence that asks, as the auxiliaries of headStop do
 // ("whats" and "who's" by their first letters).
