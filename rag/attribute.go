@@ -630,7 +630,7 @@ var (
 	superlativeAskRe = regexp.MustCompile(`(?i)^\W*(?:what|which|who)(?:\s+\w+)?(?:'s|’s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+)?(tallest|highest|biggest|largest|longest|oldest|deepest|fastest|richest|smallest)\b`)
 	// whenEventRe matches a question about when something was built,
 	// founded, or someone born or died.
-	whenEventRe = regexp.MustCompile(`(?i)(?:^\W*|[,;?]\s*|\band\s+)(when|what year|which year|what date)\b(.*)\b(built|founded|born|established|opened|invented|created|discovered|die|died|fall|fell|come down|came down|landing|land|landed|launch|launched|launches|release|released|come out|came out|comes out)\b|^\W*(when|what year|which year|what date|what day)\b(.*)\b(start|starts|begin|begins|kick off|kicks off|finish|finished|finishes|complete|completed|end|ends|ended)\W*$`)
+	whenEventRe = regexp.MustCompile(`(?i)(?:^\W*|[,;?]\s*|\band\s+)(when|what year|which year|what date)\b(.*)\b(built|founded|born|established|opened|invented|created|discovered|die|died|fall|fell|come down|came down|landing|land|landed|launch|launched|launches|release|released|come out|came out|comes out|coming out)\b|^\W*(when|what year|which year|what date|what day)\b(.*)\b(start|starts|begin|begins|kick off|kicks off|finish|finished|finishes|complete|completed|end|ends|ended)(\W*$|\s*[?!.]\s)`)
 )
 
 // superlatives holds, for each superlative a question asks, the words a
@@ -652,7 +652,7 @@ var eventForms = formsOf([][]string{
 	{"die", "died", "death", "dead", "passed away"},
 	{"fall", "fell", "fallen", "falls", "came down", "come down", "torn down", "collapse", "collapsed"},
 	{"landing", "land", "landed", "landings", "touched down"},
-	{"launch", "launched", "launches", "launching", "release", "released", "releases", "come out", "came out", "comes out",
+	{"launch", "launched", "launches", "launching", "release", "released", "releases", "come out", "came out", "comes out", "coming out",
 		"debut", "debuted", "debuts", "rolled out", "rolls out", "arrive", "arrives", "arrived", "arriving", "went live",
 		"goes live", "available", "on sale"},
 	{"start", "starts", "started", "starting", "begin", "begins", "began", "beginning", "kick off", "kicks off", "kicked off", "opens", "opening", "get under way", "gets under way", "underway"},
