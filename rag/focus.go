@@ -90,7 +90,19 @@ func boilerplate(s string) bool {
 			nums++
 		}
 	}
-	return len(words) >= 8 && float64(nums) > 0.45*float64(len(words))
+	if len(words) >= 8 && float64(nums) > 0.45*float64(len(words)) {
+		return true
+	}
+	// A table of names and prices ("QB Baker Mayfield Buccaneers at
+	// Falcons $5,300 20.1 QB Russell Wilson… $5,800"): sums, few
+	// lower-case words between.
+	lower := 0
+	for _, w := range words {
+		if r, _ := utf8.DecodeRuneInString(w); unicode.IsLower(r) {
+			lower++
+		}
+	}
+	return len(moneyRe.FindAllStringIndex(s, 4)) >= 3 && float64(lower) < 0.3*float64(len(words))
 }
 
 // factKind is the kind of fact a question asks for.

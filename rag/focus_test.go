@@ -46,6 +46,8 @@ func TestBoilerplate(t *testing.T) {
 		{"Israel responded to the attacks. — Jane Doe (@janedoe) October 7, 2023", true},
 		{"By Mara Olsen", true},
 		{"AirPods Pro $189.99 $249 Galaxy Buds $99 $149 Pixel Buds $129 $199", true},
+		{"QB Baker Mayfield Buccaneers at Falcons $5,300 20.1 QB Russell Wilson Broncos at Chargers $5,800 19.5 QB Gardner Minshew Colts at Bengals $5,400 16.1", true},
+		{"Revenue rose to $9.3 billion from $8.3 billion, while profit reached $221 million in the quarter.", false},
 		{"The line will cost $1.2 billion and open in 2028, the mayor said.", false},
 		{"By Tuesday, the council had approved the plan.", false},
 	} {
