@@ -244,6 +244,9 @@ func askedHead(q string) string {
 				case strings.HasSuffix(lx, "'s") || strings.HasSuffix(lx, "’s"):
 					head = "" // a possessor: "Uber's revenue"
 					continue
+				case lx == "of" && (head == "kind" || head == "type" || head == "sort"):
+					head = "" // "what kind of salary" asks for a salary
+					continue
 				case headStop[lx] || headPrep[lx] || head != "" && timeLead[lx]:
 				default:
 					if r, _ := utf8.DecodeRuneInString(x); unicode.IsUpper(r) {

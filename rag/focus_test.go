@@ -91,17 +91,18 @@ func TestAskedKind(t *testing.T) {
 
 func TestAskedHead(t *testing.T) {
 	for q, want := range map[string]string{
-		"What was Uber's revenue in the third quarter?":         "revenue",
-		"What revenue did Nike report for its first quarter?":   "revenue",
-		"How many points did Everton get deducted?":             "point",
-		"What age are the kids that Explore with Alexa is for?": "age",
-		"What is Pete Prisco's record against the spread?":      "record",
-		"What was the final score in the Cowboys 49ers game?":   "score",
-		"How much did Everton overspend?":                       "",
-		"How many career sacks does Maxx Crosby have?":          "sacks",
-		"How much net income did Uber make in Q3?":              "income",
-		"What did the council decide?":                          "",
-		"Who won the match?":                                    "",
+		"What was Uber's revenue in the third quarter?":           "revenue",
+		"What revenue did Nike report for its first quarter?":     "revenue",
+		"How many points did Everton get deducted?":               "point",
+		"What age are the kids that Explore with Alexa is for?":   "age",
+		"What is Pete Prisco's record against the spread?":        "record",
+		"What was the final score in the Cowboys 49ers game?":     "score",
+		"How much did Everton overspend?":                         "",
+		"How many career sacks does Maxx Crosby have?":            "sacks",
+		"How much net income did Uber make in Q3?":                "income",
+		"What did the council decide?":                            "",
+		"What kind of salary does the new chief AI officer make?": "salary",
+		"Who won the match?":                                      "",
 	} {
 		if got := askedHead(q); got != stem(want) && !(want == "" && got == "") {
 			t.Errorf("askedHead(%q) = %q, want %q", q, got, stem(want))
