@@ -132,8 +132,9 @@ var (
 	// tallyRe matches a score or a record: "28-24", "10-1", "80-78-6".
 	tallyRe = regexp.MustCompile(`\b\d{1,3}\s?[-–]\s?\d{1,3}(?:[-–]\d{1,3})?\b`)
 
-	yearRe      = regexp.MustCompile(`\b(1[89]|20)\d\d\b`)
-	dateTextRe  = regexp.MustCompile(`(?i)\b(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|yesterday|tonight|next (week|month|year)|last (week|month|year)|this (week|month|year))\b`)
+	yearRe = regexp.MustCompile(`\b(1[89]|20)\d\d\b`)
+	// "may" and "march" are dates only as names, with their capital.
+	dateTextRe  = regexp.MustCompile(`(?i:\b(january|february|april|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|yesterday|tonight|next (week|month|year)|last (week|month|year)|this (week|month|year))\b)|\b(May|March|MAY|MARCH)\b`)
 	numberWords = regexp.MustCompile(`(?i)\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|trillion|dozen|half)\b`)
 	reasonRe    = regexp.MustCompile(`(?i)\b(because|due to|as a result|owing to|in order to|so that|after|amid|since|citing|over|for breaching|for)\b`)
 )
