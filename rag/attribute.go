@@ -102,7 +102,7 @@ var (
 
 	// unwonRe matches the words before a win that is no win: "can't
 	// win the Carabao Cup", "hopes to beat", "a chance to win".
-	unwonRe = regexp.MustCompile(`(?i)\b(can['’]?t|cannot|not|never|won['’]t|couldn['’]t|wouldn['’]t|could|would|might|may|must|should|to)\s+$`)
+	unwonRe = regexp.MustCompile(`(?i)\b(can['’]?t|cannot|not|never|won['’]t|couldn['’]t|wouldn['’]t|could|would|might|may|must|should|to|short of|chance of|hopes of|without)\s+$`)
 
 	// sentenceAskRe matches a question about a sentence handed down:
 	// "what sentence did he get?", "how many years did SBF get?", "how
@@ -305,6 +305,24 @@ func askedAttribute(q string) *attribute {
 	return nil
 }
 
+// sidesRe matches the two sides of a match a question names: "Benavidez
+// vs Andrade", "Pereira v. Prochazka".
+var sidesRe = regexp.MustCompile(`(?i)([\p{L}'’-]+)\s+(?:vs\.?|v\.?|versus)\s+([\p{L}'’-]+)`)
+
+// matchSides returns the stems of the two sides a question names with
+// "vs", or nil.
+func matchSides(q string) []string {
+	m := sidesRe.FindStringSubmatch(q)
+	if m == nil {
+		return nil
+	}
+	a, b := extractTerms(withoutPossessive(m[1])), extractTerms(withoutPossessive(m[2]))
+	if len(a) != 1 || len(b) != 1 || a[0] == b[0] {
+		return nil
+	}
+	return []string{a[0], b[0]}
+}
+
 // toldWin reports whether s tells of a win (see winRe) that happened: not
 // one it only hopes for or rules out ("can't win the Carabao Cup", "a
 // chance to win"), nor the "won" of "won't".
@@ -341,9 +359,15 @@ func lacksAttribute(question string, attr *attribute, cands []*extractCandidate,
 			about[i] = aboutShare(c, terms, weight)
 			most = max(most, about[i])
 		}
+		// "Who won the Benavidez vs Andrade fight?": the sentence that
+		// tells the win names both sides (or the sentence before it does).
+		sides := matchSides(question)
 		ahead := false
 		for i, c := range cands {
 			if about[i] < winMinAbout || about[i] < winMinShare*most {
+				continue
+			}
+			if sides != nil && !slices.ContainsFunc([]map[string]bool{c.terms, c.prev}, func(set map[string]bool) bool { return set != nil && set[sides[0]] && set[sides[1]] }) {
 				continue
 			}
 			if toldWin(c.text) {

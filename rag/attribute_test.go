@@ -249,6 +249,12 @@ func TestFigureTheArticlesNeverGiveDeclines(t *testing.T) {
 		{name: "who won, a win ruled out", hits: []news.Hit{hit("a-united", "The Guardian", 0,
 			"From here United's season narrows: they can't win the league now and can't win the Carabao Cup final.", day)},
 			question: "who won the carabao cup final this season?", decline: "says who won"},
+		{name: "who won a bout, another bout's win", hits: []news.Hit{hit("a-box", "Sporting News", 0,
+			"Dillon Danis never did face Logan Paul's brother. Jake Paul took on Ben Askren instead. Paul won the fight by a knockout.", day)},
+			question: "who won the logan paul vs dillon danis fight in the end", decline: "says who won"},
+		{name: "who won a bout, told", hits: []news.Hit{hit("a-box", "Sporting News", 0,
+			"Logan Paul beat Dillon Danis by disqualification in the sixth round in Manchester.", day)},
+			question: "who won the logan paul vs dillon danis fight in the end", want: "Logan Paul beat"},
 		{name: "who won, told", hits: []news.Hit{hit("a-tour", "The Guardian", 0,
 			"Jonas Vingegaard won the Tour de France for a second time on Sunday in Paris.", day)},
 			question: "Who won the Tour de France this year?", want: "Vingegaard"},
@@ -536,6 +542,21 @@ func TestTwoNamesJoinedByAHyphenAreNoGap(t *testing.T) {
 	for _, tm := range terms {
 		if tm.Text == "Eagles-Dolphins" && tm.Passages == 0 {
 			t.Errorf("%q counted in no passage, want its parts counted", tm.Text)
+		}
+	}
+}
+
+func TestToldWin(t *testing.T) {
+	for s, want := range map[string]bool{
+		"Vingegaard won the Tour de France on Sunday.":                        true,
+		"The Eagles beat the Dolphins 31-17.":                                 true,
+		"They can't win the league now and can't win the Carabao Cup.":        false,
+		"Durant once again fell short of winning a title with the Suns.":      false,
+		"Ireland hope to beat the All Blacks and won't settle for less.":      false,
+		"Ireland hope to beat the All Blacks, who won 28-24 in the quarters.": true,
+	} {
+		if got := toldWin(s); got != want {
+			t.Errorf("toldWin(%q) = %v, want %v", s, got, want)
 		}
 	}
 }
