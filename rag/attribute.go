@@ -240,9 +240,10 @@ func askedAttribute(q string) *attribute {
 		// the word, not the price SoftBank paid for the company. A salary
 		// or a fortune is a person's: the sentence that gives it names
 		// them.
+		price := head == stem("price")
 		return &attribute{name: "that sum", holds: func(s string) bool {
 			return moneyRe.MatchString(s) && (numberNear(s, head) || slices.ContainsFunc(sumVerbs[head], func(v string) bool { return numberNear(s, v) }) ||
-				head == stem("price") && forSumRe.MatchString(s))
+				price && forSumRe.MatchString(s))
 		}, personal: payWords[head]}
 	case reportedSumRe.MatchString(q):
 		// "What did Maersk post as its Q3 profit?": a sum beside the
