@@ -455,7 +455,9 @@ func countTerms(ctx context.Context, ix Index, ns string, terms []Term) (int, er
 	type span struct{ from, to int }
 	words := make([]span, len(terms))
 	for _, t := range terms {
-		phrases = append(phrases, t.Text)
+		// "$7.7B" is counted by its figure, as "$7.7 billion" is: the
+		// library writes the scale either way.
+		phrases = append(phrases, withoutScale(t.Text))
 	}
 	for i, t := range terms {
 		// "Eagles-Dolphins" names two teams: its parts count apart.

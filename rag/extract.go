@@ -780,6 +780,7 @@ func extractTerms(text string) []string {
 		out = append(out, stem(w))
 	}
 	text = dottedAcronym.ReplaceAllStringFunc(text, func(m string) string { return strings.ReplaceAll(m, ".", "") })
+	text = spellScale(text)
 	for _, r := range strings.ToLower(text) {
 		switch {
 		case isIdeograph(r):
@@ -796,6 +797,57 @@ func extractTerms(text string) []string {
 	}
 	flush()
 	return out
+}
+
+// Amounts written with a short scale: "$7.7B", "£82m", "3.5bn". A bare
+// "100m" may be a race or a distance, so m and k count as a scale only
+// after a currency sign.
+var (
+	moneyScaleRe = regexp.MustCompile(`([$€£¥]\s?\d[\d,.]*)\s?(?i:(bn|b|tn|mn|m|k))\b`)
+	bareScaleRe  = regexp.MustCompile(`\b(\d[\d,.]*)(?i:(bn|tn))\b`)
+	scaleWords   = map[string]string{"b": "billion", "bn": "billion", "tn": "trillion", "m": "million", "mn": "million", "k": "thousand"}
+)
+
+// spellScale writes out the short scales of amounts ("$7.7B" → "$7.7
+// billion"), so that a question and an article that write one amount two
+// ways share its words.
+func spellScale(text string) string {
+	if !hasScale(text) {
+		return text
+	}
+	spell := func(re *regexp.Regexp) func(string) string {
+		return func(m string) string {
+			sub := re.FindStringSubmatch(m)
+			return sub[1] + " " + scaleWords[strings.ToLower(sub[2])]
+		}
+	}
+	text = moneyScaleRe.ReplaceAllStringFunc(text, spell(moneyScaleRe))
+	return bareScaleRe.ReplaceAllStringFunc(text, spell(bareScaleRe))
+}
+
+// withoutScale returns an amount written with a short scale without it
+// ("$7.7B" → "$7.7"), and any other text as it is.
+func withoutScale(text string) string {
+	for _, re := range []*regexp.Regexp{moneyScaleRe, bareScaleRe} {
+		if sub := re.FindStringSubmatch(text); sub != nil && len(sub[0]) == len(text) {
+			return sub[1]
+		}
+	}
+	return text
+}
+
+// hasScale reports whether a digit is followed by a letter of a short
+// scale, which most text is not: the regexes run only then.
+func hasScale(text string) bool {
+	for i := 1; i < len(text); i++ {
+		if text[i-1] >= '0' && text[i-1] <= '9' {
+			switch text[i] {
+			case 'b', 'B', 'm', 'M', 'k', 'K', 't', 'T':
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // boundPrefix holds the prefixes that make one word with the word they are

@@ -2,6 +2,7 @@ package rag
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -346,4 +347,40 @@ func FuzzAnswerOneArticle(f *testing.F) {
 			t.Errorf("Answer(%q) over %q: empty answer", q, body)
 		}
 	})
+}
+
+// TestAmountWithAShortScale: "$7.7B" in a question is the "$7.7 billion"
+// of an article, counted in the library by its figure and held by the
+// passages that write it out, and "£82m" the "£82 million"; a bare
+// "100m" is a distance, not a sum.
+func TestAmountWithAShortScale(t *testing.T) {
+	for _, tc := range [][2]string{
+		{"$7.7B", "$7.7 billion"},
+		{"£82m", "£82 million"},
+		{"€1.4bn", "€1.4 billion"},
+		{"$ 145k", "$ 145 thousand"},
+		{"3bn", "3 billion"},
+	} {
+		if got, want := extractTerms(tc[0]), extractTerms(tc[1]); !slices.Equal(got, want) {
+			t.Errorf("extractTerms(%q) = %v, want %v as for %q", tc[0], got, want, tc[1])
+		}
+	}
+	if got := extractTerms("the 100m final"); !slices.Equal(got, []string{"100m", "final"}) {
+		t.Errorf(`extractTerms("the 100m final") = %v, want 100m kept`, got)
+	}
+
+	day := time.Date(2023, 11, 30, 0, 0, 0, 0, time.UTC)
+	lib := &countingIndex{fakeIndex{hits: []news.Hit{
+		hit("a-nascar", "Essentially Sports", 0, "NASCAR finalized a $7.7 billion media rights deal with Fox Sports, NBC, Amazon and Warner Bros. "+
+			"The deal secures an average annual revenue of $1.1 billion over seven years.", day),
+		hit("a-nba", "Sporting News", 0, "The Lakers beat the Suns 122-119 to reach the in-season tournament final.", day),
+	}}}
+	s := NewService(NewRetriever(lib, constEmbedder{}, RetrieverOptions{}), testOptions())
+	got, err := s.Answer(t.Context(), "g1", Request{Question: "NASCAR's new media deal is $7.7B total, what does that work out to per year?"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Refused || len(got.Sources) == 0 || got.Sources[0].ArticleID != "a-nascar" {
+		t.Errorf("Answer() = %+v, want an answer from a-nascar", got)
+	}
 }
