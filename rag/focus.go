@@ -118,7 +118,7 @@ const (
 )
 
 var (
-	numberAskRe = regexp.MustCompile(`(?i)\b(score|scores|scoreline|how (many|much|big|large|tall|old|far|long|fast|often)|what (age|percentage|percent|share|proportion|price|score|amount|sum|record|number|rate|revenue|salary|fee|valuation|size)|what was the (score|result|total|figure|cost|price)|what's the (score|price|cost|total))\b`)
+	numberAskRe = regexp.MustCompile(`(?i)\b(score|scores|scoreline|how (many|much|big|bigger|large|larger|small|tall|taller|old|far|long|longer|fast|faster|often|heavy|heavier|light|lighter|high|higher|deep|wide|bright|hot|cold|warm|expensive|cheap|cheaper)|what (age|percentage|percent|share|proportion|price|score|amount|sum|record|number|rate|revenue|salary|fee|valuation|size)|what was the (score|result|total|figure|cost|price)|what's the (score|price|cost|total))\b`)
 	// farPlaceAskRe matches "how far south did the lights reach?": a
 	// place, not a distance.
 	farPlaceAskRe = regexp.MustCompile(`(?i)\bhow far (north|south|east|west|inland|afield)\b`)

@@ -82,6 +82,9 @@ func TestAskedKind(t *testing.T) {
 		"what did united pay for onana":               kindNumber,
 		"how far south were the northern lights seen": kindName,
 		"How far did he throw the javelin?":           kindNumber,
+		"How bright can the new screen get?":          kindNumber,
+		"how much lighter is the new model":           kindNumber,
+		"How heavy is the OLED model?":                kindNumber,
 	} {
 		if got := askedKind(q); got != want {
 			t.Errorf("askedKind(%q) = %v, want %v", q, got, want)
