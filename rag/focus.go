@@ -469,8 +469,9 @@ var nextAskRe = regexp.MustCompile(`(?i)\b(next|upcoming)\b`)
 // turned out ("did he score in the next game?").
 func askedNext(q string) bool { return nextAskRe.MatchString(q) && !askedOutcome(q) }
 
-// askedOutcome reports a question about how something turned out.
-func askedOutcome(q string) bool { return outcomeAskRe.MatchString(q) }
+// askedOutcome reports a question about how something turned out. "did
+// TechCrunch say who is replacing CZ?" asks who, not whether.
+func askedOutcome(q string) bool { return outcomeAskRe.MatchString(q) && !toldWhRe.MatchString(q) }
 
 // allAhead reports whether every sentence looks ahead.
 func allAhead(sentences []string) bool {

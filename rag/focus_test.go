@@ -178,20 +178,21 @@ func TestAmountQuestionQuotesTheAmount(t *testing.T) {
 	}
 }
 
-// For a question that asks who, a sentence of the answering article that
-// names someone the question does not comes before one that scores a
-// little better without a name; other articles' sentences stay behind.
-func TestPeopleFirst(t *testing.T) {
+// For a question that asks for a name, the answering article's sentence
+// that gives one, and names someone the question does not, comes before
+// one that shares more of its words without a name; other articles'
+// sentences stay behind.
+func TestFactsFirst(t *testing.T) {
 	at := time.Date(2023, 11, 13, 9, 0, 0, 0, time.UTC)
 	hits := []news.Hit{hit("a-snf", "Sporting News", 0, "", at), hit("a-other", "ESPN", 0, "", at)}
 	q := termSet("Who caught the Raiders' touchdown against the Jets?")
 	cands := []*extractCandidate{
-		{sentence: sentence{text: "The Raiders' only touchdown against the Jets decided it."}, hit: 0, score: 0.80},
-		{sentence: sentence{text: "Michael Mayer caught it, and tight end Michael Mayer was mobbed."}, hit: 1, score: 0.79},
-		{sentence: sentence{text: "Tight end Michael Mayer caught the Raiders touchdown."}, hit: 0, score: 0.75},
-		{sentence: sentence{text: "The Jets and the Raiders met on Sunday."}, hit: 0, score: 0.70},
+		{sentence: sentence{text: "The Raiders' only touchdown against the Jets decided it."}, hit: 0, own: 0.8, score: 0.80},
+		{sentence: sentence{text: "Michael Mayer caught it, and tight end Michael Mayer was mobbed."}, hit: 1, own: 0.5, kind: true, score: 0.79},
+		{sentence: sentence{text: "Tight end Michael Mayer caught the Raiders touchdown."}, hit: 0, own: 0.6, kind: true, score: 0.75},
+		{sentence: sentence{text: "The Jets and the Raiders met on Sunday."}, hit: 0, own: 0.5, score: 0.70},
 	}
-	peopleFirst(cands, hits, q)
+	factsFirst(cands, hits, q, nameWeights)
 	var got []string
 	for _, c := range cands {
 		got = append(got, c.text)
@@ -199,7 +200,18 @@ func TestPeopleFirst(t *testing.T) {
 	want := []string{"Tight end Michael Mayer caught the Raiders touchdown.", "The Raiders' only touchdown against the Jets decided it.",
 		"The Jets and the Raiders met on Sunday.", "Michael Mayer caught it, and tight end Michael Mayer was mobbed."}
 	if !slices.Equal(got, want) {
-		t.Errorf("peopleFirst order = %q, want %q", got, want)
+		t.Errorf("factsFirst order = %q, want %q", got, want)
+	}
+	// A date question: the sentence that gives a date comes first, and
+	// naming a person earns nothing.
+	q = termSet("When is Ruby Franke getting sentenced?")
+	cands = []*extractCandidate{
+		{sentence: sentence{text: "Ruby Franke pleaded guilty, Judge John Walton said, and faces sentencing."}, hit: 0, own: 0.9, score: 0.9},
+		{sentence: sentence{text: "Franke will be sentenced on Feb. 20."}, hit: 0, own: 0.6, kind: true, score: 0.7},
+	}
+	factsFirst(cands, hits, q, dateWeights)
+	if cands[0].text != "Franke will be sentenced on Feb. 20." {
+		t.Errorf("factsFirst put %q first, want the sentence with the date", cands[0].text)
 	}
 	for s, want := range map[string]bool{
 		"Tight end Michael Mayer caught it.":         true,
