@@ -44,7 +44,13 @@ const (
 	// answers in several sentences and covers the question outranks one
 	// lucky sentence elsewhere.
 	extractSecondWeight  = 0.3
-	extractArticleWeight = 0.3
+	extractArticleWeight = 1.0
+	// extractArticleKind and extractArticlePrior add to an article's
+	// value these shares of the question held by its best sentence that
+	// gives the asked kind of fact, and of its first passage's retrieval
+	// rank (as a prior of at most 1).
+	extractArticleKind  = 0.2
+	extractArticlePrior = 0.3
 	// extractFragmentPenalty scales the score of a piece of a sentence.
 	extractFragmentPenalty = 0.85
 	// extractPartNameWeight is the share earned by a name of several words
@@ -307,6 +313,8 @@ func bestArticleFirst(cands []*extractCandidate, hits []news.Hit, share map[stri
 	type article struct {
 		best          int // index of its best sentence in cands
 		first, second float64
+		kindOwn       float64 // the largest share held by a sentence giving the asked kind of fact
+		hit           int     // its first passage's retrieval rank
 	}
 	byID := map[string]*article{}
 	var order []*article
@@ -315,16 +323,20 @@ func bestArticleFirst(cands []*extractCandidate, hits []news.Hit, share map[stri
 		a := byID[id]
 		switch {
 		case a == nil:
-			a = &article{best: i, first: c.score + extractArticleWeight*share[id]}
+			a = &article{best: i, first: c.score + extractArticleWeight*share[id], hit: c.hit}
 			byID[id] = a
 			order = append(order, a)
 		case a.second == 0 && c.text != cands[a.best].text:
 			a.second = c.score
 		}
+		a.hit = min(a.hit, c.hit)
+		if c.kind {
+			a.kindOwn = max(a.kindOwn, c.own)
+		}
 	}
 	top, topValue := 0, math.Inf(-1)
 	for _, a := range order {
-		if v := a.first + extractSecondWeight*a.second; v > topValue {
+		if v := a.first + extractSecondWeight*a.second + extractArticleKind*a.kindOwn + extractArticlePrior/(1+0.15*float64(a.hit)); v > topValue {
 			top, topValue = a.best, v
 		}
 	}

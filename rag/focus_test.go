@@ -223,3 +223,20 @@ func TestFactsFirst(t *testing.T) {
 		}
 	}
 }
+
+// The article an answer comes from is the one whose passages cover the
+// question and give the asked kind of fact, not the one with a lucky
+// sentence that scores a little better.
+func TestBestArticleCoversTheQuestion(t *testing.T) {
+	at := time.Date(2023, 11, 13, 9, 0, 0, 0, time.UTC)
+	hits := []news.Hit{hit("a-lucky", "ESPN", 0, "", at), hit("a-covers", "Sporting News", 0, "", at)}
+	share := map[string]float64{"a-lucky": 0.6, "a-covers": 0.9}
+	cands := []*extractCandidate{
+		{sentence: sentence{text: "The Wild sacked Dean Evason on Monday."}, hit: 0, own: 0.8, score: 0.8},
+		{sentence: sentence{text: "John Hynes will coach the Wild after Evason."}, hit: 1, own: 0.6, kind: true, score: 0.7},
+	}
+	bestArticleFirst(cands, hits, share)
+	if got := hits[cands[0].hit].Article.ID; got != "a-covers" {
+		t.Errorf("bestArticleFirst chose %s, want a-covers", got)
+	}
+}
