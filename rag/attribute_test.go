@@ -790,6 +790,9 @@ func TestYesOrNoNeedsASentenceSayingWhatIsAsked(t *testing.T) {
 		// A question that goes on to ask what: "called" is no outcome.
 		{hits: []news.Hit{hit("a-moz", "The Verge", 0, "Mozilla has launched Mozilla.social, a Mastodon server of its own.", day)},
 			q: "does mozilla run its own mastodon server? what's it called", want: "Mozilla.social"},
+		// A choice between answers, with a remark after it.
+		{hits: []news.Hit{hit("a-fnaf", "Polygon", 0, "The Five Nights at Freddy's movie is rated PG-13 for strong violent content.", day)},
+			q: "is the five nights at freddy's movie rated R or pg-13? my 12yo is begging to see it", want: "PG-13"},
 		// A yes-or-no question about what was told asks who.
 		{hits: []news.Hit{hit("a-binance", "TechCrunch", 0, "Changpeng Zhao is stepping down as CEO of Binance. "+
 			"Richard Teng, Binance's former global head of regional markets, will be the exchange's new CEO.", day)},
@@ -812,6 +815,29 @@ func TestEveryKindAskedHasItsWords(t *testing.T) {
 		}
 		if typeWords[kind] == nil {
 			t.Errorf("no words for the kind %q", kind)
+		}
+	}
+}
+
+func TestYesOrNoThatAsksMore(t *testing.T) {
+	for q, want := range map[string]bool{
+		"is the tile slim range any good, like how far does it reach": true,
+		"does mozilla run its own server? what's it called":           true,
+		"did the jaguars hold on, after the comeback?":                false,
+		"was menendez convicted in the end?":                          false,
+	} {
+		if got := asksWhAfter(q); got != want {
+			t.Errorf("asksWhAfter(%q) = %v, want %v", q, got, want)
+		}
+	}
+	for q, want := range map[string]bool{
+		"is the movie rated R or pg-13?":                     true,
+		"is the copilot app on android or is it apple only?": true,
+		"did the senate pass the bill? or did it stall":      false,
+		"was menendez convicted in the end?":                 false,
+	} {
+		if got := choiceRe.MatchString(q); got != want {
+			t.Errorf("choiceRe.MatchString(%q) = %v, want %v", q, got, want)
 		}
 	}
 }

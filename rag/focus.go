@@ -432,11 +432,14 @@ func unsaid(in extractInput, sentences []string) string {
 		toldWhRe.MatchString(in.question) {
 		return ""
 	}
-	_, rest, ok := strings.Cut(in.question, "?")
-	asksWh := slices.ContainsFunc(strings.FieldsFunc(strings.ToLower(rest), func(r rune) bool { return !unicode.IsLetter(r) }), func(w string) bool { return whWords[w] })
-	if ok && asksWh {
-		// "does Mozilla run its own server? what's it called": the
-		// question asks what, and says what it is about first.
+	if asksWhAfter(in.question) {
+		// "does Mozilla run its own server? what's it called", "is the
+		// Tile Slim any good, like how far does it reach": the question
+		// asks what, and says what it is about first.
+		return ""
+	}
+	if choiceRe.MatchString(in.question) {
+		// "is it rated R or PG-13?" asks which, not whether.
 		return ""
 	}
 	var said []map[string]bool
@@ -446,7 +449,9 @@ func unsaid(in extractInput, sentences []string) string {
 		said = append(said, set)
 	}
 	for _, t := range in.ev.terms {
-		if t.Kind != TermWord || len(t.Words) == 1 && (weakWords[t.Words[0]] || whetherMarkers[t.Words[0]]) || lyRe.MatchString(t.Text) {
+		// A word only in a remark beside the question ("my 12yo is
+		// begging to see it") is not asked.
+		if t.Kind != TermWord || t.Aside || len(t.Words) == 1 && (weakWords[t.Words[0]] || whetherMarkers[t.Words[0]]) || lyRe.MatchString(t.Text) {
 			continue
 		}
 		if !slices.ContainsFunc(said, func(set map[string]bool) bool { return t.in(set) }) {
@@ -455,6 +460,20 @@ func unsaid(in extractInput, sentences []string) string {
 	}
 	return ""
 }
+
+// asksWhAfter reports whether a yes-or-no question goes on, after a
+// question mark, a comma or a dash, to ask with a question word.
+func asksWhAfter(q string) bool {
+	i := strings.IndexAny(q, "?,;–—")
+	if i < 0 {
+		return false
+	}
+	return slices.ContainsFunc(strings.FieldsFunc(strings.ToLower(q[i:]), func(r rune) bool { return !unicode.IsLetter(r) }), func(w string) bool { return whWords[w] })
+}
+
+// choiceRe matches a question that offers answers to choose from: "is it
+// rated R or PG-13?", "is it on Android or is it Apple only?".
+var choiceRe = regexp.MustCompile(`(?i)^[^?]*\w\s+or\s+(is it\s+|was it\s+|are they\s+|not\b)?\w[^?]*(\?|$)`)
 
 // NextText declines a question about what comes next that the articles
 // do not look ahead to.
