@@ -109,8 +109,9 @@ var (
 	// long is she going to prison for?".
 	sentenceAskRe = regexp.MustCompile(`(?i)\bwhat (prison |jail )?sentence\b|\bhow (long|many (years|months))\b.*\b(sentence|sentenced|prison|jail|behind bars|locked up)\b|\bhow many (years|months)( \S+){1,4} (get|gets|got|getting)\b`)
 	// sentencedRe matches a sentence that hands one down: "was sentenced
-	// to 25 years", "was given a life sentence", "jailed for six years".
-	sentencedRe   = regexp.MustCompile(`(?i)\bsentenced\b(\s+\S+){0,4}\s+to\b|\b(given|handed)( down)?( \S+){0,3} (sentence|years?|months?|life|prison|jail)\b|\b(jailed|imprisoned|locked up) for\b|\b(prison|jail) (term|sentence)s? of\b|\bserv(e|es|ing)\s+(a|an|his|her|their)?\s*(\d|\w+-year|life)`)
+	// to 25 years", "was given a life sentence", "jailed for six years",
+	// "served five months in jail".
+	sentencedRe   = regexp.MustCompile(`(?i)\bsentenced\b(\s+\S+){0,4}\s+to\b|\b(given|handed)( down)?( \S+){0,3} (sentence|years?|months?|life|prison|jail)\b|\b(jailed|imprisoned|locked up) for\b|\b(prison|jail) (term|sentence)s? of\b|\bserv(e|es|ed|ing)\s+(a|an|his|her|their)?\s*(\d|\w+-year|life|\w+ (days|weeks|months|years)\b)|\bsp(end|ends|ent|ending)\s+\S+( \S+)? (days|weeks|months|years) (in|behind) (jail|prison|bars|custody)\b`)
 	whenFirstRe   = regexp.MustCompile(`(?i)^\W*(when|what (date|day|month))\b`)
 	netWorthAskRe = regexp.MustCompile(`(?i)\bnet worth\b|\bpersonally worth\b|\bhow rich\b|\b(his|her|their|'s|’s) (fortune|wealth)\b`)
 	// fortuneRe matches a sentence that gives someone's fortune.

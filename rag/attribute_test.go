@@ -841,3 +841,17 @@ func TestYesOrNoThatAsksMore(t *testing.T) {
 		}
 	}
 }
+
+func TestSentenceHandedDown(t *testing.T) {
+	for s, want := range map[string]bool{
+		"He was sentenced on Friday to 25 years in prison.":                  true,
+		"Weisselberg pleaded guilty and served five months in jail.":         true,
+		"She spent three months in jail before the trial.":                   true,
+		"He will serve a 10-year term.":                                      true,
+		"The charge carries up to 20 years, and he served as finance chief.": false,
+	} {
+		if got := sentencedRe.MatchString(s); got != want {
+			t.Errorf("sentencedRe.MatchString(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
