@@ -240,3 +240,15 @@ func TestBestArticleCoversTheQuestion(t *testing.T) {
 		t.Errorf("bestArticleFirst chose %s, want a-covers", got)
 	}
 }
+
+// "Loading" is where a page's video loads: it is dropped from the sentence
+// it is glued to, and a line about the loading stays furniture.
+func TestPageFurnitureBeforeASentence(t *testing.T) {
+	got := readPassage("Loading Perpetual climbed 6.3 per cent after it announced a strategic review.", "")
+	if len(got) != 1 || got[0].text != "Perpetual climbed 6.3 per cent after it announced a strategic review." || got[0].boilerplate {
+		t.Errorf("readPassage() = %+v, want the sentence without \"Loading\"", got)
+	}
+	if got := readPassage("Loading video player for the match highlights.", ""); len(got) != 1 || !got[0].boilerplate {
+		t.Errorf("readPassage() = %+v, want furniture", got)
+	}
+}

@@ -61,6 +61,7 @@ func readPassage(text, title string) []sentence {
 		}
 		for _, part := range splitLine(line) {
 			for _, s := range windows(part) {
+				s = withoutFurniture(s)
 				terms := termSet(s)
 				addAcronyms(terms, s)
 				sn := sentence{text: s, pos: len(out), terms: terms, heading: heading, prev: prev, prevWeight: previousWeight, boilerplate: boilerplate(s)}
@@ -79,6 +80,19 @@ func readPassage(text, title string) []sentence {
 		out[n-1].fragment = !strings.ContainsRune(".!?\"'”’)。！？", last)
 	}
 	return out
+}
+
+// loadingRe matches the word a page shows where a video or a chart loads,
+// glued to the sentence after it when the page is read as text.
+var loadingRe = regexp.MustCompile(`^Loading\s+\p{Lu}`)
+
+// withoutFurniture returns s without the page furniture it opens with
+// ("Loading Perpetual climbed 6.3 per cent…").
+func withoutFurniture(s string) string {
+	if loadingRe.MatchString(s) {
+		return strings.TrimSpace(strings.TrimPrefix(s, "Loading"))
+	}
+	return s
 }
 
 // isHeading reports a line that heads a section: a few words without a
