@@ -212,6 +212,13 @@ func (s *Service) Answer(ctx context.Context, ns string, req Request, onDelta fu
 	// The library must cover the question before anything is written,
 	// and before a model spends tokens on it.
 	j := s.judge(standalone, ret, hits)
+	if j.decline && j.closer {
+		// One article covers the question, but none of the sentences
+		// retrieved holds enough of it: its other passages may.
+		if wider, k, ok := s.lookCloser(ctx, log, ns, Query{Text: standalone, Filter: req.Filter, Now: now}, j.ev.focusArticle, ret, hits); ok {
+			hits, j = wider, k
+		}
+	}
 	if j.decline {
 		return s.refuse(j.message, onDelta), nil
 	}
@@ -299,6 +306,38 @@ func finish(text string, groups []answerSource, used map[string]bool) news.Answe
 		a.Sources = append(a.Sources, src)
 	}
 	return a
+}
+
+// lookCloser reads further passages of the article that covers the
+// question (id) and judges the question again with them; ok is set when
+// they cover it.
+func (s *Service) lookCloser(ctx context.Context, log *slog.Logger, ns string, q Query, id string, ret Retrieval, hits []news.Hit) ([]news.Hit, judgement, bool) {
+	q.Filter.ArticleIDs, q.Filter.Prefer, q.Limit = []string{id}, nil, furtherPassages
+	more, err := s.r.Retrieve(ctx, ns, q)
+	if err != nil {
+		log.Warn("reading further passages", "err", err)
+		return nil, judgement{}, false
+	}
+	have := map[string]bool{}
+	for _, h := range hits {
+		have[h.Chunk.ID] = true
+	}
+	wider := slices.Clone(hits)
+	for _, h := range more.Hits {
+		if !have[h.Chunk.ID] {
+			wider = append(wider, h)
+			have[h.Chunk.ID] = true
+		}
+	}
+	if len(wider) == len(hits) {
+		return nil, judgement{}, false
+	}
+	k := s.judge(q.Text, ret, wider)
+	if k.decline {
+		return nil, judgement{}, false
+	}
+	log.Debug("covered by a further passage", "question", q.Text, "article", id)
+	return wider, k, true
 }
 
 // furtherPassages is how many passages of the best articles are read

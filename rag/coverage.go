@@ -711,7 +711,11 @@ type judgement struct {
 	// passages do not cover.
 	partial  string
 	spanning bool
-	ev       evidence
+	// closer is set when the question was declined only because no
+	// retrieved sentence holds enough of it, though one article's
+	// passages hold it: that article's other passages may.
+	closer bool
+	ev     evidence
 }
 
 // judge decides from the retrieved passages whether the library covers the
@@ -764,6 +768,7 @@ func (s *Service) judgeTerms(question string, terms []Term, ret Retrieval, hits 
 	case s.o.MinCoverage > 0 && ev.coverage < s.o.MinCoverage:
 	case s.o.MinFocus > 0 && !j.spanning && len(terms) <= focusMaxTerms && ev.focus < s.o.MinFocus:
 	case s.o.MinSentence > 0 && !j.spanning && len(terms) <= focusMaxTerms && ev.sentence < s.o.MinSentence:
+		j.closer = ev.focusArticle != ""
 	default:
 		j.partial = partialText(missing)
 		return j

@@ -384,3 +384,32 @@ func TestAmountWithAShortScale(t *testing.T) {
 		t.Errorf("Answer() = %+v, want an answer from a-nascar", got)
 	}
 }
+
+// TestLookCloserBeforeDeclining: when one article's passages cover the
+// question but no retrieved sentence holds enough of it, the article's
+// further passages are read before declining.
+func TestLookCloserBeforeDeclining(t *testing.T) {
+	day := time.Date(2023, 10, 5, 0, 0, 0, 0, time.UTC)
+	first := hit("a-asx", "The Age", 0, "Perpetual is a fund manager based in Sydney. Its strategic review was long awaited. "+
+		"Shares in the sector tend to climb in November.", day)
+	further := hit("a-asx", "The Age", 1, "Loading Perpetual shares climbed 6.3 per cent after it announced a strategic review.", day)
+	other := hit("a-nba", "ESPN", 0, "The Lakers beat the Suns 122-119 on Tuesday night.", day)
+	var filtered int
+	r := RetrieverFunc(func(_ context.Context, _ string, q Query) (Retrieval, error) {
+		if len(q.Filter.ArticleIDs) > 0 {
+			filtered++
+			return Retrieval{Hits: []news.Hit{first, further}}, nil
+		}
+		return Retrieval{Hits: []news.Hit{first, other}}, nil
+	})
+	got, err := NewService(r, testOptions()).Answer(t.Context(), "g1", Request{Question: "How much did Perpetual shares climb after the strategic review?"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Refused || !strings.Contains(got.Text, "6.3 per cent") || strings.Contains(got.Text, "Loading") {
+		t.Errorf("Answer() = %+v, want the climb from the further passage, without the page's \"Loading\"", got)
+	}
+	if filtered == 0 {
+		t.Error("the article's further passages were never read")
+	}
+}
