@@ -318,17 +318,7 @@ func (s *Service) lookCloser(ctx context.Context, log *slog.Logger, ns string, q
 		log.Warn("reading further passages", "err", err)
 		return nil, judgement{}, false
 	}
-	have := map[string]bool{}
-	for _, h := range hits {
-		have[h.Chunk.ID] = true
-	}
-	wider := slices.Clone(hits)
-	for _, h := range more.Hits {
-		if !have[h.Chunk.ID] {
-			wider = append(wider, h)
-			have[h.Chunk.ID] = true
-		}
-	}
+	wider := withHits(hits, more.Hits)
 	if len(wider) == len(hits) {
 		return nil, judgement{}, false
 	}
@@ -338,6 +328,22 @@ func (s *Service) lookCloser(ctx context.Context, log *slog.Logger, ns string, q
 	}
 	log.Debug("covered by a further passage", "question", q.Text, "article", id)
 	return wider, k, true
+}
+
+// withHits returns hits followed by the passages of more it does not hold.
+func withHits(hits, more []news.Hit) []news.Hit {
+	have := make(map[string]bool, len(hits))
+	for _, h := range hits {
+		have[h.Chunk.ID] = true
+	}
+	out := slices.Clone(hits)
+	for _, h := range more {
+		if !have[h.Chunk.ID] {
+			out = append(out, h)
+			have[h.Chunk.ID] = true
+		}
+	}
+	return out
 }
 
 // furtherPassages is how many passages of the best articles are read
@@ -372,17 +378,7 @@ func (s *Service) extractFurther(ctx context.Context, log *slog.Logger, in extra
 		log.Warn("reading further passages", "err", err)
 		return extracted{}, in, false
 	}
-	have := map[string]bool{}
-	for _, h := range in.hits {
-		have[h.Chunk.ID] = true
-	}
-	hits := slices.Clone(in.hits)
-	for _, h := range more {
-		if !have[h.Chunk.ID] {
-			hits = append(hits, h)
-			have[h.Chunk.ID] = true
-		}
-	}
+	hits := withHits(in.hits, more)
 	if len(hits) == len(in.hits) {
 		return extracted{}, in, false
 	}
