@@ -211,11 +211,18 @@ func (s *Service) Answer(ctx context.Context, ns string, req Request, onDelta fu
 	}
 	// The library must cover the question before anything is written,
 	// and before a model spends tokens on it.
+	// further retrieves more passages of the given articles.
+	further := func(ctx context.Context, ids []string) ([]news.Hit, error) {
+		f := req.Filter
+		f.ArticleIDs, f.Prefer = ids, nil
+		ret, err := s.r.Retrieve(ctx, ns, Query{Text: standalone, Filter: f, Now: now, Limit: furtherPassages})
+		return ret.Hits, err
+	}
 	j := s.judge(standalone, ret, hits)
 	if j.decline && j.closer {
 		// One article covers the question, but none of the sentences
 		// retrieved holds enough of it: its other passages may.
-		if wider, k, ok := s.lookCloser(ctx, log, ns, Query{Text: standalone, Filter: req.Filter, Now: now}, j.ev.focusArticle, ret, hits); ok {
+		if wider, k, ok := s.lookCloser(ctx, log, standalone, further, j.ev.focusArticle, ret, hits); ok {
 			hits, j = wider, k
 		}
 	}
@@ -224,12 +231,7 @@ func (s *Service) Answer(ctx context.Context, ns string, req Request, onDelta fu
 	}
 	in := extractInput{question: standalone, ev: j.ev, spanning: j.spanning, minFocus: s.o.MinFocus, hits: hits, groups: groupSources(hits)}
 	if s.o.Completer == nil {
-		in.further = func(ctx context.Context, ids []string) ([]news.Hit, error) {
-			f := req.Filter
-			f.ArticleIDs, f.Prefer = ids, nil
-			ret, err := s.r.Retrieve(ctx, ns, Query{Text: standalone, Filter: f, Now: now, Limit: furtherPassages})
-			return ret.Hits, err
-		}
+		in.further = further
 		return s.extractive(ctx, log, in, j.partial, "", onDelta)
 	}
 	return s.generate(ctx, log, in, j.partial, now, onDelta)
@@ -311,22 +313,21 @@ func finish(text string, groups []answerSource, used map[string]bool) news.Answe
 // lookCloser reads further passages of the article that covers the
 // question (id) and judges the question again with them; ok is set when
 // they cover it.
-func (s *Service) lookCloser(ctx context.Context, log *slog.Logger, ns string, q Query, id string, ret Retrieval, hits []news.Hit) ([]news.Hit, judgement, bool) {
-	q.Filter.ArticleIDs, q.Filter.Prefer, q.Limit = []string{id}, nil, furtherPassages
-	more, err := s.r.Retrieve(ctx, ns, q)
+func (s *Service) lookCloser(ctx context.Context, log *slog.Logger, question string, further func(context.Context, []string) ([]news.Hit, error), id string, ret Retrieval, hits []news.Hit) ([]news.Hit, judgement, bool) {
+	more, err := further(ctx, []string{id})
 	if err != nil {
 		log.Warn("reading further passages", "err", err)
 		return nil, judgement{}, false
 	}
-	wider := withHits(hits, more.Hits)
+	wider := withHits(hits, more)
 	if len(wider) == len(hits) {
 		return nil, judgement{}, false
 	}
-	k := s.judge(q.Text, ret, wider)
+	k := s.judge(question, ret, wider)
 	if k.decline {
 		return nil, judgement{}, false
 	}
-	log.Debug("covered by a further passage", "question", q.Text, "article", id)
+	log.Debug("covered by a further passage", "question", question, "article", id)
 	return wider, k, true
 }
 

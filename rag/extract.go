@@ -839,14 +839,19 @@ func withoutScale(text string) string {
 	return text
 }
 
-// hasScale reports whether a digit is followed by a letter of a short
-// scale, which most text is not: the regexes run only then.
+// hasScale reports whether a digit is followed by a short scale's first
+// letter (t only as in "tn", not "5th"), which most text is not: the
+// regexes run only then.
 func hasScale(text string) bool {
 	for i := 1; i < len(text); i++ {
 		if text[i-1] >= '0' && text[i-1] <= '9' {
 			switch text[i] {
-			case 'b', 'B', 'm', 'M', 'k', 'K', 't', 'T':
+			case 'b', 'B', 'm', 'M', 'k', 'K':
 				return true
+			case 't', 'T':
+				if i+1 < len(text) && (text[i+1] == 'n' || text[i+1] == 'N') {
+					return true
+				}
 			}
 		}
 	}
