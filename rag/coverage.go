@@ -703,6 +703,15 @@ func termNames(terms []Term) string {
 // numbers the library never mentions may carry before it is declined.
 const maxUnknownShare = 0.25
 
+// An article whose passages hold nearly all of a question (wholeFocus)
+// covers it even when its words are spread over the article's sentences:
+// then the best sentence need only hold wholeMinSentence of it, not
+// MinSentence.
+const (
+	wholeFocus       = 0.85
+	wholeMinSentence = 0.30
+)
+
 // judgement is the coverage gate's verdict on a question.
 type judgement struct {
 	decline bool
@@ -767,7 +776,8 @@ func (s *Service) judgeTerms(question string, terms []Term, ret Retrieval, hits 
 	case s.o.MinCoverage > 0 && unknown/ev.total >= maxUnknownShare:
 	case s.o.MinCoverage > 0 && ev.coverage < s.o.MinCoverage:
 	case s.o.MinFocus > 0 && !j.spanning && len(terms) <= focusMaxTerms && ev.focus < s.o.MinFocus:
-	case s.o.MinSentence > 0 && !j.spanning && len(terms) <= focusMaxTerms && ev.sentence < s.o.MinSentence:
+	case s.o.MinSentence > 0 && !j.spanning && len(terms) <= focusMaxTerms && ev.sentence < s.o.MinSentence &&
+		!(ev.focus >= wholeFocus && ev.sentence >= wholeMinSentence):
 		j.closer = ev.focusArticle != ""
 	default:
 		j.partial = partialText(missing)

@@ -413,3 +413,31 @@ func TestLookCloserBeforeDeclining(t *testing.T) {
 		t.Error("the article's further passages were never read")
 	}
 }
+
+// TestArticleThatHoldsTheWholeQuestion: when one article's passages hold
+// the whole question, its words spread over the article's sentences, the
+// question is answered; an article that holds less of it, spread the same
+// way, does not answer it.
+func TestArticleThatHoldsTheWholeQuestion(t *testing.T) {
+	day := time.Date(2023, 10, 29, 0, 0, 0, 0, time.UTC)
+	q := "How many tackles did Du Toit make in the rainy Paris final against New Zealand?"
+	for _, tt := range []struct {
+		text   string
+		answer bool
+	}{
+		{"Du Toit made 28 tackles. South Africa beat New Zealand 12-11 in the final. The match was played in rainy Paris.", true},
+		{"Du Toit made 28 tackles. South Africa beat New Zealand 12-11 in the final. The match was played on a rainy night.", false},
+	} {
+		hits := []news.Hit{hit("a-rwc", "RugbyPass", 0, tt.text, day)}
+		got, err := NewService(libraryRetriever(hits, nil), testOptions()).Answer(t.Context(), "g1", Request{Question: q}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tt.answer && (got.Refused || !strings.Contains(got.Text, "28 tackles")) {
+			t.Errorf("Answer() = %+v, want the tackles from the article that holds the whole question", got)
+		}
+		if !tt.answer && !got.Refused {
+			t.Errorf("Answer() = %+v, want a decline: no article holds Paris", got)
+		}
+	}
+}
