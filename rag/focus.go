@@ -486,7 +486,13 @@ var nextAskRe = regexp.MustCompile(`(?i)\b(next|upcoming)\b`)
 
 // askedNext reports a question about what comes next, not about how it
 // turned out ("did he score in the next game?").
-func askedNext(q string) bool { return nextAskRe.MatchString(q) && !askedOutcome(q) }
+func askedNext(q string) bool {
+	return nextAskRe.MatchString(nextPlaceRe.ReplaceAllString(q, "")) && !askedOutcome(q)
+}
+
+// nextPlaceRe matches "next" as a place in an order, not in time: "which
+// club is next best?", "the next biggest crowd", "next to the stadium".
+var nextPlaceRe = regexp.MustCompile(`(?i)\bnext[- ](best|biggest|largest|highest|lowest|most|least|closest|nearest|to|door)\b`)
 
 // askedOutcome reports a question about how something turned out. "did
 // TechCrunch say who is replacing CZ?" asks who, not whether.

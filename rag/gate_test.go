@@ -310,6 +310,20 @@ func TestAskingPart(t *testing.T) {
 	}
 }
 
+func TestNextInAnOrderIsNoNextInTime(t *testing.T) {
+	for q, want := range map[string]bool{
+		"who is Canelo fighting next?":                                      true,
+		"what's their next game?":                                           true,
+		"The Swans top the AFLW crowd numbers, so which club is next best?": false,
+		"which stadium had the next-biggest crowd?":                         false,
+		"what's the hotel next to the stadium called? and their next game?": true,
+	} {
+		if got := askedNext(q); got != want {
+			t.Errorf("askedNext(%q) = %v, want %v", q, got, want)
+		}
+	}
+}
+
 // FuzzReadQuestion reads any question the ways the answerer does: none
 // panics.
 func FuzzReadQuestion(f *testing.F) {
