@@ -749,6 +749,9 @@ func countNear(s string, heads map[string]bool) bool {
 		if isCount(w) && !scaled {
 			nums = append(nums, i)
 		}
+		if u := gluedUnit(w); u != "" && heads[u] {
+			return true // "360km of slopes" counts km
+		}
 		// Each part of "two-wheelers", stop words too ("reports").
 		for _, part := range strings.Split(strings.ToLower(strings.Trim(w, `"'“”‘’()[],.;:!?`)), "-") {
 			part = withoutPossessive(part)

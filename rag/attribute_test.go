@@ -434,6 +434,24 @@ func TestNumberJoinedToTheAskedWord(t *testing.T) {
 	}
 }
 
+func TestUnitWrittenWithItsNumber(t *testing.T) {
+	// "How many km of slopes does Zermatt have?"
+	a := askedAttribute("How many km of slopes does Zermatt have?")
+	if a == nil || !a.holds("With 360km of high-altitude slopes, Zermatt is an oasis for advanced skiers.") {
+		t.Error(`the count attribute does not hold for "360km of slopes"`)
+	}
+	if !numberNear("The balloon is 6ft wide.", stem("ft")) {
+		t.Error(`numberNear("6ft", "ft") = false, want true`)
+	}
+	// "512GB" counts bytes, not the OLEDs after it; "5th" is no unit.
+	if a := askedAttribute("How many Steam Deck OLEDs has Valve sold?"); a == nil || a.holds("The 512GB OLED model costs $549.") {
+		t.Error(`"512GB OLED" holds a count of OLEDs`)
+	}
+	if numberNear("He finished 5th in the race.", stem("th")) {
+		t.Error(`numberNear("5th", "th") = true, want false`)
+	}
+}
+
 func TestAgentNounMeetsItsVerb(t *testing.T) {
 	for _, p := range [][2]string{{"directed", "director"}, {"founded", "founders"}, {"won", "winner"}, {"wrote", "author"}} {
 		if a, b := extractTerms(p[0]), extractTerms(p[1]); len(a) != 1 || len(b) != 1 || a[0] != b[0] {

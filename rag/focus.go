@@ -323,6 +323,9 @@ func numberNear(s, head string) bool {
 	for i, w := range ws {
 		if strings.ContainsFunc(w, unicode.IsDigit) || numberWords.MatchString(w) {
 			nums = append(nums, i)
+			if gluedUnit(w) == head {
+				return true // "360km" for "how many km"
+			}
 		}
 		for _, t := range extractTerms(w) {
 			if t == head {
@@ -340,6 +343,24 @@ func numberNear(s, head string) bool {
 	}
 	return false
 }
+
+// gluedUnitRe matches a number written together with its unit: "360km",
+// "6ft", "64GB", "48hrs".
+var gluedUnitRe = regexp.MustCompile(`^[$£€]?\d[\d,.]*(\p{L}{2,})\W*$`)
+
+// gluedUnit returns the stem of the unit written together with a number
+// in w ("km" in "360km"), or "". Ordinals and scales ("5th", "2bn") are no
+// unit.
+func gluedUnit(w string) string {
+	m := gluedUnitRe.FindStringSubmatch(w)
+	if m == nil || notUnits[strings.ToLower(m[1])] {
+		return ""
+	}
+	return stem(strings.ToLower(m[1]))
+}
+
+// notUnits are the letters written after a number that are no unit of it.
+var notUnits = map[string]bool{"st": true, "nd": true, "rd": true, "th": true, "bn": true, "tn": true, "am": true, "pm": true}
 
 // gameAskRe matches a question about how a game went: "did the Jags hold
 // on?", "did Michigan beat Ohio State?".
