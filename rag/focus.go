@@ -125,7 +125,7 @@ var (
 	// payAskRe matches "what did United pay for Onana?": a price.
 	payAskRe    = regexp.MustCompile(`(?i)^\W*what (did|does|do|will|would|has|have|had|is|are|was|were) .*\b(pay|paid|paying|spend|spent|spending|charge|charged|charging|cost|raise|raised|raising|earn|earned|fetch|fetched|bid|offer|offered|sell for|sold for|fined?)\b`)
 	dateAskRe   = regexp.MustCompile(`(?i)\b(when|what (year|date|day|month|time)|which (year|date|day|month)|how soon)\b`)
-	nameAskRe   = regexp.MustCompile(`(?i)\b(who|whom|whose|which|where)\b|\bwhat (team|company|country|city|app|group|network|product|brand|is the name|'s the name|was the name)\b|^\W*what\s+[a-z]+\s+(did|does|do|was|is|were|are|will|has|have)\b`)
+	nameAskRe   = regexp.MustCompile(`(?i)\b(who|whom|whose|which|where)\b|\bwhat (team|company|country|city|app|group|network|product|brand)\b|\bwhat(?:'s|’s|s| is| was| are| were) (?:the |their |its |his |her )?names?\b|^\W*what\s+[a-z]+\s+(did|does|do|was|is|were|are|will|has|have)\b|^\W*what\b.*\b(called|named)\W*$`)
 	reasonAskRe = regexp.MustCompile(`(?i)\b(why|what (caused|made|led|prompted|drove)|for what reason|how come)\b`)
 	quoteAskRe  = regexp.MustCompile(`(?i)^\W*(what|how) (did|does|do|has|have|had|is|was|will)\b.*\b(say|said|says|tell|told|think|thinks|claim|claimed|argue|argued|react|reacted|respond|responded|call|called|comment|commented|write|wrote|warn|warned)\b`)
 	quoteRe     = regexp.MustCompile(`["“”]|\b(said|says|told|added|according to|wrote|argued|warned|claimed)\b`)

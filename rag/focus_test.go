@@ -85,6 +85,10 @@ func TestAskedKind(t *testing.T) {
 		"How bright can the new screen get?":          kindNumber,
 		"how much lighter is the new model":           kindNumber,
 		"How heavy is the OLED model?":                kindNumber,
+		"whats the name of her memoir":                kindName,
+		"What's the name of the startup?":             kindName,
+		"what's discord's new safety feature called":  kindName,
+		"What happened to the name change?":           kindAny,
 	} {
 		if got := askedKind(q); got != want {
 			t.Errorf("askedKind(%q) = %v, want %v", q, got, want)
