@@ -27,25 +27,43 @@ var nicknames = map[string]string{
 	"yarder": "yard", "yarders": "yards",
 }
 
+// contractions maps a contraction typed without its apostrophe to the
+// contraction: "whos coaching paraguay now" asks who, as "who's" does.
+var contractions = map[string]string{
+	"whos": "who's", "whats": "what's", "wheres": "where's", "hows": "how's", "whens": "when's",
+	"didnt": "didn't", "doesnt": "doesn't", "isnt": "isn't", "wasnt": "wasn't", "arent": "aren't", "werent": "weren't",
+	"hasnt": "hasn't", "havent": "haven't", "hadnt": "hadn't", "couldnt": "couldn't", "wouldnt": "wouldn't", "shouldnt": "shouldn't",
+}
+
 var shorthandRe = func() *regexp.Regexp {
-	words := make([]string, 0, len(shorthand)+len(nicknames))
+	words := make([]string, 0, len(shorthand)+len(nicknames)+len(contractions))
 	for w := range shorthand {
 		words = append(words, regexp.QuoteMeta(w))
 	}
 	for w := range nicknames {
 		words = append(words, regexp.QuoteMeta(w))
 	}
+	for w := range contractions {
+		words = append(words, regexp.QuoteMeta(w))
+	}
 	return regexp.MustCompile(`(?i)\b(` + strings.Join(words, "|") + `)\b`)
 }()
 
-// spellOut writes a question's chat shorthand and fans' nicknames out in
-// full. Shorthand written in capitals stays as it is ("TD Bank", "BN"),
-// except a plural one ("TDs", "QBs").
+// spellOut writes a question's chat shorthand, its fans' nicknames and its
+// contractions typed without an apostrophe out in full. Shorthand written
+// in capitals stays as it is ("TD Bank", "BN"), except a plural one
+// ("TDs", "QBs").
 func spellOut(q string) string {
 	return shorthandRe.ReplaceAllStringFunc(q, func(w string) string {
 		lower := strings.ToLower(w)
 		if name, ok := nicknames[lower]; ok {
 			return name
+		}
+		if c, ok := contractions[lower]; ok {
+			if r := []rune(w); unicode.IsUpper(r[0]) {
+				return strings.ToUpper(c[:1]) + c[1:]
+			}
+			return c
 		}
 		plural := len(w) > 2 && strings.HasSuffix(w, "s") && strings.IndexFunc(w[:len(w)-1], unicode.IsLower) < 0
 		if w != lower && !plural {

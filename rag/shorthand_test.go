@@ -18,6 +18,8 @@ func TestSpellOut(t *testing.T) {
 		"is the bronze medal in the tdsb's pool safe": "is the bronze medal in the tdsb's pool safe",
 		"which Niners player got ejected":             "which 49ers player got ejected",
 		"who missed the 59 yarder against bama":       "who missed the 59 yard against Alabama",
+		"whos coaching paraguay now":                  "who's coaching paraguay now",
+		"Whats the name of it, didnt they say":        "What's the name of it, didn't they say",
 	} {
 		if got := spellOut(in); got != want {
 			t.Errorf("spellOut(%q) = %q, want %q", in, got, want)
