@@ -574,7 +574,8 @@ func answerKind(question string, want factKind, q map[string]bool) func(s string
 var roleWords = stems(`coach manager boss chief ceo president chairman chair head captain quarterback qb director founder
 	owner judge minister leader spokesman spokeswoman spokesperson striker goalkeeper keeper referee author singer
 	commissioner ambassador governor mayor senator prosecutor journal university uni successor replacement scorer
-	record holder running runs run leads heads`)
+	record holder running runs run leads heads developer publisher studio creator designer producer writer host presenter
+	composer architect investor backup starter`)
 
 // roleAliases are other ways articles write a role (stems).
 var roleAliases = map[string][]string{stem("qb"): {stem("quarterback")}, stem("quarterback"): {stem("qb")},

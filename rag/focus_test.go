@@ -256,3 +256,17 @@ func TestPageFurnitureBeforeASentence(t *testing.T) {
 		t.Errorf("readPassage() = %+v, want furniture", got)
 	}
 }
+
+func TestAskedRole(t *testing.T) {
+	for q, want := range map[string]string{
+		"who's the new All Blacks coach?":                       "coach",
+		"who's the developer behind warhammer 40k rogue trader": "developer",
+		"who's the backup qb now?":                              "backup",
+		"who won the match?":                                    "",
+	} {
+		got := askedRole(q)
+		if want == "" && got != nil || want != "" && !got[stem(want)] {
+			t.Errorf("askedRole(%q) = %v, want %q", q, got, want)
+		}
+	}
+}
