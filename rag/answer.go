@@ -356,8 +356,9 @@ const furtherPassages = 24
 // figure it asks for (ex.lacks): the figure is often a few paragraphs
 // away from the words the search matched ("80,065 fans poured in"). Only
 // for a figure whose own words say what it is (a count beside the counted
-// word, a birthplace): further paragraphs hold many sums of money, and
-// a bare sum there is no evidence that it is the one asked for.
+// word, a birthplace, a height in feet): further paragraphs hold many sums
+// of money, and a bare sum there is no evidence that it is the one asked
+// for.
 func (s *Service) readFurther(ctx context.Context, log *slog.Logger, ex extracted, in extractInput) (extracted, extractInput) {
 	ids := make([]string, 0, 2)
 	for _, g := range in.groups[:min(2, len(in.groups))] {
@@ -415,7 +416,7 @@ func (s *Service) extractive(ctx context.Context, log *slog.Logger, in extractIn
 	if !ok {
 		return decline(DeclineText)
 	}
-	if ex.lacks != "" && ex.anchored && in.further != nil {
+	if ex.lacks != "" && ex.further && in.further != nil {
 		ex, in = s.readFurther(ctx, log, ex, in)
 	}
 	if ex.lacks == "" && !ex.told && in.further != nil && slices.Contains([]factKind{kindNumber, kindDate, kindName}, askedKind(in.question)) {

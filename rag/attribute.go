@@ -40,6 +40,10 @@ type attribute struct {
 	// an article that covers the question gives it even without the
 	// question's other words.
 	anchored bool
+	// measure is set for a measure written with its unit (an age, a
+	// height, a speed): a further passage of the article that gives one
+	// beside the subject gives the one asked for.
+	measure bool
 }
 
 var (
@@ -193,15 +197,15 @@ func askedAttribute(q string) *attribute {
 		// bought.
 		return &attribute{name: "a fortune", holds: func(s string) bool { return isSum(s) && fortuneRe.MatchString(s) }, personal: true}
 	case ageAskRe.MatchString(q) || head == stem("age"):
-		return &attribute{name: "the age", holds: ageRe.MatchString, personal: true}
+		return &attribute{name: "the age", holds: ageRe.MatchString, personal: true, measure: true}
 	case tempAskRe.MatchString(q):
-		return &attribute{name: "the temperature", holds: tempRe.MatchString}
+		return &attribute{name: "the temperature", holds: tempRe.MatchString, measure: true}
 	case speedAskRe.MatchString(q):
-		return &attribute{name: "the speed", holds: speedRe.MatchString}
+		return &attribute{name: "the speed", holds: speedRe.MatchString, measure: true}
 	case weightAskRe.MatchString(q):
-		return &attribute{name: "the weight", holds: weightRe.MatchString}
+		return &attribute{name: "the weight", holds: weightRe.MatchString, measure: true}
 	case distanceAskRe.MatchString(q):
-		return &attribute{name: "the distance", holds: distanceRe.MatchString}
+		return &attribute{name: "the distance", holds: distanceRe.MatchString, measure: true}
 	case standForRe.MatchString(q):
 		// "What does ASOS stand for?": the words its letters begin.
 		m := standForRe.FindStringSubmatch(q)
@@ -235,7 +239,7 @@ func askedAttribute(q string) *attribute {
 		// or a count of its people ("home to 14 million people").
 		return &attribute{name: "the population", holds: func(s string) bool { return numberNear(s, head) || countNear(s, populationHeads) }, anchored: true}
 	case heightAskRe.MatchString(q) || head == stem("height"):
-		return &attribute{name: "the height", holds: heightRe.MatchString, personal: true}
+		return &attribute{name: "the height", holds: heightRe.MatchString, personal: true, measure: true}
 	case head != "" && (moneyWords[head] || payWords[head]):
 		// "What's Cubic Telecom's annual revenue?": a sum of money beside
 		// the word, not the price SoftBank paid for the company. A salary
@@ -280,7 +284,7 @@ func askedAttribute(q string) *attribute {
 		return &attribute{name: "the number of " + strings.Join(words, " "), holds: func(s string) bool { return countNear(s, heads) }, anchored: true}
 	case howLongRe.MatchString(q):
 		// "How long was the field goal he missed?" asks a distance.
-		return &attribute{name: "that length", holds: func(s string) bool { return durationRe.MatchString(s) || distanceRe.MatchString(s) }}
+		return &attribute{name: "that length", holds: func(s string) bool { return durationRe.MatchString(s) || distanceRe.MatchString(s) }, measure: true}
 	case originAskRe.MatchString(q):
 		// "Where's Jim Jordan originally from?", "where was Matthew
 		// Perry buried?": a birthplace, a hometown or a resting place,

@@ -121,10 +121,11 @@ type extracted struct {
 	// and a candidate sentence, or -1 when sentences were not embedded.
 	meaning float64
 	// lacks, when set, declines the question: the passages mention its
-	// subject but none gives the figure it asks for; anchored is set when
-	// that figure's own words say what it is (see attribute.anchored).
-	lacks    string
-	anchored bool
+	// subject but none gives the figure it asks for; further is set when
+	// that figure's own words say what it is (see attribute.anchored and
+	// attribute.measure), so that further passages may be searched for it.
+	lacks   string
+	further bool
 	// best is the sentence that answers best, article its article's id.
 	best, article string
 	// told is set when a quoted sentence holds the kind of fact asked for
@@ -226,7 +227,7 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 		return out, false, nil
 	}
 	if out.lacks = lacksAttribute(in.question, attr, cands, terms, weight); out.lacks != "" {
-		out.anchored = attr != nil && attr.anchored
+		out.further = attr != nil && (attr.anchored || attr.measure)
 		return out, true, nil
 	}
 	slices.SortStableFunc(cands, func(a, b *extractCandidate) int { return cmpFloatDesc(a.score, b.score) })

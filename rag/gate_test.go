@@ -455,3 +455,28 @@ func TestArticleThatHoldsTheWholeQuestion(t *testing.T) {
 		}
 	}
 }
+
+// TestMeasureInAFurtherPassage: a height, like a count, says what it is,
+// so the answering article's further passages are read for it before the
+// question is declined.
+func TestMeasureInAFurtherPassage(t *testing.T) {
+	day := time.Date(2023, 11, 20, 0, 0, 0, 0, time.UTC)
+	first := hit("a-parade", "Polygon", 0, "Spider-Man is the only Marvel character to rate a balloon in the Macy's Thanksgiving Parade. "+
+		"The parade starts at 8:30 a.m. on Thursday.", day)
+	further := hit("a-parade", "Polygon", 3, "Real life has tied Spider-Man to the holiday, too. "+
+		"Other Marvel characters have appeared on floats in the Macy's Thanksgiving Parade, but only Spider-Man has been inflated to 80 feet "+
+		"and pulled through the Upper West Side.", day)
+	r := RetrieverFunc(func(_ context.Context, _ string, q Query) (Retrieval, error) {
+		if len(q.Filter.ArticleIDs) > 0 {
+			return Retrieval{Hits: []news.Hit{first, further}}, nil
+		}
+		return Retrieval{Hits: []news.Hit{first}}, nil
+	})
+	got, err := NewService(r, testOptions()).Answer(t.Context(), "g1", Request{Question: "How tall is the Spider-Man balloon in the Macy's Thanksgiving parade?"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Refused || !strings.Contains(got.Text, "80 feet") {
+		t.Errorf("Answer() = %+v, want the 80 feet from the further passage", got)
+	}
+}
