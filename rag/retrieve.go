@@ -237,10 +237,12 @@ func (r *HybridRetriever) Retrieve(ctx context.Context, ns string, q Query) (Ret
 
 	f := q.Filter
 	if in.Relative != nil {
-		f.Since = later(f.Since, in.Relative.Since)
-		f.Until = earlier(f.Until, in.Relative.Until)
-		// A period read from the question's words cannot rule out an
-		// article whose date is unknown.
+		// A period read from the question's words is loose by a day either
+		// way: the asker's day is not the outlet's, and a report of
+		// "yesterday" is often dated today.
+		f.Since = later(f.Since, in.Relative.Since.AddDate(0, 0, -1))
+		f.Until = earlier(f.Until, in.Relative.Until.AddDate(0, 0, 1))
+		// Nor can it rule out an article whose date is unknown.
 		f.Undated = true
 	}
 	// Outlets the question names (rather than an explicit filter) steer
