@@ -626,6 +626,21 @@ func gather(terms []Term, library int, hits []news.Hit, common func(string) bool
 			}
 		}
 	}
+	// A word the library never uses that is one slip of the keys from a
+	// word of an article ("comdey" for "comedy") is that word mistyped.
+	for _, t := range terms {
+		if library <= 0 || t.Kind != TermWord || t.Passages != 0 || len(t.Words) != 1 || len(t.Words[0]) < 5 {
+			continue
+		}
+		for _, set := range byArticle {
+			for w := range set {
+				if oneSlip(t.Words[0], w) {
+					set[t.Words[0]] = true
+					break
+				}
+			}
+		}
+	}
 	ev.articleShare = make(map[string]float64, len(order))
 	for _, id := range order {
 		set := byArticle[id]
@@ -850,6 +865,30 @@ func partialText(missing []Term) string {
 		parts = append(parts, "The articles I found say nothing about "+termNames(absent[:min(3, len(absent))])+".")
 	}
 	return strings.Join(parts, " ")
+}
+
+// oneSlip reports whether a is b with one slip of the keys: a letter
+// struck for another, one too many or too few, or two next to each other
+// swapped. Words shorter than four letters slip into too many others.
+func oneSlip(a, b string) bool {
+	la, lb := len(a), len(b)
+	if a == b || lb < 4 || la-lb > 1 || lb-la > 1 {
+		return false
+	}
+	i := 0
+	for i < la && i < lb && a[i] == b[i] {
+		i++
+	}
+	switch {
+	case la > lb:
+		return a[i+1:] == b[i:]
+	case la < lb:
+		return a[i:] == b[i+1:]
+	case a[i+1:] == b[i+1:]:
+		return true
+	default:
+		return i+1 < la && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
+	}
 }
 
 // misspelt reports whether w, a word the library never uses, is one slip

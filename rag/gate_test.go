@@ -59,6 +59,45 @@ func TestRareWordTheLibraryNeverUsesDeclines(t *testing.T) {
 	}
 }
 
+func TestOneSlip(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		want bool
+	}{
+		{"comdei", "comedi", true}, // swapped
+		{"publshed", "published", true},
+		{"agaisnt", "against", true},
+		{"seasonn", "season", true},
+		{"sourdough", "sourdoughs", true},
+		{"sourdough", "starter", false},
+		{"season", "season", false},
+		{"abc", "abd", false}, // too short to tell
+		{"comedy", "comment", false},
+	} {
+		if got := oneSlip(tt.a, tt.b); got != tt.want {
+			t.Errorf("oneSlip(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+// TestMistypedWordIsNoGap: a word the library never uses that is an
+// article's word mistyped does not decline the question.
+func TestMistypedWordIsNoGap(t *testing.T) {
+	day := time.Date(2023, 10, 20, 0, 0, 0, 0, time.UTC)
+	hits := []news.Hit{hit("a-tv", "Independent", 0,
+		"Insomniacs are at the heart of the new Apple TV+ comedy series Still Up. The show follows two best friends who can't sleep.", day)}
+	q := "what's that new comdey about insomniacs?"
+	o := testOptions()
+	o.CommonWord = func(w string) bool { return w != "comdey" }
+	got, err := NewService(libraryRetriever(hits, map[string]int{"comdey": 0}), o).Answer(t.Context(), "g1", Request{Question: q}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Refused || !strings.Contains(got.Text, "Still Up") {
+		t.Errorf("Answer() = %+v, want the comedy series Still Up", got)
+	}
+}
+
 func TestNumberBesideTheAskedWord(t *testing.T) {
 	day := time.Date(2023, 11, 7, 0, 0, 0, 0, time.UTC)
 	hits := []news.Hit{
