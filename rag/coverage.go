@@ -134,7 +134,8 @@ var wordEquivalents = equivalents(strings.Split(`buy bought buying purchase purc
 	arrest arrested detain detained custody|
 	charge charged indict indicted indictment|
 	ban banned suspend suspended suspension|
-	injury injured injuries hurt`, "|"))
+	injury injured injuries hurt|
+	halfway midway midpoint midseason`, "|"))
 
 // equivalents maps the stem of each word of each group (words separated
 // by spaces) to the stems of the other words of its group.

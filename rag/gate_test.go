@@ -306,6 +306,18 @@ func TestWordsReportsWriteAnotherWay(t *testing.T) {
 	if got.Refused || !strings.Contains(got.Text, "Wonder Group") {
 		t.Errorf("Answer() = %+v, want the buyer", got)
 	}
+
+	// "the halfway point" of a season is its midpoint.
+	hits = []news.Hit{hit("a-mvp", "Yardbarker", 0,
+		"Here are the MVPs for all 16 AFC teams at the season's midpoint. Indianapolis Colts: running back Zack Moss.", day)}
+	got, err = NewService(libraryRetriever(hits, map[string]int{"halfway": 1}), o).
+		Answer(t.Context(), "g1", Request{Question: "Who's the Colts' MVP at the halfway point?"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Refused || !strings.Contains(got.Text, "Zack Moss") {
+		t.Errorf("Answer() = %+v, want the midpoint MVP", got)
+	}
 }
 
 func TestRemarkBesideTheQuestion(t *testing.T) {
