@@ -815,6 +815,9 @@ func TestYesOrNoNeedsASentenceSayingWhatIsAsked(t *testing.T) {
 		{hits: []news.Hit{hit("a-binance", "TechCrunch", 0, "Changpeng Zhao is stepping down as CEO of Binance. "+
 			"Richard Teng, Binance's former global head of regional markets, will be the exchange's new CEO.", day)},
 			q: "did techcrunch say who's replacing cz as binance ceo?", want: "Richard Teng"},
+		// "Is there anywhere…" asks where.
+		{hits: []news.Hit{hit("a-aurora", "Idaho Statesman", 0, "In Idaho, Priest Lake in the far north offers dark skies for seeing the northern lights.", day)},
+			q: "Is there anywhere in Idaho that's good for seeing the northern lights?", want: "Priest Lake"},
 	} {
 		got := answer(t, tt.hits, tt.q)
 		if got.Refused != tt.refused || !strings.Contains(got.Text, tt.want) {

@@ -459,8 +459,9 @@ func unsaid(in extractInput, sentences []string) string {
 		// asks what, and says what it is about first.
 		return ""
 	}
-	if choiceRe.MatchString(in.question) {
-		// "is it rated R or PG-13?" asks which, not whether.
+	if choiceRe.MatchString(in.question) || whereaboutsRe.MatchString(in.question) {
+		// "is it rated R or PG-13?" asks which, not whether; "is there
+		// anywhere in Idaho good for the northern lights?" asks where.
 		return ""
 	}
 	var said []map[string]bool
@@ -491,6 +492,10 @@ func asksWhAfter(q string) bool {
 	}
 	return slices.ContainsFunc(strings.FieldsFunc(strings.ToLower(q[i:]), func(r rune) bool { return !unicode.IsLetter(r) }), func(w string) bool { return whWords[w] })
 }
+
+// whereaboutsRe matches a yes-or-no question that asks where, who or what:
+// "is there anywhere…", "are there any players who…".
+var whereaboutsRe = regexp.MustCompile(`(?i)^\W*(is|are|was|were) there (any|anywhere|anyone|anybody|anything|someone|somebody|somewhere|something)\b`)
 
 // choiceRe matches a question that offers answers to choose from: "is it
 // rated R or PG-13?", "is it on Android or is it Apple only?".
