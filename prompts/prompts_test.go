@@ -283,6 +283,19 @@ func TestNeutralize(t *testing.T) {
 	}
 }
 
+func TestAttr(t *testing.T) {
+	for in, want := range map[string]string{
+		`The "Times"`: "The 'Times'",
+		"0 > 0":       "0 0",
+		"&l>t;x":      "‹x",
+		"a &g>t; b":   "a b",
+	} {
+		if got := attr(in); got != want {
+			t.Errorf("attr(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 // FuzzNeutralize renders every template with fuzzed fields and checks that
 // no field opens or closes a section, that the attribute lines keep their
 // shape and that neutralising is idempotent.

@@ -54,10 +54,17 @@ func line(s string) string { return oneLine(neutralize(s)) }
 
 // attr is [line] made safe inside a double-quoted attribute: double quotes
 // (and their look-alikes) become single quotes and ">" is dropped, so the
-// value cannot end the attribute or the tag.
+// value cannot end the attribute or the tag. It is applied until nothing
+// changes: dropping a ">" may join the spaces around it, or the pieces of
+// an entity ("&l>t;").
 func attr(s string) string {
-	s = attrQuote.ReplaceAllLiteralString(line(s), "'")
-	return strings.TrimSpace(tagCloser.ReplaceAllLiteralString(s, ""))
+	for {
+		t := oneLine(tagCloser.ReplaceAllLiteralString(attrQuote.ReplaceAllLiteralString(line(s), "'"), ""))
+		if t == s {
+			return t
+		}
+		s = t
+	}
 }
 
 var (
