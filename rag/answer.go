@@ -229,7 +229,9 @@ func (s *Service) Answer(ctx context.Context, ns string, req Request, onDelta fu
 	if j.decline {
 		return s.refuse(j.message, onDelta), nil
 	}
-	in := extractInput{question: standalone, ev: j.ev, spanning: j.spanning, minFocus: s.o.MinFocus, hits: hits, groups: groupSources(hits)}
+	// A question that asks two things is covered as one, but may be
+	// answered from two articles.
+	in := extractInput{question: standalone, ev: j.ev, spanning: j.spanning || twoAsksRe.MatchString(standalone), minFocus: s.o.MinFocus, hits: hits, groups: groupSources(hits)}
 	if s.o.Completer == nil {
 		in.further = further
 		return s.extractive(ctx, log, in, j.partial, "", onDelta)

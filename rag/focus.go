@@ -390,6 +390,10 @@ func tallyHead(head string) bool {
 // spanningRe matches questions that compare or span several articles.
 var spanningRe = regexp.MustCompile(`(?i)\b(compare|compared|comparison|both|while|whereas|versus|vs\.?|differ|different|difference|same|consistent|inconsistent|agree|disagree|contrast|between .+ and|each|respectively|and also|as well as)\b`)
 
+// twoAsksRe matches a question that asks two things: "why did the bank
+// hold rates, and when do economists expect a cut?".
+var twoAsksRe = regexp.MustCompile(`(?i)\band (?:when|why|what|who|whom|how|where|which)\b`)
+
 // spanning reports whether a question compares or spans articles: it
 // names several outlets, or says so.
 func spanning(question string, outlets int) bool {

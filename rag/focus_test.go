@@ -270,3 +270,17 @@ func TestAskedRole(t *testing.T) {
 		}
 	}
 }
+
+// TestTwoAsksFromTwoArticles: a question that asks two things is answered
+// from the article that tells each.
+func TestTwoAsksFromTwoArticles(t *testing.T) {
+	day := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+	hold := hit("a-hold", "Harbor City Ledger", 0, "The central bank left its main interest rate unchanged at 4.25% on Tuesday, "+
+		"saying inflation had cooled faster than expected. Consumer prices rose 2.6% in the year to October.", day)
+	vote := hit("a-vote", "The Northern Courier", 0, "Economists said the split decision was the clearest sign yet that "+
+		"the central bank will cut interest rates early next year. Mortgage brokers reported a jump in enquiries.", day)
+	got := answer(t, []news.Hit{hold, vote}, "Why did the central bank keep interest rates unchanged, and when do economists expect a cut?")
+	if got.Refused || !strings.Contains(got.Text, "inflation had cooled") || !strings.Contains(got.Text, "early next year") || len(got.Sources) != 2 {
+		t.Errorf("Answer() = %+v, want the reason from one article and the expected cut from the other", got)
+	}
+}
