@@ -868,12 +868,15 @@ func partialText(missing []Term) string {
 	return strings.Join(parts, " ")
 }
 
-// oneSlip reports whether a is b with one slip of the keys: a letter
-// struck for another, one too many or too few, or two next to each other
-// swapped. Words shorter than four letters slip into too many others.
-func oneSlip(a, b string) bool {
+// oneSlip reports whether a is b, a word of four letters or more, with one
+// slip of the keys (see slip). Shorter words slip into too many others.
+func oneSlip(a, b string) bool { return len(b) >= 4 && slip(a, b) }
+
+// slip reports whether a is b with one slip of the keys: a letter struck
+// for another, one too many or too few, or two next to each other swapped.
+func slip(a, b string) bool {
 	la, lb := len(a), len(b)
-	if a == b || lb < 4 || la-lb > 1 || lb-la > 1 {
+	if a == b || la-lb > 1 || lb-la > 1 {
 		return false
 	}
 	i := 0
@@ -893,28 +896,26 @@ func oneSlip(a, b string) bool {
 }
 
 // misspelt reports whether w, a word the library never uses, is one slip
-// of the keys (a letter swapped with the next, left out, doubled or
-// struck for another) away from a stop word: "agaisnt", "becuase". Only
-// stop words: a rare word one letter away from an everyday one is as
-// likely a name written in lower case ("lyft").
+// of the keys away from a stop word: "agaisnt", "becuase". Only stop
+// words: a rare word one letter away from an everyday one is as likely a
+// name written in lower case ("lyft").
 func misspelt(w string) bool {
 	w = strings.ToLower(w)
 	if utf8.RuneCountInString(w) < 4 || strings.ContainsFunc(w, func(r rune) bool { return r > unicode.MaxASCII || !unicode.IsLetter(r) }) {
 		return false
 	}
-	known := func(v string) bool { return v != w && answerStopwords[v] }
-	for i := 0; i <= len(w); i++ {
-		if i < len(w) && known(w[:i]+w[i+1:]) {
-			return true // a letter too many
-		}
-		if i+1 < len(w) && known(w[:i]+string(w[i+1])+string(w[i])+w[i+2:]) {
-			return true // two letters swapped
-		}
-		for c := byte('a'); c <= 'z'; c++ {
-			if i < len(w) && known(w[:i]+string(c)+w[i+1:]) || known(w[:i]+string(c)+w[i:]) {
-				return true // a letter struck for another, or left out
-			}
+	return slices.ContainsFunc(letterStopwords, func(v string) bool { return slip(w, v) })
+}
+
+// letterStopwords are the stop words written in the letters a to z alone,
+// those a slip of the keys on a word of such letters can reach.
+var letterStopwords = func() []string {
+	var out []string
+	for w := range answerStopwords {
+		if !strings.ContainsFunc(w, func(r rune) bool { return r < 'a' || r > 'z' }) {
+			out = append(out, w)
 		}
 	}
-	return false
-}
+	slices.Sort(out)
+	return out
+}()
