@@ -16,7 +16,7 @@ var shorthand = map[string]string{
 	"bn": "billion", "mln": "million", "rn": "right now", "tho": "though", "thru": "through", "abt": "about",
 	"tmrw": "tomorrow", "tmr": "tomorrow", "tonite": "tonight", "b4": "before", "bday": "birthday",
 	"gf": "girlfriend", "bf": "boyfriend", "bro": "brother", "pic": "picture", "pics": "pictures",
-	"vid": "video", "vids": "videos",
+	"vid": "video", "vids": "videos", "mic": "microphone", "mics": "microphones",
 }
 
 // nicknames maps the nicknames fans write, in any case, to the names
@@ -24,7 +24,8 @@ var shorthand = map[string]string{
 var nicknames = map[string]string{
 	"niners": "49ers", "bama": "Alabama", "pats": "Patriots", "bucs": "Buccaneers", "sixers": "76ers",
 	"yanks": "Yankees", "barca": "Barcelona", "juve": "Juventus", "habs": "Canadiens", "dawgs": "Bulldogs",
-	"yarder": "yard", "yarders": "yards",
+	"yarder": "yard", "yarders": "yards", "utd": "United", "man utd": "Manchester United", "man united": "Manchester United",
+	"man city": "Manchester City",
 }
 
 // contractions maps a contraction typed without its apostrophe to the

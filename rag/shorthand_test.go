@@ -20,6 +20,10 @@ func TestSpellOut(t *testing.T) {
 		"who missed the 59 yarder against bama":       "who missed the 59 yard against Alabama",
 		"whos coaching paraguay now":                  "who's coaching paraguay now",
 		"Whats the name of it, didnt they say":        "What's the name of it, didn't they say",
+		"when did fulham last beat man utd":           "when did fulham last beat Manchester United",
+		"did Man City win":                            "did Manchester City win",
+		"are utd out of europe":                       "are United out of europe",
+		"how many mics does it have":                  "how many microphones does it have",
 	} {
 		if got := spellOut(in); got != want {
 			t.Errorf("spellOut(%q) = %q, want %q", in, got, want)
