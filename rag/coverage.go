@@ -57,6 +57,18 @@ type Term struct {
 	Aside bool
 }
 
+// acronymLike reports whether a term of one word may be an acronym that
+// passages spell out: written in capitals ("GTA"), or short, all letters
+// and never used by the library as a word ("gta" typed in lower case for
+// "Grand Theft Auto").
+func (t Term) acronymLike() bool {
+	if isUpperWord(t.Text) {
+		return true
+	}
+	n := utf8.RuneCountInString(t.Text)
+	return t.Passages == 0 && n >= 2 && n <= 5 && !strings.ContainsFunc(t.Text, func(r rune) bool { return !unicode.IsLetter(r) })
+}
+
 // in reports whether a passage's words hold the term: all its words, or
 // the acronym of a name written as a word ("U.S." for "United States"), or
 // for an acronym in the question, the name it abbreviates ("European
@@ -81,7 +93,7 @@ func (t Term) in(set map[string]bool) bool {
 				return true
 			}
 		}
-		return isUpperWord(t.Text) && set[acronymKey+t.Words[0]]
+		return t.acronymLike() && set[acronymKey+t.Words[0]]
 	}
 	// A name of several words of which some are acronyms ("EU's AI"):
 	// each word is in the passage, an acronym also as the name it
@@ -664,7 +676,7 @@ func gather(terms []Term, library int, hits []news.Hit, common func(string) bool
 		if ev.found[i] {
 			got += ev.weight[i]
 		}
-		if terms[i].Passages == 0 && terms[i].Kind != TermWord && !(ev.found[i] && isUpperWord(terms[i].Text)) {
+		if terms[i].Passages == 0 && terms[i].Kind != TermWord && !(ev.found[i] && terms[i].acronymLike()) {
 			ev.unknown = append(ev.unknown, terms[i])
 		}
 	}
@@ -781,7 +793,7 @@ func (s *Service) judgeTerms(question string, terms []Term, ret Retrieval, hits 
 	for i, t := range terms {
 		// A name no passage is counted under may still be found in the
 		// passages as an acronym ("NY" for "New York").
-		if t.Passages == 0 && t.Kind != TermWord && !(ev.found[i] && isUpperWord(t.Text)) {
+		if t.Passages == 0 && t.Kind != TermWord && !(ev.found[i] && t.acronymLike()) {
 			unknown += ev.weight[i]
 		}
 	}

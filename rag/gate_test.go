@@ -193,6 +193,32 @@ func TestAcronymTheLibraryWritesOutIsNoGap(t *testing.T) {
 	}
 }
 
+// TestLowerCaseAcronymTheLibraryWritesOut: "gta" typed in lower case is
+// the Grand Theft Auto the passages write out; a short word the library
+// never uses that abbreviates nothing in them is still a gap.
+func TestLowerCaseAcronymTheLibraryWritesOut(t *testing.T) {
+	day := time.Date(2023, 12, 6, 0, 0, 0, 0, time.UTC)
+	hits := []news.Hit{
+		hit("a-gta", "TechCrunch", 0, "In just 22 hours, the first trailer for Grand Theft Auto VI racked up 85 million views.", day),
+	}
+	counts := map[string]int{"gta": 0, "xbq": 0, "views": 30, "trailer": 20}
+	s := NewService(libraryRetriever(hits, counts), testOptions())
+	got, err := s.Answer(t.Context(), "g1", Request{Question: "how many views did the gta 6 trailer get?"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Refused || !strings.Contains(got.Text, "85 million views") {
+		t.Errorf("Answer() = %+v, want the Grand Theft Auto VI trailer's views", got)
+	}
+	got, err = s.Answer(t.Context(), "g1", Request{Question: "how many views did the xbq trailer get?"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Refused || !strings.Contains(got.Text, "xbq") {
+		t.Errorf("Answer() = %+v, want a decline naming xbq", got)
+	}
+}
+
 func TestHeadingNamesTheSectionBelowIt(t *testing.T) {
 	day := time.Date(2023, 12, 18, 0, 0, 0, 0, time.UTC)
 	hits := []news.Hit{
