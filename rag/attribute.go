@@ -737,6 +737,8 @@ var countAliases = equivalents([]string{
 	"jurors jury",
 	"jobs roles positions",
 	"workers employees staff",
+	"cars vehicles",
+	"microphones mics",
 })
 
 // countNear reports whether a count stands within a few words of one of
@@ -756,8 +758,10 @@ func countNear(s string, heads map[string]bool) bool {
 		if u := gluedUnit(w); u != "" && heads[u] {
 			return true // "360km of slopes" counts km
 		}
-		// Each part of "two-wheelers", stop words too ("reports").
-		for _, part := range strings.Split(strings.ToLower(strings.Trim(w, `"'“”‘’()[],.;:!?`)), "-") {
+		// The whole word ("co-founders") or each part of "two-wheelers",
+		// stop words too ("reports").
+		whole := strings.ToLower(strings.Trim(w, `"'“”‘’()[],.;:!?`))
+		for _, part := range append([]string{whole}, strings.Split(whole, "-")...) {
 			part = withoutPossessive(part)
 			if part != "" && heads[stem(part)] {
 				at = append(at, i)

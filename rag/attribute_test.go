@@ -15,7 +15,7 @@ import (
 // are common, and fails the test on an error.
 func answer(t *testing.T, hits []news.Hit, q string) news.Answer {
 	t.Helper()
-	common := map[string]int{"annual": 60, "revenue": 60, "won": 80, "year": 90, "long": 80, "law": 50, "go": 90, "cost": 40, "tall": 30, "population": 20, "right": 80, "capital": 30, "tallest": 10, "mountain": 10, "built": 40, "founded": 40, "hot": 20, "surface": 20, "fast": 30, "weigh": 10, "deep": 20, "launch": 30, "launched": 30, "originally": 20, "supposed": 20, "fighting": 20, "stand": 30, "language": 20, "speak": 30, "currency": 20, "use": 90, "boiling": 5, "point": 60, "water": 30}
+	common := map[string]int{"annual": 60, "revenue": 60, "won": 80, "year": 90, "long": 80, "law": 50, "go": 90, "cost": 40, "tall": 30, "population": 20, "right": 80, "capital": 30, "tallest": 10, "mountain": 10, "built": 40, "founded": 40, "hot": 20, "surface": 20, "fast": 30, "weigh": 10, "deep": 20, "launch": 30, "launched": 30, "originally": 20, "supposed": 20, "fighting": 20, "stand": 30, "language": 20, "speak": 30, "currency": 20, "use": 90, "boiling": 5, "point": 60, "water": 30, "cars": 60, "deliver": 40}
 	got, err := NewService(libraryRetriever(hits, common), testOptions()).Answer(t.Context(), "g1", Request{Question: q}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -97,6 +97,15 @@ func TestFigureTheArticlesNeverGiveDeclines(t *testing.T) {
 		{name: "jurors counted as a jury", hits: []news.Hit{hit("a-epic", "The Verge", 0,
 			"The nine-person jury in Epic v Google decided on Monday that Google has an illegal monopoly over Android app distribution.", day)},
 			question: "How many jurors were on the Epic v Google case?", want: "nine-person"},
+		{name: "a count of a hyphenated word", hits: []news.Hit{hit("a-amo", "TechCrunch", 0,
+			"Many key members of the Zenly team are now working at Amo. In fact, there are 10 co-founders.", day)},
+			question: "How many co-founders does Amo have?", want: "10 co-founders"},
+		{name: "cars counted as vehicles", hits: []news.Hit{hit("a-nio", "Seeking Alpha", 0,
+			"On Friday, the EV maker Nio announced that deliveries rose 12.6% Y/Y but dipped roughly 1% M/M to 15,959 vehicles in November.", day)},
+			question: "how many cars did nio deliver in november?", want: "15,959 vehicles"},
+		{name: "microphones counted as mics", hits: []news.Hit{hit("a-glasses", "The Verge", 0,
+			"The Ray-Ban Meta smart glasses have a better camera. There are now five mics instead of one, so you sound better on calls.", day)},
+			question: "how many microphones are in the new ray-ban meta glasses", want: "five mics"},
 		{name: "damages asked, none named", hits: []news.Hit{hit("a-helena", "TechCrunch", 0,
 			"Helena World Chronicle filed a class action against Google, which it says siphons off ad revenue worth billions of dollars. "+
 				"In addition to damages, the suit asks for an injunction.", day)},
