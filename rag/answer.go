@@ -455,7 +455,7 @@ func (s *Service) extractive(ctx context.Context, log *slog.Logger, in extractIn
 	// A question about how something turned out, answered only by
 	// sentences that look ahead to it, or whose best sentence does, and
 	// none of them tells the asked fact: the articles predate the outcome.
-	if askedOutcome(in.question) && !ex.told && (allAhead(ex.sentences) || settledRe.MatchString(in.question) && aheadRe.MatchString(ex.best)) {
+	if askedOutcome(in.question) && !ex.told && (allAhead(ex.ahead) || settledRe.MatchString(in.question) && ex.bestAhead) {
 		log.Debug("declined: the passages only look ahead", "question", in.question)
 		return decline(AheadText)
 	}
@@ -471,7 +471,7 @@ func (s *Service) extractive(ctx context.Context, log *slog.Logger, in extractIn
 	// A question about what comes next for one thing ("who is Canelo
 	// fighting next?"), answered by sentences none of which looks ahead:
 	// they tell what happened, not what is to come.
-	if askedNext(in.question) && !in.spanning && len(in.ev.terms) <= focusMaxTerms && !slices.ContainsFunc(ex.sentences, aheadRe.MatchString) {
+	if askedNext(in.question) && !in.spanning && len(in.ev.terms) <= focusMaxTerms && !slices.Contains(ex.ahead, true) {
 		log.Debug("declined: no passage looks ahead", "question", in.question)
 		return decline(NextText)
 	}

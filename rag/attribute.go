@@ -379,7 +379,7 @@ func lacksAttribute(question string, attr *attribute, cands []*extractCandidate,
 			if toldWin(c.text) {
 				return ""
 			}
-			ahead = ahead || aheadRe.MatchString(c.text)
+			ahead = ahead || c.ahead
 		}
 		if ahead {
 			return AheadText

@@ -96,6 +96,8 @@ type extractCandidate struct {
 	beside bool
 	cos    float64
 	score  float64
+	// ahead is set when the sentence looks ahead of its article's day.
+	ahead bool
 }
 
 // extractInput is what the extractive answerer works from.
@@ -128,6 +130,10 @@ type extracted struct {
 	further bool
 	// best is the sentence that answers best, article its article's id.
 	best, article string
+	// ahead tells, for each sentence quoted, whether it looks ahead (see
+	// looksAhead); bestAhead the same of best.
+	ahead     []bool
+	bestAhead bool
 	// told is set when a quoted sentence holds the kind of fact asked for
 	// and does not look ahead, or gives the asked amount beside the asked
 	// word ("the 10-point deduction").
@@ -171,7 +177,7 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 			if sn.boilerplate {
 				continue
 			}
-			c := &extractCandidate{sentence: sn, hit: i, meta: meta}
+			c := &extractCandidate{sentence: sn, hit: i, meta: meta, ahead: looksAhead(sn.text, h.Article.PublishedAt)}
 			cands = append(cands, c)
 		}
 	}
@@ -261,7 +267,7 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 			return in.hits[c.hit].Article.ID == in.hits[b.hit].Article.ID && nameNear(c.text, role, qStems)
 		})
 	}
-	if askedOutcome(in.question) && aheadRe.MatchString(cands[0].text) {
+	if askedOutcome(in.question) && cands[0].ahead {
 		// A question about how something turned out is answered by a
 		// sentence that tells it, not by the preview that scored best,
 		// when its article covers the question better, or as well and the
@@ -270,16 +276,18 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 		share := func(c *extractCandidate) float64 { return in.ev.articleShare[in.hits[c.hit].Article.ID] }
 		b := cands[0]
 		promote(cands, func(c *extractCandidate) bool {
-			return c.kind && !aheadRe.MatchString(c.text) && (share(c) > share(b) || share(c) == share(b) && (c.own >= b.own || c.beside))
+			return c.kind && !c.ahead && (share(c) > share(b) || share(c) == share(b) && (c.own >= b.own || c.beside))
 		})
 	}
 	picked := pickSentences(cands, in.hits, terms, weight, total, want, in.spanning)
 	out.best = cands[0].text
 	out.article = in.hits[cands[0].hit].Article.ID
+	out.bestAhead = cands[0].ahead
 	for _, c := range picked {
-		if c.kind && (c.beside || !aheadRe.MatchString(c.text)) {
+		if c.kind && (c.beside || !c.ahead) {
 			out.told = true
 		}
+		out.ahead = append(out.ahead, c.ahead)
 	}
 	groupOf := map[string]int{} // article id -> source number
 	for _, g := range in.groups {

@@ -3,7 +3,9 @@ package rag
 import (
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -416,7 +418,7 @@ var (
 	settledRe = regexp.MustCompile(`(?i)\b(end(ed)? up|in the end|eventually|finally|ultimately|won|wins?|beat|lose|lost|get|got|pass(ed)?|approved?|ruled?|decided?|block(ed)?|sign(ed)?|happen(ed)?|turn(ed)? out|sentenced?|convicted|acquitted|elected|verdict|outcome|result)\b`)
 	// aheadRe matches a sentence that looks ahead: a plan, a forecast, a
 	// preview.
-	aheadRe = regexp.MustCompile(`(?i)\b(will|would|could|may|might|shall|'ll|set to|expected to|due to|likely to|hopes? to|plans? to|aims? to|ahead of|upcoming|preview|projected|predicted|forecast|potential|next (week|month|year|season)|tomorrow|later this)\b`)
+	aheadRe = regexp.MustCompile(`(?i)\b(will|would|could|may|might|shall|'ll|set to|expected to|due to|likely to|hopes? to|plans? to|aims? to|ahead of|upcoming|preview|projected|predicted|forecast|potential|next (week|month|year|season)|tomorrow|later this|tonight['’]s|this weekend['’]s)\b`)
 )
 
 // whetherText declines a yes-or-no question whose answer the articles do
@@ -528,17 +530,55 @@ var nextPlaceRe = regexp.MustCompile(`(?i)\bnext[- ](best|biggest|largest|highes
 // TechCrunch say who is replacing CZ?" asks who, not whether.
 func askedOutcome(q string) bool { return outcomeAskRe.MatchString(q) && !toldWhRe.MatchString(q) }
 
-// allAhead reports whether every sentence looks ahead.
-func allAhead(sentences []string) bool {
-	if len(sentences) == 0 {
-		return false
-	}
-	for _, s := range sentences {
-		if !aheadRe.MatchString(s) {
+// allAhead reports whether every sentence quoted looks ahead (ahead holds
+// one flag a sentence).
+func allAhead(ahead []bool) bool {
+	return len(ahead) > 0 && !slices.Contains(ahead, false)
+}
+
+// looksAhead reports whether a sentence of an article published at
+// published looks ahead: it speaks of what will be ("is set to", "next
+// week"), or names a day after the article's ("Paro faces Love on
+// December 9" in a report of December 5).
+func looksAhead(s string, published time.Time) bool {
+	return aheadRe.MatchString(s) || !published.IsZero() && namesLaterDay(s, published)
+}
+
+// namesLaterDay reports whether s names a calendar day more than a day
+// after published. A day without a year is taken in the year that puts
+// it nearest to published.
+func namesLaterDay(s string, published time.Time) bool {
+	pub := time.Date(published.Year(), published.Month(), published.Day(), 0, 0, 0, 0, time.UTC)
+	later := func(year string, mo time.Month, d int) bool {
+		if mo == 0 || d < 1 || d > 31 {
 			return false
 		}
+		if year != "" {
+			y, _ := strconv.Atoi(year)
+			return time.Date(y, mo, d, 0, 0, 0, 0, time.UTC).After(pub.AddDate(0, 0, 1))
+		}
+		t := time.Date(pub.Year(), mo, d, 0, 0, 0, 0, time.UTC)
+		switch {
+		case t.Sub(pub) > 183*24*time.Hour:
+			t = t.AddDate(-1, 0, 0)
+		case pub.Sub(t) > 183*24*time.Hour:
+			t = t.AddDate(1, 0, 0)
+		}
+		return t.After(pub.AddDate(0, 0, 1))
 	}
-	return true
+	for _, m := range mdyRe.FindAllStringSubmatch(s, -1) {
+		d, _ := strconv.Atoi(m[2])
+		if later(m[3], monthNames[strings.ToLower(m[1])], d) {
+			return true
+		}
+	}
+	for _, m := range dmyRe.FindAllStringSubmatch(s, -1) {
+		d, _ := strconv.Atoi(m[1])
+		if later(m[3], monthNames[strings.ToLower(m[2])], d) {
+			return true
+		}
+	}
+	return false
 }
 
 // answerKind returns the test of whether a sentence holds the kind of fact

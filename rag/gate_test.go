@@ -264,6 +264,50 @@ func TestOutcomeTheArticlesOnlyLookAheadTo(t *testing.T) {
 	}
 }
 
+// TestOutcomeOnALaterDayIsAhead: a report that dates the asked event
+// after its own day looks ahead to it, though it says "faces", not "will
+// face".
+func TestOutcomeOnALaterDayIsAhead(t *testing.T) {
+	day := time.Date(2023, 12, 5, 0, 0, 0, 0, time.UTC)
+	preview := []news.Hit{
+		hit("a-paro", "Sporting News", 0, "Liam Paro says he has no time for social media drama. "+
+			"Now back fit again, Paro faces Ohio's Montana Love in San Francisco on December 9 on the undercard.", day),
+	}
+	s := NewService(fixed(preview, nil), testOptions())
+	got, err := s.Answer(t.Context(), "g1", Request{Question: "did liam paro beat montana love?"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Refused || got.Text != AheadText {
+		t.Errorf("Answer() = %+v, want %q", got, AheadText)
+	}
+}
+
+func TestLooksAhead(t *testing.T) {
+	pub := time.Date(2023, 12, 5, 15, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		s    string
+		want bool
+	}{
+		{"Paro faces Montana Love on December 9.", true},
+		{"Paro beat Montana Love on December 4.", false},
+		{"The fight is on December 6, the day after.", false}, // a day of slack for time zones
+		{"The final is on 11 January.", true},                 // next year
+		{"Italy beat Australia on 26 November.", false},
+		{"The deal closed on Dec. 1, 2023.", false},
+		{"The trial opens on Jan. 8, 2024.", true},
+		{"The Wallabies will face Fiji.", true},
+		{"Tonight's matchup is the best of the week.", true},
+	} {
+		if got := looksAhead(tc.s, pub); got != tc.want {
+			t.Errorf("looksAhead(%q) = %v, want %v", tc.s, got, tc.want)
+		}
+	}
+	if looksAhead("Paro faces Montana Love on December 9.", time.Time{}) {
+		t.Error("looksAhead with no publication date read the date as ahead")
+	}
+}
+
 func TestShareIsAPercentage(t *testing.T) {
 	day := time.Date(2023, 10, 2, 0, 0, 0, 0, time.UTC)
 	hits := []news.Hit{
