@@ -81,6 +81,8 @@ func (t Term) in(set map[string]bool) bool {
 		return true
 	case t.Surname != "" && set[t.Surname]:
 		return true
+	case slices.ContainsFunc(nameForms[strings.Join(t.Words, " ")], func(ws []string) bool { return hasAll(set, ws) }):
+		return true
 	}
 	if len(t.Words) == 1 {
 		for _, alt := range demonyms[t.Words[0]] {
@@ -115,6 +117,24 @@ func (t Term) in(set map[string]bool) bool {
 	}
 	return acronym
 }
+
+// nameForms maps the words of a name (stems) to those of the other
+// names reports write for the same thing: "Manchester United" is also "Man
+// United" and "Man Utd".
+var nameForms = func() map[string][][]string {
+	out := map[string][][]string{}
+	for _, g := range [][]string{{"Manchester United", "Man United", "Man Utd"}, {"Manchester City", "Man City"}} {
+		for _, name := range g {
+			key := strings.Join(extractTerms(name), " ")
+			for _, other := range g {
+				if other != name {
+					out[key] = append(out[key], extractTerms(other))
+				}
+			}
+		}
+	}
+	return out
+}()
 
 // demonyms maps the stem of a people's name to the stems of their country's
 // names and back, so that "Americans" meets "the U.S." and "Britain" meets

@@ -20,7 +20,8 @@ var shorthand = map[string]string{
 }
 
 // nicknames maps the nicknames fans write, in any case, to the names
-// articles use: "the niners", "Bama", "a 59 yarder".
+// articles use: "the niners", "Bama", "a 59 yarder". A club's short name
+// becomes its full name, which meets the short one too (see nameForms).
 var nicknames = map[string]string{
 	"niners": "49ers", "bama": "Alabama", "pats": "Patriots", "bucs": "Buccaneers", "sixers": "76ers",
 	"yanks": "Yankees", "barca": "Barcelona", "juve": "Juventus", "habs": "Canadiens", "dawgs": "Bulldogs",

@@ -42,3 +42,29 @@ func TestShorthandIsAnswered(t *testing.T) {
 		t.Errorf("Answer() = %+v, want the 66,000 people", got)
 	}
 }
+
+// TestClubShortNames: a club the question names in full or for short
+// meets the passages that write it either way.
+func TestClubShortNames(t *testing.T) {
+	for _, tc := range []struct{ question, passage string }{
+		{"man united", "Man United were beaten at home."},
+		{"man utd", "Man United were beaten at home."},
+		{"Manchester United", "Man Utd were beaten at home."},
+		{"man city", "Manchester City were beaten at home."},
+		{"Manchester City", "Man City were beaten at home."},
+	} {
+		terms := SalientTerms(spellOut("were "+tc.question+" beaten?"), nil)
+		set := termSet(tc.passage)
+		for _, term := range terms {
+			if term.Kind == TermName && !term.in(set) {
+				t.Errorf("%q: term %q not found in %q", tc.question, term.Text, tc.passage)
+			}
+		}
+	}
+	day := time.Date(2023, 11, 12, 0, 0, 0, 0, time.UTC)
+	got := answer(t, []news.Hit{hit("a-fulham", "The Independent", 0,
+		"Man United were beaten 2-1 by Fulham at Old Trafford on Saturday.", day)}, "what was the score when fulham beat man utd")
+	if got.Refused || !strings.Contains(got.Text, "2-1") {
+		t.Errorf("Answer() = %+v, want the 2-1", got)
+	}
+}
