@@ -117,6 +117,10 @@ func TestAcronymsSkipSmallWordsInsideNames(t *testing.T) {
 		"The Committee to Protect Journalists said": "cpj",
 		"at University of California San Diego":     "ucsd",
 		"the International Monetary Fund and the":   "imf",
+		"a Department of Justice filing":            "doj",
+		"the Department of Justice filed":           "dj",
+		"shares of Bank of Queensland fell":         "boq",
+		"the Bank of the West said":                 "botw",
 	} {
 		if got := acronyms(text); !slices.Contains(got, want) {
 			t.Errorf("acronyms(%q) = %v, want it to hold %q", text, got, want)

@@ -599,17 +599,26 @@ func withCitation(s string, n int) string {
 // capitalised words in text: "the European Union's rules" gives "eu".
 func acronyms(text string) []string {
 	var out []string
-	var initials []rune
+	// initials skips the small words inside a name, spelt keeps them:
+	// the Department of Justice is the DJ and the DOJ.
+	var initials, spelt, joiners []rune
+	add := func(run []rune) {
+		for i := 0; i+1 < len(run) && i < 6; i++ {
+			for j := i + 2; j <= len(run) && j-i <= 6; j++ {
+				if a := string(run[i:j]); !slices.Contains(out, a) {
+					out = append(out, a)
+				}
+			}
+		}
+	}
 	flush := func() {
 		// Every stretch of two words or more: "Artificial Intelligence
 		// Act" is the AIA and holds the AI.
-		run := []rune(strings.ToLower(string(initials)))
-		for i := 0; i+1 < len(run) && i < 6; i++ {
-			for j := i + 2; j <= len(run) && j-i <= 6; j++ {
-				out = append(out, string(run[i:j]))
-			}
+		add([]rune(strings.ToLower(string(initials))))
+		if len(spelt) > len(initials) {
+			add([]rune(strings.ToLower(string(spelt))))
 		}
-		initials = initials[:0]
+		initials, spelt, joiners = initials[:0], spelt[:0], joiners[:0]
 	}
 	for _, w := range strings.Fields(text) {
 		first, _ := utf8.DecodeRuneInString(w)
@@ -618,10 +627,17 @@ func acronyms(text string) []string {
 			// inside a name leaves no initial.
 			if !acronymJoiners[w] || len(initials) == 0 {
 				flush()
+				continue
+			}
+			if first != '&' {
+				joiners = append(joiners, first)
 			}
 			continue
 		}
+		spelt = append(spelt, joiners...)
+		joiners = joiners[:0]
 		initials = append(initials, first)
+		spelt = append(spelt, first)
 		if last, _ := utf8.DecodeLastRuneInString(w); !unicode.IsLetter(last) {
 			flush()
 		}
