@@ -44,6 +44,11 @@ type attribute struct {
 	// height, a speed): a further passage of the article that gives one
 	// beside the subject gives the one asked for.
 	measure bool
+	// apposed is set for a figure written beside the name of the one it
+	// belongs to ("Julian Nagelsmann, the 36-year-old", "Rocky, 11"): in
+	// a sentence that names several people, the name nearest the figure
+	// is its owner's.
+	apposed bool
 }
 
 var (
@@ -197,7 +202,7 @@ func askedAttribute(q string) *attribute {
 		// bought.
 		return &attribute{name: "a fortune", holds: func(s string) bool { return isSum(s) && fortuneRe.MatchString(s) }, personal: true}
 	case ageAskRe.MatchString(q) || head == stem("age"):
-		return &attribute{name: "the age", holds: ageRe.MatchString, personal: true, measure: true}
+		return &attribute{name: "the age", holds: ageRe.MatchString, personal: true, measure: true, apposed: true}
 	case tempAskRe.MatchString(q):
 		return &attribute{name: "the temperature", holds: tempRe.MatchString, measure: true}
 	case speedAskRe.MatchString(q):
@@ -425,12 +430,64 @@ func lacksAttribute(question string, attr *attribute, cands []*extractCandidate,
 			}
 			continue
 		}
-		if len(people) == 0 || slices.ContainsFunc(people, named) {
+		if len(people) == 0 || slices.ContainsFunc(people, func(t Term) bool { return named(t) && (!attr.apposed || nearestName(c.text, ageRe, t)) }) {
 			return ""
 		}
 	}
 	return mentionedBut(terms, cmp.Or(attr.verb, "gives")+" "+attr.name+".")
 }
+
+// nearestName reports whether, for some figure fig matches in s, the
+// name nearest it is the person's ("Rocky, 11, and daughter Charlotte
+// Grace, 14, with husband Freddie Prinze Jr" gives no age of Freddie
+// Prinze Jr), or s names nobody and refers back to them ("The
+// 76-year-old also…").
+func nearestName(s string, fig *regexp.Regexp, person Term) bool {
+	ws := strings.Fields(s)
+	var names []int // indexes of the words that may be names
+	starts := make([]int, len(ws))
+	at := 0
+	for i, w := range ws {
+		at += strings.Index(s[at:], w)
+		starts[i] = at
+		at += len(w)
+		r, _ := utf8.DecodeRuneInString(w)
+		lw := strings.ToLower(strings.Trim(w, `"'“”‘’()[],.;:!?`))
+		if unicode.IsUpper(r) && !answerStopwords[lw] || personPronouns[lw] {
+			names = append(names, i)
+		}
+	}
+	if len(names) == 0 {
+		return true
+	}
+	// A pronoun stands for the person, whom the sentence or the one
+	// before it names: "He is now 80 years old".
+	own := func(i int) bool {
+		w := strings.ToLower(strings.Trim(ws[i], `"'“”‘’()[],.;:!?`))
+		return personPronouns[w] || slices.Contains(person.Words, stem(withoutPossessive(w)))
+	}
+	for _, m := range fig.FindAllStringIndex(s, -1) {
+		// The figure's first word.
+		f := 0
+		for f+1 < len(ws) && starts[f+1] <= m[0] {
+			f++
+		}
+		best, dist := -1, len(ws)+1
+		for _, i := range names {
+			d := max(f-i, i-f)
+			if d < dist || d == dist && own(i) {
+				best, dist = i, d
+			}
+		}
+		if own(best) {
+			return true
+		}
+	}
+	return false
+}
+
+// personPronouns stand for a person a sentence speaks of.
+var personPronouns = map[string]bool{"he": true, "she": true, "his": true, "her": true, "him": true}
 
 // successorNear reports a capitalised word the question does not name
 // (q, its stems) within four words after or five before a word of

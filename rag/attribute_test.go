@@ -53,6 +53,13 @@ func TestFigureTheArticlesNeverGiveDeclines(t *testing.T) {
 			"The Wild fired coach Dean Evason and named John Hynes as his replacement. "+
 				"Hynes, 48, coached the Devils and the Predators.", day)},
 			question: "How old is John Hynes, the Wild's new coach?", want: "48"},
+		{name: "ages of others beside his name", hits: []news.Hit{hit("a-gellar", "The Independent", 0,
+			"Sarah Michelle Gellar said her son's Roblox account was hacked. "+
+				"Gellar - who shares son Rocky, 11, and daughter Charlotte Grace, 14, with husband Freddie Prinze Jr - posted the bill on Instagram.", day)},
+			question: "How old is Freddie Prinze Jr?", decline: "gives the age"},
+		{name: "his age, told of him", hits: []news.Hit{hit("a-scorsese", "The Guardian", 0,
+			"Martin Scorsese has made 27 features. He is now 80 years old, and his 27th, Killers of the Flower Moon, is a strong argument for late greatness.", day)},
+			question: "How old is Martin Scorsese now?", want: "80 years old"},
 		{name: "height never given", hits: []news.Hit{hit("a-box", "The Age", 0,
 			"Jai Opetaia delivered a brutal first-round knockout of Ellis Zorro in Saudi Arabia to move to 24-0.", day)},
 			question: "how tall is jai opetaia", decline: "gives the height"},
