@@ -155,6 +155,7 @@ var demonyms = equivalents(strings.Split(`american america us usa|british britai
 var wordEquivalents = equivalents(strings.Split(`buy bought buying purchase purchased acquire acquired acquisition takeover|
 	fire fired sack sacked oust ousted dismiss dismissed boot axe axed|
 	resign resigned quit quits|
+	microphone microphones mic mics|
 	sue sued suing lawsuit|
 	hire hired appoint appointed|
 	launch launched release released unveil unveiled|

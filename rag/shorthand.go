@@ -16,7 +16,7 @@ var shorthand = map[string]string{
 	"bn": "billion", "mln": "million", "rn": "right now", "tho": "though", "thru": "through", "abt": "about",
 	"tmrw": "tomorrow", "tmr": "tomorrow", "tonite": "tonight", "b4": "before", "bday": "birthday",
 	"gf": "girlfriend", "bf": "boyfriend", "bro": "brother", "pic": "picture", "pics": "pictures",
-	"vid": "video", "vids": "videos", "mic": "microphone", "mics": "microphones",
+	"vid": "video", "vids": "videos",
 }
 
 // nicknames maps the nicknames fans write, in any case, to the names
