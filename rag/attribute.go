@@ -606,8 +606,8 @@ var (
 	})
 	typeAskRe = regexp.MustCompile(`(?i)\b(?:which|what)\s+(?:record\s+)?(` + typeKinds + `)\b`)
 	// jerseyAskRe matches a question about a player's shirt number.
-	jerseyAskRe = regexp.MustCompile(`(?i)\b(what|which)\s+(jersey\s+|shirt\s+|uniform\s+)?(number|no\.?)\b.*\b(wear|wears|wearing|wore|don|take|takes|taking)\b|\b(jersey|shirt|uniform)\s+number\b`)
-	jerseyRe    = regexp.MustCompile(`(?i)\bno\.\s?\d{1,2}\b|#\d{1,2}\b|\bnumbers?\s+\d{1,2}\b|\b\d{1,2}\s+(jersey|shirt)\b`)
+	jerseyAskRe = regexp.MustCompile(`(?i)\b(what|which)\s+(jersey\s+|shirt\s+|uniform\s+)?(number|no\.?)\b.*\b(wear|wears|wearing|wore|don|take|takes|taking)\b|\b(jersey|shirt|uniform)\s+number\b|\b(what|which)\s+(number|no\.?)\s+car\b|\bcar\s+number\b`)
+	jerseyRe    = regexp.MustCompile(`(?i)\bno\.\s?\d{1,2}\b|#\d{1,2}\b|\bnumbers?\s+\d{1,2}\b|\b\d{1,2}\s+(jersey|shirt|car)\b`)
 )
 
 // askedAndTold reads a table of the ways a thing is asked for and the
