@@ -55,6 +55,11 @@ type Term struct {
 	// ("how many sacks have the Giants given up? heard it's close to a
 	// record"): the library need not hold it to cover the question.
 	Aside bool
+	// Referred is set for a name or word of such a remark when the
+	// question refers back to it ("ohanian was at UVA yesterday. what's
+	// his fund called?"): a name, or a rare word, that the library
+	// mentions is what is asked about.
+	Referred bool
 }
 
 // acronymLike reports whether a term of one word may be an acronym that
@@ -417,12 +422,22 @@ func SalientTerms(question string, spans []string) []Term {
 	if main, ok := askingPart(masked); ok {
 		in := termSet(main)
 		addAcronyms(in, main)
+		// "ohanian was talking at UVA yesterday. what's his vc fund
+		// called?": the asking part refers back to the one the remark
+		// names, who is what it asks about.
+		back := slices.ContainsFunc(strings.FieldsFunc(strings.ToLower(main), func(r rune) bool { return !unicode.IsLetter(r) }),
+			func(w string) bool { return backPronouns[w] })
 		for i := range out {
 			out[i].Aside = !out[i].in(in)
+			out[i].Referred = out[i].Aside && back && out[i].Kind != TermNumber
 		}
 	}
 	return out
 }
+
+// backPronouns refer back to someone or something named before.
+var backPronouns = map[string]bool{"he": true, "she": true, "his": true, "her": true, "him": true, "it": true, "its": true,
+	"they": true, "them": true, "their": true}
 
 // chatOpeners are words a chat message opens with before the names it
 // asks about ("Saw that Palo Alto…", "Heard Binance…", "Roughly how
@@ -791,7 +806,9 @@ func (s *Service) judge(question string, ret Retrieval, hits []news.Hit) judgeme
 	if !j.decline || !slices.ContainsFunc(terms, func(t Term) bool { return t.Aside }) {
 		return j
 	}
-	asked := slices.DeleteFunc(slices.Clone(terms), func(t Term) bool { return t.Aside })
+	asked := slices.DeleteFunc(slices.Clone(terms), func(t Term) bool {
+		return t.Aside && !(t.Referred && t.Passages > 0 && (t.Kind == TermName || !s.o.CommonWord(t.Text)))
+	})
 	if len(asked) == 0 {
 		return j
 	}

@@ -416,6 +416,30 @@ func TestRemarkBesideTheQuestion(t *testing.T) {
 	}
 }
 
+// TestRemarkNamesWhomTheQuestionAsksAbout: "what's his fund called?"
+// after a remark that names him asks about him; the remark's other names,
+// which the library never mentions, are still beside the question.
+func TestRemarkNamesWhomTheQuestionAsksAbout(t *testing.T) {
+	day := time.Date(2023, 11, 1, 0, 0, 0, 0, time.UTC)
+	hits := []news.Hit{
+		hit("a-palestine", "TechCrunch", 0, "One of the main Palestinian VC funds, Ibtikar, had recently raised its second fund of $30 million.", day),
+		hit("a-ohanian", "TechCrunch", 0, "Reddit co-founder Alexis Ohanian spoke about his venture firm, Seven Seven Six, and its new fund.", day),
+	}
+	counts := map[string]int{"ohanian": 2, "kara": 0, "swisher": 0, "UVA": 0, "talking": 40, "vc": 20, "fund": 30, "called": 50}
+	o := testOptions()
+	o.CommonWord = func(w string) bool {
+		return !strings.EqualFold(w, "ohanian") && !strings.EqualFold(w, "swisher") && !strings.EqualFold(w, "uva")
+	}
+	got, err := NewService(libraryRetriever(hits, counts), o).Answer(t.Context(), "g1",
+		Request{Question: "ohanian was talking with kara swisher at UVA. what's his vc fund called again?"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Refused || !strings.Contains(got.Text, "Seven Seven Six") {
+		t.Errorf("Answer() = %+v, want Ohanian's firm", got)
+	}
+}
+
 func TestAskingPart(t *testing.T) {
 	for _, tt := range []struct{ q, want string }{
 		{"how many sacks have the giants given up this season? heard it's close to a record", "how many sacks have the giants given up this season?"},
