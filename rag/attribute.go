@@ -384,7 +384,7 @@ func lacksAttribute(question string, attr *attribute, cands []*extractCandidate,
 			if toldWin(c.text) {
 				return ""
 			}
-			ahead = ahead || c.ahead
+			ahead = ahead || c.ahead()
 		}
 		if ahead {
 			return AheadText

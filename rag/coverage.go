@@ -86,7 +86,8 @@ func (t Term) in(set map[string]bool) bool {
 		return true
 	case t.Surname != "" && set[t.Surname]:
 		return true
-	case slices.ContainsFunc(nameForms[strings.Join(t.Words, " ")], func(ws []string) bool { return hasAll(set, ws) }):
+	case len(t.Words) > 1 && nameFormFirst[t.Words[0]] &&
+		slices.ContainsFunc(nameForms[strings.Join(t.Words, " ")], func(ws []string) bool { return hasAll(set, ws) }):
 		return true
 	}
 	if len(t.Words) == 1 {
@@ -137,6 +138,15 @@ var nameForms = func() map[string][][]string {
 				}
 			}
 		}
+	}
+	return out
+}()
+
+// nameFormFirst holds the first word of each name of nameForms.
+var nameFormFirst = func() map[string]bool {
+	out := map[string]bool{}
+	for key := range nameForms {
+		out[strings.Fields(key)[0]] = true
 	}
 	return out
 }()

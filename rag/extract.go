@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -96,9 +97,12 @@ type extractCandidate struct {
 	beside bool
 	cos    float64
 	score  float64
-	// ahead is set when the sentence looks ahead of its article's day.
-	ahead bool
+	// published is its article's publication time (see looksAhead).
+	published time.Time
 }
+
+// ahead reports whether the sentence looks ahead of its article's day.
+func (c *extractCandidate) ahead() bool { return looksAhead(c.text, c.published) }
 
 // extractInput is what the extractive answerer works from.
 type extractInput struct {
@@ -177,7 +181,7 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 			if sn.boilerplate {
 				continue
 			}
-			c := &extractCandidate{sentence: sn, hit: i, meta: meta, ahead: looksAhead(sn.text, h.Article.PublishedAt)}
+			c := &extractCandidate{sentence: sn, hit: i, meta: meta, published: h.Article.PublishedAt}
 			cands = append(cands, c)
 		}
 	}
@@ -267,7 +271,7 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 			return in.hits[c.hit].Article.ID == in.hits[b.hit].Article.ID && nameNear(c.text, role, qStems)
 		})
 	}
-	if askedOutcome(in.question) && cands[0].ahead {
+	if askedOutcome(in.question) && cands[0].ahead() {
 		// A question about how something turned out is answered by a
 		// sentence that tells it, not by the preview that scored best,
 		// when its article covers the question better, or as well and the
@@ -276,18 +280,19 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 		share := func(c *extractCandidate) float64 { return in.ev.articleShare[in.hits[c.hit].Article.ID] }
 		b := cands[0]
 		promote(cands, func(c *extractCandidate) bool {
-			return c.kind && !c.ahead && (share(c) > share(b) || share(c) == share(b) && (c.own >= b.own || c.beside))
+			return c.kind && !c.ahead() && (share(c) > share(b) || share(c) == share(b) && (c.own >= b.own || c.beside))
 		})
 	}
 	picked := pickSentences(cands, in.hits, terms, weight, total, want, in.spanning)
 	out.best = cands[0].text
 	out.article = in.hits[cands[0].hit].Article.ID
-	out.bestAhead = cands[0].ahead
+	out.bestAhead = cands[0].ahead()
 	for _, c := range picked {
-		if c.kind && (c.beside || !c.ahead) {
+		ahead := c.ahead()
+		if c.kind && (c.beside || !ahead) {
 			out.told = true
 		}
-		out.ahead = append(out.ahead, c.ahead)
+		out.ahead = append(out.ahead, ahead)
 	}
 	groupOf := map[string]int{} // article id -> source number
 	for _, g := range in.groups {
@@ -605,9 +610,7 @@ func acronyms(text string) []string {
 	add := func(run []rune) {
 		for i := 0; i+1 < len(run) && i < 6; i++ {
 			for j := i + 2; j <= len(run) && j-i <= 6; j++ {
-				if a := string(run[i:j]); !slices.Contains(out, a) {
-					out = append(out, a)
-				}
+				out = append(out, string(run[i:j]))
 			}
 		}
 	}
