@@ -182,35 +182,15 @@ func (s *Service) Answer(ctx context.Context, ns string, req Request, onDelta fu
 	if s.o.Completer == nil {
 		limit, deep = 2*s.o.MaxSources, s.o.MaxSources
 	}
-	ret, err := s.r.Retrieve(ctx, ns, Query{Text: standalone, Filter: req.Filter, Now: now, Limit: limit, Deep: deep})
-	if err != nil {
-		return news.Answer{}, fmt.Errorf("retrieve: %w", err)
+	// search retrieves the passages for the question and judges whether
+	// they cover it; refusal, when set, ends the answer.
+	type searched struct {
+		ret      Retrieval
+		hits     []news.Hit
+		j        judgement
+		refusal  *news.Answer
+		refusErr error
 	}
-	if ret.Notice != "" {
-		return s.refuse(ret.Notice, onDelta), nil
-	}
-	// The retriever may add a few passages after the top ones for names
-	// the top ones miss.
-	hits := ret.Hits
-	if keep := limit + min(max(ret.Extra, 0), deep+maxRescued); len(hits) > keep {
-		hits = hits[:keep]
-	}
-	if len(hits) == 0 {
-		return s.refuse(NoArticlesText, onDelta), ErrNoSources
-	}
-	// An attribution to a name that is no outlet ("according to NASA")
-	// is answered from the passages that mention the name.
-	if len(ret.Claims) > 0 {
-		hits = slices.DeleteFunc(slices.Clone(hits), func(h news.Hit) bool {
-			set := passageTerms(h)
-			return !slices.ContainsFunc(ret.Claims, func(c Term) bool { return c.in(set) })
-		})
-		if len(hits) == 0 {
-			return s.refuse("I couldn't find anything from "+termNames(ret.Claims)+" about this in the articles I have.", onDelta), nil
-		}
-	}
-	// The library must cover the question before anything is written,
-	// and before a model spends tokens on it.
 	// further retrieves more passages of the given articles.
 	further := func(ctx context.Context, ids []string) ([]news.Hit, error) {
 		f := req.Filter
@@ -218,25 +198,89 @@ func (s *Service) Answer(ctx context.Context, ns string, req Request, onDelta fu
 		ret, err := s.r.Retrieve(ctx, ns, Query{Text: standalone, Filter: f, Now: now, Limit: furtherPassages})
 		return ret.Hits, err
 	}
-	j := s.judge(standalone, ret, hits)
-	if j.decline && j.closer {
-		// One article covers the question, but none of the sentences
-		// retrieved holds enough of it: its other passages may.
-		if wider, k, ok := s.lookCloser(ctx, log, standalone, further, j.ev.focusArticle, ret, hits); ok {
-			hits, j = wider, k
+	search := func(anyDay bool) (searched, error) {
+		ret, err := s.r.Retrieve(ctx, ns, Query{Text: standalone, Filter: req.Filter, Now: now, Limit: limit, Deep: deep, AnyDay: anyDay})
+		if err != nil {
+			return searched{}, fmt.Errorf("retrieve: %w", err)
+		}
+		refuse := func(text string, err error) (searched, error) {
+			a := news.Answer{Text: text, Refused: true}
+			return searched{ret: ret, refusal: &a, refusErr: err}, nil
+		}
+		if ret.Notice != "" {
+			return refuse(ret.Notice, nil)
+		}
+		// The retriever may add a few passages after the top ones for
+		// names the top ones miss.
+		hits := ret.Hits
+		if keep := limit + min(max(ret.Extra, 0), deep+maxRescued); len(hits) > keep {
+			hits = hits[:keep]
+		}
+		if len(hits) == 0 {
+			return refuse(NoArticlesText, ErrNoSources)
+		}
+		// An attribution to a name that is no outlet ("according to
+		// NASA") is answered from the passages that mention the name.
+		if len(ret.Claims) > 0 {
+			hits = slices.DeleteFunc(slices.Clone(hits), func(h news.Hit) bool {
+				set := passageTerms(h)
+				return !slices.ContainsFunc(ret.Claims, func(c Term) bool { return c.in(set) })
+			})
+			if len(hits) == 0 {
+				return refuse("I couldn't find anything from "+termNames(ret.Claims)+" about this in the articles I have.", nil)
+			}
+		}
+		// The library must cover the question before anything is
+		// written, and before a model spends tokens on it.
+		j := s.judge(standalone, ret, hits)
+		if j.decline && j.closer {
+			// One article covers the question, but none of the
+			// sentences retrieved holds enough of it: its other
+			// passages may.
+			if wider, k, ok := s.lookCloser(ctx, log, standalone, further, j.ev.focusArticle, ret, hits); ok {
+				hits, j = wider, k
+			}
+		}
+		if j.decline {
+			return refuse(j.message, nil)
+		}
+		return searched{ret: ret, hits: hits, j: j}, nil
+	}
+	found, err := search(false)
+	if err != nil {
+		return news.Answer{}, err
+	}
+	var note string
+	if found.refusal != nil && found.refusErr == nil && found.ret.Period != "" {
+		// Nothing of the period the question names ("yesterday") covers
+		// it: articles of other days may, which the answer says.
+		wider, err := search(true)
+		if err != nil {
+			return news.Answer{}, err
+		}
+		if wider.refusal == nil {
+			log.Debug("answered from outside the period the question names", "period", found.ret.Period)
+			found, note = wider, "Nothing I have from "+found.ret.Period+" covers this; this answer comes from articles of other days."
 		}
 	}
-	if j.decline {
-		return s.refuse(j.message, onDelta), nil
+	if found.refusal != nil {
+		return s.refuse(found.refusal.Text, onDelta), found.refusErr
 	}
+	hits, j := found.hits, found.j
 	// A question that asks two things is covered as one, but may be
 	// answered from two articles.
 	in := extractInput{question: standalone, ev: j.ev, spanning: j.spanning || twoAsksRe.MatchString(standalone), minFocus: s.o.MinFocus, hits: hits, groups: groupSources(hits)}
+	var a news.Answer
 	if s.o.Completer == nil {
 		in.further = further
-		return s.extractive(ctx, log, in, j.partial, "", onDelta)
+		a, err = s.extractive(ctx, log, in, j.partial, "", onDelta)
+	} else {
+		a, err = s.generate(ctx, log, in, j.partial, now, onDelta)
 	}
-	return s.generate(ctx, log, in, j.partial, now, onDelta)
+	if err == nil && note != "" && !a.Refused {
+		a.Note = strings.TrimSpace(note + " " + a.Note)
+	}
+	return a, err
 }
 
 func (s *Service) validate(question string) (string, error) {

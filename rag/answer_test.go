@@ -586,3 +586,41 @@ func TestGroupSources(t *testing.T) {
 		t.Errorf("passage = %q, want both passages in reading order", p)
 	}
 }
+
+// TestPeriodWidenedWhenNothingOfItCovers: when nothing of the period a
+// question names covers it, articles of other days answer, with a note
+// that says so; when they do not cover it either, the decline stands.
+func TestPeriodWidenedWhenNothingOfItCovers(t *testing.T) {
+	dec3 := time.Date(2023, 12, 3, 0, 0, 0, 0, time.UTC)
+	dec6 := time.Date(2023, 12, 6, 0, 0, 0, 0, time.UTC)
+	ofDay := []news.Hit{hit("a-weather", "The Age", 0, "Melbourne will be hot and humid on Thursday, with storms later.", dec6)}
+	other := []news.Hit{hit("a-kimbrel", "Sporting News", 0, "Craig Kimbrel signed with the Orioles. He is sitting on 417 career saves, ranking eighth all-time.", dec3)}
+	var queries []Query
+	retr := func(wider []news.Hit) RetrieverFunc {
+		return func(_ context.Context, _ string, q Query) (Retrieval, error) {
+			queries = append(queries, q)
+			if q.AnyDay {
+				return Retrieval{Hits: wider}, nil
+			}
+			return Retrieval{Hits: ofDay, Period: "yesterday"}, nil
+		}
+	}
+	q := "kimbrel signed with the orioles yesterday, how many career saves does he have now?"
+	got, err := NewService(retr(other), testOptions()).Answer(t.Context(), "g1", Request{Question: q}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Refused || !strings.Contains(got.Text, "417 career saves") || !strings.Contains(got.Note, "Nothing I have from yesterday") {
+		t.Errorf("Answer() = %+v, want the saves with a note on the period", got)
+	}
+	if len(queries) != 2 || queries[0].AnyDay || !queries[1].AnyDay {
+		t.Errorf("queries = %+v, want the period's search, then any day's", queries)
+	}
+	got, err = NewService(retr(ofDay), testOptions()).Answer(t.Context(), "g1", Request{Question: q}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Refused || got.Note != "" {
+		t.Errorf("Answer() = %+v, want a decline without a note", got)
+	}
+}

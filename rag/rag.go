@@ -32,6 +32,9 @@ type Query struct {
 	// articles after the Limit ones, from the same search, for an answer
 	// that quotes the best article.
 	Deep int
+	// AnyDay ignores a period read from the question's words ("yesterday"),
+	// which otherwise restricts the search.
+	AnyDay bool
 }
 
 // Retrieval is what a Retriever found for a question.
@@ -59,6 +62,9 @@ type Retrieval struct {
 	// Spanning is set when the question names several outlets, so the
 	// answer draws on several articles.
 	Spanning bool
+	// Period is the period read from the question's words that restricted
+	// the search ("yesterday"), or "".
+	Period string
 }
 
 // Retriever finds the passages that answer a question.

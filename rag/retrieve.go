@@ -236,7 +236,9 @@ func (r *HybridRetriever) Retrieve(ctx context.Context, ns string, q Query) (Ret
 	}
 
 	f := q.Filter
-	if in.Relative != nil {
+	var period string
+	if in.Relative != nil && !q.AnyDay {
+		period = in.Relative.Label
 		// A period read from the question's words is loose by a day either
 		// way: the asker's day is not the outlet's, and a report of
 		// "yesterday" is often dated today.
@@ -371,7 +373,7 @@ func (r *HybridRetriever) Retrieve(ctx context.Context, ns string, q Query) (Ret
 		// the name.
 		return Retrieval{Notice: "I have no articles from " + joinNames(in.UnknownOutlets) + ".", Terms: terms}, nil
 	}
-	return Retrieval{Hits: out, Terms: terms, Library: library, Claims: held, Extra: len(out) - len(top), Spanning: len(in.Outlets) >= 2}, nil
+	return Retrieval{Hits: out, Terms: terms, Library: library, Claims: held, Extra: len(out) - len(top), Spanning: len(in.Outlets) >= 2, Period: period}, nil
 }
 
 // deepen appends to out up to n further candidate passages of the two

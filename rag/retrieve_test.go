@@ -195,6 +195,17 @@ func TestRetrieveRelativePeriod(t *testing.T) {
 	if diff := cmp.Diff([]string{"new", "today", "undated"}, articleIDs(got.Hits), cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
 		t.Errorf("articles mismatch (-want +got):\n%s", diff)
 	}
+	if got.Period != "yesterday" {
+		t.Errorf("Period = %q, want yesterday", got.Period)
+	}
+	// AnyDay reads no period into the search.
+	got, err = r.Retrieve(t.Context(), "g", Query{Text: "What happened with google yesterday?", Now: now, AnyDay: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Hits) != 4 || got.Period != "" {
+		t.Errorf("AnyDay: articles %v, period %q; want all four, no period", articleIDs(got.Hits), got.Period)
+	}
 	ix.hits = ix.hits[:1]
 	got, err = r.Retrieve(t.Context(), "g", Query{Text: "What happened with google this morning?", Now: now})
 	if err != nil {
