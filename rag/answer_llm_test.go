@@ -306,3 +306,33 @@ func TestAnswerUnsupportedReplyIsNeverPostedBare(t *testing.T) {
 		t.Errorf("Answer() = %+v, want the extractive answer with a note", got)
 	}
 }
+
+// periodRetriever returns off-period hits for a search kept to the period
+// the question names, and wider ones for any day.
+type periodRetriever struct{ ofDay, anyDay []news.Hit }
+
+func (r periodRetriever) Retrieve(_ context.Context, _ string, q rag.Query) (rag.Retrieval, error) {
+	if q.AnyDay {
+		return rag.Retrieval{Hits: r.anyDay}, nil
+	}
+	return rag.Retrieval{Hits: r.ofDay, Period: "yesterday"}, nil
+}
+
+// TestAnswerPeriodWidenedWithModel: with a model too, a question that
+// nothing of its period covers is answered from other days with the note,
+// and the model is asked once, about the wider passages.
+func TestAnswerPeriodWidenedWithModel(t *testing.T) {
+	srv := openaitest.New(t)
+	srv.SetReply(func(openaitest.ChatRequest) string { return "Apple was fined €1.8 billion by the Commission [1]." })
+	r := periodRetriever{ofDay: rag.FixtureHits(t, "a-fed"), anyDay: rag.FixtureHits(t, "a-verge")}
+	got, err := newService(t, srv, r).Answer(t.Context(), "g1", rag.Request{Question: "Why was Apple fined by the Commission yesterday?"}, nil)
+	if err != nil {
+		t.Fatalf("Answer() error = %v", err)
+	}
+	if got.Refused || !strings.Contains(got.Note, "Nothing I have from yesterday") || len(got.Sources) != 1 || got.Sources[0].ArticleID != "a-verge" {
+		t.Errorf("Answer() = %+v, want the wider answer with the note", got)
+	}
+	if reqs := srv.ChatRequests(); len(reqs) != 1 {
+		t.Errorf("model asked %d times, want once", len(reqs))
+	}
+}
