@@ -182,13 +182,13 @@ func (s *Service) Answer(ctx context.Context, ns string, req Request, onDelta fu
 	if s.o.Completer == nil {
 		limit, deep = 2*s.o.MaxSources, s.o.MaxSources
 	}
-	// search retrieves the passages for the question and judges whether
-	// they cover it; refusal, when set, ends the answer.
+	// searched is what a search found and how the gate judged it; a
+	// refusal, when set, ends the answer (with refusErr).
 	type searched struct {
 		ret      Retrieval
 		hits     []news.Hit
 		j        judgement
-		refusal  *news.Answer
+		refusal  string
 		refusErr error
 	}
 	// further retrieves more passages of the given articles.
@@ -198,14 +198,15 @@ func (s *Service) Answer(ctx context.Context, ns string, req Request, onDelta fu
 		ret, err := s.r.Retrieve(ctx, ns, Query{Text: standalone, Filter: f, Now: now, Limit: furtherPassages})
 		return ret.Hits, err
 	}
+	// search retrieves the passages for the question (of any day, or
+	// only of the period it names) and judges whether they cover it.
 	search := func(anyDay bool) (searched, error) {
 		ret, err := s.r.Retrieve(ctx, ns, Query{Text: standalone, Filter: req.Filter, Now: now, Limit: limit, Deep: deep, AnyDay: anyDay})
 		if err != nil {
 			return searched{}, fmt.Errorf("retrieve: %w", err)
 		}
 		refuse := func(text string, err error) (searched, error) {
-			a := news.Answer{Text: text, Refused: true}
-			return searched{ret: ret, refusal: &a, refusErr: err}, nil
+			return searched{ret: ret, refusal: text, refusErr: err}, nil
 		}
 		if ret.Notice != "" {
 			return refuse(ret.Notice, nil)
@@ -251,20 +252,20 @@ func (s *Service) Answer(ctx context.Context, ns string, req Request, onDelta fu
 		return news.Answer{}, err
 	}
 	var note string
-	if found.refusal != nil && found.refusErr == nil && found.ret.Period != "" {
+	if found.refusal != "" && found.refusErr == nil && found.ret.Period != "" {
 		// Nothing of the period the question names ("yesterday") covers
 		// it: articles of other days may, which the answer says.
 		wider, err := search(true)
 		if err != nil {
 			return news.Answer{}, err
 		}
-		if wider.refusal == nil {
+		if wider.refusal == "" {
 			log.Debug("answered from outside the period the question names", "period", found.ret.Period)
 			found, note = wider, "Nothing I have from "+found.ret.Period+" covers this; this answer comes from articles of other days."
 		}
 	}
-	if found.refusal != nil {
-		return s.refuse(found.refusal.Text, onDelta), found.refusErr
+	if found.refusal != "" {
+		return s.refuse(found.refusal, onDelta), found.refusErr
 	}
 	hits, j := found.hits, found.j
 	// A question that asks two things is covered as one, but may be

@@ -623,4 +623,18 @@ func TestPeriodWidenedWhenNothingOfItCovers(t *testing.T) {
 	if !got.Refused || got.Note != "" {
 		t.Errorf("Answer() = %+v, want a decline without a note", got)
 	}
+	// No article at all of the period: the same.
+	none := RetrieverFunc(func(_ context.Context, _ string, q Query) (Retrieval, error) {
+		if q.AnyDay {
+			return Retrieval{Hits: other}, nil
+		}
+		return Retrieval{Notice: "I have no articles from yesterday.", Period: "yesterday"}, nil
+	})
+	got, err = NewService(none, testOptions()).Answer(t.Context(), "g1", Request{Question: q}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Refused || !strings.Contains(got.Text, "417 career saves") || !strings.Contains(got.Note, "Nothing I have from yesterday") {
+		t.Errorf("Answer() = %+v, want the saves with a note on the period", got)
+	}
 }

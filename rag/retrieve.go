@@ -305,8 +305,8 @@ func (r *HybridRetriever) Retrieve(ctx context.Context, ns string, q Query) (Ret
 	}
 	if len(fused) == 0 {
 		switch {
-		case in.Relative != nil:
-			return Retrieval{Notice: "I have no articles from " + in.Relative.Label + ".", Terms: terms, Library: library}, nil
+		case period != "":
+			return Retrieval{Notice: "I have no articles from " + period + ".", Terms: terms, Library: library, Period: period}, nil
 		case len(f.Outlets) > 0 && len(q.Filter.Outlets) > 0:
 			return Retrieval{Notice: "I have no articles from " + joinNames(f.Outlets) + " on this.", Terms: terms, Library: library}, nil
 		}

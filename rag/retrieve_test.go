@@ -211,8 +211,8 @@ func TestRetrieveRelativePeriod(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Notice != "I have no articles from today." {
-		t.Errorf("Notice = %q, want no articles from today", got.Notice)
+	if got.Notice != "I have no articles from today." || got.Period != "today" {
+		t.Errorf("Notice = %q, Period = %q; want no articles from today, today", got.Notice, got.Period)
 	}
 }
 
