@@ -44,11 +44,11 @@ type attribute struct {
 	// height, a speed): a further passage of the article that gives one
 	// beside the subject gives the one asked for.
 	measure bool
-	// apposed is set for a figure written beside the name of the one it
-	// belongs to ("Julian Nagelsmann, the 36-year-old", "Rocky, 11"): in
-	// a sentence that names several people, the name nearest the figure
-	// is its owner's.
-	apposed bool
+	// apposed, when set, matches a figure written beside the name of the
+	// one it belongs to ("Julian Nagelsmann, the 36-year-old", "Rocky,
+	// 11"): in a sentence that names several people, the name nearest the
+	// figure is its owner's.
+	apposed *regexp.Regexp
 }
 
 var (
@@ -202,7 +202,7 @@ func askedAttribute(q string) *attribute {
 		// bought.
 		return &attribute{name: "a fortune", holds: func(s string) bool { return isSum(s) && fortuneRe.MatchString(s) }, personal: true}
 	case ageAskRe.MatchString(q) || head == stem("age"):
-		return &attribute{name: "the age", holds: ageRe.MatchString, personal: true, measure: true, apposed: true}
+		return &attribute{name: "the age", holds: ageRe.MatchString, personal: true, measure: true, apposed: ageRe}
 	case tempAskRe.MatchString(q):
 		return &attribute{name: "the temperature", holds: tempRe.MatchString, measure: true}
 	case speedAskRe.MatchString(q):
@@ -430,7 +430,7 @@ func lacksAttribute(question string, attr *attribute, cands []*extractCandidate,
 			}
 			continue
 		}
-		if len(people) == 0 || slices.ContainsFunc(people, func(t Term) bool { return named(t) && (!attr.apposed || nearestName(c.text, ageRe, t)) }) {
+		if len(people) == 0 || slices.ContainsFunc(people, func(t Term) bool { return named(t) && (attr.apposed == nil || nearestName(c.text, attr.apposed, t)) }) {
 			return ""
 		}
 	}

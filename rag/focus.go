@@ -549,10 +549,7 @@ func looksAhead(s string, published time.Time) bool {
 // it nearest to published.
 func namesLaterDay(s string, published time.Time) bool {
 	pub := time.Date(published.Year(), published.Month(), published.Day(), 0, 0, 0, 0, time.UTC)
-	later := func(year string, mo time.Month, d int) bool {
-		if mo == 0 || d < 1 || d > 31 {
-			return false
-		}
+	return namedDays(s, func(_, year string, mo time.Month, d int) bool {
 		if year != "" {
 			y, _ := strconv.Atoi(year)
 			return time.Date(y, mo, d, 0, 0, 0, 0, time.UTC).After(pub.AddDate(0, 0, 1))
@@ -565,20 +562,7 @@ func namesLaterDay(s string, published time.Time) bool {
 			t = t.AddDate(1, 0, 0)
 		}
 		return t.After(pub.AddDate(0, 0, 1))
-	}
-	for _, m := range mdyRe.FindAllStringSubmatch(s, -1) {
-		d, _ := strconv.Atoi(m[2])
-		if later(m[3], monthNames[strings.ToLower(m[1])], d) {
-			return true
-		}
-	}
-	for _, m := range dmyRe.FindAllStringSubmatch(s, -1) {
-		d, _ := strconv.Atoi(m[1])
-		if later(m[3], monthNames[strings.ToLower(m[2])], d) {
-			return true
-		}
-	}
-	return false
+	})
 }
 
 // answerKind returns the test of whether a sentence holds the kind of fact

@@ -367,20 +367,10 @@ func parsePeriods(q string, now time.Time) []Period {
 		}
 		return y
 	}
-	for _, m := range mdyRe.FindAllStringSubmatch(q, -1) {
-		mo := monthNames[strings.ToLower(m[1])]
-		d, _ := strconv.Atoi(m[2])
-		if d >= 1 && d <= 31 {
-			exact(m[0], day(year(m[3], mo, d), mo, d))
-		}
-	}
-	for _, m := range dmyRe.FindAllStringSubmatch(q, -1) {
-		mo := monthNames[strings.ToLower(m[2])]
-		d, _ := strconv.Atoi(m[1])
-		if d >= 1 && d <= 31 {
-			exact(m[0], day(year(m[3], mo, d), mo, d))
-		}
-	}
+	namedDays(q, func(text, y string, mo time.Month, d int) bool {
+		exact(text, day(year(y, mo, d), mo, d))
+		return false
+	})
 	for _, m := range isoRe.FindAllStringSubmatch(q, -1) {
 		y, _ := strconv.Atoi(m[1])
 		mo, _ := strconv.Atoi(m[2])
@@ -430,6 +420,24 @@ func parsePeriods(q string, now time.Time) []Period {
 		ps = append(ps, Period{Label: m[0], Since: day(y, mo, 1), Until: day(y, mo, 1).AddDate(0, 1, 0), Exact: true})
 	}
 	return ps
+}
+
+// namedDays calls each, in turn, for every calendar day s names
+// ("December 9", "9 December 2023"): the words naming it, its year as
+// written ("" when none), its month and day. It stops when each returns
+// true, and reports whether it did.
+func namedDays(s string, each func(text, year string, mo time.Month, d int) bool) bool {
+	for _, m := range mdyRe.FindAllStringSubmatch(s, -1) {
+		if d, _ := strconv.Atoi(m[2]); d >= 1 && d <= 31 && each(m[0], m[3], monthNames[strings.ToLower(m[1])], d) {
+			return true
+		}
+	}
+	for _, m := range dmyRe.FindAllStringSubmatch(s, -1) {
+		if d, _ := strconv.Atoi(m[1]); d >= 1 && d <= 31 && each(m[0], m[3], monthNames[strings.ToLower(m[2])], d) {
+			return true
+		}
+	}
+	return false
 }
 
 // governedRe matches, at the end of the words before a period, a "before"
