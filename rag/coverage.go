@@ -2,6 +2,7 @@ package rag
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -55,6 +56,9 @@ type Term struct {
 	// ("how many sacks have the Giants given up? heard it's close to a
 	// record"): the library need not hold it to cover the question.
 	Aside bool
+	// Respelt is how the library writes a word it never writes as the
+	// question does ("power play" for "powerplay"; see respell), or "".
+	Respelt string
 	// Referred is set for a name or word of such a remark when the
 	// question refers back to it ("ohanian was at UVA yesterday. what's
 	// his fund called?"): a name, or a rare word, that the library
@@ -564,7 +568,97 @@ func countTerms(ctx context.Context, ix Index, ns string, terms []Term) (int, er
 		}
 		terms[i].Passages = max(n, 0)
 	}
+	if total == 0 {
+		return total, nil
+	}
+	if err := respell(ctx, tc, ns, terms); err != nil {
+		return 0, err
+	}
 	return total, nil
+}
+
+// respell gives a plain word the library never or hardly writes the
+// words the library writes it as: the country of a demonym ("Liberian"
+// for "Liberia"), or two words ("powerplay" for "power play"). A
+// respelling must be far commoner than the word as written; the demonym's
+// country comes first, then the commonest split. A word with none stays as
+// it is.
+func respell(ctx context.Context, tc TermCounter, ns string, terms []Term) error {
+	var phrases []string
+	type alt struct {
+		term    int
+		demonym bool
+	}
+	var alts []alt
+	for i, t := range terms {
+		if t.Passages > respellMaxPassages || t.Kind != TermWord || len(t.Words) != 1 {
+			continue
+		}
+		demonyms, splits := respellings(t.Text)
+		for k, p := range append(demonyms, splits...) {
+			if len(phrases) == maxRespellings {
+				break
+			}
+			phrases, alts = append(phrases, p), append(alts, alt{i, k < len(demonyms)})
+		}
+	}
+	if len(phrases) == 0 {
+		return nil
+	}
+	counts, _, err := tc.TermCounts(ctx, ns, phrases)
+	if err != nil {
+		return fmt.Errorf("count respellings: %w", err)
+	}
+	best := map[int]int{} // term -> phrase
+	for k, n := range counts {
+		a := alts[k]
+		if n <= respellFactor*terms[a.term].Passages || n == 0 {
+			continue
+		}
+		b, ok := best[a.term]
+		switch {
+		case !ok:
+			best[a.term] = k
+		case alts[b].demonym:
+		case a.demonym || n > counts[b]:
+			best[a.term] = k
+		}
+	}
+	for i, k := range best {
+		terms[i].Words, terms[i].Passages, terms[i].Respelt = extractTerms(phrases[k]), counts[k], phrases[k]
+	}
+	return nil
+}
+
+// A word of at most respellMaxPassages passages is respelt when the
+// respelling is in more than respellFactor times as many; maxRespellings
+// bounds the respellings counted for one question.
+const (
+	respellMaxPassages = 2
+	respellFactor      = 4
+	maxRespellings     = 48
+)
+
+// respellings returns what a word may stand for when the library hardly
+// writes it: for a demonym ending in "-an" or "-ian" its country
+// ("Liberian", "Liberia"; "Brazilian", "Brazil"), and its splits into two
+// words of three letters or more.
+func respellings(word string) (demonyms, splits []string) {
+	w := strings.ToLower(word)
+	if len(w) < 6 || strings.ContainsFunc(w, func(r rune) bool { return r < 'a' || r > 'z' }) {
+		return nil, nil
+	}
+	base := strings.TrimSuffix(w, "s")
+	if strings.HasSuffix(base, "an") {
+		demonyms = append(demonyms, base[:len(base)-1])
+	}
+	if c, ok := strings.CutSuffix(base, "ian"); ok && len(c) >= 5 {
+		demonyms = append(demonyms, c)
+	}
+	for k := 3; k <= len(w)-3; k++ {
+		splits = append(splits, w[:k]+" "+w[k:])
+	}
+	return demonyms, splits
 }
 
 // evidence is what the retrieved passages say about a question's terms.
@@ -632,11 +726,11 @@ func weigh(terms []Term, library int, hits []news.Hit, common func(string) bool)
 			k = numberWeight
 		case len(t.Words) == 1 && weakWords[t.Words[0]]:
 			k = weakWeight
-		case t.Passages == 0 && (everyday || t.Kind == TermWord && misspelt(t.Text)):
+		case t.Passages == 0 && (everyday || t.Kind == TermWord && (misspelt(t.Text) || common != nil && slipOf(t.Text, common))):
 			// An everyday word the library never uses says how the
 			// question is phrased ("decide", "keep"), not what it is
 			// about; a rare one ("sourdough") names what it lacks, unless
-			// it is an everyday word mistyped ("agaisnt").
+			// it is an everyday word mistyped ("agaisnt", "actualy").
 			k = weakWeight
 		}
 		rank[i] = idf * k
@@ -965,6 +1059,34 @@ func misspelt(w string) bool {
 		return false
 	}
 	return slices.ContainsFunc(letterStopwords, func(v string) bool { return slip(w, v) })
+}
+
+// slipOf reports whether w, a word of five letters or more in a to z, is
+// one slip of the keys (see slip) away from a word is accepts: "actualy"
+// from "actually".
+func slipOf(w string, is func(string) bool) bool {
+	w = strings.ToLower(w)
+	if len(w) < 5 || strings.ContainsFunc(w, func(r rune) bool { return r < 'a' || r > 'z' }) {
+		return false
+	}
+	try := func(v string) bool { return len(v) >= 4 && v != w && is(v) }
+	b := []byte(w)
+	for i := range b {
+		if try(w[:i] + w[i+1:]) {
+			return true
+		}
+		if i+1 < len(b) && b[i] != b[i+1] && try(w[:i]+string(b[i+1])+string(b[i])+w[i+2:]) {
+			return true
+		}
+	}
+	for i := 0; i <= len(b); i++ {
+		for c := byte('a'); c <= 'z'; c++ {
+			if i < len(b) && c != b[i] && try(w[:i]+string(c)+w[i+1:]) || try(w[:i]+string(c)+w[i:]) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // letterStopwords are the stop words written in the letters a to z alone,

@@ -300,7 +300,14 @@ func (r *HybridRetriever) Retrieve(ctx context.Context, ns string, q Query) (Ret
 			queue(sub, max(10, r.o.Candidates/4), r.o.OutletWeight)
 		}
 	}
-	if err := r.run(ctx, ns, qv, text, searches, add); err != nil {
+	// Keyword search looks for a word as the library writes it too.
+	keywords := text
+	for _, t := range terms {
+		if t.Respelt != "" {
+			keywords += " " + t.Respelt
+		}
+	}
+	if err := r.run(ctx, ns, qv, keywords, searches, add); err != nil {
 		return Retrieval{}, err
 	}
 	if len(fused) == 0 {
