@@ -828,8 +828,13 @@ func countNear(s string, heads map[string]bool) bool {
 	}
 	// The count comes before the word ("four matches", "a four-match
 	// ban", "31 of our staff's picks"), or after it as what it was ("the
-	// vote was 194"); "his best match in four years" counts years.
+	// vote was 194"); "his best match in four years" counts years. A share
+	// of the counted ("98% of families") tells how many too.
 	for _, h := range at {
+		if of := h - 1; of > 0 && strings.EqualFold(ws[of], "of") && (shareRe.MatchString(ws[of-1]) ||
+			of > 1 && strings.EqualFold(ws[of-1], "percent") && isCount(ws[of-2])) {
+			return true
+		}
 		for _, n := range nums {
 			compound := strings.ContainsAny(ws[n], "-–")
 			switch d := n - h; {
@@ -855,10 +860,14 @@ func countNear(s string, heads map[string]bool) bool {
 }
 
 // countLinks are the words between a counted word and its count: "the
-// vote was 194", "a crowd of 80,065".
+// vote was 194", "a crowd of 80,065", "the team's leader in targets with
+// 80".
 var countLinks = map[string]bool{"": true, "was": true, "were": true, "is": true, "are": true, "of": true, "at": true, "stood": true,
 	"totalled": true, "totaled": true, "reached": true, "numbered": true, "to": true, "rose": true, "fell": true, "hit": true, "about": true,
-	"around": true, "nearly": true, "almost": true, "roughly": true, "some": true, "over": true, "just": true}
+	"around": true, "nearly": true, "almost": true, "roughly": true, "some": true, "over": true, "just": true, "with": true}
+
+// shareRe matches a share written with its sign: "98%", "12.5%".
+var shareRe = regexp.MustCompile(`^\d[\d.]*%$`)
 
 // memberCountRe matches a count of the members of the word after it: "a
 // nine-person jury", "a 26-man squad", "a five-member panel".
