@@ -239,6 +239,11 @@ func askedAttribute(q string) *attribute {
 		return &attribute{name: "when that was", verb: "says", subject: true, holds: func(s string) bool {
 			return event.MatchString(s) && (yearRe.MatchString(s) || dateTextRe.MatchString(s))
 		}}
+	case (head == stem("score") || head == stem("scoreline")) && !ratingScoreRe.MatchString(q):
+		// "What was the score when Inter Miami played Vissel Kobe?": a
+		// tally ("3-1", "Chiefs 31, Raiders 17", "171 for 8"), not a
+		// preview of the match.
+		return &attribute{name: "the score", verb: "gives", holds: func(s string) bool { return hasScore(s) || namedScoreRe.MatchString(s) }}
 	case head == stem("population"):
 		// "What's the population of Japan?": a number beside the word,
 		// or a count of its people ("home to 14 million people").
@@ -687,6 +692,14 @@ func countedWords(q string) []string {
 	}
 	return nil
 }
+
+// namedScoreRe matches a score written beside the sides' names ("Chiefs
+// 31, Raiders 17") or as a cricket total ("171 for 8", "171/8").
+var namedScoreRe = regexp.MustCompile(`\b\p{Lu}[\p{L}.]*\s+\d{1,3},\s+\p{Lu}[\p{L}.]*(?:\s+\p{Lu}[\p{L}.]*)?\s+\d{1,3}\b|\b\d{1,3}(?: for |/)\d{1,2}\b`)
+
+// ratingScoreRe matches a score that is a rating, not a match's: "credit
+// score", "Metacritic score".
+var ratingScoreRe = regexp.MustCompile(`(?i)\b(credit|test|sat|act|approval|metacritic|review|critic|critics|audience|user|health|safety|risk|esg|rotten tomatoes)\s+scores?\b`)
 
 // Measures a question asks of a thing, and the units that give them.
 var (
