@@ -756,7 +756,7 @@ var (
 	superlativeAskRe = regexp.MustCompile(`(?i)^\W*(?:what|which|who)(?:\s+\w+)?(?:'s|’s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+)?(tallest|highest|biggest|largest|longest|oldest|deepest|fastest|richest|smallest)\b`)
 	// whenEventRe matches a question about when something was built,
 	// founded, or someone born or died.
-	whenEventRe = regexp.MustCompile(`(?i)(?:^\W*|[,;?]\s*|\band\s+)(when|what year|which year|what date)\b(.*)\b(built|founded|born|established|opened|invented|created|discovered|die|died|fall|fell|come down|came down|landing|land|landed|launch|launched|launches|release|released|come out|came out|comes out|coming out|rule|rules|ruling|verdict|hand down|hands down)\b|^\W*(when|what year|which year|what date|what day)\b(.*)\b(start|starts|begin|begins|kick off|kicks off|finish|finished|finishes|complete|completed|end|ends|ended)(\W*$|\s*[?!.]\s)`)
+	whenEventRe = regexp.MustCompile(`(?i)(?:^\W*|[,;?]\s*|\band\s+)(when|what year|which year|what date)\b(.*)\b(built|founded|born|established|opened|invented|created|discovered|die|died|fall|fell|come down|came down|landing|land|landed|launch|launched|launches|release|released|come out|came out|comes out|coming out|rule|rules|ruling|verdict|hand down|hands down|run out|runs out|expire|expires)\b|^\W*(when|what year|which year|what date|what day)\b(.*)\b(start|starts|begin|begins|kick off|kicks off|finish|finished|finishes|complete|completed|end|ends|ended|wrap|wraps)(?: up)?(\W*$|\s*[?!.]\s)`)
 )
 
 // superlatives holds, for each superlative a question asks, the words a
@@ -782,8 +782,9 @@ var eventForms = formsOf([][]string{
 		"debut", "debuted", "debuts", "rolled out", "rolls out", "arrive", "arrives", "arrived", "arriving", "went live",
 		"goes live", "available", "on sale"},
 	{"start", "starts", "started", "starting", "begin", "begins", "began", "beginning", "kick off", "kicks off", "kicked off", "opens", "opening", "get under way", "gets under way", "underway"},
-	{"finish", "finished", "complete", "completed", "completion", "end", "ends", "ended", "wrap", "wraps", "concluded", "built"},
+	{"finish", "finished", "complete", "completed", "completion", "end", "ends", "ended", "wrap", "wraps", "wrapped", "concluded", "built", "closes", "until"},
 	{"rule", "rules", "ruled", "ruling", "verdict", "hand down", "hands down", "handed down", "decision", "decide", "decides", "decided"},
+	{"run out", "runs out", "expire", "expires", "expiring", "expiry", "until", "end", "ends"},
 })
 
 // formsOf maps each word of groups to a pattern matching any word of its
