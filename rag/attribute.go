@@ -273,7 +273,7 @@ func attributeOf(q string) *attribute {
 	case head == stem("population"):
 		// "What's the population of Japan?": a number beside the word,
 		// or a count of its people ("home to 14 million people").
-		return &attribute{name: "the population", holds: func(s string) bool { return numberNear(s, head) || countNear(s, populationHeads) }, anchored: true}
+		return &attribute{name: "the population", holds: func(s string) bool { return numberNear(s, head) || countNear(s, populationHeads, true) }, anchored: true}
 	case heightAskRe.MatchString(q) || head == stem("height"):
 		return &attribute{name: "the height", holds: heightRe.MatchString, personal: true, measure: true}
 	case head != "" && (moneyWords[head] || payWords[head]):
@@ -317,7 +317,8 @@ func attributeOf(q string) *attribute {
 				heads[a] = true
 			}
 		}
-		return &attribute{name: "the number of " + strings.Join(words, " "), holds: func(s string) bool { return countNear(s, heads) }, anchored: true}
+		rates := perPeriodRe.MatchString(q)
+		return &attribute{name: "the number of " + strings.Join(words, " "), holds: func(s string) bool { return countNear(s, heads, rates) }, anchored: true}
 	case howLongRe.MatchString(q):
 		// "How long was the field goal he missed?" asks a distance.
 		return &attribute{name: "that length", holds: func(s string) bool { return durationRe.MatchString(s) || distanceRe.MatchString(s) }, measure: true}
@@ -841,8 +842,8 @@ var countAliases = equivalents([]string{
 // countNear reports whether a count stands within a few words of one of
 // the counted words heads (stemmed) in s: "95 moons", "eight French
 // tries". A sum of money, a share, a year or a measure ("1TB") counts
-// nothing.
-func countNear(s string, heads map[string]bool) bool {
+// nothing, nor, unless rates is set, a rate ("2.81 goals per game").
+func countNear(s string, heads map[string]bool, rates bool) bool {
 	ws := strings.Fields(s)
 	var at, nums []int
 	for i, w := range ws {
@@ -884,6 +885,8 @@ func countNear(s string, heads map[string]bool) bool {
 				if d == 0 || d == -1 && memberCountRe.MatchString(ws[n]) {
 					return true
 				}
+			case d < 0 && !rates && isRate(ws[h+1:]):
+				// "averaging 2.81 goals per game" is no count of goals.
 			case d >= -4 && d < 0:
 				return true
 			case d >= -8 && d < 0 && strings.EqualFold(ws[n+1], "of"):
@@ -898,6 +901,23 @@ func countNear(s string, heads map[string]bool) bool {
 	}
 	return false
 }
+
+// isRate reports whether the words after a counted word make its count a
+// rate: "per game", "a night".
+func isRate(after []string) bool {
+	if len(after) == 0 {
+		return false
+	}
+	w := strings.ToLower(after[0])
+	if w == "per" {
+		return true
+	}
+	return len(after) > 1 && (w == "a" || w == "an" || w == "each") &&
+		rateUnits[strings.ToLower(strings.Trim(after[1], `"'“”‘’()[],.;:!?`))]
+}
+
+var rateUnits = map[string]bool{"game": true, "match": true, "night": true, "season": true, "week": true, "month": true,
+	"year": true, "day": true, "hour": true, "minute": true}
 
 // countLinks are the words between a counted word and its count: "the
 // vote was 194", "a crowd of 80,065", "the team's leader in targets with

@@ -149,6 +149,12 @@ func TestFigureTheArticlesNeverGiveDeclines(t *testing.T) {
 		{name: "when a contract runs out, never said", hits: []news.Hit{hit("a-chelsea", "The Guardian", 0,
 			"Pochettino bustled his way through those questions on Friday. He made Reece James Chelsea captain because of his leadership.", day)},
 			question: "When does Reece James's contract at Chelsea run out?", decline: "says when that was"},
+		{name: "a rate is no count", hits: []news.Hit{hit("a-kane", "Sporting News", 0,
+			"Patrick Kane was traded to the Rangers in the spring. The Sabres are averaging 2.81 goals per game, the eighth-lowest mark in the league.", day)},
+			question: "How many goals did Patrick Kane score for the Rangers after the trade?", decline: "gives the number of goals"},
+		{name: "a rate asked", hits: []news.Hit{hit("a-sabres", "Sporting News", 0,
+			"The Sabres are averaging 2.81 goals per game, the eighth-lowest mark in the league.", day)},
+			question: "How many goals per game are the Sabres averaging?", want: "2.81 goals per game"},
 		{name: "damages asked, none named", hits: []news.Hit{hit("a-helena", "TechCrunch", 0,
 			"Helena World Chronicle filed a class action against Google, which it says siphons off ad revenue worth billions of dollars. "+
 				"In addition to damages, the suit asks for an injunction.", day)},
