@@ -90,6 +90,9 @@ func (t Term) in(set map[string]bool) bool {
 		return true
 	case t.Surname != "" && set[t.Surname]:
 		return true
+	case len(t.Words) == 1 && hasAll(set, periodForms[t.Words[0]]):
+		// "Q3" for the "third quarter".
+		return true
 	case len(t.Words) > 1 && nameFormFirst[t.Words[0]] &&
 		slices.ContainsFunc(nameForms[strings.Join(t.Words, " ")], func(ws []string) bool { return hasAll(set, ws) }):
 		return true
@@ -838,12 +841,24 @@ func (ev evidence) missing() []Term {
 	return out
 }
 
+// termSet returns the stems of text's words; a quarter or a half written
+// short ("Q3", "H1") brings the words it stands for.
 func termSet(text string) map[string]bool {
 	m := map[string]bool{}
 	for _, t := range extractTerms(text) {
 		m[t] = true
+		for _, w := range periodForms[t] {
+			m[w] = true
+		}
 	}
 	return m
+}
+
+// periodForms holds the words a quarter or a half of a year written short
+// stands for: "Q3" is the "third quarter".
+var periodForms = map[string][]string{
+	"q1": {"first", "quarter"}, "q2": {"second", "quarter"}, "q3": {"third", "quarter"}, "q4": {"fourth", "quarter"},
+	"h1": {"first", "half"}, "h2": {"second", "half"},
 }
 
 func hasAll(set map[string]bool, stems []string) bool {

@@ -84,3 +84,20 @@ func TestMistypedEverydayWordWeighsLittle(t *testing.T) {
 		t.Errorf("weigh() = %v, want actualy to weigh far less than sourdough", gate)
 	}
 }
+
+func TestQuarterWrittenShort(t *testing.T) {
+	q3 := Term{Text: "Q3", Kind: TermNumber, Words: []string{"q3"}}
+	if !q3.in(termSet("Uber reported third-quarter revenue of $9.3 billion.")) {
+		t.Error("Q3 not found in a passage writing the third quarter")
+	}
+	if q3.in(termSet("Uber reported fourth-quarter revenue of $9.9 billion.")) {
+		t.Error("Q3 found in a passage writing the fourth quarter")
+	}
+	third := SalientTerms("What was Uber's third quarter revenue?", nil)
+	set := termSet("Uber's Q3 revenue was $9.3 billion.")
+	for _, term := range third {
+		if !term.in(set) {
+			t.Errorf("%q not found in a passage writing Q3", term.Text)
+		}
+	}
+}
