@@ -384,14 +384,12 @@ func parsePeriods(q string, now time.Time) []Period {
 		ps = append(ps, Period{Label: label, Since: since, Until: until})
 	}
 	for _, phrase := range relativePhrases {
-		found := strings.Contains(lq, phrase)
-		if phrase == "today" {
-			found = containsWord(lq, phrase)
-		}
-		if p, ok := RelativePeriod(phrase, now); found && ok {
+		// "this week" is no part of "this weekend".
+		at := wordIndex(lq, phrase)
+		if p, ok := RelativePeriod(phrase, now); at >= 0 && ok {
 			// "before this week's summit" asks about a time before the
 			// period: its articles are boosted, not the only ones read.
-			p.Exact = governedByBefore(lq[:strings.Index(lq, phrase)])
+			p.Exact = governedByBefore(lq[:at])
 			ps = append(ps, p)
 			break
 		}
@@ -454,11 +452,13 @@ func governedByBefore(head string) bool {
 
 // relativePhrases are the relative periods a question may name, in the
 // order they are looked for (the first found counts).
-var relativePhrases = []string{"yesterday", "today", "this morning", "this week", "last week", "past week",
-	"this month", "last month", "past month"}
+var relativePhrases = []string{"yesterday", "today", "this morning", "this weekend", "last weekend", "over the weekend",
+	"this week", "last week", "past week", "this month", "last month", "past month"}
 
 // RelativePeriod returns the span of publication time a relative phrase
-// names, as of now: "today" (or "this morning"), "yesterday", "this week"
+// names, as of now: "today" (or "this morning"), "yesterday", "this
+// weekend", "last weekend" or "over the weekend" (since the latest
+// Saturday; on Tuesday to Friday "this weekend" is this week), "this week"
 // (since Monday), "last week" or "past week" (the last seven days and
 // today), "this month" (since the first), "last month" or "past month"
 // (a month back to today). The bot's date options read the same words the
@@ -467,11 +467,21 @@ func RelativePeriod(phrase string, now time.Time) (p Period, ok bool) {
 	loc := now.Location()
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
 	tomorrow := today.AddDate(0, 0, 1)
-	switch strings.ToLower(strings.TrimSpace(phrase)) {
+	phrase = strings.ToLower(strings.TrimSpace(phrase))
+	switch phrase {
 	case "yesterday":
 		return Period{Label: "yesterday", Since: today.AddDate(0, 0, -1), Until: today}, true
 	case "today", "this morning":
 		return Period{Label: "today", Since: today, Until: tomorrow}, true
+	case "this weekend", "last weekend", "over the weekend":
+		// Since the latest Saturday: reports of the weekend come out in
+		// the days after it. On Tuesday to Friday, "this weekend" is the
+		// one to come, which the week's articles lead up to.
+		sat := today.AddDate(0, 0, -((int(today.Weekday()) + 1) % 7))
+		if phrase == "this weekend" && today.Weekday() >= time.Tuesday && today.Weekday() <= time.Friday {
+			return RelativePeriod("this week", now)
+		}
+		return Period{Label: "the weekend", Since: sat, Until: tomorrow}, true
 	case "this week":
 		monday := today.AddDate(0, 0, -((int(today.Weekday()) + 6) % 7))
 		return Period{Label: "this week", Since: monday, Until: tomorrow}, true
@@ -485,15 +495,18 @@ func RelativePeriod(phrase string, now time.Time) (p Period, ok bool) {
 	return Period{}, false
 }
 
-func containsWord(s, w string) bool {
+func containsWord(s, w string) bool { return wordIndex(s, w) >= 0 }
+
+// wordIndex returns where s first holds w as whole words, or -1.
+func wordIndex(s, w string) int {
 	for from := 0; ; {
 		i := strings.Index(s[from:], w)
 		if i < 0 {
-			return false
+			return -1
 		}
 		i += from
 		if wordBoundary(s, i, i+len(w)) {
-			return true
+			return i
 		}
 		from = i + len(w)
 	}

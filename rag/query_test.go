@@ -131,6 +131,19 @@ func FuzzParseIntent(f *testing.F) {
 	})
 }
 
+func TestWeekendPeriod(t *testing.T) {
+	monday := time.Date(2023, 11, 27, 9, 0, 0, 0, time.UTC)
+	ps := parsePeriods("Who did Michigan State hire as head coach this weekend?", monday)
+	if len(ps) != 1 || !ps[0].Since.Equal(time.Date(2023, 11, 25, 0, 0, 0, 0, time.UTC)) || !ps[0].Until.Equal(time.Date(2023, 11, 28, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("parsePeriods(this weekend, on a Monday) = %+v, want Saturday 25 November to the Monday's end", ps)
+	}
+	sunday := time.Date(2023, 11, 26, 20, 0, 0, 0, time.UTC)
+	ps = parsePeriods("what happened this weekend", sunday)
+	if len(ps) != 1 || !ps[0].Since.Equal(time.Date(2023, 11, 25, 0, 0, 0, 0, time.UTC)) || !ps[0].Until.Equal(time.Date(2023, 11, 27, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("parsePeriods(this weekend, on a Sunday) = %+v, want Saturday 25 November to the Sunday's end", ps)
+	}
+}
+
 func TestRelativePeriod(t *testing.T) {
 	now := time.Date(2024, 5, 10, 15, 4, 5, 0, time.UTC) // a Friday
 	d := func(day int) time.Time { return time.Date(2024, 5, day, 0, 0, 0, 0, time.UTC) }
@@ -147,6 +160,11 @@ func TestRelativePeriod(t *testing.T) {
 		{"this month", d(1), d(11), true},
 		{"last month", time.Date(2024, 4, 10, 0, 0, 0, 0, time.UTC), d(11), true},
 		{"week", time.Time{}, time.Time{}, false},
+		{"last weekend", d(4), d(11), true},
+		{"over the weekend", d(4), d(11), true},
+		// On a Friday, this weekend is still to come: the week leads
+		// up to it.
+		{"this weekend", d(6), d(11), true},
 	} {
 		p, ok := RelativePeriod(tc.phrase, now)
 		if ok != tc.ok || !p.Since.Equal(tc.since) || !p.Until.Equal(tc.until) {
