@@ -269,7 +269,8 @@ var weakWords = func() map[string]bool {
 		take took think know going like want thing things way ways really actually big many much long year years
 		time times day days week weeks month months today yesterday tomorrow people person anyone someone something
 		anything everything happen go went come came give gave find found look looking update updates story stories
-		current currently hear heard wonder wondering reckon apparently`) {
+		current currently hear heard wonder wondering reckon apparently night nights tonight weekend
+		monday tuesday wednesday thursday friday saturday sunday`) {
 		m[stem(w)] = true
 	}
 	return m
@@ -315,9 +316,17 @@ func SalientTerms(question string, spans []string) []Term {
 				break
 			}
 			i += from
-			masked = masked[:i] + strings.Repeat(" ", len(sp)) + masked[i+len(sp):]
+			n := len(sp)
+			// "last night's game": the possessive goes with the date.
+			for _, pos := range []string{"'s", "’s"} {
+				if strings.HasPrefix(masked[i+n:], pos) {
+					n += len(pos)
+					break
+				}
+			}
+			masked = masked[:i] + strings.Repeat(" ", n) + masked[i+n:]
 			lq = strings.ToLower(masked)
-			from = i + len(sp)
+			from = i + n
 		}
 	}
 	type word struct {

@@ -394,6 +394,11 @@ func parsePeriods(q string, now time.Time) []Period {
 			break
 		}
 	}
+	if !slices.ContainsFunc(ps, func(p Period) bool { return !p.Exact }) {
+		if p, ok := nightOrWeekday(lq, today); ok {
+			ps = append(ps, p)
+		}
+	}
 	if m := lastNRe.FindStringSubmatch(q); m != nil {
 		n, _ := strconv.Atoi(m[1])
 		var since time.Time
@@ -418,6 +423,45 @@ func parsePeriods(q string, now time.Time) []Period {
 		ps = append(ps, Period{Label: m[0], Since: day(y, mo, 1), Until: day(y, mo, 1).AddDate(0, 1, 0), Exact: true})
 	}
 	return ps
+}
+
+// weekdayRe matches a day of the week a question names as when
+// something happened: "on Sunday", "last Friday", "Saturday's game",
+// "Thursday night".
+var weekdayRe = regexp.MustCompile(`(?i)\b(?:on|last|this|since|from)\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:'s|’s|\s+night|\s+morning|\s+afternoon|\s+evening)\b`)
+
+// nightOrWeekday returns the period of "last night" (since yesterday) or
+// of a day of the week the question names (since the latest such day up
+// to today): reports of it come out that day or after. A programme or a
+// paper named for the day ("Sunday Night Football", "the Sunday Times")
+// names no day.
+func nightOrWeekday(lq string, today time.Time) (Period, bool) {
+	tomorrow := today.AddDate(0, 0, 1)
+	if at := wordIndex(lq, "last night"); at >= 0 && !governedByBefore(lq[:at]) {
+		return Period{Label: "last night", Since: today.AddDate(0, 0, -1), Until: tomorrow}, true
+	}
+	for _, m := range weekdayRe.FindAllStringSubmatchIndex(lq, -1) {
+		after := lq[m[1]:]
+		if strings.HasPrefix(after, " night football") || strings.HasPrefix(after, " times") || strings.HasPrefix(after, " night live") ||
+			governedByBefore(lq[:m[0]]) {
+			continue
+		}
+		var name string
+		if m[2] >= 0 {
+			name = lq[m[2]:m[3]]
+		} else {
+			name = lq[m[4]:m[5]]
+		}
+		var wd time.Weekday
+		for d := time.Sunday; d <= time.Saturday; d++ {
+			if strings.EqualFold(d.String(), name) {
+				wd = d
+			}
+		}
+		day := today.AddDate(0, 0, -((int(today.Weekday()) - int(wd) + 7) % 7))
+		return Period{Label: wd.String(), Since: day, Until: tomorrow}, true
+	}
+	return Period{}, false
 }
 
 // namedDays calls each, in turn, for every calendar day s names

@@ -144,6 +144,34 @@ func TestWeekendPeriod(t *testing.T) {
 	}
 }
 
+func TestNightOrWeekdayPeriod(t *testing.T) {
+	monday := time.Date(2023, 10, 30, 9, 0, 0, 0, time.UTC)
+	d := func(day int) time.Time { return time.Date(2023, 10, day, 0, 0, 0, 0, time.UTC) }
+	for q, want := range map[string]*Period{
+		"Did the D-backs win Game 2 on Saturday?":             {Label: "Saturday", Since: d(28), Until: d(31)},
+		"how far did seager's homer go in last night's game?": {Label: "last night", Since: d(29), Until: d(31)},
+		"brutal ending vs the browns sunday night":            {Label: "Sunday", Since: d(29), Until: d(31)},
+		"what happened on monday":                             {Label: "Monday", Since: d(30), Until: d(31)},
+		"who won on Sunday Night Football":                    nil,
+		"what did the Sunday Times say about it":              nil,
+		"who scored before last night's game":                 nil,
+	} {
+		in := ParseIntent(q, nil, monday)
+		switch {
+		case want == nil && in.Relative != nil:
+			t.Errorf("ParseIntent(%q).Relative = %+v, want none", q, in.Relative)
+		case want != nil && (in.Relative == nil || in.Relative.Label != want.Label || !in.Relative.Since.Equal(want.Since) || !in.Relative.Until.Equal(want.Until)):
+			t.Errorf("ParseIntent(%q).Relative = %+v, want %+v", q, in.Relative, want)
+		}
+	}
+	// The possessive goes with the date: no term "s" is left.
+	for _, term := range SalientTerms("how far did seager's homer go in last night's game?", []string{"last night"}) {
+		if term.Text == "s" {
+			t.Errorf("SalientTerms() holds %q", term.Text)
+		}
+	}
+}
+
 func TestRelativePeriod(t *testing.T) {
 	now := time.Date(2024, 5, 10, 15, 4, 5, 0, time.UTC) // a Friday
 	d := func(day int) time.Time { return time.Date(2024, 5, day, 0, 0, 0, 0, time.UTC) }

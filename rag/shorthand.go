@@ -26,7 +26,8 @@ var nicknames = map[string]string{
 	"niners": "49ers", "bama": "Alabama", "pats": "Patriots", "bucs": "Buccaneers", "sixers": "76ers",
 	"yanks": "Yankees", "barca": "Barcelona", "juve": "Juventus", "habs": "Canadiens", "dawgs": "Bulldogs",
 	"yarder": "yard", "yarders": "yards", "utd": "United", "man utd": "Manchester United", "man united": "Manchester United",
-	"man city": "Manchester City",
+	"man city": "Manchester City", "d-backs": "Diamondbacks", "dbacks": "Diamondbacks", "nats": "Nationals",
+	"phils": "Phillies", "cavs": "Cavaliers", "mavs": "Mavericks", "t-wolves": "Timberwolves",
 }
 
 // contractions maps a contraction typed without its apostrophe to the

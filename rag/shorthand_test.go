@@ -23,6 +23,7 @@ func TestSpellOut(t *testing.T) {
 		"when did fulham last beat man utd":           "when did fulham last beat Manchester United",
 		"did Man City win":                            "did Manchester City win",
 		"are utd out of europe":                       "are United out of europe",
+		"did the D-backs win game 2":                  "did the Diamondbacks win game 2",
 	} {
 		if got := spellOut(in); got != want {
 			t.Errorf("spellOut(%q) = %q, want %q", in, got, want)
