@@ -479,6 +479,10 @@ func (s *Service) extractive(ctx context.Context, log *slog.Logger, in extractIn
 		log.Debug("declined: no passage gives the figure asked for", "question", in.question)
 		return decline(ex.lacks)
 	}
+	if ex.sumless {
+		log.Debug("declined: no quoted sentence gives the sum asked for", "question", in.question)
+		return decline(mentionedBut(in.ev.terms, "gives "+sumName+"."))
+	}
 	log.Debug("extractive evidence", "question", in.question, "meaning", ex.meaning, "sentence", in.ev.sentence)
 	// No sentence is near the question in meaning, and none holds most of
 	// its words: the library covers its words, not the question ("What is

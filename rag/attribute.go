@@ -172,14 +172,17 @@ func isSum(s string) bool { return moneyRe.MatchString(s) || bareSumRe.MatchStri
 func askedAttribute(q string) *attribute {
 	a := attributeOf(q)
 	if a == nil && paidPerRe.MatchString(q) {
-		a = &attribute{name: "that sum", holds: isSum, personal: true}
+		a = &attribute{name: sumName, holds: isSum, personal: true}
 	}
-	if a != nil && a.name == "that sum" && perPeriodRe.MatchString(q) {
+	if a != nil && a.name == sumName && perPeriodRe.MatchString(q) {
 		sum := a.holds
 		a.holds = func(s string) bool { return sum(s) && (perPeriodRe.MatchString(s) || byPeriodRe.MatchString(s)) }
 	}
 	return a
 }
+
+// sumName names the figure a question asking a sum of money asks for.
+const sumName = "that sum"
 
 // perPeriodRe matches a sum or a count by the period: "a month", "per
 // year", "annually"; byPeriodRe the other ways a sentence writes one
@@ -282,7 +285,7 @@ func attributeOf(q string) *attribute {
 		// or a fortune is a person's: the sentence that gives it names
 		// them.
 		price := head == stem("price")
-		return &attribute{name: "that sum", holds: func(s string) bool {
+		return &attribute{name: sumName, holds: func(s string) bool {
 			return moneyRe.MatchString(s) && (numberNear(s, head) || slices.ContainsFunc(sumVerbs[head], func(v string) bool { return numberNear(s, v) }) ||
 				price && forSumRe.MatchString(s))
 		}, personal: payWords[head]}
@@ -290,7 +293,7 @@ func attributeOf(q string) *attribute {
 		// "What did Maersk post as its Q3 profit?": a sum beside the
 		// word, as when the question opens with it.
 		word := stem(strings.ToLower(reportedSumRe.FindStringSubmatch(q)[1]))
-		return &attribute{name: "that sum", holds: func(s string) bool { return moneyRe.MatchString(s) && numberNear(s, word) }}
+		return &attribute{name: sumName, holds: func(s string) bool { return moneyRe.MatchString(s) && numberNear(s, word) }}
 	case howMuchMoneyRe.MatchString(q) || payAskRe.MatchString(q) || howBigMoneyRe.MatchString(q) ||
 		howMuchAuxRe.MatchString(q) && !notMoneyRe.MatchString(q):
 		// "How much is Binance paying Richard Teng?": what a person is
@@ -302,7 +305,7 @@ func attributeOf(q string) *attribute {
 			thing := sumThings[strings.ToLower(m[1])]
 			holds = func(s string) bool { return isSum(s) && thing.MatchString(s) }
 		}
-		return &attribute{name: "that sum", holds: holds, personal: personalPayRe.MatchString(q)}
+		return &attribute{name: sumName, holds: holds, personal: personalPayRe.MatchString(q)}
 	case howManyRe.MatchString(q) && head != "" && !genericAmounts[head] && !tallyHead(head):
 		// "How many employees does Meltwater have?": a count beside the
 		// word, not the company's market value.

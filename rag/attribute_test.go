@@ -155,6 +155,10 @@ func TestFigureTheArticlesNeverGiveDeclines(t *testing.T) {
 		{name: "a rate asked", hits: []news.Hit{hit("a-sabres", "Sporting News", 0,
 			"The Sabres are averaging 2.81 goals per game, the eighth-lowest mark in the league.", day)},
 			question: "How many goals per game are the Sabres averaging?", want: "2.81 goals per game"},
+		{name: "a sum in another article only", hits: []news.Hit{
+			hit("a-u2", "Billboard", 0, "U2 opened its residency at the Sphere in Las Vegas on Friday. Tickets for the U2 shows at the Sphere sold out within minutes, fans said.", day),
+			hit("a-eagles", "Billboard", 0, "Tickets for the Eagles farewell shows at the Sphere cost $150 on average, the promoter said.", day)},
+			question: "How much are tickets for U2's shows at the Sphere?", decline: "gives that sum"},
 		{name: "damages asked, none named", hits: []news.Hit{hit("a-helena", "TechCrunch", 0,
 			"Helena World Chronicle filed a class action against Google, which it says siphons off ad revenue worth billions of dollars. "+
 				"In addition to damages, the suit asks for an injunction.", day)},
