@@ -166,17 +166,12 @@ var forSumRe = regexp.MustCompile(`(?i)\bfor\s+((about|around|roughly|nearly|alm
 func isSum(s string) bool { return moneyRe.MatchString(s) || bareSumRe.MatchString(s) }
 
 // askedAttribute returns the figure a question asks of its subject when it
-// has a form a sentence must show, or nil. A sum asked by the period ("how
-// much does Uber One cost a month?", "what's Donahoe paid a year?") is one
-// the sentence gives by the period: not the company's quarterly loss.
+// has a form a sentence must show, or nil. "What's Donahoe paid a year?"
+// asks a sum of money, his.
 func askedAttribute(q string) *attribute {
 	a := attributeOf(q)
 	if a == nil && paidPerRe.MatchString(q) {
 		a = &attribute{name: sumName, holds: isSum, personal: true}
-	}
-	if a != nil && a.name == sumName && perPeriodRe.MatchString(q) {
-		sum := a.holds
-		a.holds = func(s string) bool { return sum(s) && (perPeriodRe.MatchString(s) || byPeriodRe.MatchString(s)) }
 	}
 	return a
 }
@@ -184,12 +179,10 @@ func askedAttribute(q string) *attribute {
 // sumName names the figure a question asking a sum of money asks for.
 const sumName = "that sum"
 
-// perPeriodRe matches a sum or a count by the period: "a month", "per
-// year", "annually"; byPeriodRe the other ways a sentence writes one
-// ("$9.99/month", "a $1m salary", "a-year").
 var (
+	// perPeriodRe matches a count asked by the period: "a game", "per
+	// season", "annually".
 	perPeriodRe = regexp.MustCompile(`(?i)\b(a|per|an|each|every)\s+(month|year|week|hour|day|night|game|match|season)\b|\b(monthly|annually|yearly|weekly|hourly|per annum)\b`)
-	byPeriodRe  = regexp.MustCompile(`(?i)/\s?(mo|month|yr|year|week|wk|hr|hour)\b|\b(annual|salary|salaries|wage|wages|a-year|a-month|per-year|per-month)\b`)
 	// paidPerRe matches "what's … paid a year?".
 	paidPerRe = regexp.MustCompile(`(?i)^\W*(what's|whats|what is|what was)\b.*\b(paid|make|makes|earn|earns)\s+(a|per|an|each)\s+(month|year|week|season)\b`)
 )
