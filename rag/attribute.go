@@ -225,6 +225,9 @@ func attributeOf(q string) *attribute {
 		return &attribute{name: "a fortune", holds: func(s string) bool { return isSum(s) && fortuneRe.MatchString(s) }, personal: true}
 	case ageAskRe.MatchString(q) || head == stem("age"):
 		return &attribute{name: "the age", holds: ageRe.MatchString, personal: true, measure: true, apposed: ageRe}
+	case clockAskRe.MatchString(q):
+		// "What time does Apple's event start?": a time of day.
+		return &attribute{name: "the time", holds: clockRe.MatchString, measure: true}
 	case tempAskRe.MatchString(q):
 		return &attribute{name: "the temperature", holds: tempRe.MatchString, measure: true}
 	case speedAskRe.MatchString(q):
@@ -723,6 +726,13 @@ var namedScoreRe = regexp.MustCompile(`\b\p{Lu}[\p{L}.]*\s+\d{1,3},\s+\p{Lu}[\p{
 // ratingScoreRe matches a score that is a rating, not a match's: "credit
 // score", "Metacritic score".
 var ratingScoreRe = regexp.MustCompile(`(?i)\b(credit|test|sat|act|approval|metacritic|review|critic|critics|audience|user|health|safety|risk|esg|rotten tomatoes)\s+scores?\b`)
+
+// clockAskRe matches a question asking the time of day something happens;
+// clockRe a time of day.
+var (
+	clockAskRe = regexp.MustCompile(`(?i)\b(what|which) time\b`)
+	clockRe    = regexp.MustCompile(`(?i)\b\d{1,2}(:\d{2})?\s?([ap]\.?m\b\.?)|\b\d{1,2}[:.]\d{2}\s?(ET|PT|CT|MT|GMT|BST|UTC|CET|AEDT|AEST|IST)?\b|\b(noon|midnight)\b|\b\d{1,2}\s?(ET|PT|CT|GMT|BST|UTC|CET|AEDT|AEST)\b`)
+)
 
 // Measures a question asks of a thing, and the units that give them.
 var (

@@ -156,6 +156,12 @@ func TestFigureTheArticlesNeverGiveDeclines(t *testing.T) {
 			hit("a-u2", "Billboard", 0, "U2 opened its residency at the Sphere in Las Vegas on Friday. Tickets for the U2 shows at the Sphere sold out within minutes, fans said.", day),
 			hit("a-eagles", "Billboard", 0, "Tickets for the Eagles farewell shows at the Sphere cost $150 on average, the promoter said.", day)},
 			question: "How much are tickets for U2's shows at the Sphere?", decline: "gives that sum"},
+		{name: "a time of day asked, never given", hits: []news.Hit{hit("a-thai", "Eater", 0,
+			"The new Thai food spot on Main Street opens on weekends too, and its owners plan a second location.", day)},
+			question: "what time does the thai food spot on main street open on weekends?", decline: "gives the time"},
+		{name: "a time of day given", hits: []news.Hit{hit("a-apple", "Engadget", 0,
+			"Apple is holding its Scary Fast event in the evening. It starts at 8PM ET, and we will cover it live.", day)},
+			question: "what time does apple's scary fast event start?", want: "8PM ET"},
 		{name: "damages asked, none named", hits: []news.Hit{hit("a-helena", "TechCrunch", 0,
 			"Helena World Chronicle filed a class action against Google, which it says siphons off ad revenue worth billions of dollars. "+
 				"In addition to damages, the suit asks for an injunction.", day)},
