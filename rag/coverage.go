@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -904,6 +905,12 @@ const (
 	wholeMinSentence = 0.30
 )
 
+// howToRe matches a question asking how to do something; such a question
+// is answered only by a sentence holding howToMinSentence of it.
+var howToRe = regexp.MustCompile(`(?i)\bhow (do|does|can|should|would) (you|i|we|one|people)\b`)
+
+const howToMinSentence = 0.8
+
 // judgement is the coverage gate's verdict on a question.
 type judgement struct {
 	decline bool
@@ -973,6 +980,11 @@ func (s *Service) judgeTerms(question string, terms []Term, ret Retrieval, hits 
 	case s.o.MinSentence > 0 && !j.spanning && len(terms) <= focusMaxTerms && ev.sentence < s.o.MinSentence &&
 		!(ev.focus >= wholeFocus && ev.sentence >= wholeMinSentence):
 		j.closer = ev.focusArticle != ""
+	case s.o.MinSentence > 0 && howToRe.MatchString(question) && ev.sentence < howToMinSentence:
+		// "How do you say thank you in Japanese?" asks how to do
+		// something: a report answers it only with a sentence that holds
+		// nearly all of it ("To claim the bonus, sign up…"), not one
+		// that shares a word or two.
 	default:
 		j.partial = partialText(missing)
 		return j

@@ -50,12 +50,36 @@ func TestRareWordTheLibraryNeverUsesDeclines(t *testing.T) {
 	// An everyday word the library never uses says how the question is
 	// phrased: it does not decline on its own.
 	o.CommonWord = func(string) bool { return true }
+	q = "Will the sourdough starter make his first start on Sunday?"
 	got, err = NewService(libraryRetriever(hits, counts), o).Answer(t.Context(), "g1", Request{Question: q}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.Refused {
 		t.Errorf("Answer() = %+v, want an answer when the unknown word is everyday", got)
+	}
+}
+
+// A question asking how to do something is answered only by a sentence
+// that holds nearly all of it.
+func TestHowToNeedsASentenceThatHoldsIt(t *testing.T) {
+	day := time.Date(2023, 11, 1, 0, 0, 0, 0, time.UTC)
+	hits := []news.Hit{
+		hit("a-japan", "FT", 0, "Japanese investors said the market was attractive again. The fund thanked its clients.", day),
+		hit("a-bet", "Sporting News", 0, "To claim the bet365 bonus code, enter it when you open an account and place a first bet of $5.", day),
+	}
+	for q, answered := range map[string]bool{
+		"how do you say thank you in japanese?": false,
+		"how do i claim the bet365 bonus code?": true,
+	} {
+		got, err := NewService(libraryRetriever(hits, nil), testOptions()).Answer(t.Context(), "g1", Request{Question: q}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Refused == answered {
+			t.Errorf("Answer(%q) = %q, want answered %v", q, got.Text, answered)
+
+		}
 	}
 }
 
