@@ -254,8 +254,13 @@ func attributeOf(q string) *attribute {
 	case superlativeAskRe.MatchString(q):
 		// "What's the tallest mountain in Africa?": the sentence that
 		// answers says so.
-		most := strings.ToLower(superlativeAskRe.FindStringSubmatch(q)[1])
-		return &attribute{name: "which is the " + most, verb: "says", holds: superlatives[most].MatchString}
+		// The thing asked about is named there too: "the longest ski
+		// seasons" names no river.
+		m := superlativeAskRe.FindStringSubmatch(q)
+		most, thing := strings.ToLower(m[1]), extractTerms(m[2])
+		return &attribute{name: "which is the " + most, verb: "says", holds: func(s string) bool {
+			return superlatives[most].MatchString(s) && (len(thing) != 1 || termSet(s)[thing[0]])
+		}}
 	case whenEventRe.MatchString(q):
 		// "When was the Eiffel Tower built?", "what year did John Belushi
 		// die?": a date beside the event, in a sentence about the thing.
@@ -760,7 +765,7 @@ var (
 	capitalRole  = map[string]bool{stem("capital"): true}
 	// superlativeAskRe matches a question asking which thing is the
 	// tallest, biggest or oldest of its kind.
-	superlativeAskRe = regexp.MustCompile(`(?i)^\W*(?:what|which|who)(?:\s+\w+)?(?:'s|’s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+)?(tallest|highest|biggest|largest|longest|oldest|deepest|fastest|richest|smallest)\b`)
+	superlativeAskRe = regexp.MustCompile(`(?i)^\W*(?:what|which|who)(?:\s+\w+)?(?:'s|’s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+)?(tallest|highest|biggest|largest|longest|oldest|deepest|fastest|richest|smallest)\b(?:\s+([\p{L}-]+))?`)
 	// whenEventRe matches a question about when something was built,
 	// founded, or someone born or died.
 	whenEventRe = regexp.MustCompile(`(?i)(?:^\W*|[,;?]\s*|\band\s+)(when|what year|which year|what date)\b(.*)\b(built|founded|born|established|opened|invented|created|discovered|die|died|fall|fell|come down|came down|landing|land|landed|launch|launched|launches|release|released|come out|came out|comes out|coming out|rule|rules|ruling|verdict|hand down|hands down|run out|runs out|expire|expires)\b|^\W*(when|what year|which year|what date|what day)\b(.*)\b(start|starts|begin|begins|kick off|kicks off|finish|finished|finishes|complete|completed|end|ends|ended|wrap|wraps)(?: up)?(\W*$|\s*[?!.]\s)`)

@@ -162,6 +162,12 @@ func TestFigureTheArticlesNeverGiveDeclines(t *testing.T) {
 		{name: "a time of day given", hits: []news.Hit{hit("a-apple", "Engadget", 0,
 			"Apple is holding its Scary Fast event in the evening. It starts at 8PM ET, and we will cover it live.", day)},
 			question: "what time does apple's scary fast event start?", want: "8PM ET"},
+		{name: "a superlative of another thing", hits: []news.Hit{hit("a-ski", "Lonely Planet", 0,
+			"Canada has some of the longest ski seasons in the world. Its biggest resort sits by a river in the south of British Columbia, close to America.", day)},
+			question: "what's the longest river in south america", decline: "says which is the longest"},
+		{name: "a superlative of the thing asked", hits: []news.Hit{hit("a-ski", "Lonely Planet", 0,
+			"Whistler Blackcomb is the largest ski resort in North America, with 200 runs.", day)},
+			question: "what's the largest ski resort in north america", want: "Whistler Blackcomb"},
 		{name: "damages asked, none named", hits: []news.Hit{hit("a-helena", "TechCrunch", 0,
 			"Helena World Chronicle filed a class action against Google, which it says siphons off ad revenue worth billions of dollars. "+
 				"In addition to damages, the suit asks for an injunction.", day)},
