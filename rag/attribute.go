@@ -324,8 +324,14 @@ func attributeOf(q string) *attribute {
 		rates := perPeriodRe.MatchString(q)
 		return &attribute{name: "the number of " + strings.Join(words, " "), holds: func(s string) bool { return countNear(s, heads, rates) }, anchored: true}
 	case howLongRe.MatchString(q):
-		// "How long was the field goal he missed?" asks a distance.
-		return &attribute{name: "that length", holds: func(s string) bool { return durationRe.MatchString(s) || distanceRe.MatchString(s) }, measure: true}
+		// "How long was the field goal he missed?" asks a distance. An
+		// age ("the 36-year-old") is no length of time, and the length of
+		// a contract is told with the contract ("a two-year deal").
+		contract := contractAskRe.MatchString(q)
+		return &attribute{name: "that length", holds: func(s string) bool {
+			s = ageRe.ReplaceAllString(s, "")
+			return (durationRe.MatchString(s) || distanceRe.MatchString(s)) && (!contract || contractRe.MatchString(s))
+		}, measure: true}
 	case originAskRe.MatchString(q):
 		// "Where's Jim Jordan originally from?", "where was Matthew
 		// Perry buried?": a birthplace, a hometown or a resting place,
@@ -731,6 +737,13 @@ var namedScoreRe = regexp.MustCompile(`\b\p{Lu}[\p{L}.]*\s+\d{1,3},\s+\p{Lu}[\p{
 // ratingScoreRe matches a score that is a rating, not a match's: "credit
 // score", "Metacritic score".
 var ratingScoreRe = regexp.MustCompile(`(?i)\b(credit|test|sat|act|approval|metacritic|review|critic|critics|audience|user|health|safety|risk|esg|rotten tomatoes)\s+scores?\b`)
+
+// contractAskRe matches a question about a contract; contractRe the words
+// a sentence that gives its length uses.
+var (
+	contractAskRe = regexp.MustCompile(`(?i)\b(contract|deal|extension)\b`)
+	contractRe    = regexp.MustCompile(`(?i)\b(contract|contracts|deal|deals|extension|signed|signs|signing|until|through)\b`)
+)
 
 // clockAskRe matches a question asking the time of day something happens;
 // clockRe a time of day.

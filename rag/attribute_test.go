@@ -168,6 +168,12 @@ func TestFigureTheArticlesNeverGiveDeclines(t *testing.T) {
 		{name: "a superlative of the thing asked", hits: []news.Hit{hit("a-ski", "Lonely Planet", 0,
 			"Whistler Blackcomb is the largest ski resort in North America, with 200 runs.", day)},
 			question: "what's the largest ski resort in north america", want: "Whistler Blackcomb"},
+		{name: "a contract's length asked, only an age", hits: []news.Hit{hit("a-usmnt", "Sporting News", 0,
+			"The USMNT will be the debut match for Germany's new coach Julian Nagelsmann, the 36-year-old who signed a contract with the federation in September.", day)},
+			question: "How long is Nagelsmann's contract as Germany coach?", decline: "gives that length"},
+		{name: "a contract's length given", hits: []news.Hit{hit("a-usmnt", "Sporting News", 0,
+			"Julian Nagelsmann, 36, signed a contract until the end of the Euros, a deal of ten months, as Germany coach.", day)},
+			question: "How long is Nagelsmann's contract as Germany coach?", want: "ten months"},
 		{name: "damages asked, none named", hits: []news.Hit{hit("a-helena", "TechCrunch", 0,
 			"Helena World Chronicle filed a class action against Google, which it says siphons off ad revenue worth billions of dollars. "+
 				"In addition to damages, the suit asks for an injunction.", day)},
