@@ -420,7 +420,7 @@ func lacksAttribute(question string, attr *attribute, cands []*extractCandidate,
 			if about[i] < winMinAbout || about[i] < winMinShare*most {
 				continue
 			}
-			if sides != nil && !slices.ContainsFunc([]map[string]bool{c.terms, c.prev}, func(set map[string]bool) bool { return set != nil && set[sides[0]] && set[sides[1]] }) {
+			if sides != nil && !(c.terms[sides[0]] && c.terms[sides[1]]) {
 				continue
 			}
 			if toldWin(c.text) {
