@@ -187,8 +187,8 @@ var (
 	paidPerRe = regexp.MustCompile(`(?i)^\W*(what's|whats|what is|what was)\b.*\b(paid|make|makes|earn|earns)\s+(a|per|an|each)\s+(month|year|week|season)\b`)
 )
 
-// attributeOf returns the figure a question asks as askedAttribute does,
-// whatever the period.
+// attributeOf returns the figure a question asks by the words it asks
+// with: the cases of askedAttribute but the last.
 func attributeOf(q string) *attribute {
 	head := askedHead(q)
 	switch {
