@@ -539,8 +539,6 @@ func RelativePeriod(phrase string, now time.Time) (p Period, ok bool) {
 	return Period{}, false
 }
 
-func containsWord(s, w string) bool { return wordIndex(s, w) >= 0 }
-
 // wordIndex returns where s first holds w as whole words, or -1.
 func wordIndex(s, w string) int {
 	for from := 0; ; {
