@@ -997,6 +997,11 @@ func namedInPassages(terms []Term, cands []*extractCandidate) []Term {
 	seen := map[string]bool{}
 	for _, c := range cands {
 		for _, run := range capitalRunRe.FindAllString(c.text, -1) {
+			// "CEO John Donahoe", "Coach Andy Reid": the title before
+			// the name is no part of it.
+			if f := strings.Fields(run); len(f) == 3 && !personLike(run) {
+				run = f[1] + " " + f[2]
+			}
 			words := extractTerms(run)
 			if len(words) < 2 || seen[strings.Join(words, " ")] || !personLike(run) || !hasAll(asked, words) {
 				continue

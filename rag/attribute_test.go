@@ -136,7 +136,7 @@ func TestFigureTheArticlesNeverGiveDeclines(t *testing.T) {
 			question: "how much does uber one cost a month", want: "$9.99 a month"},
 		{name: "pay by the year asked, only the company's sums", hits: []news.Hit{hit("a-nike", "CNBC", 0,
 			"Nike reported revenue of $12.94 billion. \"We feel good about the market there,\" said CEO John Donahoe.", day)},
-			question: "what's john donahoe paid a year?", decline: "gives that sum"},
+			question: "what's nike ceo john donahoe paid a year?", decline: "gives that sum"},
 		{name: "when a show finishes up, never said", hits: []news.Hit{hit("a-art", "The Guardian", 0,
 			"Vincent Namatjira's portrait of his great-grandfather is part of his Desert Songs series showing in Sydney. The artist was born in 1983.", day)},
 			question: "When does Vincent Namatjira's Desert Songs show in Sydney finish up?", decline: "says when that was"},
