@@ -430,7 +430,7 @@ func SalientTerms(question string, spans []string) []Term {
 			continue
 		}
 		for _, part := range strings.FieldsFunc(w.raw, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’' }) {
-			part = withoutPossessive(part)
+			part = withoutClitic(withoutPossessive(part))
 			if len(extractTerms(part)) == 1 {
 				add(strings.ToLower(part), TermWord)
 			}
@@ -506,6 +506,19 @@ func askingPart(q string) (part string, ok bool) {
 		}
 	}
 	return "", false
+}
+
+// withoutClitic removes a verb joined to a word: "who'd", "they're",
+// "it'll", "we've", "I'm".
+func withoutClitic(w string) string {
+	for _, c := range []string{"'d", "'ll", "'re", "'ve", "'m"} {
+		for _, form := range []string{c, strings.ReplaceAll(c, "'", "’")} {
+			if base, ok := strings.CutSuffix(strings.ToLower(w), form); ok && base != "" {
+				return w[:len(base)]
+			}
+		}
+	}
+	return w
 }
 
 func hasInnerCapital(w string) bool {

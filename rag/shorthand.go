@@ -16,7 +16,7 @@ var shorthand = map[string]string{
 	"bn": "billion", "mln": "million", "rn": "right now", "tho": "though", "thru": "through", "abt": "about",
 	"tmrw": "tomorrow", "tmr": "tomorrow", "tonite": "tonight", "b4": "before", "bday": "birthday",
 	"gf": "girlfriend", "bf": "boyfriend", "bro": "brother", "pic": "picture", "pics": "pictures",
-	"vid": "video", "vids": "videos",
+	"vid": "video", "vids": "videos", "bc": "because", "cuz": "because", "coz": "because", "bcuz": "because",
 }
 
 // nicknames maps the nicknames fans write, in any case, to the names
@@ -28,6 +28,7 @@ var nicknames = map[string]string{
 	"yarder": "yard", "yarders": "yards", "utd": "United", "man utd": "Manchester United", "man united": "Manchester United",
 	"man city": "Manchester City", "d-backs": "Diamondbacks", "dbacks": "Diamondbacks", "nats": "Nationals",
 	"phils": "Phillies", "cavs": "Cavaliers", "mavs": "Mavericks", "t-wolves": "Timberwolves",
+	"the prem": "the Premier League",
 }
 
 // contractions maps a contraction typed without its apostrophe to the

@@ -24,6 +24,9 @@ func TestSpellOut(t *testing.T) {
 		"did Man City win":                            "did Manchester City win",
 		"are utd out of europe":                       "are United out of europe",
 		"did the D-backs win game 2":                  "did the Diamondbacks win game 2",
+		"which isp went down bc it ran out of fuel":   "which isp went down because it ran out of fuel",
+		"why did the BC Lions lose":                   "why did the BC Lions lose",
+		"where were chelsea in the prem table":        "where were chelsea in the Premier League table",
 	} {
 		if got := spellOut(in); got != want {
 			t.Errorf("spellOut(%q) = %q, want %q", in, got, want)
