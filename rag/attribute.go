@@ -230,7 +230,9 @@ func attributeOf(q string) *attribute {
 		return &attribute{name: "the time", holds: clockRe.MatchString, measure: true}
 	case tempAskRe.MatchString(q):
 		return &attribute{name: "the temperature", holds: tempRe.MatchString, measure: true}
-	case speedAskRe.MatchString(q):
+	case speedAskRe.MatchString(q) && !growthAskRe.MatchString(q):
+		// "How fast is headcount growing?" asks a rate of growth, not a
+		// speed.
 		return &attribute{name: "the speed", holds: speedRe.MatchString, measure: true}
 	case weightAskRe.MatchString(q):
 		return &attribute{name: "the weight", holds: weightRe.MatchString, measure: true}
@@ -714,6 +716,10 @@ func countedWords(q string) []string {
 			if headStop[w] || headPrep[w] {
 				break
 			}
+			if countFillers[w] {
+				// "how many fans actually turned up"
+				continue
+			}
 			out = append(out, w)
 			// A verb in the past ends the counted words when the
 			// question has no auxiliary: "how many people watched
@@ -729,6 +735,11 @@ func countedWords(q string) []string {
 	}
 	return nil
 }
+
+// countFillers are words that may stand among the counted words without
+// being counted.
+var countFillers = map[string]bool{"actually": true, "really": true, "even": true, "exactly": true, "roughly": true,
+	"approximately": true, "about": true, "total": true, "overall": true, "officially": true, "reportedly": true}
 
 // namedScoreRe matches a score written beside the sides' names ("Chiefs
 // 31, Raiders 17") or as a cricket total ("171 for 8", "171/8").
@@ -757,9 +768,10 @@ var (
 	tempAskRe     = regexp.MustCompile(`(?i)\bhow (hot|cold|warm)\b|\bwhat(?:'s|’s| is| was)? the temperature\b|\bwhat temperature\b|\b(boiling|freezing|melting) point\b`)
 	tempRe        = regexp.MustCompile(`(?i)\d\s?(°|º|degrees?\b)|\b\d+(\.\d+)?\s?[CF]\b`)
 	speedAskRe    = regexp.MustCompile(`(?i)\bhow fast\b|\b(the|top|what) speed\b|\bspeed of\b`)
+	growthAskRe   = regexp.MustCompile(`(?i)\b(grow|grows|growing|grew|growth|rise|rising|rises|increase|increasing|expand|expanding|spread|spreading|climb|climbing|fall|falling|shrink|shrinking|decline|declining)\b`)
 	speedRe       = regexp.MustCompile(`(?i)\d\s?(km/h|kph|mph|km/s|m/s|knots\b)|\d[\d,.]*\s?(kilomet(er|re)s?|km|miles?|met(er|re)s?)\s+(per|an|a)\s+(hour|second)\b|\bmach \d`)
 	weightAskRe   = regexp.MustCompile(`(?i)\bhow heavy\b|\bhow much (does|did|do|will) .*\bweigh\b|\bwhat (does|did) .*\bweigh\b`)
-	weightRe      = regexp.MustCompile(`(?i)\b\d[\d,.]*\s?(kg|kilos?|kilograms?|pounds|lbs?|tonnes?|tons?|grams?|ounces|oz)\b`)
+	weightRe      = regexp.MustCompile(`(?i)\b\d[\d,.]*\s?(kg|kilos?|kilograms?|pounds|lbs?|tonnes?|tons?|grams?|ounces|oz)\b|\b\d[\d,.]*\s?(?-i:g|mg)\b`)
 	distanceAskRe = regexp.MustCompile(`(?i)\bhow far (is|are|was|were)\b.*\bfrom\b|\bhow (deep|wide)\b|\bdistance (between|from)\b`)
 )
 
@@ -858,6 +870,7 @@ var countAliases = equivalents([]string{
 	"deaths died killed dead",
 	"jurors jury",
 	"jobs roles positions",
+	"counts charges",
 	"workers employees staff",
 	"cars vehicles",
 	"microphones mics",
