@@ -356,9 +356,87 @@ func attributeOf(q string) *attribute {
 		// "Who is Billie Jean King married to?": a sentence about a
 		// marriage, in an article about the person.
 		return &attribute{name: "who they are married to", verb: "says", holds: spouseRe.MatchString}
+	case roleAskRe.MatchString(q) || roleVerbAskRe.MatchString(q):
+		// "Who's the CEO of MTN?", "who founded the White Company?": a
+		// sentence that names the role, not one that only mentions the
+		// company.
+		var asked, name string
+		if m := roleAskRe.FindStringSubmatch(q); m != nil {
+			asked = strings.ToLower(m[1])
+			name = "who the " + asked + " is"
+			if isUpperWord(m[1]) {
+				name = "who the " + m[1] + " is"
+			}
+		} else {
+			asked = strings.ToLower(roleVerbAskRe.FindStringSubmatch(q)[1])
+			name = "who " + asked + " it"
+		}
+		told, qs := roleTold[asked], termSet(q)
+		if v, ok := roleVerbs[asked]; ok {
+			told = roleVerbTold[v]
+		}
+		return &attribute{name: name, verb: "says", holds: func(s string) bool {
+			// The role, and someone the question does not name: "the
+			// editor-in-chief did not return requests for comment"
+			// names nobody; a "free agent" is no agent.
+			return told.MatchString(freeAgentRe.ReplaceAllString(s, "")) && namesSomeone(s, qs)
+		}}
 	}
 	return nil
 }
+
+var (
+	// roleAskRe matches a question asking who holds a role ("who's the
+	// CEO of Walgreens?", "who is Juan Soto's agent?"), roleVerbAskRe one
+	// asking who acts in it ("who founded Discogs?"); roleWords maps each
+	// way of asking to the words a sentence that names the holder uses.
+	roleAsked, roleTold = askedAndTold([]struct{ asked, told string }{
+		{"ceo|chief executive|boss", roleTells["runs"]},
+		{"president", "president|presidents|leader|head of|chief|ceo"},
+		{"chair|chairman|chairwoman|chairperson", "chair|chairs|chaired|chairman|chairwoman|chairperson|head of|leads|led by"},
+		{"creator", roleTells["created"]},
+		{"founder|co-founder|cofounder", roleTells["founded"]},
+		{"coach|head coach|manager", roleTells["coaches"]},
+		{"editor|editor in chief|editor-in-chief", "editor|editors|editor-in-chief"},
+		{"agent", roleTells["represents"]},
+		{"trainer", roleTells["trains"]},
+		{"developer", roleTells["developed"]},
+		{"owner", roleTells["owns"]},
+		{"captain", "captain|captains|captained|captaincy|skipper|lead|leads|led"},
+		{"producer", roleTells["produced"]},
+		{"cfo|chief financial officer", "cfo|chief financial officer|finance chief|finance director"},
+		{"cto|chief technology officer", "cto|chief technology officer|technology chief"},
+		{"commissioner", "commissioner|commissioners"},
+	})
+	// roleTells maps the verbs of roleVerbAskRe to the words a sentence
+	// that names who acts uses.
+	roleTells = map[string]string{
+		"runs":       "ceo|ceos|chief executive|chief exec|boss|head of|heads|headed|chief|president|founder|co-founder|runs|run by|leads|led by|helm|executive",
+		"created":    "creator|creators|created|creates|co-created|co-creator|founder|founded|behind|showrunner|producer|produced|developed|made by|brainchild|writer|written by",
+		"founded":    "founder|founders|co-founder|co-founders|cofounder|founded|co-founded|founding|started|starts|launched|created|creator|set up|built|behind|brainchild",
+		"coaches":    "coach|coaches|coached|coaching|manager|managers|managed|boss|head of|skipper|coordinator|appointed|hired|named",
+		"represents": "agent|agents|agency|represent|represents|represented|representing|representation",
+		"trains":     "trainer|trainers|trains|trained|training|coach|coaches|coached|corner",
+		"developed":  "developer|developers|developed|develops|developing|studio|studios|made by|maker|makers|creator|behind",
+		"owns":       "owner|owners|owns|owned|ownership|bought|acquired|purchased|stake",
+		"produced":   "producer|producers|produced|produces|production|co-produced",
+		"led":        "led|leads|lead|leading|co-led|co-leads",
+	}
+	roleVerbTold = func() map[string]*regexp.Regexp {
+		m := map[string]*regexp.Regexp{}
+		for v, told := range roleTells {
+			m[v] = regexp.MustCompile(`(?i)\b(` + told + `)\b`)
+		}
+		return m
+	}()
+	// roleVerbs maps each verb of roleVerbAskRe to its key in roleTells.
+	roleVerbs = map[string]string{"founded": "founded", "co-founded": "founded", "started": "founded", "created": "created",
+		"coaches": "coaches", "manages": "coaches", "trains": "trains", "owns": "owns", "runs": "runs", "represents": "represents",
+		"developed": "developed", "produced": "produced", "led": "led"}
+	freeAgentRe   = regexp.MustCompile(`(?i)\bfree[ -]agen(t|ts|cy)\b`)
+	roleAskRe     = regexp.MustCompile(`(?i)^\W*(?:so |and |ok |okay )?(?:who|who's|whos|who is|who was|who are|who will be|whose)\b.*?\b(` + roleAsked + `)\b`)
+	roleVerbAskRe = regexp.MustCompile(`(?i)^\W*(?:so |and |ok |okay )?who (founded|co-founded|started|created|coaches|manages|trains|owns|runs|represents|developed|produced|led)\b`)
+)
 
 // sidesRe matches the two sides of a match a question names: "Benavidez
 // vs Andrade", "Pereira v. Prochazka".

@@ -655,6 +655,17 @@ func unaskedName(t string, q map[string]bool) bool {
 	return len(terms) > 0 && !q[terms[0]]
 }
 
+// namesSomeone reports a capitalised word in s, past its first, that the
+// question (q, its stems) does not name.
+func namesSomeone(s string, q map[string]bool) bool {
+	for i, w := range strings.Fields(s) {
+		if i > 0 && unaskedName(strings.Trim(w, `"'“”‘’()[],.;:!?`), q) {
+			return true
+		}
+	}
+	return false
+}
+
 // nameNear reports a capitalised word the question does not name (q, its
 // stems) within three words of the role in s: "coach Scott Robertson",
 // "Cell Metabolism, the journal".
