@@ -356,6 +356,10 @@ func attributeOf(q string) *attribute {
 		// "Who is Billie Jean King married to?": a sentence about a
 		// marriage, in an article about the person.
 		return &attribute{name: "who they are married to", verb: "says", holds: spouseRe.MatchString}
+	case collegeAskRe.MatchString(q):
+		// "Where did Fred Warner play college football?": a college, not
+		// the team he plays for now.
+		return &attribute{name: "where they went to college", verb: "says", holds: collegeRe.MatchString}
 	case roleAskRe.MatchString(q) || roleVerbAskRe.MatchString(q):
 		// "Who's the CEO of MTN?", "who founded the White Company?": a
 		// sentence that names the role, not one that only mentions the
@@ -433,6 +437,10 @@ var (
 	roleVerbs = map[string]string{"founded": "founded", "co-founded": "founded", "started": "founded", "created": "created",
 		"coaches": "coaches", "manages": "coaches", "trains": "trains", "owns": "owns", "runs": "runs", "represents": "represents",
 		"developed": "developed", "produced": "produced", "led": "led"}
+	// collegeAskRe matches a question about where someone played or
+	// studied at college; collegeRe a sentence that says it.
+	collegeAskRe  = regexp.MustCompile(`(?i)^\W*(where|what college|which college|what school|which school)\b.*\b(play|played|go|went|attend|attended|study|studied)\b.*\b(college|university|uni)\b|^\W*(where|what|which)\b.*\bplay(ed)? college (ball|football|basketball|hoops)\b`)
+	collegeRe     = regexp.MustCompile(`\b([Cc]ollege|[Uu]niversity|[Ss]chool|State|Tech|[Aa]lum|[Aa]lumnus|[Gg]raduate[ds]?|[Tt]ransferred|[Ww]alk-on|[Rr]ecruit(ed)?|[Dd]rafted out of|[Oo]ut of)\b`)
 	freeAgentRe   = regexp.MustCompile(`(?i)\bfree[ -]agen(t|ts|cy)\b`)
 	roleAskRe     = regexp.MustCompile(`(?i)^\W*(?:so |and |ok |okay )?(?:who|who's|whos|who is|who was|who are|who will be|whose)\b.*?\b(` + roleAsked + `)\b`)
 	roleVerbAskRe = regexp.MustCompile(`(?i)^\W*(?:so |and |ok |okay )?who (founded|co-founded|started|created|coaches|manages|trains|owns|runs|represents|developed|produced|led)\b`)
