@@ -92,6 +92,10 @@ func outletAliases(name string) []string {
 	if nt, ok := strings.CutPrefix(b, "The "); ok {
 		add(nt)
 	}
+	// "Business Line" is also written "BusinessLine".
+	if ws := strings.Fields(strings.TrimPrefix(b, "The ")); len(ws) > 1 {
+		add(strings.Join(ws, ""))
+	}
 	// "BBC News" -> "BBC", "FOX News" -> "FOX": an acronym stands alone.
 	if head, ok := strings.CutSuffix(strings.TrimPrefix(b, "The "), " News"); ok && isUpperWord(head) {
 		add(head)

@@ -20,6 +20,7 @@ var testOutlets = []news.OutletInfo{
 	{Name: "The Roar | Sports Writers Blog", Articles: 1},
 	{Name: "Fortune", Articles: 2},
 	{Name: "The Age", Articles: 2},
+	{Name: "Business Line", Articles: 2},
 }
 
 func TestParseIntentOutlets(t *testing.T) {
@@ -33,6 +34,7 @@ func TestParseIntentOutlets(t *testing.T) {
 		{"short alias covers sections", "Did The Independent report on Taylor Swift?", []string{"The Independent - Life and Style", "The Independent - Sports"}, nil},
 		{"acronym alias", "What did a BBC article say about the show?", []string{"BBC News - Entertainment & Arts"}, nil},
 		{"camel alias", "Did CBS Sports predict the winner?", []string{"CBSSports.com"}, nil},
+		{"name written as one word", "what's businessline's price target on ntpc", []string{"Business Line"}, nil},
 		{"pipe name", "What did The Roar report about the All Blacks?", []string{"The Roar | Sports Writers Blog"}, nil},
 		{"unknown after article from", "What does an article from The Financial Times say about Google?", nil, []string{"The Financial Times"}},
 		{"unknown before report", "Which company did a Forbes report and a TechCrunch article both cover?", []string{"TechCrunch"}, []string{"Forbes"}},
