@@ -282,6 +282,10 @@ func attributeOf(q string) *attribute {
 		return &attribute{name: "the population", holds: func(s string) bool { return numberNear(s, head) || countNear(s, populationHeads, true) }, anchored: true}
 	case heightAskRe.MatchString(q) || head == stem("height"):
 		return &attribute{name: "the height", holds: heightRe.MatchString, personal: true, measure: true}
+	case priceTargetRe.MatchString(q):
+		// "What's BusinessLine's price target on NTPC?": a sum beside
+		// the target.
+		return &attribute{name: sumName, holds: func(s string) bool { return isSum(s) && targetRe.MatchString(s) }}
 	case head != "" && (moneyWords[head] || payWords[head]):
 		// "What's Cubic Telecom's annual revenue?": a sum of money beside
 		// the word, not the price SoftBank paid for the company. A salary
@@ -437,6 +441,10 @@ var (
 	roleVerbs = map[string]string{"founded": "founded", "co-founded": "founded", "started": "founded", "created": "created",
 		"coaches": "coaches", "manages": "coaches", "trains": "trains", "owns": "owns", "runs": "runs", "represents": "represents",
 		"developed": "developed", "produced": "produced", "led": "led"}
+	// priceTargetRe matches a question asking an analyst's price target;
+	// targetRe a sentence that may give one.
+	priceTargetRe = regexp.MustCompile(`(?i)\b(price target|target price|price objective)s?\b`)
+	targetRe      = regexp.MustCompile(`(?i)\b(target|targets|objective|fair value)\b`)
 	// collegeAskRe matches a question about where someone played or
 	// studied at college; collegeRe a sentence that says it.
 	collegeAskRe  = regexp.MustCompile(`(?i)^\W*(where|what college|which college|what school|which school)\b.*\b(play|played|go|went|attend|attended|study|studied)\b.*\b(college|university|uni)\b|^\W*(where|what|which)\b.*\bplay(ed)? college (ball|football|basketball|hoops)\b`)
