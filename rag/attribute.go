@@ -113,6 +113,12 @@ var (
 	// win the Carabao Cup", "hopes to beat", "a chance to win".
 	unwonRe = regexp.MustCompile(`(?i)\b(can['’]?t|cannot|not|never|won['’]t|couldn['’]t|wouldn['’]t|could|would|might|may|must|should|to|short of|chance of|hopes of|without)\s+$`)
 
+	// recordAfterRe matches what follows a win-loss record: "27-0, 23
+	// KOs", "10-2 record".
+	recordAfterRe = regexp.MustCompile(`(?i)^(\s*[-–]\s?\d{1,3})?(,\s*\d+\s*(kos?|knockouts|ko's)\b|\s+(record|overall|on the season|this season|in conference|in the \w+ conference|ats|against the spread)\b)`)
+	// hopedWinRe matches the words before a win only hoped for: "is
+	// hoping a breakthrough victory", "eyeing a first win".
+	hopedWinRe = regexp.MustCompile(`(?i)\b(hop(e|es|ed|ing)|eye(s|ing)?|seek(s|ing)?|chas(e|es|ing)|aim(s|ing)?|want(s|ing)?|need(s|ing)?|look(s|ing)? for|push(es|ing)? for|bid(s|ding)? for|in search of|desperate for)\s+((a|an|the|his|her|their|its|another|first|maiden)\s+)?(\S+\s+)?$`)
 	// sentenceAskRe matches a question about a sentence handed down:
 	// "what sentence did he get?", "how many years did SBF get?", "how
 	// long is she going to prison for?".
@@ -481,9 +487,14 @@ func toldWin(s string) bool {
 			continue
 		}
 		if unicode.IsDigit(rune(s[m[0]])) {
-			return true // a score
+			// A score, unless it is a record: "Benavidez (27-0, 23
+			// KOs)", "a 10-2 record".
+			if strings.HasSuffix(s[:m[0]], "(") || recordAfterRe.MatchString(s[m[1]:]) {
+				continue
+			}
+			return true
 		}
-		if !unwonRe.MatchString(s[max(0, m[0]-24):m[0]]) {
+		if !unwonRe.MatchString(s[max(0, m[0]-24):m[0]]) && !hopedWinRe.MatchString(s[max(0, m[0]-40):m[0]]) {
 			return true
 		}
 	}

@@ -708,12 +708,16 @@ func TestNamesCountedByTheirParts(t *testing.T) {
 
 func TestToldWin(t *testing.T) {
 	for s, want := range map[string]bool{
-		"Vingegaard won the Tour de France on Sunday.":                        true,
-		"The Eagles beat the Dolphins 31-17.":                                 true,
-		"They can't win the league now and can't win the Carabao Cup.":        false,
-		"Durant once again fell short of winning a title with the Suns.":      false,
-		"Ireland hope to beat the All Blacks and won't settle for less.":      false,
-		"Ireland hope to beat the All Blacks, who won 28-24 in the quarters.": true,
+		"Vingegaard won the Tour de France on Sunday.":                         true,
+		"The Eagles beat the Dolphins 31-17.":                                  true,
+		"They can't win the league now and can't win the Carabao Cup.":         false,
+		"Durant once again fell short of winning a title with the Suns.":       false,
+		"Ireland hope to beat the All Blacks and won't settle for less.":       false,
+		"Ireland hope to beat the All Blacks, who won 28-24 in the quarters.":  true,
+		"Andrade faces David Benavidez (27-0, 23 KOs) on Saturday.":            false,
+		"Michigan, with a 12-0 record, plays Ohio State next.":                 false,
+		"Benavidez, like Andrade, is hoping a breakthrough victory will come.": false,
+		"Benavidez won a wide decision, 120-108 on all three cards.":           true,
 	} {
 		if got := toldWin(s); got != want {
 			t.Errorf("toldWin(%q) = %v, want %v", s, got, want)
