@@ -113,6 +113,9 @@ var (
 	// win the Carabao Cup", "hopes to beat", "a chance to win".
 	unwonRe = regexp.MustCompile(`(?i)\b(can['’]?t|cannot|not|never|won['’]t|couldn['’]t|wouldn['’]t|could|would|might|may|must|should|to|short of|chance of|hopes of|without)\s+$`)
 
+	// contestRe matches the name of a competition or a prize: "Carabao
+	// Cup", "Ballon d'Or", "Nobel Prize".
+	contestRe = regexp.MustCompile(`(?i)\b(cup|trophy|prize|award|awards|championship|championships|open|bowl|series|shield|classic|masters|grand prix|tournament|league|medal|d'or|d’or)$`)
 	// recordAfterRe matches what follows a win-loss record: "27-0, 23
 	// KOs", "10-2 record".
 	recordAfterRe = regexp.MustCompile(`(?i)^(\s*[-–]\s?\d{1,3})?(,\s*\d+\s*(kos?|knockouts|ko's)\b|\s+(record|overall|on the season|this season|in conference|in the \w+ conference|ats|against the spread)\b)`)
@@ -478,6 +481,18 @@ func matchSides(q string) []string {
 	return []string{a[0], b[0]}
 }
 
+// phraseIn reports whether s writes the words of t together, in order:
+// "United's tally of 12 FA Cup triumphs" does not write "United Cup".
+func phraseIn(s string, t Term) bool {
+	ws := extractTerms(s)
+	for i := 0; i+len(t.Words) <= len(ws); i++ {
+		if slices.Equal(ws[i:i+len(t.Words)], t.Words) {
+			return true
+		}
+	}
+	return t.Acronym != "" && slices.Contains(ws, t.Acronym)
+}
+
 // toldWin reports whether s tells of a win (see winRe) that happened: not
 // one it only hopes for or rules out ("can't win the Carabao Cup", "a
 // chance to win"), nor the "won" of "won't".
@@ -522,12 +537,24 @@ func lacksAttribute(question string, attr *attribute, cands []*extractCandidate,
 		// "Who won the Benavidez vs Andrade fight?": the sentence that
 		// tells the win names both sides (or the sentence before it does).
 		sides := matchSides(question)
+		// "Who won the Carabao Cup final?": the sentence that tells the
+		// win names the competition (or the one before it, or the
+		// heading above it), not the Community Shield.
+		var contests []Term
+		for _, t := range terms {
+			if t.Kind == TermName && !t.Aside && contestRe.MatchString(t.Text) {
+				contests = append(contests, t)
+			}
+		}
 		ahead := false
 		for i, c := range cands {
 			if about[i] < winMinAbout || about[i] < winMinShare*most {
 				continue
 			}
 			if sides != nil && !(c.terms[sides[0]] && c.terms[sides[1]]) {
+				continue
+			}
+			if slices.ContainsFunc(contests, func(t Term) bool { return !phraseIn(c.text, t) && !t.in(c.heading) }) {
 				continue
 			}
 			if toldWin(c.text) {
