@@ -320,6 +320,10 @@ func attributeOf(q string) *attribute {
 		if m := sumThingRe.FindStringSubmatch(q); m != nil {
 			thing := sumThings[strings.ToLower(m[1])]
 			holds = func(s string) bool { return isSum(s) && thing.MatchString(s) }
+		} else if purchaseAskRe.MatchString(q) {
+			// "How much did Tencent pay for Riot Games?": the price of a
+			// purchase, not Riot's revenue.
+			holds = func(s string) bool { return isSum(s) && purchaseRe.MatchString(s) }
 		}
 		return &attribute{name: sumName, holds: holds, personal: personalPayRe.MatchString(q)}
 	case howManyRe.MatchString(q) && head != "" && !genericAmounts[head] && !tallyHead(head):
@@ -450,6 +454,10 @@ var (
 	roleVerbs = map[string]string{"founded": "founded", "co-founded": "founded", "started": "founded", "created": "created",
 		"coaches": "coaches", "manages": "coaches", "trains": "trains", "owns": "owns", "runs": "runs", "represents": "represents",
 		"developed": "developed", "produced": "produced", "led": "led"}
+	// purchaseAskRe matches a question asking what was paid for
+	// something; purchaseRe a sentence that tells a purchase.
+	purchaseAskRe = regexp.MustCompile(`(?i)\b(pay|paid|spend|spent|shell(ed)? out|fork(ed)? out)\s+(\S+\s+){0,3}(for|to buy|to acquire|to get|to sign)\b|\bhow much did \S+( \S+)? (buy|acquire) \S+`)
+	purchaseRe    = regexp.MustCompile(`(?i)\b(paid|pay|pays|paying|bought|buy|buys|buying|acquir\w*|purchas\w*|deals?|sold|sell|sells|sale|takeover|snapped up|offer\w*|bid|fee|transfer|signing|signed|auction|valu\w*)\b|\bfor\s+((about|around|roughly|nearly|almost|some|just|more than|over|up to|between)\s+)?([$£€¥₹]|(US|A|AU|C|NZ)\$)\s?\d`)
 	// priceTargetRe matches a question asking an analyst's price target;
 	// targetRe a sentence that may give one.
 	priceTargetRe = regexp.MustCompile(`(?i)\b(price target|target price|price objective)s?\b`)
