@@ -49,6 +49,10 @@ type attribute struct {
 	// 11"): in a sentence that names several people, the name nearest the
 	// figure is its owner's.
 	apposed *regexp.Regexp
+	// lead is set when a sentence that holds the figure answers before
+	// any that does not: the one naming the role ("new president and
+	// CTO Mo Elshenawy"), not the one sharing most words.
+	lead bool
 }
 
 var (
@@ -396,7 +400,7 @@ func attributeOf(q string) *attribute {
 		if v, ok := roleVerbs[asked]; ok {
 			told = roleVerbTold[v]
 		}
-		return &attribute{name: name, verb: "says", holds: func(s string) bool {
+		return &attribute{name: name, verb: "says", lead: true, holds: func(s string) bool {
 			// The role, and someone the question does not name: "the
 			// editor-in-chief did not return requests for comment"
 			// names nobody; a "free agent" is no agent.

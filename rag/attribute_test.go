@@ -1027,3 +1027,25 @@ func TestSentenceHandedDown(t *testing.T) {
 		}
 	}
 }
+
+// TestRoleSentenceLeads: the best sentence that names the role asked
+// about goes first, ahead of better-scored ones that do not.
+func TestRoleSentenceLeads(t *testing.T) {
+	attr := askedAttribute("who runs cruise?")
+	if attr == nil || !attr.lead {
+		t.Fatalf("askedAttribute = %+v, want a role that leads", attr)
+	}
+	mk := func(text string) *extractCandidate { return &extractCandidate{sentence: sentence{text: text}} }
+	cands := []*extractCandidate{
+		mk("The Lions cruised to a 34-20 win behind a gritty ground game."),
+		mk("Cruise is cutting 900 jobs, per an email from new president Mo Elshenawy."),
+		mk("Cruise's CEO Kyle Vogt resigned in November."),
+	}
+	want := []string{cands[1].text, cands[0].text, cands[2].text}
+	leadWith(cands, attr)
+	for i, c := range cands {
+		if c.text != want[i] {
+			t.Errorf("cands[%d] = %q, want %q", i, c.text, want[i])
+		}
+	}
+}

@@ -274,6 +274,7 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 			return in.hits[c.hit].Article.ID == in.hits[b.hit].Article.ID && nameNear(c.text, role, qStems)
 		})
 	}
+	leadWith(cands, attr)
 	if askedOutcome(in.question) && cands[0].ahead() {
 		// A question about how something turned out is answered by a
 		// sentence that tells it, not by the preview that scored best,
@@ -468,6 +469,20 @@ func rescoreByMeaning(ctx context.Context, emb news.Embedder, question string, c
 // promote moves to the front of cands, sorted by score, the first
 // candidate after the best that answers better and scores at least
 // extractOutcomeFloor of the best.
+// leadWith moves the best candidate that holds the figure asked to the
+// front, when attr wants it to lead (see attribute.lead) and the best
+// one does not hold it.
+func leadWith(cands []*extractCandidate, attr *attribute) {
+	if attr == nil || !attr.lead || len(cands) == 0 || attr.holds(cands[0].text) {
+		return
+	}
+	if i := slices.IndexFunc(cands, func(c *extractCandidate) bool { return attr.holds(c.text) }); i > 0 {
+		c := cands[i]
+		copy(cands[1:i+1], cands[:i])
+		cands[0] = c
+	}
+}
+
 func promote(cands []*extractCandidate, better func(*extractCandidate) bool) {
 	b := cands[0]
 	for i, c := range cands[1:] {
