@@ -238,6 +238,10 @@ func attributeOf(q string) *attribute {
 		return &attribute{name: "a fortune", holds: func(s string) bool { return isSum(s) && fortuneRe.MatchString(s) }, personal: true}
 	case ageAskRe.MatchString(q) || head == stem("age"):
 		return &attribute{name: "the age", holds: ageRe.MatchString, personal: true, measure: true, apposed: ageRe}
+	case rankAskRe.MatchString(q):
+		// "What's Nick Kyrgios ranked at the moment?": a rank, in a
+		// sentence that names him.
+		return &attribute{name: "the ranking", holds: rankRe.MatchString, personal: true}
 	case clockAskRe.MatchString(q):
 		// "What time does Apple's event start?": a time of day.
 		return &attribute{name: "the time", holds: clockRe.MatchString, measure: true}
@@ -462,6 +466,10 @@ var (
 	// something; purchaseRe a sentence that tells a purchase.
 	purchaseAskRe = regexp.MustCompile(`(?i)\b(pay|paid|spend|spent|shell(ed)? out|fork(ed)? out)\s+(\S+\s+){0,3}(for|to buy|to acquire|to get|to sign)\b|\bhow much did \S+( \S+)? (buy|acquire) \S+`)
 	purchaseRe    = regexp.MustCompile(`(?i)\b(paid|pay|pays|paying|bought|buy|buys|buying|acquir\w*|purchas\w*|deals?|sold|sell|sells|sale|takeover|snapped up|offer\w*|bid|fee|transfer|signing|signed|auction|valu\w*)\b|\bfor\s+((about|around|roughly|nearly|almost|some|just|more than|over|up to|between)\s+)?([$£€¥₹]|(US|A|AU|C|NZ)\$)\s?\d`)
+	// rankAskRe matches a question asking where someone is ranked;
+	// rankRe a rank.
+	rankAskRe = regexp.MustCompile(`(?i)^\W*(what|what's|whats|where)\b.*\b(ranked|ranking|rank)\b(\W+(right now|now|at the moment|currently|these days|in the world|this week|atm))*\W*$`)
+	rankRe    = regexp.MustCompile(`(?i)\bno\.\s?\d+|\bnumber \d+\b|#\d+|\branked (\w+ )?\d+(st|nd|rd|th)?\b|\b\d+(st|nd|rd|th)?[- ]ranked\b|\bworld (no|number)\b|\b\d+(st|nd|rd|th) in the world\b|\branking of \d+`)
 	// priceTargetRe matches a question asking an analyst's price target;
 	// targetRe a sentence that may give one.
 	priceTargetRe = regexp.MustCompile(`(?i)\b(price target|target price|price objective)s?\b`)
