@@ -238,6 +238,10 @@ func attributeOf(q string) *attribute {
 		return &attribute{name: "a fortune", holds: func(s string) bool { return isSum(s) && fortuneRe.MatchString(s) }, personal: true}
 	case ageAskRe.MatchString(q) || head == stem("age"):
 		return &attribute{name: "the age", holds: ageRe.MatchString, personal: true, measure: true, apposed: ageRe}
+	case creditAskRe.MatchString(q):
+		// "What credit score do you need for the Amex Cash Magnet?":
+		// the credit a card asks, not what the card earns.
+		return &attribute{name: "the credit needed", verb: "says", holds: creditRe.MatchString}
 	case rankAskRe.MatchString(q):
 		// "What's Nick Kyrgios ranked at the moment?": a rank, in a
 		// sentence that names him.
@@ -466,6 +470,10 @@ var (
 	// something; purchaseRe a sentence that tells a purchase.
 	purchaseAskRe = regexp.MustCompile(`(?i)\b(pay|paid|spend|spent|shell(ed)? out|fork(ed)? out)\s+(\S+\s+){0,3}(for|to buy|to acquire|to get|to sign)\b|\bhow much did \S+( \S+)? (buy|acquire) \S+`)
 	purchaseRe    = regexp.MustCompile(`(?i)\b(paid|pay|pays|paying|bought|buy|buys|buying|acquir\w*|purchas\w*|deals?|sold|sell|sells|sale|takeover|snapped up|offer\w*|bid|fee|transfer|signing|signed|auction|valu\w*)\b|\bfor\s+((about|around|roughly|nearly|almost|some|just|more than|over|up to|between)\s+)?([$£€¥₹]|(US|A|AU|C|NZ)\$)\s?\d`)
+	// creditAskRe matches a question asking the credit score something
+	// needs; creditRe a sentence that tells it.
+	creditAskRe = regexp.MustCompile(`(?i)\b(credit score|fico score|credit rating)\b`)
+	creditRe    = regexp.MustCompile(`(?i)\b(credit scores?|fico|credit ratings?|(good|very good|excellent|fair|poor|bad|limited|no) credit|credit history|credit profile)\b`)
 	// rankAskRe matches a question asking where someone is ranked;
 	// rankRe a rank.
 	rankAskRe = regexp.MustCompile(`(?i)^\W*(what|what's|whats|where)\b.*\b(ranked|ranking|rank)\b(\W+(right now|now|at the moment|currently|these days|in the world|this week|atm))*\W*$`)
