@@ -421,7 +421,7 @@ func attributeOf(q string) *attribute {
 var (
 	// roleAskRe matches a question asking who holds a role ("who's the
 	// CEO of Walgreens?", "who is Juan Soto's agent?"), roleVerbAskRe one
-	// asking who acts in it ("who founded Discogs?"); roleWords maps each
+	// asking who acts in it ("who founded Discogs?"); roleTold maps each
 	// way of asking to the words a sentence that names the holder uses.
 	roleAsked, roleTold = askedAndTold([]struct{ asked, told string }{
 		{"ceo|chief executive|boss", roleTells["runs"]},
@@ -566,8 +566,8 @@ func lacksAttribute(question string, attr *attribute, cands []*extractCandidate,
 		// tells the win names both sides (or the sentence before it does).
 		sides := matchSides(question)
 		// "Who won the Carabao Cup final?": the sentence that tells the
-		// win names the competition (or the one before it, or the
-		// heading above it), not the Community Shield.
+		// win writes the competition's name (or the heading above it
+		// does), not the Community Shield's.
 		var contests []Term
 		for _, t := range terms {
 			if t.Kind == TermName && !t.Aside && contestRe.MatchString(t.Text) {

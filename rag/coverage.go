@@ -383,7 +383,7 @@ func SalientTerms(question string, spans []string) []Term {
 		if !unicode.IsUpper(first) {
 			return false
 		}
-		lw := strings.ToLower(withoutPossessive(w.raw))
+		lw := strings.ToLower(withoutClitic(withoutPossessive(w.raw)))
 		if w.start && (questionWords[lw] || answerStopwords[lw] || chatOpeners[lw]) {
 			return false
 		}
@@ -513,8 +513,8 @@ func askingPart(q string) (part string, ok bool) {
 func withoutClitic(w string) string {
 	for _, c := range []string{"'d", "'ll", "'re", "'ve", "'m"} {
 		for _, form := range []string{c, strings.ReplaceAll(c, "'", "’")} {
-			if base, ok := strings.CutSuffix(strings.ToLower(w), form); ok && base != "" {
-				return w[:len(base)]
+			if n := len(w) - len(form); n > 0 && strings.EqualFold(w[n:], form) {
+				return w[:n]
 			}
 		}
 	}
