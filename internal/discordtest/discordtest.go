@@ -568,7 +568,13 @@ func (s *Server) HoldMessages(channelID string) (release func()) {
 func (s *Server) Messages(channelID string) []*discordgo.Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]*discordgo.Message(nil), s.messages[channelID]...)
+	out := make([]*discordgo.Message, 0, len(s.messages[channelID]))
+	for _, m := range s.messages[channelID] {
+		// A copy: an edit may change the message while the test reads it.
+		cp := *m
+		out = append(out, &cp)
+	}
+	return out
 }
 
 func (s *Server) channelEdit(w http.ResponseWriter, r *http.Request) {
@@ -582,7 +588,8 @@ func (s *Server) channelEdit(w http.ResponseWriter, r *http.Request) {
 			if content, ok := c.Body["content"].(string); ok {
 				x.Content = content
 			}
-			m = x
+			cp := *x // written out after the lock is released
+			m = &cp
 		}
 	}
 	s.mu.Unlock()
@@ -641,7 +648,10 @@ func (s *Server) channelMessages(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]*discordgo.Message, 0, limit)
 	for i := len(all) - 1; i >= 0 && len(out) < limit; i-- {
-		out = append(out, all[i])
+		// Copies: an edit may change a message while this answer is
+		// written out.
+		cp := *all[i]
+		out = append(out, &cp)
 	}
 	s.mu.Unlock()
 	writeJSON(w, out)
