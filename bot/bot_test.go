@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -616,8 +617,15 @@ func TestThreadResumedAfterRestart(t *testing.T) {
 		ChannelID: channel, GuildID: guildA, Author: user,
 		Content: "<@" + bot.ID + "> what did the Fed do?", Mentions: []*discordgo.User{bot},
 	})
-	h.srv.Wait(n, func(c discordtest.Call) bool {
+	edit := h.srv.Wait(n, func(c discordtest.Call) bool {
 		return c.Method == "PATCH" && strings.Contains(c.Content(), "**Sources**")
+	})
+	// The fake records a call before it applies it: wait until the
+	// answer's edit is in the thread's history the bot will read back.
+	waitFor(t, func() bool {
+		return slices.ContainsFunc(h.srv.Messages(edit.Params["channel"]), func(m *discordgo.Message) bool {
+			return strings.Contains(m.Content, "**Sources**")
+		})
 	})
 	// The bot forgets its threads, as after a restart.
 	h.bot.convs.mu.Lock()
@@ -650,5 +658,18 @@ func TestThreadResumedAfterRestart(t *testing.T) {
 		if strings.HasSuffix(c.Path, "/threads") {
 			t.Errorf("a follow-up started another thread: %s", c.Path)
 		}
+	}
+}
+
+// waitFor polls cond until it holds, failing the test after the fake's
+// wait timeout.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(discordtest.WaitTimeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("condition not met after %v", discordtest.WaitTimeout)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
