@@ -622,7 +622,7 @@ func TestThreadResumedAfterRestart(t *testing.T) {
 	})
 	// The fake records a call before it applies it: wait until the
 	// answer's edit is in the thread's history the bot will read back.
-	waitFor(t, func() bool {
+	h.srv.WaitUntil("the answer in the thread's history", func() bool {
 		return slices.ContainsFunc(h.srv.Messages(edit.Params["channel"]), func(m *discordgo.Message) bool {
 			return strings.Contains(m.Content, "**Sources**")
 		})
@@ -658,18 +658,5 @@ func TestThreadResumedAfterRestart(t *testing.T) {
 		if strings.HasSuffix(c.Path, "/threads") {
 			t.Errorf("a follow-up started another thread: %s", c.Path)
 		}
-	}
-}
-
-// waitFor polls cond until it holds, failing the test after the fake's
-// wait timeout.
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(discordtest.WaitTimeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not met after %v", discordtest.WaitTimeout)
-		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }

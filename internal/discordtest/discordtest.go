@@ -835,10 +835,18 @@ func (s *Server) Sessions() int {
 // WaitConnected blocks until a session has identified (READY was sent).
 func (s *Server) WaitConnected() {
 	s.t.Helper()
+	s.WaitUntil("a gateway session", s.Connected)
+}
+
+// WaitUntil polls cond until it holds, failing the test after WaitTimeout.
+// A call is recorded before it is applied: a test that needs its effect
+// (an edited message read back) waits for that, not for the call.
+func (s *Server) WaitUntil(what string, cond func() bool) {
+	s.t.Helper()
 	deadline := time.Now().Add(WaitTimeout)
-	for !s.Connected() {
+	for !cond() {
 		if time.Now().After(deadline) {
-			s.t.Fatalf("discordtest: no gateway session after %v", WaitTimeout)
+			s.t.Fatalf("discordtest: waited %v for %s", WaitTimeout, what)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
