@@ -234,6 +234,10 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 		if focused && in.ev.articleShare[in.hits[c.hit].Article.ID] < in.minFocus {
 			return true
 		}
+		if c.field && !slices.ContainsFunc(terms, func(t Term) bool { return t.in(c.heading) }) {
+			// "Developer: Kenny Sun" under another game's heading.
+			return true
+		}
 		return c.own == 0 && !(attr != nil && attr.anchored && c.kind && in.ev.articleShare[in.hits[c.hit].Article.ID] >= in.minFocus)
 	})
 	if len(cands) == 0 {

@@ -25,6 +25,9 @@ type sentence struct {
 	// lead is the sentence before, quoted with an anaphoric one.
 	lead        string
 	boilerplate bool
+	// field is set for a line giving one field of a listed item
+	// ("Director: Jessica Yu" under "Quiz Lady"); see [fieldLine].
+	field bool
 	// fragment is set for a passage's first sentence when it starts in
 	// lower case, or its last when it lacks an ending: pieces of a
 	// sentence cut by chunking.
@@ -47,25 +50,37 @@ const (
 func readPassage(text, title string) []sentence {
 	var out []sentence
 	var heading, prev map[string]bool
-	prevText := ""
+	prevText, headingText := "", ""
 	for _, line := range strings.Split(withoutHeadline(text, title), "\n") {
 		line = strings.Join(strings.Fields(line), " ")
 		if line == "" {
 			continue
 		}
-		if isHeading(line) {
-			heading = termSet(line)
+		field := fieldLine(line)
+		if !field && !furnitureLabelRe.MatchString(line) && isHeading(line) {
+			heading, headingText = termSet(line), line
 			addAcronyms(heading, line)
 			prev, prevText = nil, ""
 			continue
 		}
-		for _, part := range splitLine(line) {
-			for _, s := range windows(part) {
+		for i, part := range splitLine(line) {
+			parts := windows(part)
+			if field && i == 0 && len(parts) == 0 {
+				// "Director: Fritz Lang" says something however short.
+				parts = []string{part}
+			}
+			for j, s := range parts {
 				s = withoutFurniture(s)
 				terms := termSet(s)
 				addAcronyms(terms, s)
 				sn := sentence{text: s, pos: len(out), terms: terms, heading: heading, prev: prev, prevWeight: previousWeight, boilerplate: boilerplate(s)}
-				if prev != nil && anaphoric(s) {
+				switch {
+				case field && i == 0 && j == 0 && heading != nil:
+					// The field belongs to the item its heading names:
+					// "Director: Jessica Yu" under "Quiz Lady" says who
+					// directed Quiz Lady, and is quoted with it.
+					sn.field, sn.lead = true, headingText+" —"
+				case prev != nil && anaphoric(s):
 					sn.prevWeight, sn.lead = anaphorWeight, prevText
 				}
 				out = append(out, sn)
@@ -77,7 +92,7 @@ func readPassage(text, title string) []sentence {
 		first, _ := utf8.DecodeRuneInString(out[0].text)
 		last, _ := utf8.DecodeLastRuneInString(out[n-1].text)
 		out[0].fragment = unicode.IsLower(first)
-		out[n-1].fragment = !strings.ContainsRune(".!?\"'”’)。！？", last)
+		out[n-1].fragment = !out[n-1].field && !strings.ContainsRune(".!?\"'”’)。！？", last)
 	}
 	return out
 }
@@ -93,6 +108,21 @@ func withoutFurniture(s string) string {
 		return strings.TrimSpace(strings.TrimPrefix(s, "Loading"))
 	}
 	return s
+}
+
+// fieldRe matches a line giving one field of an item in a list: a label
+// of at most four words, a colon and the value ("Director: Jessica Yu",
+// "Where to watch: Hulu", "Consensus Revenue Estimates: $75.73B").
+var fieldRe = regexp.MustCompile(`^\p{Lu}[\p{L}'’&/-]*(?: [\p{L}'’&/-]+){0,3}: +\S`)
+
+// furnitureLabelRe matches the labels of a page's furniture, which give no
+// field of anything and head nothing: "Image: …", "Photo: Getty".
+var furnitureLabelRe = regexp.MustCompile(`(?i)^(image|images|photo|photos|photograph|picture|pictures|video|caption|credit|source|sources|graphic|illustration|advertisement|more|related|read|read more|watch|listen|see also|also read|share|follow|sign up|subscribe|updated|published|posted|tags?|topics?)\s*:`)
+
+// fieldLine reports a line giving one field of a listed item (see
+// fieldRe), not a page's furniture.
+func fieldLine(line string) bool {
+	return fieldRe.MatchString(line) && !furnitureLabelRe.MatchString(line)
 }
 
 // isHeading reports a line that heads a section: a few words without a

@@ -1,0 +1,59 @@
+package rag
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/gazettebot/gazette/news"
+)
+
+func TestReadPassageFields(t *testing.T) {
+	text := "Quiz Lady\nWhere to watch: Available to stream on Hulu\nGenre: Comedy\nDirector: Jessica Yu\n" +
+		"Image: Hulu\nSandra Oh and Awkwafina play sisters chasing a game show jackpot."
+	got := map[string]sentence{}
+	for _, s := range readPassage(text, "The best new movies to stream") {
+		got[s.text] = s
+	}
+	for _, f := range []string{"Where to watch: Available to stream on Hulu", "Genre: Comedy", "Director: Jessica Yu"} {
+		s, ok := got[f]
+		if !ok {
+			t.Errorf("readPassage() has no sentence %q; a field is a fact, not a heading", f)
+			continue
+		}
+		if !s.field || s.lead != "Quiz Lady —" || !s.heading["quiz"] {
+			t.Errorf("sentence %q: field %v, lead %q, heading %v; want a field of Quiz Lady", f, s.field, s.lead, s.heading)
+		}
+	}
+	if _, ok := got["Image: Hulu"]; ok {
+		t.Errorf("readPassage() quotes the image credit %q", "Image: Hulu")
+	}
+	// A field does not replace its item's heading.
+	if s := got["Sandra Oh and Awkwafina play sisters chasing a game show jackpot."]; !s.heading["quiz"] || s.field {
+		t.Errorf("sentence after the fields: heading %v, field %v; want Quiz Lady's heading, no field", s.heading, s.field)
+	}
+}
+
+func TestFieldOfTheAskedItem(t *testing.T) {
+	list := hit("noir-list", "Polygon", 0, "Quiz Lady\nWhere to watch: Available to stream on Hulu\nDirector: Jessica Yu\n"+
+		"Sandra Oh and Awkwafina play sisters chasing a game show jackpot.\n"+
+		"M (1931)\nDirector: Fritz Lang\nA city hunts a child murderer in Berlin.", oct(30))
+	s := NewService(fixed([]news.Hit{list}, nil), testOptions())
+	got, err := s.Answer(t.Context(), "g1", Request{Question: "who directed quiz lady? the awkwafina one"}, nil)
+	if err != nil {
+		t.Fatalf("Answer() error = %v", err)
+	}
+	if !strings.Contains(got.Text, "Quiz Lady — Director: Jessica Yu") || strings.Contains(got.Text, "Fritz Lang") {
+		t.Errorf("Answer().Text = %q, want Quiz Lady's director quoted with the film's name", got.Text)
+	}
+
+	games := hit("games", "Polygon", 0, "Dave the Diver\nDave the Diver is less about diving than about running a sushi restaurant at night.\n"+
+		"Mr. Sun’s Hatbox\nDeveloper: Kenny Sun\nA slapstick roguelike about hats.", oct(30))
+	s = NewService(fixed([]news.Hit{games}, nil), testOptions())
+	got, err = s.Answer(t.Context(), "g1", Request{Question: "Who's the developer of Dave the Diver?"}, nil)
+	if err != nil {
+		t.Fatalf("Answer() error = %v", err)
+	}
+	if strings.Contains(got.Text, "Kenny Sun") {
+		t.Errorf("Answer().Text = %q quotes the developer of another game", got.Text)
+	}
+}
