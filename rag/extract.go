@@ -326,6 +326,11 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 			// names him.
 			text = c.lead + " " + text
 		}
+		if c.reply != "" && !slices.ContainsFunc(picked, func(p *extractCandidate) bool { return p.text == c.reply }) &&
+			len(strings.Fields(c.reply)) <= extractMaxLeadWords {
+			// A question the article asks is quoted with its answer.
+			text += " " + c.reply
+		}
 		b.WriteString(withCitation(stripCitations(text), groupOf[h.Article.ID]))
 		out.sentences = append(out.sentences, c.text)
 	}

@@ -23,7 +23,11 @@ type sentence struct {
 	// company").
 	prevWeight float64
 	// lead is the sentence before, quoted with an anaphoric one.
-	lead        string
+	lead string
+	// reply is the sentence after one that asks a question ("The most
+	// annoying thing?" → "The traffic, that's the biggest thing for
+	// me."), quoted with it.
+	reply       string
 	boilerplate bool
 	// field is set for a line giving one field of a listed item
 	// ("Director: Jessica Yu" under "Quiz Lady"); see [fieldLine].
@@ -88,6 +92,11 @@ func readPassage(text, title string) []sentence {
 			}
 		}
 	}
+	for i := 1; i < len(out); i++ {
+		if asksQuestion(out[i-1].text) {
+			out[i-1].reply = out[i].text
+		}
+	}
 	if n := len(out); n > 1 {
 		first, _ := utf8.DecodeRuneInString(out[0].text)
 		last, _ := utf8.DecodeLastRuneInString(out[n-1].text)
@@ -123,6 +132,13 @@ var furnitureLabelRe = regexp.MustCompile(`(?i)^(image|images|photo|photos|photo
 // fieldRe), not a page's furniture.
 func fieldLine(line string) bool {
 	return fieldRe.MatchString(line) && !furnitureLabelRe.MatchString(line)
+}
+
+// asksQuestion reports a sentence ending in a question mark, inside
+// closing quotes or not.
+func asksQuestion(s string) bool {
+	s = strings.TrimRightFunc(s, func(r rune) bool { return isClosing(r) || unicode.IsSpace(r) })
+	return strings.HasSuffix(s, "?") || strings.HasSuffix(s, "？")
 }
 
 // isHeading reports a line that heads a section: a few words without a

@@ -57,3 +57,17 @@ func TestFieldOfTheAskedItem(t *testing.T) {
 		t.Errorf("Answer().Text = %q quotes the developer of another game", got.Text)
 	}
 }
+
+func TestQuestionQuotedWithItsReply(t *testing.T) {
+	interview := hit("palmer", "The Guardian", 0, "Cole Palmer swapped south Manchester for London this summer. "+
+		"“The most annoying thing about moving down south? The traffic, that’s the biggest thing for me,” Palmer said. "+
+		"He has started every league game since his move.", oct(30))
+	s := NewService(fixed([]news.Hit{interview}, nil), testOptions())
+	got, err := s.Answer(t.Context(), "g1", Request{Question: "what did cole palmer say was the most annoying thing about moving down south?"}, nil)
+	if err != nil {
+		t.Fatalf("Answer() error = %v", err)
+	}
+	if !strings.Contains(got.Text, "down south? The traffic") {
+		t.Errorf("Answer().Text = %q, want the question quoted with its reply", got.Text)
+	}
+}
