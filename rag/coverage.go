@@ -707,8 +707,10 @@ type evidence struct {
 	// sentence is the largest share held by one sentence (with its
 	// article's title and outlet at half weight).
 	sentence float64
-	// unknown are the names and numbers the library never mentions.
-	unknown []Term
+	// unknown are the names and numbers the library never mentions,
+	// unknownWeight their weight.
+	unknown       []Term
+	unknownWeight float64
 	// read holds the sentences of each hit, for the extractive answerer.
 	read [][]sentence
 }
@@ -821,12 +823,16 @@ func gather(terms []Term, library int, hits []news.Hit, common func(string) bool
 		}
 	}
 	ev.articleShare = make(map[string]float64, len(order))
+	// written[i] is set when a passage writes every word of term i, not
+	// only an acronym or another name for it.
+	written := make([]bool, len(terms))
 	for _, id := range order {
 		set := byArticle[id]
 		var got float64
 		for i, t := range terms {
 			if t.in(set) {
 				ev.found[i] = true
+				written[i] = written[i] || hasAll(set, t.Words)
 				got += ev.weight[i]
 			}
 		}
@@ -842,8 +848,12 @@ func gather(terms []Term, library int, hits []news.Hit, common func(string) bool
 		if ev.found[i] {
 			got += ev.weight[i]
 		}
-		if terms[i].Passages == 0 && terms[i].Kind != TermWord && !(ev.found[i] && terms[i].acronymLike()) {
+		// A name no passage is counted under may still be found in the
+		// passages: as an acronym ("NY" for "New York"), or written in
+		// letters the index does not fold ("Tromsø" for "Tromso").
+		if terms[i].Passages == 0 && terms[i].Kind != TermWord && !(ev.found[i] && terms[i].acronymLike()) && !written[i] {
 			ev.unknown = append(ev.unknown, terms[i])
+			ev.unknownWeight += ev.weight[i]
 		}
 	}
 	if ev.total > 0 {
@@ -975,14 +985,7 @@ func (s *Service) judgeTerms(question string, terms []Term, ret Retrieval, hits 
 	if len(terms) == 0 || ev.total == 0 {
 		return j
 	}
-	var unknown float64
-	for i, t := range terms {
-		// A name no passage is counted under may still be found in the
-		// passages as an acronym ("NY" for "New York").
-		if t.Passages == 0 && t.Kind != TermWord && !(ev.found[i] && t.acronymLike()) {
-			unknown += ev.weight[i]
-		}
-	}
+	unknown := ev.unknownWeight
 	s.o.Logger.Debug("coverage", "question", question, "coverage", ev.coverage, "focus", ev.focus, "sentence", ev.sentence,
 		"unknown", unknown/ev.total, "spanning", j.spanning, "terms", len(terms))
 	missing := ev.missing()

@@ -649,3 +649,21 @@ func TestMeasureInAFurtherPassage(t *testing.T) {
 		t.Errorf("Answer() = %+v, want the 80 feet from the further passage", got)
 	}
 }
+
+// TestNameTheIndexSpellsAnotherWay: the index counts no passage under
+// "Tromso", which the passages write "Tromsø"; the question is answered.
+func TestNameTheIndexSpellsAnotherWay(t *testing.T) {
+	day := time.Date(2023, 10, 2, 0, 0, 0, 0, time.UTC)
+	hits := []news.Hit{
+		hit("a-lights", "Travel", 0, "In Tromsø, Norway, the northern lights can be seen from September to April.", day),
+	}
+	counts := map[string]int{"Tromso": 0}
+	s := NewService(libraryRetriever(hits, counts), testOptions())
+	got, err := s.Answer(t.Context(), "g1", Request{Question: "what months can you see the northern lights in Tromso?"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Refused || !strings.Contains(got.Text, "September to April") {
+		t.Errorf("Answer() = %+v, want the months Tromsø sees the lights", got)
+	}
+}

@@ -70,7 +70,8 @@ var keywordStopwords = func() map[string]bool {
 }()
 
 // Stem returns the stem the keyword index gives a word: its diacritics
-// removed (as the index's unicode61 tokenizer removes them), lower-cased
+// removed (as the index's unicode61 tokenizer removes them, and a few
+// letters more: see [foldDiacritics]), lower-cased
 // and reduced by the Porter stemmer (the index's porter tokenizer). So the
 // words answering counts as one are those keyword search matches as one:
 // "fined" and "fines" are "fine", "companies" and "company" "compani".
@@ -78,7 +79,9 @@ func Stem(w string) string {
 	return porter.StemString(foldDiacritics(w))
 }
 
-// foldDiacritics removes combining marks: "café" is "cafe".
+// foldDiacritics removes combining marks: "café" is "cafe". Letters that
+// carry their mark in their shape, and so have none to remove, are written
+// as English writes them: "Tromsø" is "Tromso", "Łódź" "Lodz".
 func foldDiacritics(w string) string {
 	ascii := true
 	for i := 0; i < len(w); i++ {
@@ -92,9 +95,20 @@ func foldDiacritics(w string) string {
 	}
 	var b strings.Builder
 	for _, r := range norm.NFD.String(w) {
-		if !unicode.Is(unicode.Mn, r) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case plainLetters[r] != "":
+			b.WriteString(plainLetters[r])
+		default:
 			b.WriteRune(r)
 		}
 	}
 	return b.String()
+}
+
+// plainLetters are the Latin letters no decomposition removes a mark from,
+// as English writes them.
+var plainLetters = map[rune]string{
+	'ø': "o", 'Ø': "O", 'ł': "l", 'Ł': "L", 'đ': "d", 'Đ': "D", 'ð': "d", 'Ð': "D", 'ı': "i",
+	'æ': "ae", 'Æ': "AE", 'œ': "oe", 'Œ': "OE", 'ß': "ss", 'þ': "th", 'Þ': "Th", 'ħ': "h", 'Ħ': "H",
 }

@@ -26,3 +26,11 @@ func TestKeywordTerms(t *testing.T) {
 		}
 	}
 }
+
+func TestStemFoldsLettersWithTheirMark(t *testing.T) {
+	for _, tc := range [][2]string{{"Tromsø", "Tromso"}, {"Łódź", "Lodz"}, {"café", "cafe"}, {"Kılıçdaroğlu", "Kilicdaroglu"}, {"Ærø", "AEro"}} {
+		if a, b := Stem(tc[0]), Stem(tc[1]); a != b {
+			t.Errorf("Stem(%q) = %q, Stem(%q) = %q; want one stem", tc[0], a, tc[1], b)
+		}
+	}
+}
