@@ -884,8 +884,20 @@ func termSet(text string) map[string]bool {
 			m[w] = true
 		}
 	}
+	// A word written with a hyphen is also the word written without:
+	// "re-shared" is "reshared", "e-mail" "email".
+	if strings.ContainsAny(text, "-‑") {
+		for _, w := range hyphenatedRe.FindAllString(text, -1) {
+			for _, t := range extractTerms(strings.NewReplacer("-", "", "‑", "").Replace(w)) {
+				m[t] = true
+			}
+		}
+	}
 	return m
 }
+
+// hyphenatedRe matches a word of letters joined by hyphens.
+var hyphenatedRe = regexp.MustCompile(`\pL+(?:[-‑]\pL+)+`)
 
 // periodForms holds the words a quarter or a half of a year written short
 // stands for: "Q3" is the "third quarter".

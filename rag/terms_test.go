@@ -34,3 +34,12 @@ func TestStemFoldsLettersWithTheirMark(t *testing.T) {
 		}
 	}
 }
+
+func TestHyphenatedWordIsAlsoOneWord(t *testing.T) {
+	set := termSet("A bug hid Stories that re-shared Reels, the co-founder said by e-mail in 2023-24.")
+	for _, w := range []string{"reshared", "re", "shared", "cofounder", "founder", "email", "mail"} {
+		if !hasAll(set, extractTerms(w)) {
+			t.Errorf("termSet() = %v, want it to hold %q", set, w)
+		}
+	}
+}
