@@ -50,6 +50,14 @@ func TestBoilerplate(t *testing.T) {
 		{"Revenue rose to $9.3 billion from $8.3 billion, while profit reached $221 million in the quarter.", false},
 		{"The line will cost $1.2 billion and open in 2028, the mayor said.", false},
 		{"By Tuesday, the council had approved the plan.", false},
+		{"Our stories may include affiliate links; if you buy something through a link, we may earn a commission.", true},
+		{"When you buy through these links, TechCrunch may earn an affiliate commission.", true},
+		{"Share on WhatsApp", true},
+		// News that names a messaging app, a farm team or the European
+		// Commission is news.
+		{"Beeper launched a chat app that supported around 15 networks, including WhatsApp, Messenger and Telegram.", false},
+		{"Evason spent several seasons as head coach of the Predators' AHL affiliate in Milwaukee.", false},
+		{"The European Commission said the investigation will look at whether the purchase broke the rules.", false},
 	} {
 		if got := boilerplate(tt.s); got != tt.want {
 			t.Errorf("boilerplate(%q) = %v, want %v", tt.s, got, tt.want)
