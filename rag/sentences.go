@@ -111,10 +111,60 @@ func readPassage(text, title string) []sentence {
 var loadingRe = regexp.MustCompile(`^Loading\s+\p{Lu}`)
 
 // withoutFurniture returns s without the page furniture it opens with
-// ("Loading Perpetual climbed 6.3 per cent…").
+// ("Loading Perpetual climbed 6.3 per cent…", "Credit: AP Wednesday's
+// report…").
 func withoutFurniture(s string) string {
 	if loadingRe.MatchString(s) {
 		return strings.TrimSpace(strings.TrimPrefix(s, "Loading"))
+	}
+	return withoutCredit(s)
+}
+
+// photoCreditRe matches a photo credit glued to the sentence after the photo.
+var photoCreditRe = regexp.MustCompile(`^(?:Credit|Photo|Photograph|Picture|Image)s?: `)
+
+// sentenceOpeners are capitalised words that start a sentence and are
+// seldom part of a credit.
+var sentenceOpeners = map[string]bool{
+	"The": true, "A": true, "An": true, "It": true, "It’s": true, "It's": true, "In": true, "As": true, "But": true,
+	"And": true, "Still": true, "He": true, "She": true, "They": true, "We": true, "I": true, "This": true,
+	"That": true, "These": true, "Those": true, "There": true, "On": true, "At": true, "After": true, "Before": true,
+	"When": true, "While": true, "For": true, "With": true, "His": true, "Her": true, "Their": true, "Our": true,
+	"My": true, "Its": true, "If": true, "So": true, "Yet": true, "Between": true, "Since": true, "During": true,
+}
+
+// creditAgencies are the agencies a credit may name alone.
+var creditAgencies = map[string]bool{
+	"AP": true, "AAP": true, "AFP": true, "Reuters": true, "Getty": true, "Bloomberg": true, "Shutterstock": true,
+	"EPA": true, "PA": true, "Alamy": true,
+}
+
+// withoutCredit returns s without the photo credit it opens with, when the
+// credit's end can be told: at a quote or a word that opens sentences
+// ("Credit: Janie Barrett It's hard…"), or after an agency named alone
+// ("Credit: Getty Prior had blasted…"). A credit whose end cannot be told
+// is left, and the sentence stays page furniture.
+func withoutCredit(s string) string {
+	loc := photoCreditRe.FindStringIndex(s)
+	if loc == nil {
+		return s
+	}
+	ws := strings.Fields(s[loc[1]:])
+	const maxCreditWords = 6
+	for i := 1; i < len(ws) && i <= maxCreditWords; i++ {
+		first, _ := utf8.DecodeRuneInString(ws[i])
+		if strings.ContainsRune("“‘\"", first) || sentenceOpeners[ws[i]] {
+			return strings.Join(ws[i:], " ")
+		}
+	}
+	if len(ws) > 2 && creditAgencies[ws[0]] {
+		rest := ws[1:]
+		if rest[0] == "Images" || rest[0] == "Pool" {
+			rest = rest[1:]
+		}
+		if first, _ := utf8.DecodeRuneInString(rest[0]); unicode.IsUpper(first) {
+			return strings.Join(rest, " ")
+		}
 	}
 	return s
 }

@@ -71,3 +71,21 @@ func TestQuestionQuotedWithItsReply(t *testing.T) {
 		t.Errorf("Answer().Text = %q, want the question quoted with its reply", got.Text)
 	}
 }
+
+func TestWithoutCredit(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"Credit: AP Wednesday’s report from ADP suggested private employers added 89,000 jobs.", "Wednesday’s report from ADP suggested private employers added 89,000 jobs."},
+		{"Credit: Getty Prior had blasted the decision.", "Prior had blasted the decision."},
+		{"Credit: Janie Barrett It’s hard to enjoy something when we find it hard.", "It’s hard to enjoy something when we find it hard."},
+		{"Credit: Alex Ellinghausen “It would be concerning from any company,” she said.", "“It would be concerning from any company,” she said."},
+		{"Credit: Reuters Pool Still, some scientists had become fixated on the downsides of AI.", "Still, some scientists had become fixated on the downsides of AI."},
+		{"Credit: AP Between 2011 and 2016, Trump valued his apartment at 30,000 square feet.", "Between 2011 and 2016, Trump valued his apartment at 30,000 square feet."},
+		// Where the credit ends cannot be told: the sentence stays as it is.
+		{"Credit: Eddie Jim Smith Jones Brown Green Black White said no.", "Credit: Eddie Jim Smith Jones Brown Green Black White said no."},
+		{"Credit card debt rose again.", "Credit card debt rose again."},
+	} {
+		if got := withoutCredit(tt.in); got != tt.want {
+			t.Errorf("withoutCredit(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
