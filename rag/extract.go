@@ -774,6 +774,12 @@ var abbreviations = map[string]bool{
 	"jan": true, "feb": true, "mar": true, "apr": true, "jun": true, "jul": true, "aug": true, "sep": true,
 	"sept": true, "oct": true, "nov": true, "dec": true, "e.g": true, "i.e": true, "u.s": true, "u.k": true,
 	"u.n": true, "a.m": true, "p.m": true, "approx": true, "est": true,
+	// Titles, always before a name: "Adv. Ilit Ostrovitch-Levi",
+	// "Det. Sgt. Ray Cole".
+	"adv": true, "hon": true, "rev": true, "sgt": true, "cpl": true, "pvt": true, "det": true, "insp": true,
+	"cmdr": true, "adm": true, "maj": true, "brig": true, "supt": true, "atty": true, "messrs": true,
+	// Parts of names: "Warner Bros. Discovery", "Mt. Everest".
+	"bros": true, "mt": true,
 }
 
 // isAbbreviation reports whether the word before a full stop is an

@@ -89,3 +89,18 @@ func TestWithoutCredit(t *testing.T) {
 		}
 	}
 }
+
+func TestTitlesAndNamesDoNotEndSentences(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want int
+	}{
+		{`"This is real-time deterrence," reveals IMPA director general Adv. Ilit Ostrovitch-Levi. "And then there was a domino effect."`, 2},
+		{"This bundle includes a digital download of Super Smash Bros. Ultimate as well as a membership.", 1},
+		{"Det. Sgt. Ray Cole led the inquiry. He retired in May.", 2},
+	} {
+		if got := splitLine(tt.in); len(got) != tt.want {
+			t.Errorf("splitLine(%q) = %q, want %d sentences", tt.in, got, tt.want)
+		}
+	}
+}
