@@ -353,7 +353,13 @@ func attributeOf(q string) *attribute {
 			}
 		}
 		rates := perPeriodRe.MatchString(q)
-		return &attribute{name: "the number of " + strings.Join(words, " "), holds: func(s string) bool { return countNear(s, heads, rates) }, anchored: true}
+		// The decline names the people counted, not what they did: "the
+		// number of fans", not "the number of fans turned".
+		named := words
+		if last := words[len(words)-1]; len(words) > 1 && len(last) > 4 && strings.HasSuffix(last, "ed") {
+			named = words[:len(words)-1]
+		}
+		return &attribute{name: "the number of " + strings.Join(named, " "), holds: func(s string) bool { return countNear(s, heads, rates) }, anchored: true}
 	case howLongRe.MatchString(q):
 		// "How long was the field goal he missed?" asks a distance. An
 		// age ("the 36-year-old") is no length of time, and the length of

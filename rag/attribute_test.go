@@ -351,7 +351,7 @@ func TestFigureTheArticlesNeverGiveDeclines(t *testing.T) {
 			question: "How deep is the Mariana Trench?", want: "11 kilometres"},
 		{name: "count of the people who watched, only a count of Vikings passes", hits: []news.Hit{hit("a-mnf", "Sporting News", 0,
 			"The Bears beat the Vikings 12-10 on Monday night, picking off 4 Vikings passes.", day)},
-			question: "how many people watched bears vikings on monday night?", decline: "gives the number of people watched"},
+			question: "how many people watched bears vikings on monday night?", decline: "gives the number of people."},
 		{name: "count of the people who watched, given", hits: []news.Hit{hit("a-mnf", "Sporting News", 0,
 			"The Bears beat the Vikings 12-10 on Monday night in a game that drew 14.3 million viewers.", day)},
 			question: "how many people watched bears vikings on monday night?", want: "14.3 million viewers"},
