@@ -404,6 +404,11 @@ func TestSalientTerms(t *testing.T) {
 			want:     []string{"roughly", "money", "N NFL", "bring", "year"},
 		},
 		{
+			// A word in single quotes is the word.
+			question: "which region do they call a climate 'sweet spot'?",
+			want:     []string{"region", "call", "climate", "sweet", "spot"},
+		},
+		{
 			question: "Nike shares rose after Sam Bankman-Fried's trial?",
 			want:     []string{"N Nike", "shares", "rose", "N Sam Bankman-Fried", "trial"},
 		},

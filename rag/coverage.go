@@ -430,7 +430,8 @@ func SalientTerms(question string, spans []string) []Term {
 			continue
 		}
 		for _, part := range strings.FieldsFunc(w.raw, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’' }) {
-			part = withoutClitic(withoutPossessive(part))
+			// "'sweet spot'" quoted: the word is "spot".
+			part = strings.Trim(withoutClitic(withoutPossessive(part)), "'’")
 			if len(extractTerms(part)) == 1 {
 				add(strings.ToLower(part), TermWord)
 			}
