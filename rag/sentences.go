@@ -32,6 +32,10 @@ type sentence struct {
 	// field is set for a line giving one field of a listed item
 	// ("Director: Jessica Yu" under "Quiz Lady"); see [fieldLine].
 	field bool
+	// first is set for the first sentence under its heading, which
+	// speaks of what the heading names ("Stardew Valley" above "Solo
+	// developer Eric Barone created…").
+	first bool
 	// fragment is set for a passage's first sentence when it starts in
 	// lower case, or its last when it lacks an ending: pieces of a
 	// sentence cut by chunking.
@@ -40,9 +44,12 @@ type sentence struct {
 
 // Shares of a term's weight earned by a sentence from its context.
 const (
-	headingWeight  = 0.5
-	anaphorWeight  = 0.5
-	previousWeight = 0.3
+	headingWeight = 0.5
+	// firstUnderHeadingWeight is the share for the first sentence under
+	// the heading.
+	firstUnderHeadingWeight = 0.9
+	anaphorWeight           = 0.5
+	previousWeight          = 0.3
 	// headingMaxWords: a line of at most this many words without a full
 	// stop is a heading.
 	headingMaxWords = 4
@@ -77,7 +84,8 @@ func readPassage(text, title string) []sentence {
 				s = withoutFurniture(s)
 				terms := termSet(s)
 				addAcronyms(terms, s)
-				sn := sentence{text: s, pos: len(out), terms: terms, heading: heading, prev: prev, prevWeight: previousWeight, boilerplate: boilerplate(s)}
+				sn := sentence{text: s, pos: len(out), terms: terms, heading: heading, prev: prev, prevWeight: previousWeight, boilerplate: boilerplate(s),
+					first: heading != nil && prev == nil}
 				switch {
 				case field && i == 0 && j == 0 && heading != nil:
 					// The field belongs to the item its heading names:
@@ -213,6 +221,8 @@ func (s sentence) share(terms []Term, weight []float64, meta map[string]bool) (o
 		switch {
 		case t.in(s.terms):
 			own += weight[i]
+		case s.first && t.in(s.heading):
+			own += firstUnderHeadingWeight * weight[i]
 		case s.heading != nil && t.in(s.heading):
 			own += headingWeight * weight[i]
 		case s.prev != nil && t.in(s.prev):

@@ -104,3 +104,18 @@ func TestTitlesAndNamesDoNotEndSentences(t *testing.T) {
 		}
 	}
 }
+
+func TestFirstSentenceUnderAHeadingSpeaksOfIt(t *testing.T) {
+	list := hit("switch-games", "Polygon", 0, "Hades\nHades is for the Greek mythology nerds, but it is also for everyone.\n"+
+		"Stardew Valley\nSolo developer and composer Eric Barone created both a game and a phenomenon with this one.\n"+
+		"Its farming loop is as soothing as ever.", oct(30))
+	coop := hit("co-op", "Polygon", 0, "I also love building something together in real time, like a farm in Stardew Valley.", oct(29))
+	s := NewService(fixed([]news.Hit{coop, list}, nil), testOptions())
+	got, err := s.Answer(t.Context(), "g1", Request{Question: "who made stardew valley?"}, nil)
+	if err != nil {
+		t.Fatalf("Answer() error = %v", err)
+	}
+	if !strings.Contains(got.Text, "Eric Barone") {
+		t.Errorf("Answer().Text = %q, want the game's maker, named under its heading", got.Text)
+	}
+}
