@@ -1046,15 +1046,26 @@ func declineText(ev evidence, missing []Term) string {
 		idx[i] = i
 	}
 	slices.SortStableFunc(idx, func(a, b int) int { return cmpFloatDesc(ev.weight[a], ev.weight[b]) })
-	var lacking, heaviest []Term
+	var lack, heavy []int
 	for _, i := range idx {
-		if !ev.found[i] && len(lacking) < 2 {
-			lacking = append(lacking, ev.terms[i])
+		if !ev.found[i] && len(lack) < 2 {
+			lack = append(lack, i)
 		}
-		if len(heaviest) < 3 {
-			heaviest = append(heaviest, ev.terms[i])
+		if len(heavy) < 3 {
+			heavy = append(heavy, i)
 		}
 	}
+	// Named in the question's order: "philip, wilkins and labs", not
+	// "wilkins, philip and labs".
+	inOrder := func(is []int) []Term {
+		slices.Sort(is)
+		ts := make([]Term, len(is))
+		for k, i := range is {
+			ts[k] = ev.terms[i]
+		}
+		return ts
+	}
+	lacking, heaviest := inOrder(lack), inOrder(heavy)
 	switch {
 	case len(lacking) > 0:
 		return "I couldn't find anything about " + termNames(lacking) + " in the articles I have."

@@ -667,3 +667,12 @@ func TestNameTheIndexSpellsAnotherWay(t *testing.T) {
 		t.Errorf("Answer() = %+v, want the months Tromsø sees the lights", got)
 	}
 }
+
+func TestDeclineNamesTermsInTheQuestionsOrder(t *testing.T) {
+	terms := []Term{{Text: "philip", Passages: 3}, {Text: "wilkins", Passages: 1}, {Text: "labs", Passages: 2}}
+	ev := evidence{terms: terms, weight: []float64{1, 2, 1.5}, found: []bool{true, true, true}}
+	want := "None of the articles I have covers philip, wilkins and labs together."
+	if got := declineText(ev, nil); got != want {
+		t.Errorf("declineText() = %q, want %q", got, want)
+	}
+}
