@@ -101,7 +101,7 @@ func readPassage(text, title string) []sentence {
 		}
 	}
 	for i := 1; i < len(out); i++ {
-		if asksQuestion(out[i-1].text) {
+		if asksQuestion(out[i-1].text) && !out[i].boilerplate {
 			out[i-1].reply = out[i].text
 		}
 	}

@@ -119,3 +119,14 @@ func TestFirstSentenceUnderAHeadingSpeaksOfIt(t *testing.T) {
 		t.Errorf("Answer().Text = %q, want the game's maker, named under its heading", got.Text)
 	}
 }
+
+func TestReplyIsNoPageFurniture(t *testing.T) {
+	ss := readPassage("Who will coach the Wallabies next year? Sign up for our free rugby newsletter today.", "")
+	if len(ss) == 0 || ss[0].reply != "" {
+		t.Errorf("readPassage() = %+v, want no reply from a sign-up box", ss)
+	}
+	ss = readPassage("Who will coach the Wallabies next year? Joe Schmidt takes over in January.", "")
+	if len(ss) == 0 || ss[0].reply != "Joe Schmidt takes over in January." {
+		t.Errorf("readPassage() = %+v, want the question's reply", ss)
+	}
+}
