@@ -60,11 +60,33 @@ var (
 	bylineRe = regexp.MustCompile(`^(By|Written by|Reporting by|Editing by)\s+[A-Z][\w.'-]+(\s+[A-Z][\w.'-]+){1,3}(,|\s+and\s|\s*$|\s+(for|in|at)\s)`)
 )
 
+// boilerplateCues holds, lower-cased, a piece of text that each pattern
+// of boilerplateRe needs. The expression is slow on long sentences and
+// most sentences hold no cue, so it runs only on those that do. (The
+// expression's case folding also reads the long s as "s" and the Kelvin
+// sign as "k"; the cues do not, which no page furniture relies on.)
+var boilerplateCues = []string{"sign up", "subscribe", "newsletter", "privacy ", "terms of ", "valid email", "read more",
+	"click here", "advertisement", "article continues", "image credit", "photo", "credit: ", "getty images",
+	"shutterstock", "all rights reserved", "follow us", "share this", "facebook", "twitter", "whatsapp", "reddit",
+	"email", "linkedin", "pinterest", "{{", "}}", ":", "loading", "cookie", "free account", "unlimited access",
+	"affiliate ", "commission", "revenue from", "update", "if you or someone", "please ", "crisis ", "hotline"}
+
+// hasCue reports whether s holds one of boilerplateCues.
+func hasCue(s string) bool {
+	low := strings.ToLower(s)
+	for _, c := range boilerplateCues {
+		if strings.Contains(low, c) {
+			return true
+		}
+	}
+	return false
+}
+
 // boilerplate reports a sentence that is page furniture rather than news:
 // sign-up boxes, share bars, credits, embedded posts, bylines, shouted
 // headings, tables of prices.
 func boilerplate(s string) bool {
-	if boilerplateRe.MatchString(s) || tweetRe.MatchString(s) {
+	if hasCue(s) && boilerplateRe.MatchString(s) || strings.Contains(s, "@") && tweetRe.MatchString(s) {
 		return true
 	}
 	words := strings.Fields(s)

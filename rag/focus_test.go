@@ -292,3 +292,21 @@ func TestTwoAsksFromTwoArticles(t *testing.T) {
 		t.Errorf("Answer() = %+v, want the reason from one article and the expected cut from the other", got)
 	}
 }
+
+// TestBoilerplateCues: a sentence the expression matches holds a cue, so
+// checking the cues first changes no verdict.
+func TestBoilerplateCues(t *testing.T) {
+	var texts []string
+	for _, h := range FixtureHits(t) {
+		texts = append(texts, splitLine(strings.ReplaceAll(h.Chunk.Text, "\n", " "))...)
+	}
+	texts = append(texts, "Sign up for our free newsletter.", "Photograph: Getty Images", "Facebook Twitter Whatsapp Reddit Email Share",
+		"Read: how the deal was done", "UPDATED: Oct. 5, 2023", "Cookies help us; accept them.", "{{ /verifyErrors }}",
+		"Share via WhatsApp", "We may earn a commission.", "If you or someone you know is struggling, please call the crisis line.",
+		"Loading the market fell 2%.", "PRIVACY POLICY", "All Rights Reserved", "Follow us on Instagram")
+	for _, s := range texts {
+		if boilerplateRe.MatchString(s) && !hasCue(s) {
+			t.Errorf("boilerplateRe matches %q, which holds no cue", s)
+		}
+	}
+}
