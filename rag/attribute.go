@@ -176,7 +176,11 @@ var sumVerbs = map[string][]string{
 var forSumRe = regexp.MustCompile(`(?i)\bfor\s+((about|around|roughly|nearly|almost|between|up to|more than|less than|over|under|some|just)\s+)?([$£€¥₹]|(US|A|AU|C|NZ)\$)\s?\d`)
 
 // isSum reports a sum of money in s, with its currency or as a price.
-func isSum(s string) bool { return moneyRe.MatchString(s) || bareSumRe.MatchString(s) }
+func isSum(s string) bool {
+	// Both expressions need a digit; most sentences have none, and are
+	// spared them.
+	return strings.ContainsAny(s, "0123456789") && (moneyRe.MatchString(s) || bareSumRe.MatchString(s))
+}
 
 // askedAttribute returns the figure a question asks of its subject when it
 // has a form a sentence must show, or nil. "What's Donahoe paid a year?"
