@@ -848,7 +848,9 @@ func extractTerms(text string) []string {
 		}
 		out = append(out, stem(w))
 	}
-	text = dottedAcronym.ReplaceAllStringFunc(text, func(m string) string { return strings.ReplaceAll(m, ".", "") })
+	if hasDottedLetters(text) {
+		text = dottedAcronym.ReplaceAllStringFunc(text, func(m string) string { return strings.ReplaceAll(m, ".", "") })
+	}
 	text = spellScale(text)
 	for _, r := range strings.ToLower(text) {
 		switch {
@@ -931,6 +933,19 @@ var boundPrefix = map[string]bool{"semi": true, "quarter": true}
 // dottedAcronym matches acronyms written with full stops, "U.S." or
 // "e.g.", which are read as one word.
 var dottedAcronym = regexp.MustCompile(`\b(?:[A-Za-z]\.){2,}`)
+
+// hasDottedLetters reports whether text holds two letters each followed by
+// a full stop ("U.S."), as every match of dottedAcronym does: most texts do
+// not, and are spared the expression.
+func hasDottedLetters(text string) bool {
+	letter := func(b byte) bool { return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' }
+	for i := 1; i+2 < len(text); i++ {
+		if text[i] == '.' && text[i+2] == '.' && letter(text[i-1]) && letter(text[i+1]) {
+			return true
+		}
+	}
+	return false
+}
 
 // withoutPossessive returns w without a possessive ending ("Milan's",
 // "Milan’s").

@@ -126,7 +126,7 @@ func boilerplate(s string) bool {
 			lower++
 		}
 	}
-	return len(moneyRe.FindAllStringIndex(s, 4)) >= 3 && float64(lower) < 0.3*float64(len(words))
+	return float64(lower) < 0.3*float64(len(words)) && strings.ContainsAny(s, "0123456789") && len(moneyRe.FindAllStringIndex(s, 4)) >= 3
 }
 
 // factKind is the kind of fact a question asks for.

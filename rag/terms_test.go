@@ -43,3 +43,16 @@ func TestHyphenatedWordIsAlsoOneWord(t *testing.T) {
 		}
 	}
 }
+
+// TestDottedLettersCue: every text dottedAcronym matches passes the cheap
+// check that guards it.
+func TestDottedLettersCue(t *testing.T) {
+	for _, s := range []string{"the U.S.", "U.S. forces", "e.g. this", "in the U.K.'s capital", "a.m.", "J.R.R. Tolkien", "No. 3 seed", "3.5.1 release", "plain text"} {
+		if dottedAcronym.MatchString(s) && !hasDottedLetters(s) {
+			t.Errorf("dottedAcronym matches %q but hasDottedLetters does not", s)
+		}
+	}
+	if hasDottedLetters("plain text. Another one.") {
+		t.Error("hasDottedLetters(plain sentences) = true")
+	}
+}
