@@ -963,8 +963,35 @@ func stem(w string) string {
 	if v, ok := agentStems[st]; ok {
 		return v
 	}
+	if v, ok := eventStems[st]; ok {
+		return v
+	}
 	return st
 }
+
+// eventStems maps the stem of a noun for an act to the stem of its verb,
+// so that "where did they have the dinner?" meets "Musk dined with
+// Altman" and "his speech" meets "speaking to a crowd".
+var eventStems = func() map[string]string {
+	m := map[string]string{}
+	for _, p := range strings.Fields(`dinner:dine speech:speak sale:sell flight:fly growth:grow loss:lose
+		choice:choose decision:decide arrival:arrive departure:depart payment:pay marriage:marry injury:injure
+		appointment:appoint election:elect resignation:resign retirement:retire acquisition:acquire
+		investment:invest announcement:announce agreement:agree settlement:settle attendance:attend
+		performance:perform competition:compete suspension:suspend conviction:convict testimony:testify
+		donation:donate prediction:predict explanation:explain description:describe collision:collide
+		explosion:explode invasion:invade expansion:expand extension:extend production:produce
+		reduction:reduce introduction:introduce protection:protect destruction:destroy failure:fail
+		closure:close exposure:expose refusal:refuse approval:approve proposal:propose removal:remove
+		survival:survive denial:deny deployment:deploy employment:employ treatment:treat judgment:judge
+		judgement:judge engagement:engage entry:enter recovery:recover delivery:deliver discovery:discover`) {
+		noun, verb, _ := strings.Cut(p, ":")
+		if sn, sv := Stem(noun), Stem(verb); sn != sv {
+			m[sn] = sv
+		}
+	}
+	return m
+}()
 
 // agentStems maps the stem of a noun for whoever does something to the
 // stem of the verb, so that "who directed the film?" meets "under director

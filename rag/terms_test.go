@@ -56,3 +56,11 @@ func TestDottedLettersCue(t *testing.T) {
 		t.Error("hasDottedLetters(plain sentences) = true")
 	}
 }
+
+func TestActMeetsItsVerb(t *testing.T) {
+	for _, tc := range [][2]string{{"dinner", "dined"}, {"speech", "speaking"}, {"sales", "sold"}, {"loss", "losing"}, {"payments", "paid"}, {"arrival", "arrived"}} {
+		if a, b := stem(tc[0]), stem(tc[1]); a != b {
+			t.Errorf("stem(%q) = %q, stem(%q) = %q; want one stem", tc[0], a, tc[1], b)
+		}
+	}
+}
