@@ -966,8 +966,41 @@ func stem(w string) string {
 	if v, ok := eventStems[st]; ok {
 		return v
 	}
+	if v, ok := americanStems[st]; ok {
+		return v
+	}
 	return st
 }
+
+// americanStems maps the stem of a word spelt the British way to the stem
+// of its American spelling, so that "organised" meets "organized" and
+// "defence" meets "defense": outlets and members write both.
+var americanStems = func() map[string]string {
+	m := map[string]string{}
+	for _, p := range strings.Fields(`colour:color favour:favor favourite:favorite honour:honor labour:labor
+		neighbour:neighbor behaviour:behavior humour:humor rumour:rumor harbour:harbor flavour:flavor
+		armour:armor endeavour:endeavor vigour:vigor centre:center theatre:theater metre:meter litre:liter
+		fibre:fiber calibre:caliber spectre:specter defence:defense offence:offense licence:license
+		pretence:pretense catalogue:catalog dialogue:dialog analogue:analog programme:program
+		organise:organize organisation:organization realise:realize recognise:recognize apologise:apologize
+		criticise:criticize prioritise:prioritize finalise:finalize authorise:authorize emphasise:emphasize
+		summarise:summarize minimise:minimize maximise:maximize legalise:legalize privatise:privatize
+		capitalise:capitalize utilise:utilize modernise:modernize mobilise:mobilize normalise:normalize
+		stabilise:stabilize subsidise:subsidize sympathise:sympathize characterise:characterize
+		specialise:specialize hospitalise:hospitalize penalise:penalize jeopardise:jeopardize
+		analyse:analyze paralyse:paralyze travelled:traveled travelling:traveling traveller:traveler
+		cancelled:canceled cancelling:canceling modelling:modeling labelled:labeled fuelled:fueled
+		levelled:leveled signalled:signaled counselling:counseling jewellery:jewelry aluminium:aluminum
+		grey:gray mum:mom sceptical:skeptical manoeuvre:maneuver paediatric:pediatric ageing:aging
+		enrol:enroll fulfil:fulfill skilful:skillful pyjamas:pajamas mould:mold sulphur:sulfur
+		practise:practice plough:plow moustache:mustache`) {
+		british, american, _ := strings.Cut(p, ":")
+		if sb, sa := Stem(british), Stem(american); sb != sa {
+			m[sb] = sa
+		}
+	}
+	return m
+}()
 
 // eventStems maps the stem of a noun for an act to the stem of its verb,
 // so that "where did they have the dinner?" meets "Musk dined with

@@ -64,3 +64,12 @@ func TestActMeetsItsVerb(t *testing.T) {
 		}
 	}
 }
+
+func TestBritishSpellingMeetsAmerican(t *testing.T) {
+	for _, tc := range [][2]string{{"favourite", "favorite"}, {"organised", "organized"}, {"organisation", "organization"}, {"defence", "defense"},
+		{"travelled", "traveled"}, {"centre", "center"}, {"colours", "colors"}, {"analysed", "analyzed"}} {
+		if a, b := stem(tc[0]), stem(tc[1]); a != b {
+			t.Errorf("stem(%q) = %q, stem(%q) = %q; want one stem", tc[0], a, tc[1], b)
+		}
+	}
+}
