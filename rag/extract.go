@@ -954,30 +954,48 @@ func withoutPossessive(w string) string {
 }
 
 // stem reduces a word to the stem the keyword index gives it ([Stem]),
-// after mapping the past form of a common irregular verb to its base.
+// after mapping the past form of a common irregular verb to its base, and
+// then to the stem of another form of the word ([wordForms]).
 func stem(w string) string {
 	if base, ok := irregular[w]; ok {
 		w = base
 	}
 	st := Stem(w)
-	if v, ok := agentStems[st]; ok {
-		return v
-	}
-	if v, ok := eventStems[st]; ok {
-		return v
-	}
-	if v, ok := americanStems[st]; ok {
+	if v, ok := wordForms[st]; ok {
 		return v
 	}
 	return st
 }
 
-// americanStems maps the stem of a word spelt the British way to the stem
-// of its American spelling, so that "organised" meets "organized" and
-// "defence" meets "defense": outlets and members write both.
-var americanStems = func() map[string]string {
-	m := map[string]string{}
-	for _, p := range strings.Fields(`colour:color favour:favor favourite:favorite honour:honor labour:labor
+// Pairs of words written two ways, "from:to": the stem of the first is read
+// as the stem of the second.
+const (
+	// agentPairs: the noun for whoever does something and its verb, so
+	// that "who directed the film?" meets "under director Emma Tammi" and
+	// "who founded it?" meets "its founder".
+	agentPairs = `director:direct producer:produce founder:found cofounder:found owner:own
+		winner:win creator:create developer:develop publisher:publish writer:write author:write leader:lead
+		manager:manage investor:invest buyer:buy seller:sell designer:design inventor:invent organiser:organise
+		organizer:organize composer:compose narrator:narrate performer:perform singer:sing scorer:score
+		acquirer:acquire employer:employ killer:kill builder:build distributor:distribute operator:operate`
+	// actPairs: the noun for an act and its verb, so that "where did
+	// they have the dinner?" meets "Musk dined with Altman" and "his
+	// speech" meets "speaking to a crowd".
+	actPairs = `dinner:dine speech:speak sale:sell flight:fly growth:grow loss:lose
+		choice:choose decision:decide arrival:arrive departure:depart payment:pay marriage:marry injury:injure
+		appointment:appoint election:elect resignation:resign retirement:retire acquisition:acquire
+		investment:invest announcement:announce agreement:agree settlement:settle attendance:attend
+		performance:perform competition:compete suspension:suspend conviction:convict testimony:testify
+		donation:donate prediction:predict explanation:explain description:describe collision:collide
+		explosion:explode invasion:invade expansion:expand extension:extend production:produce
+		reduction:reduce introduction:introduce protection:protect destruction:destroy failure:fail
+		closure:close exposure:expose refusal:refuse approval:approve proposal:propose removal:remove
+		survival:survive denial:deny deployment:deploy employment:employ treatment:treat judgment:judge
+		judgement:judge engagement:engage entry:enter recovery:recover delivery:deliver discovery:discover`
+	// americanPairs: a word spelt the British way and its American
+	// spelling, so that "organised" meets "organized" and "defence" meets
+	// "defense": outlets and members write both.
+	americanPairs = `colour:color favour:favor favourite:favorite honour:honor labour:labor
 		neighbour:neighbor behaviour:behavior humour:humor rumour:rumor harbour:harbor flavour:flavor
 		armour:armor endeavour:endeavor vigour:vigor centre:center theatre:theater metre:meter litre:liter
 		fibre:fiber calibre:caliber spectre:specter defence:defense offence:offense licence:license
@@ -993,52 +1011,21 @@ var americanStems = func() map[string]string {
 		levelled:leveled signalled:signaled counselling:counseling jewellery:jewelry aluminium:aluminum
 		grey:gray mum:mom sceptical:skeptical manoeuvre:maneuver paediatric:pediatric ageing:aging
 		enrol:enroll fulfil:fulfill skilful:skillful pyjamas:pajamas mould:mold sulphur:sulfur
-		practise:practice plough:plow moustache:mustache`) {
-		british, american, _ := strings.Cut(p, ":")
-		if sb, sa := Stem(british), Stem(american); sb != sa {
-			m[sb] = sa
-		}
-	}
-	return m
-}()
+		practise:practice plough:plow moustache:mustache`
+)
 
-// eventStems maps the stem of a noun for an act to the stem of its verb,
-// so that "where did they have the dinner?" meets "Musk dined with
-// Altman" and "his speech" meets "speaking to a crowd".
-var eventStems = func() map[string]string {
+// wordForms maps stems by agentPairs, then actPairs, then americanPairs:
+// a stem an earlier table maps keeps that mapping.
+var wordForms = func() map[string]string {
 	m := map[string]string{}
-	for _, p := range strings.Fields(`dinner:dine speech:speak sale:sell flight:fly growth:grow loss:lose
-		choice:choose decision:decide arrival:arrive departure:depart payment:pay marriage:marry injury:injure
-		appointment:appoint election:elect resignation:resign retirement:retire acquisition:acquire
-		investment:invest announcement:announce agreement:agree settlement:settle attendance:attend
-		performance:perform competition:compete suspension:suspend conviction:convict testimony:testify
-		donation:donate prediction:predict explanation:explain description:describe collision:collide
-		explosion:explode invasion:invade expansion:expand extension:extend production:produce
-		reduction:reduce introduction:introduce protection:protect destruction:destroy failure:fail
-		closure:close exposure:expose refusal:refuse approval:approve proposal:propose removal:remove
-		survival:survive denial:deny deployment:deploy employment:employ treatment:treat judgment:judge
-		judgement:judge engagement:engage entry:enter recovery:recover delivery:deliver discovery:discover`) {
-		noun, verb, _ := strings.Cut(p, ":")
-		if sn, sv := Stem(noun), Stem(verb); sn != sv {
-			m[sn] = sv
-		}
-	}
-	return m
-}()
-
-// agentStems maps the stem of a noun for whoever does something to the
-// stem of the verb, so that "who directed the film?" meets "under director
-// Emma Tammi" and "who founded it?" meets "its founder".
-var agentStems = func() map[string]string {
-	m := map[string]string{}
-	for _, p := range strings.Fields(`director:direct producer:produce founder:found cofounder:found owner:own
-		winner:win creator:create developer:develop publisher:publish writer:write author:write leader:lead
-		manager:manage investor:invest buyer:buy seller:sell designer:design inventor:invent organiser:organise
-		organizer:organize composer:compose narrator:narrate performer:perform singer:sing scorer:score
-		acquirer:acquire employer:employ killer:kill builder:build distributor:distribute operator:operate`) {
-		noun, verb, _ := strings.Cut(p, ":")
-		if sn, sv := Stem(noun), Stem(verb); sn != sv {
-			m[sn] = sv
+	for _, pairs := range []string{agentPairs, actPairs, americanPairs} {
+		for _, p := range strings.Fields(pairs) {
+			from, to, _ := strings.Cut(p, ":")
+			if sf, st := Stem(from), Stem(to); sf != st {
+				if _, ok := m[sf]; !ok {
+					m[sf] = st
+				}
+			}
 		}
 	}
 	return m
