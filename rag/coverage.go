@@ -889,7 +889,7 @@ func termSet(text string) map[string]bool {
 	// "re-shared" is "reshared", "e-mail" "email".
 	if strings.ContainsAny(text, "-‑") {
 		for _, w := range hyphenatedRe.FindAllString(text, -1) {
-			for _, t := range extractTerms(strings.NewReplacer("-", "", "‑", "").Replace(w)) {
+			for _, t := range extractTerms(unhyphen.Replace(w)) {
 				m[t] = true
 			}
 		}
@@ -897,8 +897,12 @@ func termSet(text string) map[string]bool {
 	return m
 }
 
-// hyphenatedRe matches a word of letters joined by hyphens.
-var hyphenatedRe = regexp.MustCompile(`\pL+(?:[-‑]\pL+)+`)
+// hyphenatedRe matches a word of letters joined by hyphens; unhyphen
+// writes it without them.
+var (
+	hyphenatedRe = regexp.MustCompile(`\pL+(?:[-‑]\pL+)+`)
+	unhyphen     = strings.NewReplacer("-", "", "‑", "")
+)
 
 // periodForms holds the words a quarter or a half of a year written short
 // stands for: "Q3" is the "third quarter".
