@@ -1,6 +1,7 @@
 package rag
 
 import (
+	"maps"
 	"regexp"
 	"strings"
 	"unicode"
@@ -61,6 +62,11 @@ const (
 func readPassage(text, title string) []sentence {
 	var out []sentence
 	var heading, prev map[string]bool
+	// referent holds the words of what the sentence before is about: its
+	// own, and, when it refers back, those of what it refers to ("Wang
+	// was the co-founder… He owned only 10 percent… He got a $200,000 a
+	// year salary" is about Wang).
+	var referent map[string]bool
 	prevText, headingText := "", ""
 	for _, line := range strings.Split(withoutHeadline(text, title), "\n") {
 		line = strings.Join(strings.Fields(line), " ")
@@ -71,7 +77,7 @@ func readPassage(text, title string) []sentence {
 		if !field && !furnitureLabelRe.MatchString(line) && isHeading(line) {
 			heading, headingText = termSet(line), line
 			addAcronyms(heading, line)
-			prev, prevText = nil, ""
+			prev, prevText, referent = nil, "", nil
 			continue
 		}
 		for i, part := range splitLine(line) {
@@ -92,11 +98,19 @@ func readPassage(text, title string) []sentence {
 					// "Director: Jessica Yu" under "Quiz Lady" says who
 					// directed Quiz Lady, and is quoted with it.
 					sn.field, sn.lead = true, headingText+" —"
-				case prev != nil && anaphoric(s):
-					sn.prevWeight, sn.lead = anaphorWeight, prevText
+				case referent != nil && anaphoric(s):
+					sn.prev, sn.prevWeight, sn.lead = referent, anaphorWeight, prevText
 				}
 				out = append(out, sn)
-				prev, prevText = terms, s
+				prev, prevText, referent = terms, s, terms
+				if sn.boilerplate {
+					// "Sign up for our newsletter" is not what the next
+					// sentence refers back to.
+					referent = nil
+				} else if sn.lead != "" && !sn.field {
+					referent = maps.Clone(terms)
+					maps.Copy(referent, sn.prev)
+				}
 			}
 		}
 	}
@@ -240,7 +254,62 @@ func (s sentence) share(terms []Term, weight []float64, meta map[string]bool) (o
 // "the company", "the club"….
 var anaphorRe = regexp.MustCompile(`^["“‘']?(He|She|It|They|His|Her|Its|Their|This|That|These|Those|The (company|firm|group|bank|club|team|side|network|startup|platform|carrier|retailer|maker|giant|government|ministry|agency|court|judge|council|league|player|star|coach|minister|president|singer|actor|airline|chain|business|brand|app|service|report|study|deal|move|plan|decision|company's|firm's|club's|team's|bank's))\b`)
 
-func anaphoric(s string) bool { return anaphorRe.MatchString(s) }
+func anaphoric(s string) bool { return anaphorRe.MatchString(s) || definiteBack(s) }
+
+// definiteBack reports whether s opens with a definite phrase of common
+// words that names again what the sentence before named: "The legendary
+// undefeated boxer boasts…", "The program was set to begin…". A phrase
+// that ranks or counts ("The first", "The best", "The number of…") or
+// goes on with "of" introduces something new.
+func definiteBack(s string) bool {
+	s = strings.TrimLeft(s, `"“‘'`)
+	rest, ok := strings.CutPrefix(s, "The ")
+	if !ok {
+		return false
+	}
+	ws := strings.Fields(rest)
+	if len(ws) < 2 {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(ws[0])
+	first := strings.ToLower(strings.TrimRight(ws[0], ",:;"))
+	if !unicode.IsLower(r) && !unicode.IsDigit(r) || strings.ContainsAny(ws[0], ":;") || introducing[first] || ordinalRe.MatchString(first) ||
+		strings.HasSuffix(first, "est") && len(first) > 5 && !estNouns[first] {
+		return false
+	}
+	for _, w := range ws[1:min(4, len(ws))] {
+		if w == "of" {
+			return false
+		}
+		if r, _ := utf8.DecodeRuneInString(w); unicode.IsUpper(r) {
+			break
+		}
+	}
+	return true
+}
+
+// introducing are words after "The" that introduce rather than refer back.
+var introducing = map[string]bool{
+	"first": true, "last": true, "next": true, "new": true, "latest": true, "most": true, "best": true, "worst": true,
+	"only": true, "other": true, "same": true, "following": true, "top": true, "main": true, "key": true, "big": true,
+	"biggest": true, "largest": true, "final": true, "average": true, "total": true, "current": true, "recent": true,
+	"number": true, "rest": true, "idea": true, "fact": true, "reason": true, "result": true, "problem": true,
+	"question": true, "answer": true, "news": true, "way": true, "world": true, "world's": true, "world’s": true,
+	"good": true, "bad": true, "bottom": true, "truth": true, "thing": true, "things": true, "point": true,
+	"lowdown": true, "pitch": true, "cheapest": true, "original": true, "potential": true, "standard": true,
+	"public": true, "market": true, "industry": true, "u.s.": true, "former": true, "two": true, "three": true,
+	"four": true, "five": true, "one": true, "latter": true, "former's": true, "more": true, "less": true,
+	"higher": true, "lower": true, "bigger": true, "better": true,
+}
+
+// ordinalRe matches an ordinal: "second", "21st".
+var ordinalRe = regexp.MustCompile(`^(second|third|fourth|fifth|sixth|\d+(st|nd|rd|th))$`)
+
+// estNouns end like a superlative ("highest") but are nouns.
+var estNouns = map[string]bool{
+	"interest": true, "forest": true, "request": true, "contest": true, "protest": true, "conquest": true,
+	"harvest": true, "arrest": true, "manifest": true, "digest": true, "inquest": true, "bequest": true,
+}
 
 // partOfName reports a name of several words of which set holds the first
 // or the last word (not a joiner such as "of").

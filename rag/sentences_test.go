@@ -130,3 +130,49 @@ func TestReplyIsNoPageFurniture(t *testing.T) {
 		t.Errorf("readPassage() = %+v, want the question's reply", ss)
 	}
 }
+
+func TestDefiniteBack(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want bool
+	}{
+		{"The legendary undefeated boxer boasts a net worth of $450 million.", true},
+		{"The program was set to begin on May 1, 2020.", true},
+		{"“The 24-year-old has been superb,” said the coach.", true},
+		{"The contest drew 40 entries.", true},
+		{"The first game is on Friday.", false},
+		{"The highest score came in the final.", false},
+		{"The number of fans fell to 20,000.", false},
+		{"The cost of a ticket was $3,801.", false},
+		{"The Jets won.", false},
+		{"Then it rained.", false},
+	} {
+		if got := definiteBack(tt.in); got != tt.want {
+			t.Errorf("definiteBack(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestReferentCarriesThroughPronouns(t *testing.T) {
+	ss := readPassage("Wang was the co-founder of FTX. He owned only 17 percent of FTX. He got a $200,000 a year salary.", "")
+	if len(ss) != 3 || !ss[2].prev["wang"] || ss[2].lead != "He owned only 17 percent of FTX." {
+		t.Fatalf("readPassage() = %+v, want the third sentence about Wang, quoted after the second", ss)
+	}
+	ss = readPassage("Sign up for our free newsletter to get the latest news. The line will cost $1.2 billion.", "")
+	if len(ss) != 2 || ss[1].lead != "" {
+		t.Errorf("readPassage() = %+v, want no sign-up box quoted as what the line is", ss)
+	}
+}
+
+func TestDefiniteDescriptionNamesThePerson(t *testing.T) {
+	rich := hit("mayweather", "Essentially Sports", 0, "It’s no secret that Floyd Mayweather is the richest boxer in the world. "+
+		"The legendary undefeated boxer boasts a staggering net worth of $450 million.", oct(30))
+	s := NewService(fixed([]news.Hit{rich}, nil), testOptions())
+	got, err := s.Answer(t.Context(), "g1", Request{Question: "how much is Floyd Mayweather worth?"}, nil)
+	if err != nil {
+		t.Fatalf("Answer() error = %v", err)
+	}
+	if !strings.Contains(got.Text, "$450 million") {
+		t.Errorf("Answer().Text = %q, want the fortune of the boxer the sentence before names", got.Text)
+	}
+}
