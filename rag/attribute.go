@@ -168,7 +168,7 @@ var sumVerbs = map[string][]string{
 	stem("funding"):   {stem("raised"), stem("raise"), stem("raising")},
 	stem("valuation"): {stem("valued"), stem("value")},
 	// "paid $69bn", "a $1bn deal"; see also forSumRe.
-	stem("price"): {stem("paid"), stem("pay"), stem("deal"), stem("sold"), stem("bought")},
+	stem("price"): {stem("paid"), stem("pay"), stem("deal"), stem("sold"), stem("bought"), stem("cost")},
 }
 
 // forSumRe matches a price told as what something goes for: "to buy

@@ -360,12 +360,34 @@ func numberNear(s, head string) bool {
 	for _, h := range heads {
 		for _, n := range nums {
 			// "10-year" is a number and the asked word in one.
-			if d := n - h; d >= -3 && d <= 4 && (d != 0 || strings.ContainsAny(ws[n], "-–")) {
+			if d := n - h; d >= -3 && d <= 4 && (d != 0 || strings.ContainsAny(ws[n], "-–")) || d > 4 && subjectOf(ws, h, n) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// subjectMaxWords bounds the phrase that opens with the asked word and
+// ends with the verb before the number (see [subjectOf]).
+const subjectMaxWords = 16
+
+// subjectOf reports whether the word at h heads the phrase whose verb
+// "to be" gives the number at n: "the average cost of a ticket for the
+// North American leg of the tour was $3,801".
+func subjectOf(ws []string, h, n int) bool {
+	if n-h > subjectMaxWords || h+1 >= n || !beVerbs[strings.ToLower(ws[n-1])] {
+		return false
+	}
+	if next := strings.ToLower(ws[h+1]); next != "of" && next != "for" && next != "in" && next != "at" && next != "on" {
+		return false
+	}
+	for _, w := range ws[h : n-1] {
+		if strings.ContainsAny(w[len(w)-1:], ".;:!?") || beVerbs[strings.ToLower(w)] {
+			return false
+		}
+	}
+	return true
 }
 
 // gluedUnitRe matches a number written together with its unit: "360km",

@@ -310,3 +310,20 @@ func TestBoilerplateCues(t *testing.T) {
 		}
 	}
 }
+
+func TestNumberNearAsTheSubjectsComplement(t *testing.T) {
+	for _, tt := range []struct {
+		s, head string
+		want    bool
+	}{
+		{"In July, Pitchfork reported that the average cost of a ticket for the North American leg of Swift’s Eras Tour was $3,801.", "cost", true},
+		{"The number of fans who came to the stadium on Sunday was 20,000.", "fan", false},
+		{"The number of fans who came to the stadium on Sunday was 20,000.", "number", true},
+		{"The cost rose sharply after the storm, and the repair bill was $3,000.", "cost", false},
+		{"The cost of the new stadium in the city centre is what worries them; the bill was $3 billion.", "cost", false},
+	} {
+		if got := numberNear(tt.s, tt.head); got != tt.want {
+			t.Errorf("numberNear(%q, %q) = %v, want %v", tt.s, tt.head, got, tt.want)
+		}
+	}
+}
