@@ -462,7 +462,7 @@ var (
 	settledRe = regexp.MustCompile(`(?i)\b(end(ed)? up|in the end|eventually|finally|ultimately|won|wins?|beat|lose|lost|get|got|pass(ed)?|approved?|ruled?|decided?|block(ed)?|sign(ed)?|happen(ed)?|turn(ed)? out|sentenced?|convicted|acquitted|elected|verdict|outcome|result)\b`)
 	// aheadRe matches a sentence that looks ahead: a plan, a forecast, a
 	// preview.
-	aheadRe = regexp.MustCompile(`(?i)\b(will|would|could|may|might|shall|'ll|set to|expected to|due to|likely to|hopes? to|plans? to|aims? to|ahead of|upcoming|preview|projected|predicted|forecast|potential|next (week|month|year|season)|tomorrow|later this|tonight['’]s|this weekend['’]s)\b`)
+	aheadRe = regexp.MustCompile(`(?i)\b(will|would|could|may|might|shall|'ll|set to|expected to|due to|likely to|hopes? to|plans? to|aims? to|ahead of|upcoming|preview|projects?|projected|predicts?|predicted|forecasts?|should|poised to|on track to|going to|expects?|anticipated|potential|next (week|month|year|season)|tomorrow|later this|tonight['’]s|this weekend['’]s)\b`)
 )
 
 // whetherText declines a yes-or-no question whose answer the articles do

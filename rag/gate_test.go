@@ -322,6 +322,9 @@ func TestLooksAhead(t *testing.T) {
 		{"The trial opens on Jan. 8, 2024.", true},
 		{"The Wallabies will face Fiji.", true},
 		{"Tonight's matchup is the best of the week.", true},
+		{"Spotrac.com projects that Young should make about $17.8 million annually.", true},
+		{"The club expects a sell-out crowd.", true},
+		{"Young made $9 million last season.", false},
 	} {
 		if got := looksAhead(tc.s, pub); got != tc.want {
 			t.Errorf("looksAhead(%q) = %v, want %v", tc.s, got, tc.want)
