@@ -1063,6 +1063,9 @@ func countNear(s string, heads map[string]bool, rates bool) bool {
 		if u := gluedUnit(w); u != "" && heads[u] {
 			return true // "360km of slopes" counts km
 		}
+		if i+1 < len(ws) && countRangeRe.MatchString(w) && heads[stem(withoutPossessive(strings.ToLower(strings.Trim(ws[i+1], `"'“”‘’()[],.;:!?`))))] {
+			return true // "(6-8 hours)": a range of counts, not a tally
+		}
 		// The whole word ("co-founders") or each part of "two-wheelers",
 		// stop words too ("reports").
 		whole := strings.ToLower(strings.Trim(w, `"'“”‘’()[],.;:!?`))
@@ -1156,9 +1159,12 @@ func isCount(w string) bool {
 var (
 	// countRe matches a count written in digits: "80,065", "1.5m",
 	// "10-year", "4-1" is a tally and no count.
-	countRe     = regexp.MustCompile(`^\d[\d,.]*(k|m|bn|million|billion)?(-[a-zA-Z]+)?$`)
-	scaleRe     = regexp.MustCompile(`(?i)^(hundred|thousand|million|billion|trillion)s?\W*$`)
-	countWordRe = regexp.MustCompile(`(?i)^(dozens|hundreds|thousands|millions|billions|(one|two|three|four|five|six|seven|eight|nine|ten)-[a-z]+)$`)
+	countRe = regexp.MustCompile(`^\d[\d,.]*(k|m|bn|million|billion)?(-[a-zA-Z]+)?$`)
+	// countRangeRe matches a range of counts written with a dash, told
+	// from a tally by the counted word after it: "6-8 hours".
+	countRangeRe = regexp.MustCompile(`^\(?\d+[-–]\d+$`)
+	scaleRe      = regexp.MustCompile(`(?i)^(hundred|thousand|million|billion|trillion)s?\W*$`)
+	countWordRe  = regexp.MustCompile(`(?i)^(dozens|hundreds|thousands|millions|billions|(one|two|three|four|five|six|seven|eight|nine|ten)-[a-z]+)$`)
 )
 
 // capitalRunRe matches a run of two or three capitalised words.

@@ -1061,3 +1061,16 @@ func TestRoleSentenceLeads(t *testing.T) {
 		}
 	}
 }
+
+func TestCountNearReadsARange(t *testing.T) {
+	hours := map[string]bool{stem("hours"): true}
+	if !countNear("Having adequate hours of sleep (6-8 hours) was associated with lower mortality.", hours, false) {
+		t.Error("countNear() = false for a range of hours, want true")
+	}
+	if countNear("The Jets won 6-8 hours after the storm passed.", map[string]bool{stem("goals"): true}, false) {
+		t.Error("countNear() = true for a range of hours, asked for goals")
+	}
+	if countNear("They won 4-1 in extra time.", map[string]bool{stem("goals"): true}, false) {
+		t.Error("countNear() = true for a tally, want false")
+	}
+}
