@@ -509,7 +509,7 @@ func unsaid(in extractInput, sentences []string) string {
 		// asks what, and says what it is about first.
 		return ""
 	}
-	if choiceRe.MatchString(in.question) || whereaboutsRe.MatchString(in.question) {
+	if choiceRe.MatchString(in.question) || asksWhich(in.question) {
 		// "is it rated R or PG-13?" asks which, not whether; "is there
 		// anywhere in Idaho good for the northern lights?" asks where.
 		return ""
@@ -544,8 +544,17 @@ func asksWhAfter(q string) bool {
 }
 
 // whereaboutsRe matches a yes-or-no question that asks where, who or what:
-// "is there anywhere…", "are there any players who…".
-var whereaboutsRe = regexp.MustCompile(`(?i)^\W*(is|are|was|were) there (any|anywhere|anyone|anybody|anything|someone|somebody|somewhere|something)\b`)
+// "is there anywhere…", "are there any players who…", "is there an app
+// that gets a DualSense working on PC?" (see [asksWhich]).
+var whereaboutsRe = regexp.MustCompile(`(?i)^\W*(is|are|was|were) there ((any|anywhere|anyone|anybody|anything|someone|somebody|somewhere|something)\b|(an?|some)\s+[\pL-]+\s+([\pL-]+\s+)?(that|which|who|whom|where|to)\s+[\pL-]+)`)
+
+// asksWhich reports whether q asks which thing there is, not whether
+// there is one: "is there an app that…", but not "is there a vaccine for
+// that illness?".
+func asksWhich(q string) bool {
+	m := whereaboutsRe.FindStringSubmatch(q)
+	return m != nil && (m[5] == "" || !headPrep[strings.ToLower(strings.TrimSpace(m[5]))])
+}
 
 // choiceRe matches a question that offers answers to choose from: "is it
 // rated R or PG-13?", "is it on Android or is it Apple only?".

@@ -679,3 +679,21 @@ func TestDeclineNamesTermsInTheQuestionsOrder(t *testing.T) {
 		t.Errorf("declineText() = %q, want %q", got, want)
 	}
 }
+
+func TestAsksWhichThereIs(t *testing.T) {
+	for _, tc := range []struct {
+		q    string
+		want bool
+	}{
+		{"is there an app that gets a ps5 dualsense working on pc?", true},
+		{"is there a good app that does it?", true},
+		{"is there a way to watch it outside the US?", true},
+		{"are there any players who left?", true},
+		{"is there a vaccine for that mystery dog illness?", false},
+		{"is there a sequel?", false},
+	} {
+		if got := asksWhich(tc.q); got != tc.want {
+			t.Errorf("asksWhich(%q) = %v, want %v", tc.q, got, tc.want)
+		}
+	}
+}
