@@ -479,6 +479,18 @@ func (s *Service) extractive(ctx context.Context, log *slog.Logger, in extractIn
 		log.Debug("declined: no passage gives the figure asked for", "question", in.question)
 		return decline(ex.lacks)
 	}
+	// A question asking how many or when, answered by sentences that hold
+	// no number and no date at all ("how many people does the stadium
+	// hold?" against "The game will take place at the stadium"): the
+	// articles tell of the subject, not of the figure.
+	if k := figureAsked(in.question); !ex.told && k != kindAny &&
+		!slices.ContainsFunc(ex.sentences, func(s string) bool { return hasKind(s, k, nil) }) {
+		log.Debug("declined: no quoted sentence holds a figure", "question", in.question)
+		if k == kindDate {
+			return decline(mentionedBut(in.ev.terms, "says when."))
+		}
+		return decline(mentionedBut(in.ev.terms, "gives that figure."))
+	}
 	if ex.sumless {
 		log.Debug("declined: no quoted sentence gives the sum asked for", "question", in.question)
 		return decline(mentionedBut(in.ev.terms, "gives "+sumName+"."))

@@ -72,11 +72,32 @@ type Term struct {
 // and never used by the library as a word ("gta" typed in lower case for
 // "Grand Theft Auto").
 func (t Term) acronymLike() bool {
-	if isUpperWord(t.Text) {
+	if acronymWord(t.Text) {
 		return true
 	}
 	n := utf8.RuneCountInString(t.Text)
 	return t.Passages == 0 && n >= 2 && n <= 5 && !strings.ContainsFunc(t.Text, func(r rune) bool { return !unicode.IsLetter(r) })
+}
+
+// acronymWord reports whether w is written as an acronym: in capitals
+// ("EU"), or short with capitals inside ("WoW" for World of Warcraft,
+// "DoJ").
+func acronymWord(w string) bool {
+	if isUpperWord(w) {
+		return true
+	}
+	upper := 0
+	for i, r := range w {
+		switch {
+		case !unicode.IsLetter(r):
+			return false
+		case unicode.IsUpper(r):
+			upper++
+		case i == 0:
+			return false
+		}
+	}
+	return upper >= 2 && utf8.RuneCountInString(w) <= 5
 }
 
 // in reports whether a passage's words hold the term: all its words, or
@@ -120,7 +141,7 @@ func (t Term) in(set map[string]bool) bool {
 	}
 	acronym := false
 	for i, w := range t.Words {
-		up := isUpperWord(withoutPossessive(ws[i]))
+		up := acronymWord(withoutPossessive(ws[i]))
 		switch {
 		case set[w]:
 		case up && set[acronymKey+w]:

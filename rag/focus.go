@@ -182,6 +182,40 @@ func askedKind(q string) factKind {
 	return kindAny
 }
 
+// figureAsked returns kindNumber for a question whose first question word
+// asks how many, how much, how old…, kindDate for one asking when or what
+// year, and kindAny for any other: "who was running Cruise when
+// California pulled its permits?" asks who.
+func figureAsked(q string) factKind {
+	ws := strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	for i, w := range ws {
+		next := ""
+		if i+1 < len(ws) {
+			next = ws[i+1]
+		}
+		switch w {
+		case "how":
+			if howFigures[next] {
+				return kindNumber
+			}
+			return kindAny
+		case "when":
+			return kindDate
+		case "what", "which":
+			if next == "year" {
+				return kindDate
+			}
+			return kindAny
+		case "who", "whom", "whose", "where", "why":
+			return kindAny
+		}
+	}
+	return kindAny
+}
+
+// howFigures are the words after "how" that ask for a figure.
+var howFigures = map[string]bool{"many": true, "much": true, "old": true, "tall": true, "far": true, "heavy": true}
+
 // hasKind reports whether sentence s holds a fact of kind k that the
 // question (its stems in q) does not already state.
 func hasKind(s string, k factKind, q map[string]bool) bool {
