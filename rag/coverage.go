@@ -518,7 +518,7 @@ func askingPart(q string) (part string, ok bool) {
 	parts = append(parts, q[from:])
 	parts = slices.DeleteFunc(parts, func(p string) bool { return len(extractTerms(p)) == 0 })
 	if len(parts) < 2 {
-		return "", false
+		return withoutAppositive(q)
 	}
 	for _, p := range parts {
 		p = strings.TrimSpace(p)
@@ -528,6 +528,26 @@ func askingPart(q string) (part string, ok bool) {
 		}
 	}
 	return "", false
+}
+
+// appositiveRe matches a phrase set after a name to say which it is:
+// "Pulse, the Japanese internet ghost movie on Polygon's countdown".
+var appositiveRe = regexp.MustCompile(`(\p{Lu}[\pL\pN'’.-]*),\s+(?:the|a|an)\s+[^,;?!]+(,|[?!.]?\s*$)`)
+
+// withoutAppositive returns q without the phrase it sets after a name to
+// say which it is ("Who directed Pulse, the Japanese internet ghost movie
+// on Polygon's Halloween countdown?" asks who directed Pulse); ok is false
+// when it sets none.
+func withoutAppositive(q string) (string, bool) {
+	m := appositiveRe.FindStringSubmatchIndex(q)
+	if m == nil {
+		return "", false
+	}
+	rest := q[m[4]:]
+	if strings.HasPrefix(rest, ",") {
+		rest = rest[1:]
+	}
+	return strings.TrimSpace(q[:m[3]] + rest), true
 }
 
 // withoutClitic removes a verb joined to a word: "who'd", "they're",

@@ -475,6 +475,9 @@ func TestAskingPart(t *testing.T) {
 		{"Who did the U.S. Senate confirm?", ""},
 		{"did england win?", ""},
 		{"2023. who won the world cup?", "who won the world cup?"},
+		{"Who directed Pulse, the Japanese internet ghost movie on Polygon's Halloween countdown?", "Who directed Pulse?"},
+		{"What did Ratcliffe, the Ineos owner, pay for the stake?", "What did Ratcliffe pay for the stake?"},
+		{"what did they say, the players?", ""},
 	} {
 		if got, _ := askingPart(tt.q); got != tt.want {
 			t.Errorf("askingPart(%q) = %q, want %q", tt.q, got, tt.want)
