@@ -543,11 +543,7 @@ func withoutAppositive(q string) (string, bool) {
 	if m == nil {
 		return "", false
 	}
-	rest := q[m[4]:]
-	if strings.HasPrefix(rest, ",") {
-		rest = rest[1:]
-	}
-	return strings.TrimSpace(q[:m[3]] + rest), true
+	return strings.TrimSpace(q[:m[3]] + strings.TrimPrefix(q[m[4]:], ",")), true
 }
 
 // withoutClitic removes a verb joined to a word: "who'd", "they're",
