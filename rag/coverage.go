@@ -292,6 +292,7 @@ var weakWords = func() map[string]bool {
 		time times day days week weeks month months today yesterday tomorrow people person anyone someone something
 		anything everything happen go went come came give gave find found look looking update updates story stories
 		current currently hear heard wonder wondering reckon apparently night nights tonight weekend
+		roughly approximately supposedly reportedly basically literally seriously honestly totally crazy insane
 		monday tuesday wednesday thursday friday saturday sunday`) {
 		m[stem(w)] = true
 	}

@@ -700,3 +700,16 @@ func TestAsksWhichThereIs(t *testing.T) {
 		}
 	}
 }
+
+func TestHedgeWordsWeighLittle(t *testing.T) {
+	hits := []news.Hit{hit("nfl-money", "CNBC", 0, "The NFL brings in about $18 billion a year.", oct(30)),
+		hit("nba", "ESPN", 0, "The NBA season opened with roughly a dozen new coaches.", oct(29))}
+	for _, hedge := range []string{"roughly", "supposedly", "literally"} {
+		terms := []Term{{Text: hedge, Kind: TermWord, Words: []string{stem(hedge)}, Passages: 3},
+			{Text: "coaches", Kind: TermWord, Words: []string{stem("coaches")}, Passages: 3}}
+		gate, _ := weigh(terms, 1000, hits, func(string) bool { return true })
+		if gate[0] >= gate[1] {
+			t.Errorf("weigh(%q) = %v, want the hedge to weigh less than a word of what is asked", hedge, gate)
+		}
+	}
+}
