@@ -212,7 +212,17 @@ var wordEquivalents = equivalents(strings.Split(`buy bought buying purchase purc
 	charge charged indict indicted indictment|
 	ban banned suspend suspended suspension|
 	injury injured injuries hurt|
-	halfway midway midpoint midseason`, "|"))
+	halfway midway midpoint midseason|
+	mom moms mum mums mother mothers|
+	dad dads father fathers|
+	kid kids child children|
+	pic pics photo photos picture pictures|
+	vid vids video videos|
+	champ champs champion champions|
+	ref refs referee referees|
+	cop cops police|
+	tix ticket tickets|
+	fastest quickest`, "|"))
 
 // equivalents maps the stem of each word of each group (words separated
 // by spaces) to the stems of the other words of its group.

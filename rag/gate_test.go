@@ -713,3 +713,17 @@ func TestHedgeWordsWeighLittle(t *testing.T) {
 		}
 	}
 }
+
+func TestEverydayFormsMeetTheReportedOnes(t *testing.T) {
+	for q, passage := range map[string]string{
+		"moms":   "His mother, Barbara Fried, co-founded a political action committee.",
+		"reffed": "Rebecca Welch became the first woman to referee a Premier League game.",
+		"kids":   "The children were evacuated before the storm.",
+		"pics":   "The photos show the rover on the crater rim.",
+	} {
+		term := Term{Text: q, Kind: TermWord, Words: []string{stem(q)}}
+		if !term.in(termSet(passage)) {
+			t.Errorf("Term %q is not in %q, want it met by the word reports use", q, passage)
+		}
+	}
+}
