@@ -727,3 +727,24 @@ func TestEverydayFormsMeetTheReportedOnes(t *testing.T) {
 		}
 	}
 }
+
+func TestMixedCaseAcronym(t *testing.T) {
+	passage := "Blizzard launched World of Warcraft Classic back in 2019."
+	set := termSet(passage)
+	addAcronyms(set, passage)
+	for _, q := range []string{"WoW Classic", "WoW"} {
+		terms := SalientTerms("what did TechCrunch say about "+q+"?", nil)
+		i := slices.IndexFunc(terms, func(t Term) bool { return t.Text == q })
+		if i < 0 {
+			t.Fatalf("SalientTerms() = %+v, want the term %q", terms, q)
+		}
+		if !terms[i].in(set) {
+			t.Errorf("%q is not in %q, want it read as the acronym of World of Warcraft", q, passage)
+		}
+	}
+	for w, want := range map[string]bool{"WoW": true, "DoJ": true, "EU": true, "Warcraft": false, "McDonald": false, "iPhone": false} {
+		if got := acronymWord(w); got != want {
+			t.Errorf("acronymWord(%q) = %v, want %v", w, got, want)
+		}
+	}
+}
