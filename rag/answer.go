@@ -795,6 +795,14 @@ func missingYear(in extractInput, article string) string {
 			years = append(years, strings.ToUpper(month[:1])+month[1:])
 		}
 	}
+	// A holiday is the occasion asked about too: Durant's points "on
+	// Christmas Day" are not his career points.
+	// One in a remark before the question ("Just got a Switch for
+	// Christmas, which Zelda game…") is not.
+	asked := in.question[askedFrom(in.question):]
+	for _, m := range holidayRe.FindAllString(asked, -1) {
+		years = append(years, holidayName(m))
+	}
 	if len(years) == 0 {
 		return ""
 	}
@@ -816,6 +824,30 @@ func missingYear(in extractInput, article string) string {
 		}
 	}
 	return ""
+}
+
+// holidayRe matches a holiday a question names as its occasion.
+var holidayRe = regexp.MustCompile(`(?i)\b(christmas|thanksgiving|halloween|easter|black friday|cyber monday|boxing day|new year's eve|new year’s eve|valentine's day|valentine’s day|memorial day|labor day)\b`)
+
+// askedFrom returns where q starts asking: at its first question word, or
+// at its start when it has none.
+func askedFrom(q string) int {
+	if loc := whWordRe.FindStringIndex(q); loc != nil {
+		return loc[0]
+	}
+	return 0
+}
+
+// whWordRe matches a question word.
+var whWordRe = regexp.MustCompile(`(?i)\b(who|whom|whose|what|whats|when|where|which|why|how)\b`)
+
+// holidayName writes a holiday as its name is written: "Black Friday".
+func holidayName(s string) string {
+	ws := strings.Fields(strings.ToLower(s))
+	for i, w := range ws {
+		ws[i] = strings.ToUpper(w[:1]) + w[1:]
+	}
+	return strings.Join(ws, " ")
 }
 
 // askedMonthRe matches a month a question names, not after a day ("30

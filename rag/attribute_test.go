@@ -1080,3 +1080,24 @@ func TestCountNearReadsARange(t *testing.T) {
 		t.Error("countNear() = true for a tally, want false")
 	}
 }
+
+func TestHolidayTheArticleNeverNames(t *testing.T) {
+	day := time.Date(2023, 12, 20, 0, 0, 0, 0, time.UTC)
+	kd := hit("a-kd", "Sportskeeda", 0, "Kevin Durant has scored 27,393 points in the regular season, ranking 11th in NBA history.", day)
+	other := hit("a-nba", "ESPN", 0, "The NBA's Christmas Day slate has five games.", day)
+	got := answer(t, []news.Hit{kd, other}, "how many points did kevin durant score on christmas day?")
+	if !got.Refused || !strings.Contains(got.Text, "about Christmas") {
+		t.Errorf("Answer() = %+v, want a decline naming Christmas", got)
+	}
+	xmas := hit("a-xmas", "Sportskeeda", 0, "Kevin Durant scored 36 points on Christmas Day as the Suns beat the Mavericks.", day)
+	got = answer(t, []news.Hit{xmas}, "how many points did kevin durant score on christmas day?")
+	if got.Refused || !strings.Contains(got.Text, "36 points") {
+		t.Errorf("Answer() = %+v, want his Christmas Day points", got)
+	}
+	// A holiday in a remark before the question is not what it asks about.
+	zelda := hit("a-zelda", "Polygon", 0, "Polygon says to start with Breath of the Wild, the best Zelda game on the Switch.", day)
+	got = answer(t, []news.Hit{zelda}, "Just got a Switch for Christmas, which Zelda game does Polygon say to start with?")
+	if got.Refused || !strings.Contains(got.Text, "Breath of the Wild") {
+		t.Errorf("Answer() = %+v, want the game", got)
+	}
+}
