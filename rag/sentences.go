@@ -297,8 +297,8 @@ var introducing = map[string]bool{
 	"question": true, "answer": true, "news": true, "way": true, "world": true, "world's": true, "world’s": true,
 	"good": true, "bad": true, "bottom": true, "truth": true, "thing": true, "things": true, "point": true,
 	"lowdown": true, "pitch": true, "cheapest": true, "original": true, "potential": true, "standard": true,
-	"public": true, "market": true, "industry": true, "u.s.": true, "former": true, "two": true, "three": true,
-	"four": true, "five": true, "one": true, "latter": true, "former's": true, "more": true, "less": true,
+	"public": true, "market": true, "industry": true, "two": true, "three": true,
+	"four": true, "five": true, "one": true, "more": true, "less": true,
 	"higher": true, "lower": true, "bigger": true, "better": true,
 }
 

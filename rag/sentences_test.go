@@ -140,6 +140,7 @@ func TestDefiniteBack(t *testing.T) {
 		{"The program was set to begin on May 1, 2020.", true},
 		{"“The 24-year-old has been superb,” said the coach.", true},
 		{"The contest drew 40 entries.", true},
+		{"The latter won the title in 2019.", true},
 		{"The first game is on Friday.", false},
 		{"The highest score came in the final.", false},
 		{"The number of fans fell to 20,000.", false},
