@@ -778,10 +778,10 @@ func followUpQuestion(q string, history []news.Message) string {
 	return strings.Join(keep, " ") + " " + q
 }
 
-// missingYear returns a year, or a month named without its day, that a
-// question about one thing names and that the retrieved passages of
-// article, its title and its date never mention, or "". A question asking
-// when has none.
+// missingYear returns a year, a month named without its day, or a
+// holiday, that a question about one thing names and that the retrieved
+// passages of article, its title and its date never mention, or "". A
+// question asking when has none.
 func missingYear(in extractInput, article string) string {
 	// A question about several things draws on several articles.
 	if dateAskRe.MatchString(in.question) || in.spanning || len(in.ev.terms) > focusMaxTerms {
@@ -829,17 +829,25 @@ func missingYear(in extractInput, article string) string {
 // holidayRe matches a holiday a question names as its occasion.
 var holidayRe = regexp.MustCompile(`(?i)\b(christmas|thanksgiving|halloween|easter|black friday|cyber monday|boxing day|new year's eve|new year’s eve|valentine's day|valentine’s day|memorial day|labor day)\b`)
 
-// askedFrom returns where q starts asking: at its first question word, or
-// at its start when it has none.
+// askedFrom returns where q starts asking: at its first question word
+// (see whWords), or at its start when it has none.
 func askedFrom(q string) int {
-	if loc := whWordRe.FindStringIndex(q); loc != nil {
-		return loc[0]
+	start := -1
+	for i, r := range q + " " {
+		switch {
+		case unicode.IsLetter(r):
+			if start < 0 {
+				start = i
+			}
+		case start >= 0:
+			if whWords[strings.ToLower(q[start:i])] {
+				return start
+			}
+			start = -1
+		}
 	}
 	return 0
 }
-
-// whWordRe matches a question word.
-var whWordRe = regexp.MustCompile(`(?i)\b(who|whom|whose|what|whats|when|where|which|why|how)\b`)
 
 // holidayName writes a holiday as its name is written: "Black Friday".
 func holidayName(s string) string {

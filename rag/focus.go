@@ -193,20 +193,17 @@ func figureAsked(q string) factKind {
 		if i+1 < len(ws) {
 			next = ws[i+1]
 		}
-		switch w {
-		case "how":
+		switch {
+		case w == "how":
 			if howFigures[next] {
 				return kindNumber
 			}
 			return kindAny
-		case "when":
+		case w == "when":
 			return kindDate
-		case "what", "which":
-			if next == "year" {
-				return kindDate
-			}
-			return kindAny
-		case "who", "whom", "whose", "where", "why":
+		case (w == "what" || w == "whats" || w == "which") && next == "year":
+			return kindDate
+		case whWords[w]:
 			return kindAny
 		}
 	}
