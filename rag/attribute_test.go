@@ -682,7 +682,8 @@ func TestNameWithAcronymsMeetsItsLongForm(t *testing.T) {
 
 func TestMoneyInOtherCurrencies(t *testing.T) {
 	for _, s := range []string{"bought Psagot for NIS 405 million", "paying a whopping Rs 24.75 Cr", "sold for 3 billion yen",
-		"a fee of R50 million", "A$2.5 billion", "raised ₹500 crore", "worth 40 million shekels"} {
+		"a fee of R50 million", "A$2.5 billion", "raised ₹500 crore", "worth 40 million shekels",
+		"took in about $US41 million in revenue", "a $A2 billion deal"} {
 		if !moneyRe.MatchString(s) {
 			t.Errorf("moneyRe does not match %q", s)
 		}

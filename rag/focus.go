@@ -341,7 +341,7 @@ var (
 	// moneyWords ask for a sum of money, which moneyRe matches: "$9.3
 	// billion", "£47.2m", "20 million euros".
 	moneyWords = stems("revenue revenues sales profit profits income earnings price cost fee fine salary wage budget debt valuation value valued worth payout bill funding")
-	moneyRe    = regexp.MustCompile(`(?i)[$£€¥₹₪₩₽₺₦]\s?\d|\b\d[\d.]*\s?(¢|cents?\b)|\b(US|A|AU|C|CA|NZ|HK|S|SG)\$\s?\d|\b(USD|EUR|GBP|AUD|CAD|NZD|CHF|JPY|CNY|RMB|HKD|SGD|INR|NIS|ILS|SEK|NOK|DKK|ZAR|BRL|MXN|KRW|AED|SAR|Rs\.?|Rp|RM|R)\s?\d[\d,.]*\s?(bn|m|k|cr|crore|lakh|million|billion|trillion)?\b|\b\d[\d,.]*\s?(bn|m|k|cr|million|billion|trillion|crore|lakh)?\s?(dollars?|pounds?|euros?|yen|yuan|renminbi|rupees?|francs?|shekels?|rubles?|roubles?|lira|pesos?|rand|reais|ringgit|rupiah|dirhams?|riyals?|naira|kronor|kroner|krona|krone|usd|gbp|eur|crore|lakh)\b`)
+	moneyRe    = regexp.MustCompile(`(?i)[$£€¥₹₪₩₽₺₦]\s?\d|\$(US|A|AU|C|CA|NZ|HK|S|SG)\s?\d|\b\d[\d.]*\s?(¢|cents?\b)|\b(US|A|AU|C|CA|NZ|HK|S|SG)\$\s?\d|\b(USD|EUR|GBP|AUD|CAD|NZD|CHF|JPY|CNY|RMB|HKD|SGD|INR|NIS|ILS|SEK|NOK|DKK|ZAR|BRL|MXN|KRW|AED|SAR|Rs\.?|Rp|RM|R)\s?\d[\d,.]*\s?(bn|m|k|cr|crore|lakh|million|billion|trillion)?\b|\b\d[\d,.]*\s?(bn|m|k|cr|million|billion|trillion|crore|lakh)?\s?(dollars?|pounds?|euros?|yen|yuan|renminbi|rupees?|francs?|shekels?|rubles?|roubles?|lira|pesos?|rand|reais|ringgit|rupiah|dirhams?|riyals?|naira|kronor|kroner|krona|krone|usd|gbp|eur|crore|lakh)\b`)
 	percentRe  = regexp.MustCompile(`(?i)\b(per ?cent|percent)\b`)
 )
 
