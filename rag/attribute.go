@@ -356,6 +356,16 @@ func attributeOf(q string) *attribute {
 				heads[a] = true
 			}
 		}
+		// Articles count a thing of several words by its initials: "10
+		// ADCs" for antibody drug conjugates.
+		if len(words) > 1 {
+			var initials strings.Builder
+			for _, w := range words {
+				r, _ := utf8.DecodeRuneInString(w)
+				initials.WriteRune(r)
+			}
+			heads[stem(initials.String()+"s")] = true
+		}
 		rates := perPeriodRe.MatchString(q)
 		// The decline names the people counted, not what they did: "the
 		// number of fans", not "the number of fans turned".

@@ -1102,3 +1102,13 @@ func TestHolidayTheArticleNeverNames(t *testing.T) {
 		t.Errorf("Answer() = %+v, want the game", got)
 	}
 }
+
+func TestCountByInitials(t *testing.T) {
+	a := askedAttribute("how many antibody drug conjugates has the FDA approved for cancer so far")
+	if a == nil || !a.holds("The US FDA has approved 10 ADCs for cancer treatment.") {
+		t.Error("the count of antibody drug conjugates is not read from \"10 ADCs\"")
+	}
+	if a.holds("The FDA trial enrolled 10 patients with cancer.") {
+		t.Error("a count of patients is read as a count of antibody drug conjugates")
+	}
+}
