@@ -304,7 +304,7 @@ func attributeOf(q string) *attribute {
 	case head == stem("population"):
 		// "What's the population of Japan?": a number beside the word,
 		// or a count of its people ("home to 14 million people").
-		return &attribute{name: "the population", holds: func(s string) bool { return numberNear(s, head) || countNear(s, populationHeads, true) }, anchored: true}
+		return &attribute{name: "the population", holds: func(s string) bool { return numberNear(s, head) || countNear(s, populationHeads, nil, true) }, anchored: true}
 	case heightAskRe.MatchString(q) || head == stem("height"):
 		return &attribute{name: "the height", holds: heightRe.MatchString, personal: true, measure: true}
 	case priceTargetRe.MatchString(q):
@@ -349,9 +349,9 @@ func attributeOf(q string) *attribute {
 		if len(words) == 0 {
 			return nil
 		}
-		heads := map[string]bool{}
+		heads, asked := map[string]bool{}, map[string]bool{}
 		for _, w := range words {
-			heads[stem(w)] = true
+			heads[stem(w)], asked[stem(w)] = true, true
 			for _, a := range countAliases[stem(w)] {
 				heads[a] = true
 			}
@@ -373,7 +373,7 @@ func attributeOf(q string) *attribute {
 		if last := words[len(words)-1]; len(words) > 1 && len(last) > 4 && strings.HasSuffix(last, "ed") {
 			named = words[:len(words)-1]
 		}
-		return &attribute{name: "the number of " + strings.Join(named, " "), holds: func(s string) bool { return countNear(s, heads, rates) }, anchored: true}
+		return &attribute{name: "the number of " + strings.Join(named, " "), holds: func(s string) bool { return countNear(s, heads, asked, rates) }, anchored: true}
 	case howLongRe.MatchString(q):
 		// "How long was the field goal he missed?" asks a distance. An
 		// age ("the 36-year-old") is no length of time, and the length of
@@ -1056,11 +1056,54 @@ var countAliases = equivalents([]string{
 	"microphones mics",
 })
 
+// mistyped reports whether the word w is one of the words heads
+// (stemmed) typed with one letter wrong, missing, added or swapped with
+// the next: a question's "apperances" counts the article's appearances.
+// Short words are spared ("points" are no "joints"), and so is a word
+// whose first two letters differ (people "watched" are no "catches").
+func mistyped(w string, heads map[string]bool) bool {
+	if len(w) < mistypedMinLen {
+		return false
+	}
+	w = stem(w)
+	for h := range heads {
+		if len(h) >= mistypedMinLen-2 && h[:2] == w[:2] && oneEditApart(w, h) {
+			return true
+		}
+	}
+	return false
+}
+
+// mistypedMinLen is the shortest word read as mistyped.
+const mistypedMinLen = 7
+
+// oneEditApart reports whether a and b differ by one edit: a byte
+// replaced, added, dropped, or two neighbours swapped.
+func oneEditApart(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if len(b)-len(a) > 1 || a == b {
+		return false
+	}
+	i := 0
+	for i < len(a) && a[i] == b[i] {
+		i++
+	}
+	if len(a) == len(b) {
+		if a[i+1:] == b[i+1:] {
+			return true
+		}
+		return i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
+	}
+	return a[i:] == b[i+1:]
+}
+
 // countNear reports whether a count stands within a few words of one of
-// the counted words heads (stemmed) in s: "95 moons", "eight French
-// tries". A sum of money, a share, a year or a measure ("1TB") counts
+// the counted words heads (stemmed) in s, or of a word the question asks
+// (stemmed, in asked) mistyped: "95 moons", "eight French tries". A sum of money, a share, a year or a measure ("1TB") counts
 // nothing, nor, unless rates is set, a rate ("2.81 goals per game").
-func countNear(s string, heads map[string]bool, rates bool) bool {
+func countNear(s string, heads, asked map[string]bool, rates bool) bool {
 	ws := strings.Fields(s)
 	var at, nums []int
 	for i, w := range ws {
@@ -1081,7 +1124,7 @@ func countNear(s string, heads map[string]bool, rates bool) bool {
 		whole := strings.ToLower(strings.Trim(w, `"'“”‘’()[],.;:!?`))
 		for _, part := range append([]string{whole}, strings.Split(whole, "-")...) {
 			part = withoutPossessive(part)
-			if part != "" && heads[stem(part)] {
+			if part != "" && (heads[stem(part)] || mistyped(part, asked)) {
 				at = append(at, i)
 				break
 			}

@@ -1071,13 +1071,13 @@ func TestRoleSentenceLeads(t *testing.T) {
 
 func TestCountNearReadsARange(t *testing.T) {
 	hours := map[string]bool{stem("hours"): true}
-	if !countNear("Having adequate hours of sleep (6-8 hours) was associated with lower mortality.", hours, false) {
+	if !countNear("Having adequate hours of sleep (6-8 hours) was associated with lower mortality.", hours, nil, false) {
 		t.Error("countNear() = false for a range of hours, want true")
 	}
-	if countNear("The Jets won 6-8 hours after the storm passed.", map[string]bool{stem("goals"): true}, false) {
+	if countNear("The Jets won 6-8 hours after the storm passed.", map[string]bool{stem("goals"): true}, nil, false) {
 		t.Error("countNear() = true for a range of hours, asked for goals")
 	}
-	if countNear("They won 4-1 in extra time.", map[string]bool{stem("goals"): true}, false) {
+	if countNear("They won 4-1 in extra time.", map[string]bool{stem("goals"): true}, nil, false) {
 		t.Error("countNear() = true for a tally, want false")
 	}
 }
@@ -1110,5 +1110,32 @@ func TestCountByInitials(t *testing.T) {
 	}
 	if a.holds("The FDA trial enrolled 10 patients with cancer.") {
 		t.Error("a count of patients is read as a count of antibody drug conjugates")
+	}
+}
+
+func TestMistypedCountedWord(t *testing.T) {
+	a := askedAttribute("how many apperances did michael carrick make for man united as a player")
+	if a == nil || !a.holds("Former United midfielder Michael Carrick, who made 316 appearances for the club, is at Middlesbrough.") {
+		t.Error(`the count of "apperances" is not read from "316 appearances"`)
+	}
+	if a := askedAttribute("How many people watched the Broncos-Vikings game?"); a.holds("He has four catches for 40 yards.") {
+		t.Error(`people who "watched" are counted by "four catches"`)
+	}
+	// Only the words asked are read as mistyped, not what else counts
+	// them: "attended three games" counts no attendees.
+	if a := askedAttribute("how many fans showed up for the home game?"); a.holds("Since then, Swift has attended three more of Kelce's games.") {
+		t.Error(`fans are counted by "attended three more of Kelce's games"`)
+	}
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{
+		{"apperances", "appearances", true}, {"recieving", "receiving", true}, {"player", "prayer", true},
+		{"player", "players", true}, {"player", "player", false}, {"player", "plyers", false}, {"goal", "goals", true},
+		{"", "a", true}, {"abc", "bca", false},
+	} {
+		if got := oneEditApart(c.a, c.b); got != c.want {
+			t.Errorf("oneEditApart(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
+		}
 	}
 }
