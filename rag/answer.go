@@ -807,16 +807,19 @@ func missingYear(in extractInput, article string) string {
 		return ""
 	}
 	var text strings.Builder
+	var published time.Time
 	for i, h := range in.hits {
 		if h.Article.ID != article {
 			continue
 		}
 		if text.Len() == 0 {
 			text.WriteString(h.Article.Title + " " + dateWords(h.Article))
+			published = h.Article.PublishedAt
 		}
 		text.WriteString(" " + in.hits[i].Chunk.Text)
 	}
 	lower := strings.ToLower(text.String())
+	lower += relativeDates(lower, published)
 	for _, y := range years {
 		ly := strings.ToLower(y)
 		if !strings.Contains(lower, ly) && !(len(ly) > 4 && strings.Contains(lower, ly[:3]+".")) {
@@ -824,6 +827,32 @@ func missingYear(in extractInput, article string) string {
 		}
 	}
 	return ""
+}
+
+// relativeDates returns the years and months that the words of text
+// (lower case) dating from its publication name ("last year" in an
+// article of 2023 names 2022), each after a space.
+func relativeDates(text string, published time.Time) string {
+	if published.IsZero() {
+		return ""
+	}
+	var out strings.Builder
+	for _, r := range []struct {
+		words         string
+		years, months int
+	}{
+		{"last year", -1, 0}, {"next year", 1, 0}, {"this year", 0, 0},
+		{"last month", 0, -1}, {"next month", 0, 1}, {"this month", 0, 0},
+	} {
+		if !strings.Contains(text, r.words) {
+			continue
+		}
+		// The first of the month, so that a month later than the 28th
+		// stays the month meant.
+		d := time.Date(published.Year(), published.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(r.years, r.months, 0)
+		out.WriteString(" " + strings.ToLower(d.Format("2006 January")))
+	}
+	return out.String()
 }
 
 // holidayRe matches a holiday a question names as its occasion.

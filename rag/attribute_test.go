@@ -904,6 +904,16 @@ func TestYearTheArticleNeverNames(t *testing.T) {
 	if got.Refused || !strings.Contains(got.Text, "765 runs") {
 		t.Errorf("Answer() = %+v, want the runs: the article was published in 2023", got)
 	}
+	// "last year" in an article of 2023 names 2022.
+	ratings := hit("a-tv", "Sportsnaut", 0, "Last year the NFL averaged 22.1 million viewers on Christmas Day games, and 2023 could be bigger.", day)
+	got = answer(t, []news.Hit{ratings}, "on average how many viewers did the nfl get for its christmas day games in 2022?")
+	if got.Refused || !strings.Contains(got.Text, "22.1 million") {
+		t.Errorf("Answer() = %+v, want the viewers of last year", got)
+	}
+	got = answer(t, []news.Hit{ratings}, "on average how many viewers did the nfl get for its christmas day games in 2021?")
+	if !got.Refused || !strings.Contains(got.Text, "2021") {
+		t.Errorf("Answer() = %+v, want a decline naming 2021", got)
+	}
 	old := hit("a-2019", "Jagran Josh", 0, "At the 2019 World Cup Virat Kohli made 443 runs in nine innings.", day)
 	got = answer(t, []news.Hit{old}, "How many runs did Virat Kohli make at the 2019 World Cup?")
 	if got.Refused || !strings.Contains(got.Text, "443 runs") {
