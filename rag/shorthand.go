@@ -17,6 +17,10 @@ var shorthand = map[string]string{
 	"tmrw": "tomorrow", "tmr": "tomorrow", "tonite": "tonight", "b4": "before", "bday": "birthday",
 	"gf": "girlfriend", "bf": "boyfriend", "bro": "brother", "pic": "picture", "pics": "pictures",
 	"vid": "video", "vids": "videos", "bc": "because", "cuz": "because", "coz": "because", "bcuz": "because",
+	// Words typed together.
+	"sofar": "so far", "alot": "a lot", "atleast": "at least", "aswell": "as well", "infact": "in fact",
+	"incase": "in case", "ontop": "on top", "upto": "up to", "everytime": "every time", "eachother": "each other",
+	"noone": "no one", "abit": "a bit", "inbetween": "in between", "rightnow": "right now",
 }
 
 // nicknames maps the nicknames fans write, in any case, to the names

@@ -27,6 +27,8 @@ func TestSpellOut(t *testing.T) {
 		"which isp went down bc it ran out of fuel":   "which isp went down because it ran out of fuel",
 		"why did the BC Lions lose":                   "why did the BC Lions lose",
 		"where were chelsea in the prem table":        "where were chelsea in the Premier League table",
+		"how many streams has greedy racked up sofar": "how many streams has greedy racked up so far",
+		"did they score atleast twice":                "did they score at least twice",
 	} {
 		if got := spellOut(in); got != want {
 			t.Errorf("spellOut(%q) = %q, want %q", in, got, want)
