@@ -292,9 +292,13 @@ func attributeOf(q string) *attribute {
 		// "When was the Eiffel Tower built?", "what year did John Belushi
 		// die?": a date beside the event, in a sentence about the thing.
 		m := whenEventRe.FindStringSubmatch(q)
-		event := eventForms[strings.ToLower(m[3]+m[6])]
+		asked := strings.ToLower(m[3] + m[6])
+		event := eventForms[asked]
+		// A list of releases dates each title without saying so:
+		// "’Salem’s Lot (1975)", "Joker: Folie à Deux: Oct. 4".
+		listed := event == eventForms["released"]
 		return &attribute{name: "when that was", verb: "says", subject: true, holds: func(s string) bool {
-			return event.MatchString(s) && (yearRe.MatchString(s) || dateTextRe.MatchString(s))
+			return event.MatchString(s) && (yearRe.MatchString(s) || dateTextRe.MatchString(s)) || listed && listedDateRe.MatchString(s)
 		}}
 	case (head == stem("score") || head == stem("scoreline")) && !ratingScoreRe.MatchString(q):
 		// "What was the score when Inter Miami played Vissel Kobe?": a
@@ -975,6 +979,10 @@ var (
 	// founded, or someone born or died.
 	whenEventRe = regexp.MustCompile(`(?i)(?:^\W*|[,;?]\s*|\band\s+)(when|what year|which year|what date)\b(.*)\b(built|founded|born|established|opened|invented|created|discovered|die|died|fall|fell|come down|came down|landing|land|landed|launch|launched|launches|release|released|come out|came out|comes out|coming out|rule|rules|ruling|verdict|hand down|hands down|run out|runs out|expire|expires)\b|^\W*(when|what year|which year|what date|what day)\b(.*)\b(start|starts|begin|begins|kick off|kicks off|finish|finished|finishes|complete|completed|end|ends|ended|wrap|wraps)(?: up)?(\W*$|\s*[?!.]\s)`)
 )
+
+// listedDateRe matches a date set after a title in a list: a year in
+// brackets, or a date after a colon that ends the line.
+var listedDateRe = regexp.MustCompile(`(?i)\(\s*(1[89]|20)\d\d\s*\)|:\s*(jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(,?\s+\d{4})?\s*\.?$`)
 
 // superlatives holds, for each superlative a question asks, the words a
 // sentence that answers it uses.

@@ -1149,3 +1149,20 @@ func TestMistypedCountedWord(t *testing.T) {
 		}
 	}
 }
+
+func TestReleaseDateInAList(t *testing.T) {
+	a := askedAttribute("when did stephen king's salem's lot come out")
+	for _, s := range []string{"Best-known vampire book: ’Salem’s Lot (1975)", "Joker: Folie à Deux: Oct. 4"} {
+		if !a.holds(s) {
+			t.Errorf("the release date is not read from %q", s)
+		}
+	}
+	for _, s := range []string{"’Salem’s Lot concerns a writer who returns to his home town (pop. 1,319)", "Joker: Folie à Deux: the cast"} {
+		if a.holds(s) {
+			t.Errorf("a release date is read from %q", s)
+		}
+	}
+	if a := askedAttribute("when was stephen king born"); a.holds("Best-known vampire book: ’Salem’s Lot (1975)") {
+		t.Error("a year in brackets after a title is read as a birth")
+	}
+}
