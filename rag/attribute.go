@@ -300,6 +300,11 @@ func attributeOf(q string) *attribute {
 		return &attribute{name: "when that was", verb: "says", subject: true, holds: func(s string) bool {
 			return event.MatchString(s) && (yearRe.MatchString(s) || dateTextRe.MatchString(s)) || listed && listedDateRe.MatchString(s)
 		}}
+	case capacityAskRe.MatchString(q):
+		// "How many people does Hampden Park hold?": the seats of the
+		// place named, not a crowd at one game there or another
+		// stadium's seats.
+		return &attribute{name: "the capacity", holds: capacityRe.MatchString, subject: true}
 	case (head == stem("score") || head == stem("scoreline")) && !ratingScoreRe.MatchString(q):
 		// "What was the score when Inter Miami played Vissel Kobe?": a
 		// tally ("3-1", "Chiefs 31, Raiders 17", "171 for 8"), not a
@@ -978,6 +983,15 @@ var (
 	// whenEventRe matches a question about when something was built,
 	// founded, or someone born or died.
 	whenEventRe = regexp.MustCompile(`(?i)(?:^\W*|[,;?]\s*|\band\s+)(when|what year|which year|what date)\b(.*)\b(built|founded|born|established|opened|invented|created|discovered|die|died|fall|fell|come down|came down|landing|land|landed|launch|launched|launches|release|released|come out|came out|comes out|coming out|rule|rules|ruling|verdict|hand down|hands down|run out|runs out|expire|expires)\b|^\W*(when|what year|which year|what date|what day)\b(.*)\b(start|starts|begin|begins|kick off|kicks off|finish|finished|finishes|complete|completed|end|ends|ended|wrap|wraps)(?: up)?(\W*$|\s*[?!.]\s)`)
+)
+
+var (
+	// capacityAskRe matches a question asking how many a place holds.
+	capacityAskRe = regexp.MustCompile(`(?i)\bcapacity\b|\bhow many\s+(?:people|fans|spectators|seats)?\s*(?:can|does|do|will|could)\b.*\b(?:hold|seat|fit|accommodate)\b|\bhow many seats\b`)
+	// capacityRe matches the seats of a place: "a 90,000-seat stadium",
+	// "which seats approximately 40,000", "a capacity of 52,000", and a
+	// table's Capacity column a few cells before its figure.
+	capacityRe = regexp.MustCompile(`(?i)\b\d[\d,.]*(?:\s*k)?\s*[-–]?\s*(?:seats?|seater|capacity)\b|\b(?:capacity|seats|seating|holds|accommodates)\b\W+(?:[\pL.()']+\W+){0,6}?\d[\d,]*\d`)
 )
 
 // listedDateRe matches a date set after a title in a list: a year in

@@ -36,6 +36,12 @@ func TestFigureTheArticlesNeverGiveDeclines(t *testing.T) {
 	}{
 		{name: "revenue asked, only a price paid", hits: []news.Hit{deal},
 			question: "What's Cubic Telecom's annual revenue?", decline: "Cubic Telecom, but none of them gives that sum"},
+		{name: "capacity asked, only a crowd", hits: []news.Hit{hit("a-hampden", "BBC", 0,
+			"Scotland beat Spain 2-0 in front of a crowd of 48,000 at Hampden Park on Tuesday.", day)},
+			question: "how many people does hampden park hold?", decline: "gives the capacity"},
+		{name: "capacity given", hits: []news.Hit{hit("a-hampden", "BBC", 0,
+			"Hampden Park, which seats 51,866, will host Scotland's next qualifier.", day)},
+			question: "how many people does hampden park hold?", want: "51,866"},
 		{name: "revenue given", hits: []news.Hit{deal, hit("a-results", "TechCrunch", 0,
 			"Cubic Telecom reported revenue of €120 million last year, up from €90 million.", day)},
 			question: "What's Cubic Telecom's annual revenue?", want: "€120 million"},
@@ -1164,5 +1170,32 @@ func TestReleaseDateInAList(t *testing.T) {
 	}
 	if a := askedAttribute("when was stephen king born"); a.holds("Best-known vampire book: ’Salem’s Lot (1975)") {
 		t.Error("a year in brackets after a title is read as a birth")
+	}
+}
+
+func TestCapacityAsked(t *testing.T) {
+	for _, tt := range []struct {
+		q, s string
+		want bool
+	}{
+		{"Inter Miami are playing in Hong Kong, how many people does the stadium hold?", "The match will be played at Hong Kong Stadium, which seats approximately 40,000 fans.", true},
+		{"How many seats does Chase Field have?", "Team Venue Opened Capacity Att. (2023) Diamondbacks Chase Field 1998 48,405 24,212", true},
+		{"whats the capacity of the cotton bowl?", "Ratcliffe plans to turn Old Trafford into a 90,000-seat stadium.", true},
+		{"how many people does hampden park hold?", "A crowd of 48,000 watched Scotland at Hampden Park on Tuesday.", false},
+		{"whats the capacity of the cotton bowl?", "The Cotton Bowl game kicks off at 12 p.m. on Saturday.", false},
+	} {
+		a := askedAttribute(tt.q)
+		if a == nil || a.name != "the capacity" {
+			t.Errorf("askedAttribute(%q) = %v, want the capacity", tt.q, a)
+			continue
+		}
+		if got := a.holds(tt.s); got != tt.want {
+			t.Errorf("capacity of %q holds %q = %v, want %v", tt.q, tt.s, got, tt.want)
+		}
+	}
+	for _, q := range []string{"how many people watched the game?", "how many fans turned up at the stadium?"} {
+		if a := askedAttribute(q); a != nil && a.name == "the capacity" {
+			t.Errorf("askedAttribute(%q) asks the capacity", q)
+		}
 	}
 }
