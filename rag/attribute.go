@@ -297,8 +297,11 @@ func attributeOf(q string) *attribute {
 		// A list of releases dates each title without saying so:
 		// "’Salem’s Lot (1975)", "Joker: Folie à Deux: Oct. 4".
 		listed := event == eventForms["released"]
+		// "What year did the first iPhone come out?" asks a year: "today
+		// released" gives none.
+		year := strings.HasSuffix(strings.ToLower(m[1]+m[4]), "year")
 		return &attribute{name: "when that was", verb: "says", subject: true, holds: func(s string) bool {
-			return event.MatchString(s) && (yearRe.MatchString(s) || dateTextRe.MatchString(s)) || listed && listedDateRe.MatchString(s)
+			return event.MatchString(s) && (yearRe.MatchString(s) || !year && dateTextRe.MatchString(s)) || listed && listedDateRe.MatchString(s)
 		}}
 	case capacityAskRe.MatchString(q):
 		// "How many people does Hampden Park hold?": the seats of the

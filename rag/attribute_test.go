@@ -1199,3 +1199,16 @@ func TestCapacityAsked(t *testing.T) {
 		}
 	}
 }
+
+func TestYearAskedNeedsAYear(t *testing.T) {
+	s := "The tech giant today released an App Store feature that showcases the top iPhone apps."
+	if a := askedAttribute("what year did the first iphone come out"); a.holds(s) {
+		t.Errorf("a year is read from %q", s)
+	}
+	if a := askedAttribute("when did the app store feature come out"); !a.holds(s) {
+		t.Errorf("no date is read from %q", s)
+	}
+	if a := askedAttribute("what year did the first iphone come out"); !a.holds("The first iPhone was released in 2007.") {
+		t.Error("no year is read from \"released in 2007\"")
+	}
+}
