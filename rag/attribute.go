@@ -222,6 +222,15 @@ func attributeOf(q string) *attribute {
 		if len(speaker) == 0 {
 			return nil
 		}
+		// "What did the banner at the airport say?": a thing that bears
+		// words says them in a quotation beside it, with no verb of
+		// speech ("the infamous “Welcome to Hell” banner").
+		if i := slices.IndexFunc(speaker, func(w string) bool { return textBearers[w] }); i >= 0 {
+			bearer := speaker[i]
+			return &attribute{name: "what " + who + " said", verb: "reports", holds: func(s string) bool {
+				return quotationRe.MatchString(s) && termSet(s)[bearer]
+			}}
+		}
 		return &attribute{name: "what " + who + " said", verb: "reports", holds: func(string) bool { return true }, speaker: speaker}
 	case typeAskRe.MatchString(q):
 		// "Which record label put out his album?", "what theatre is it
@@ -995,6 +1004,14 @@ var (
 	// "which seats approximately 40,000", "a capacity of 52,000", and a
 	// table's Capacity column a few cells before its figure.
 	capacityRe = regexp.MustCompile(`(?i)\b\d[\d,.]*(?:\s*k)?\s*[-–]?\s*(?:seats?|seater|capacity)\b|\b(?:capacity|seats|seating|holds|accommodates)\b\W+(?:[\pL.()']+\W+){0,6}?\d[\d,]*\d`)
+)
+
+var (
+	// textBearers are things that bear words (stems): what they say is
+	// written on them.
+	textBearers = stems("banner banners sign signs placard placards poster posters billboard billboards shirt shirts t-shirt t-shirts sticker stickers plaque plaques tattoo tattoos headline headlines caption captions note notes memo memos letter letters message messages")
+	// quotationRe matches words in quotation marks.
+	quotationRe = regexp.MustCompile(`“[^“”]{2,}”|"[^"]{2,}"|‘[^‘]{2,}’`)
 )
 
 // listedDateRe matches a date set after a title in a list: a year in

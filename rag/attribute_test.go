@@ -1212,3 +1212,19 @@ func TestYearAskedNeedsAYear(t *testing.T) {
 		t.Error("no year is read from \"released in 2007\"")
 	}
 }
+
+func TestWhatAThingWithWordsSays(t *testing.T) {
+	a := askedAttribute("what did that infamous banner at the airport say when man united landed in istanbul back in 93")
+	if a == nil {
+		t.Fatal("askedAttribute() = nil")
+	}
+	for s, want := range map[string]bool{
+		"They were greeted at the airport by a horde of Galatasaray supporters and the infamous “Welcome to Hell” banner.": true,
+		"Galatasaray's fans' banner at the airport was unfurled before the game.":                                          false,
+		"“It was hell,” Keane said of the airport.":                                                                        false,
+	} {
+		if got := a.holds(s); got != want {
+			t.Errorf("holds(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
