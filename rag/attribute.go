@@ -312,6 +312,10 @@ func attributeOf(q string) *attribute {
 		return &attribute{name: "when that was", verb: "says", subject: true, holds: func(s string) bool {
 			return event.MatchString(s) && (yearRe.MatchString(s) || !year && dateTextRe.MatchString(s)) || listed && listedDateRe.MatchString(s)
 		}}
+	case stakeAskRe.MatchString(q):
+		// "How much of FTX did Gary Wang own?": a share of it, told of
+		// the owner, not a sum the company raised.
+		return &attribute{name: "the share", holds: stakeRe.MatchString, personal: true}
 	case capacityAskRe.MatchString(q):
 		// "How many people does Hampden Park hold?": the seats of the
 		// place named, not a crowd at one game there or another
@@ -998,6 +1002,11 @@ var (
 )
 
 var (
+	// stakeAskRe matches a question asking how much of a company or a
+	// thing someone owns or holds.
+	stakeAskRe = regexp.MustCompile(`(?i)\bhow much of\s+(?:the\s+)?[\pL\pN'’.&-]+\b.*\b(?:own|owns|owned|hold|holds|held|control|controls|controlled|have|has|had)\b`)
+	// stakeRe matches a share: "17 percent", "a 51% stake", "a third".
+	stakeRe = regexp.MustCompile(`(?i)\d\s?%|\b\d[\d.]*\s?(?:per ?cent|percent)\b|\b(?:half|a third|a quarter|two[- ]thirds|three[- ]quarters|majority|minority)\b`)
 	// capacityAskRe matches a question asking how many a place holds.
 	capacityAskRe = regexp.MustCompile(`(?i)\bcapacity\b|\bhow many\s+(?:people|fans|spectators|seats)?\s*(?:can|does|do|will|could)\b.*\b(?:hold|seat|fit|accommodate)\b|\bhow many seats\b`)
 	// capacityRe matches the seats of a place: "a 90,000-seat stadium",

@@ -1228,3 +1228,19 @@ func TestWhatAThingWithWordsSays(t *testing.T) {
 		}
 	}
 }
+
+func TestStakeAsked(t *testing.T) {
+	a := askedAttribute("how much of FTX did gary wang actually own?")
+	if a == nil || a.name != "the share" {
+		t.Fatalf("askedAttribute() = %v, want the share", a)
+	}
+	if !a.holds("He owned only 10 percent of Alameda and 17 percent of FTX.") {
+		t.Error("no share is read from \"17 percent of FTX\"")
+	}
+	if a.holds("The partnership resulted in a $60 million investment in FTX.") {
+		t.Error("a sum invested is read as a share")
+	}
+	if a := askedAttribute("how much of a problem is it?"); a != nil && a.name == "the share" {
+		t.Error(`"how much of a problem" asks a share`)
+	}
+}
