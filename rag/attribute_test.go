@@ -1244,3 +1244,16 @@ func TestStakeAsked(t *testing.T) {
 		t.Error(`"how much of a problem" asks a share`)
 	}
 }
+
+func TestWhatItWentForIsAPrice(t *testing.T) {
+	a := askedAttribute("what did the 15 inch m2 macbook air go for on black friday?")
+	if a == nil || a.name != sumName {
+		t.Fatalf("askedAttribute() = %v, want a sum", a)
+	}
+	if !a.holds("It’s down to $1,049 for Black Friday at Amazon and Best Buy.") {
+		t.Error(`no price is read from "down to $1,049"`)
+	}
+	if askedKind("what is he going for next season?") == kindNumber && askedAttribute("what is he going for next season?") != nil {
+		t.Error(`"going for" without a thing sold asks a sum`)
+	}
+}

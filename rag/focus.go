@@ -147,7 +147,7 @@ var (
 	// place, not a distance.
 	farPlaceAskRe = regexp.MustCompile(`(?i)\bhow far (north|south|east|west|inland|afield)\b`)
 	// payAskRe matches "what did United pay for Onana?": a price.
-	payAskRe    = regexp.MustCompile(`(?i)^\W*what (did|does|do|will|would|has|have|had|is|are|was|were) .*\b(pay|paid|paying|spend|spent|spending|charge|charged|charging|cost|raise|raised|raising|earn|earned|fetch|fetched|bid|offer|offered|sell for|sold for|fined?)\b`)
+	payAskRe    = regexp.MustCompile(`(?i)^\W*what (did|does|do|will|would|has|have|had|is|are|was|were) .*\b(pay|paid|paying|spend|spent|spending|charge|charged|charging|cost|raise|raised|raising|earn|earned|fetch|fetched|bid|offer|offered|sell for|sold for|fined?|go for|goes for|went for|selling for|retail for|retails for|retailing for)\b`)
 	dateAskRe   = regexp.MustCompile(`(?i)\b(when|what (year|date|day|month|time)|which (year|date|day|month)|how soon)\b`)
 	nameAskRe   = regexp.MustCompile(`(?i)\b(who|whom|whose|which|where)\b|\bwhat (team|company|country|city|app|group|network|product|brand)\b|\bwhat(?:'s|’s|s| is| was| are| were) (?:the |their |its |his |her )?names?\b|^\W*what\s+[a-z]+\s+(did|does|do|was|is|were|are|will|has|have)\b|^\W*what\b.*\b(called|named)\W*$`)
 	reasonAskRe = regexp.MustCompile(`(?i)\b(why|what (caused|made|led|prompted|drove)|for what reason|how come)\b`)
