@@ -643,6 +643,17 @@ func lacksAttribute(question string, attr *attribute, cands []*extractCandidate,
 	if attr == nil {
 		return ""
 	}
+	if slices.ContainsFunc(cands, attr.toldBy(terms, cands)) {
+		return ""
+	}
+	return mentionedBut(terms, cmp.Or(attr.verb, "gives")+" "+attr.name+".")
+}
+
+// toldBy returns whether a candidate sentence gives the figure attr asks
+// for, of the person or the thing the question names (terms) when attr
+// says so; cands are the candidates read, which name the person when the
+// question writes no name as one.
+func (attr *attribute) toldBy(terms []Term, cands []*extractCandidate) func(*extractCandidate) bool {
 	var people []Term
 	if attr.personal || attr.subject {
 		for _, t := range terms {
@@ -654,9 +665,9 @@ func lacksAttribute(question string, attr *attribute, cands []*extractCandidate,
 			people = namedInPassages(terms, cands)
 		}
 	}
-	for _, c := range cands {
+	return func(c *extractCandidate) bool {
 		if !attr.holds(c.text) {
-			continue
+			return false
 		}
 		// A sentence that opens by referring back ("His 7-foot-4 frame")
 		// names the person of the sentence before it.
@@ -674,16 +685,10 @@ func lacksAttribute(question string, attr *attribute, cands []*extractCandidate,
 			}
 		}
 		if attr.speaker != nil {
-			if spoke(c, attr.speaker) {
-				return ""
-			}
-			continue
+			return spoke(c, attr.speaker)
 		}
-		if len(people) == 0 || slices.ContainsFunc(people, func(t Term) bool { return named(t) && (attr.apposed == nil || nearestName(c.text, attr.apposed, t)) }) {
-			return ""
-		}
+		return len(people) == 0 || slices.ContainsFunc(people, func(t Term) bool { return named(t) && (attr.apposed == nil || nearestName(c.text, attr.apposed, t)) })
 	}
-	return mentionedBut(terms, cmp.Or(attr.verb, "gives")+" "+attr.name+".")
 }
 
 // nearestName reports whether, for some figure fig matches in s, the
