@@ -1018,9 +1018,6 @@ var (
 	// "which seats approximately 40,000", "a capacity of 52,000", and a
 	// table's Capacity column a few cells before its figure.
 	capacityRe = regexp.MustCompile(`(?i)\b\d[\d,.]*(?:\s*k)?\s*[-–]?\s*(?:seats?|seater|capacity)\b|\b(?:capacity|seats|seating|holds|accommodates)\b\W+(?:[\pL.()']+\W+){0,6}?\d[\d,]*\d`)
-)
-
-var (
 	// textBearers are things that bear words (stems): what they say is
 	// written on them.
 	textBearers = stems("banner banners sign signs placard placards poster posters billboard billboards shirt shirts t-shirt t-shirts sticker stickers plaque plaques tattoo tattoos headline headlines caption captions note notes memo memos letter letters message messages")
@@ -1157,8 +1154,9 @@ func oneEditApart(a, b string) bool {
 
 // countNear reports whether a count stands within a few words of one of
 // the counted words heads (stemmed) in s, or of a word the question asks
-// (stemmed, in asked) mistyped: "95 moons", "eight French tries". A sum of money, a share, a year or a measure ("1TB") counts
-// nothing, nor, unless rates is set, a rate ("2.81 goals per game").
+// (stemmed, in asked) mistyped: "95 moons", "eight French tries". A sum
+// of money, a share, a year or a measure ("1TB") counts nothing, nor,
+// unless rates is set, a rate ("2.81 goals per game").
 func countNear(s string, heads, asked map[string]bool, rates bool) bool {
 	ws := strings.Fields(s)
 	var at, nums []int
