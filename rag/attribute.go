@@ -297,12 +297,17 @@ func attributeOf(q string) *attribute {
 		return &attribute{name: "which is the " + most, verb: "says", holds: func(s string) bool {
 			return superlatives[most].MatchString(s) && (len(thing) != 1 || termSet(s)[thing[0]])
 		}}
-	case whenEventRe.MatchString(q):
+	case whenEventRe.MatchString(q) && !startDoingRe.MatchString(q):
 		// "When was the Eiffel Tower built?", "what year did John Belushi
 		// die?": a date beside the event, in a sentence about the thing.
 		m := whenEventRe.FindStringSubmatch(q)
 		asked := strings.ToLower(m[3] + m[6])
 		event := eventForms[asked]
+		if m[3] != "" && eventForms[asked] == eventForms["start"] && startThingRe.MatchString(q) {
+			// "What year did Ted Rogers start Rogers Communications?":
+			// starting a thing is founding it.
+			event = startedThingRe
+		}
 		// A list of releases dates each title without saying so:
 		// "’Salem’s Lot (1975)", "Joker: Folie à Deux: Oct. 4".
 		listed := event == eventForms["released"]
@@ -1003,10 +1008,20 @@ var (
 	superlativeAskRe = regexp.MustCompile(`(?i)^\W*(?:what|which|who)(?:\s+\w+)?(?:'s|’s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+)?(tallest|highest|biggest|largest|longest|oldest|deepest|fastest|richest|smallest)\b(?:\s+([\p{L}-]+))?`)
 	// whenEventRe matches a question about when something was built,
 	// founded, or someone born or died.
-	whenEventRe = regexp.MustCompile(`(?i)(?:^\W*|[,;?]\s*|\band\s+)(when|what year|which year|what date)\b(.*)\b(built|founded|born|established|opened|invented|created|discovered|die|died|fall|fell|come down|came down|landing|land|landed|launch|launched|launches|release|released|come out|came out|comes out|coming out|rule|rules|ruling|verdict|hand down|hands down|run out|runs out|expire|expires)\b|^\W*(when|what year|which year|what date|what day)\b(.*)\b(start|starts|begin|begins|kick off|kicks off|finish|finished|finishes|complete|completed|end|ends|ended|wrap|wraps)(?: up)?(\W*$|\s*[?!.]\s)`)
+	whenEventRe = regexp.MustCompile(`(?i)(?:^\W*|[,;?]\s*|\band\s+)(when|what year|which year|what date)\b(.*)\b(built|founded|born|established|opened|invented|created|discovered|die|died|fall|fell|come down|came down|landing|land|landed|launch|launched|launches|release|released|come out|came out|comes out|coming out|rule|rules|ruling|verdict|hand down|hands down|run out|runs out|expire|expires|start|started|starts)\b|^\W*(when|what year|which year|what date|what day)\b(.*)\b(start|starts|begin|begins|kick off|kicks off|finish|finished|finishes|complete|completed|end|ends|ended|wrap|wraps)(?: up)?(\W*$|\s*[?!.]\s)`)
 )
 
 var (
+	// startDoingRe matches a question about starting to do something
+	// ("when did Uber let riders start recording audio?"), which no
+	// sentence dates with the word "start".
+	startDoingRe = regexp.MustCompile(`(?i)\bstart(?:ed|s)?\s+\pL+ing\b`)
+	// startThingRe matches a question about starting a thing: "start
+	// the High Limit series", "start Rogers Communications".
+	startThingRe = regexp.MustCompile(`\b(?i:start(?:ed|s)?)\s+(?:(?i:the|a|an|his|her|their|its|up)\b|\p{Lu})`)
+	// startedThingRe matches a sentence that dates the start of a thing
+	// someone started: its founding.
+	startedThingRe = regexp.MustCompile(`(?i)\b(start|starts|started|starting|begin|begins|began|founded|founding|founder|established|launched|created|formed|set up)\b`)
 	// stakeAskRe matches a question asking how much of a company or a
 	// thing someone owns or holds.
 	stakeAskRe = regexp.MustCompile(`(?i)\bhow much of\s+(?:the\s+)?[\pL\pN'’.&-]+\b.*\b(?:own|owns|owned|hold|holds|held|control|controls|controlled|have|has|had)\b`)
