@@ -831,7 +831,8 @@ func missingYear(in extractInput, article string) string {
 
 // relativeDates returns the years and months that the words of text
 // (lower case) dating from its publication name ("last year" in an
-// article of 2023 names 2022), each after a space.
+// article of 2023 names 2022), each after a space. "this year" needs
+// none: dateWords gives the year and month of publication.
 func relativeDates(text string, published time.Time) string {
 	if published.IsZero() {
 		return ""
@@ -841,8 +842,8 @@ func relativeDates(text string, published time.Time) string {
 		words         string
 		years, months int
 	}{
-		{"last year", -1, 0}, {"next year", 1, 0}, {"this year", 0, 0},
-		{"last month", 0, -1}, {"next month", 0, 1}, {"this month", 0, 0},
+		{"last year", -1, 0}, {"next year", 1, 0},
+		{"last month", 0, -1}, {"next month", 0, 1},
 	} {
 		if !strings.Contains(text, r.words) {
 			continue

@@ -301,9 +301,8 @@ func attributeOf(q string) *attribute {
 		// "When was the Eiffel Tower built?", "what year did John Belushi
 		// die?": a date beside the event, in a sentence about the thing.
 		m := whenEventRe.FindStringSubmatch(q)
-		asked := strings.ToLower(m[3] + m[6])
-		event := eventForms[asked]
-		if m[3] != "" && eventForms[asked] == eventForms["start"] && startThingRe.MatchString(q) {
+		event := eventForms[strings.ToLower(m[3]+m[6])]
+		if m[3] != "" && event == eventForms["start"] && startThingRe.MatchString(q) {
 			// "What year did Ted Rogers start Rogers Communications?":
 			// starting a thing is founding it.
 			event = startedThingRe
@@ -1035,7 +1034,7 @@ var (
 	capacityRe = regexp.MustCompile(`(?i)\b\d[\d,.]*(?:\s*k)?\s*[-–]?\s*(?:seats?|seater|capacity)\b|\b(?:capacity|seats|seating|holds|accommodates)\b\W+(?:[\pL.()']+\W+){0,6}?\d[\d,]*\d`)
 	// textBearers are things that bear words (stems): what they say is
 	// written on them.
-	textBearers = stems("banner banners sign signs placard placards poster posters billboard billboards shirt shirts t-shirt t-shirts sticker stickers plaque plaques tattoo tattoos headline headlines caption captions note notes memo memos letter letters message messages")
+	textBearers = stems("banner sign placard poster billboard shirt t-shirt sticker plaque tattoo headline caption note memo letter message")
 	// quotationRe matches words in quotation marks.
 	quotationRe = regexp.MustCompile(`“[^“”]{2,}”|"[^"]{2,}"|‘[^‘]{2,}’`)
 )
