@@ -49,6 +49,11 @@ type attribute struct {
 	// 11"): in a sentence that names several people, the name nearest the
 	// figure is its owner's.
 	apposed *regexp.Regexp
+	// described, when set, reports a figure written as a description
+	// that stands for someone named before it ("The 56-year-old is…",
+	// "says the 42-year-old father of three"): told of the person the
+	// article's title or the sentence before names.
+	described func(string) bool
 	// lead is set when a sentence that holds the figure answers before
 	// any that does not: the one naming the role ("new president and
 	// CTO Mo Elshenawy"), not the one sharing most words.
@@ -250,7 +255,7 @@ func attributeOf(q string) *attribute {
 		// bought.
 		return &attribute{name: "a fortune", holds: func(s string) bool { return isSum(s) && fortuneRe.MatchString(s) }, personal: true}
 	case ageAskRe.MatchString(q) || head == stem("age"):
-		return &attribute{name: "the age", holds: ageRe.MatchString, personal: true, measure: true, apposed: ageRe}
+		return &attribute{name: "the age", holds: ageRe.MatchString, personal: true, measure: true, apposed: ageRe, described: describedAge}
 	case creditAskRe.MatchString(q):
 		// "What credit score do you need for the Amex Cash Magnet?":
 		// the credit a card asks, not what the card earns.
@@ -691,7 +696,13 @@ func (attr *attribute) toldBy(terms []Term, cands []*extractCandidate) func(*ext
 		if attr.speaker != nil {
 			return spoke(c, attr.speaker)
 		}
-		return len(people) == 0 || slices.ContainsFunc(people, func(t Term) bool { return named(t) && (attr.apposed == nil || nearestName(c.text, attr.apposed, t)) })
+		described := attr.described != nil && attr.described(c.text)
+		return len(people) == 0 || slices.ContainsFunc(people, func(t Term) bool {
+			if named(t) && (attr.apposed == nil || nearestName(c.text, attr.apposed, t)) {
+				return true
+			}
+			return described && (t.in(c.prev) || surnameIn(t, c.prev) || t.in(c.meta) || surnameIn(t, c.meta)) && !namesAnother(c.text, t)
+		})
 	}
 }
 
@@ -738,6 +749,46 @@ func nearestName(s string, fig *regexp.Regexp, person Term) bool {
 			}
 		}
 		if own(best) {
+			return true
+		}
+	}
+	return false
+}
+
+// describedAgeRe matches an age written as the description of someone:
+// "the 56-year-old".
+var describedAgeRe = regexp.MustCompile(`\b[Tt]he \d{1,3}-year-old\b`)
+
+// describedAge reports whether s gives an age as a description standing
+// for someone named before ("The 56-year-old is a thoroughly contemporary
+// novelist"), not beside a name ("The 59-year-old Evason") nor of someone
+// it names ("the 23-year-old's father, Sergio").
+func describedAge(s string) bool {
+	for _, m := range describedAgeRe.FindAllStringIndex(s, -1) {
+		rest := s[m[1]:]
+		if strings.HasPrefix(rest, "'") || strings.HasPrefix(rest, "’") {
+			continue
+		}
+		next := strings.TrimLeft(rest, " ")
+		if r, _ := utf8.DecodeRuneInString(next); next != "" && unicode.IsUpper(r) && rest != next {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// surnameIn reports whether set holds the last word of the name t
+// ("Schmidt’s expertise" for Joe Schmidt).
+func surnameIn(t Term, set map[string]bool) bool {
+	return t.Kind == TermName && len(t.Words) > 1 && set[t.Words[len(t.Words)-1]]
+}
+
+// namesAnother reports whether s names a person other than t ("Chicago
+// head coach Luke Richardson did not hold the 18-year-old back").
+func namesAnother(s string, t Term) bool {
+	for _, run := range capitalRunRe.FindAllString(s, -1) {
+		if personLike(run) && !slices.Contains(extractTerms(run), t.Words[len(t.Words)-1]) {
 			return true
 		}
 	}

@@ -59,6 +59,13 @@ func TestFigureTheArticlesNeverGiveDeclines(t *testing.T) {
 			"The Wild fired coach Dean Evason and named John Hynes as his replacement. "+
 				"Hynes, 48, coached the Devils and the Predators.", day)},
 			question: "How old is John Hynes, the Wild's new coach?", want: "48"},
+		{name: "his age, as a description after his name", hits: []news.Hit{hit("a-schmidt", "The Roar", 0,
+			"Rugby Australia wants coach Joe Schmidt for the Wallabies job. Schmidt's expertise proved telling at the World Cup. "+
+				"Importantly, the 58-year-old, The Roar understands, is interested in the role.", day)},
+			question: "How old is Joe Schmidt?", want: "58-year-old"},
+		{name: "a description of someone the sentence names", hits: []news.Hit{hit("a-hawks", "Sporting News", 0,
+			"Seth Jones played 25 minutes for Chicago on Tuesday. Coach Luke Richardson did not hold the 18-year-old back.", day)},
+			question: "How old is Seth Jones?", decline: "gives the age"},
 		{name: "ages of others beside his name", hits: []news.Hit{hit("a-gellar", "The Independent", 0,
 			"Sarah Michelle Gellar said her son's Roblox account was hacked. "+
 				"Gellar - who shares son Rocky, 11, and daughter Charlotte Grace, 14, with husband Freddie Prinze Jr - posted the bill on Instagram.", day)},
