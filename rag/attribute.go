@@ -985,6 +985,11 @@ func countedWords(q string) []string {
 				// "how many fans actually turned up"
 				continue
 			}
+			if bare := withoutPossessive(w); bare != w && len(out) == 0 {
+				// "how many people's urine tested positive?" counts
+				// people ("how many Trader Joe's stores", stores).
+				return []string{bare}
+			}
 			out = append(out, w)
 			// A verb in the past ends the counted words when the
 			// question has no auxiliary: "how many people watched

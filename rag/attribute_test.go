@@ -195,6 +195,9 @@ func TestFigureTheArticlesNeverGiveDeclines(t *testing.T) {
 		{name: "cars counted as vehicles", hits: []news.Hit{hit("a-nio", "Seeking Alpha", 0,
 			"On Friday, the EV maker Nio announced that deliveries rose 12.6% Y/Y but dipped roughly 1% M/M to 15,959 vehicles in November.", day)},
 			question: "how many cars did nio deliver in november?", want: "15,959 vehicles"},
+		{name: "people counted by what is theirs", hits: []news.Hit{hit("a-jama", "Live Science", 0,
+			"The JAMA study screened urine samples from 9,200 pregnant people. In the study, urine screening flagged 610 participants who had used cannabis in pregnancy.", day)},
+			question: "In the JAMA study, how many people's urine tested positive for cannabis?", want: "610 participants"},
 		{name: "microphones counted as mics", hits: []news.Hit{hit("a-glasses", "The Verge", 0,
 			"The Ray-Ban Meta smart glasses have a better camera. There are now five mics instead of one, so you sound better on calls.", day)},
 			question: "how many microphones are in the new ray-ban meta glasses", want: "five mics"},
@@ -1268,5 +1271,19 @@ func TestWhatItWentForIsAPrice(t *testing.T) {
 	}
 	if askedKind("what is he going for next season?") == kindNumber && askedAttribute("what is he going for next season?") != nil {
 		t.Error(`"going for" without a thing sold asks a sum`)
+	}
+}
+
+func TestCountedWords(t *testing.T) {
+	for q, want := range map[string][]string{
+		"how many people watched bears vikings on monday night?": {"people", "watched"},
+		"how many people's urine tested positive for cannabis?":  {"people"},
+		"how many trader joe's stores are there in the US?":      {"trader", "joe's", "stores"},
+		"how many fans actually turned up for smu's homecoming?": {"fans", "turned"},
+		"how many times has ireland lost to new zealand?":        nil,
+	} {
+		if got := countedWords(q); !slices.Equal(got, want) {
+			t.Errorf("countedWords(%q) = %q, want %q", q, got, want)
+		}
 	}
 }
