@@ -1165,7 +1165,7 @@ var populationHeads = stems("population people residents inhabitants citizens")
 // question counts (stems): people come as fans or a crowd, picks as
 // interceptions.
 var countAliases = equivalents([]string{
-	"people person fans spectators crowd attendees visitors viewers residents participants individuals",
+	"people person fans spectators crowd attendees visitors viewers residents participants individuals signers signatories respondents",
 	"picks interceptions",
 	"monitors displays screens",
 	"subs subscribers subscriptions",
