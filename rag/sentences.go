@@ -252,7 +252,7 @@ func (s sentence) share(terms []Term, weight []float64, meta map[string]bool) (o
 
 // anaphorRe matches a sentence that opens by referring back: a pronoun or
 // "the company", "the club"….
-var anaphorRe = regexp.MustCompile(`^["“‘']?(He|She|It|They|His|Her|Its|Their|This|That|These|Those|The (company|firm|group|bank|club|team|side|network|startup|platform|carrier|retailer|maker|giant|government|ministry|agency|court|judge|council|league|player|star|coach|minister|president|singer|actor|airline|chain|business|brand|app|service|report|study|deal|move|plan|decision|company's|firm's|club's|team's|bank's))\b`)
+var anaphorRe = regexp.MustCompile(`^["“‘']?(He|She|It|They|His|Her|Its|Their|This|That|These|Those|The (company|firm|group|bank|club|team|side|network|startup|platform|carrier|retailer|maker|giant|government|ministry|agency|court|judge|council|league|player|star|coach|minister|president|singer|actor|airline|chain|business|brand|app|service|report|study|deal|move|plan|decision|company's|firm's|club's|team's|bank's|pair|couple|duo|trio)|The (two|three) (have|has|had|are|were|share|shared|met|married|began|became|also|both|later|then|will|would))\b`)
 
 func anaphoric(s string) bool { return anaphorRe.MatchString(s) || definiteBack(s) }
 

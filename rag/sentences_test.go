@@ -154,6 +154,23 @@ func TestDefiniteBack(t *testing.T) {
 	}
 }
 
+func TestAnaphoric(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want bool
+	}{
+		{"The two have a daughter named Corrina.", true},
+		{"The couple share three daughters.", true},
+		{"The pair have been married since 1997.", true},
+		{"The two sides meet again in March.", false},
+		{"The three biggest banks raised rates.", false},
+	} {
+		if got := anaphoric(tt.in); got != tt.want {
+			t.Errorf("anaphoric(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
 func TestReferentCarriesThroughPronouns(t *testing.T) {
 	ss := readPassage("Wang was the co-founder of FTX. He owned only 17 percent of FTX. He got a $200,000 a year salary.", "")
 	if len(ss) != 3 || !ss[2].prev["wang"] || ss[2].lead != "He owned only 17 percent of FTX." {
