@@ -154,8 +154,12 @@ var (
 	spouseAskRe = regexp.MustCompile(`(?i)\b(who|whom)\b.*\b(marry|married|husband|wife|spouse)\b|^\W*(is|are|was|were)\b.*\bmarried\b|\b(husband|wife|spouse)(['’]s)?\s+(name|called)\b|\bname of (his|her|their|the) (husband|wife|spouse)\b|\b(husband|wife|spouse)\W*$`)
 	spouseRe    = regexp.MustCompile(`(?i)\b(married|marry|marries|marriage|husband|wife|spouse|wed|weds|wedded|wedding|divorce[ds]?|divorcing|widow|widowed|widower|fianc[eé]e?)\b`)
 
-	ageRe    = regexp.MustCompile(`(?i)\b\d{1,3}[- ]years?[- ]old\b|\baged? \d{1,3}\b|\bage (of )?\d{1,3}\b|, \d{2},|\(\d{2}\)|\b(in|at) (his|her|their) \d0s\b`)
-	heightRe = regexp.MustCompile(`(?i)\b\d+(\.\d+)?[\s-]?(ft|feet|foot|cm|centimet(er|re)s?|met(er|re)s?|m|in|inches|inch)\b|\b\d\s?['’]\s?\d{1,2}\b`)
+	// relativeAskRe matches a question asking the name of someone's
+	// relative: "wife's name", "the name of his son", "X's son was
+	// hurt, what was his name?".
+	relativeAskRe = regexp.MustCompile(`(?i)\b(` + relationWords + `)(?:['’]s)?\s+(?:name|called)\b|\bname of (?:\S+\s+){0,4}?(` + relationWords + `)\b|\b(` + relationWords + `)\b.*\bwhat(?:'s|’s|s| is| was)? (?:his|her|their) name\b`)
+	ageRe         = regexp.MustCompile(`(?i)\b\d{1,3}[- ]years?[- ]old\b|\baged? \d{1,3}\b|\bage (of )?\d{1,3}\b|, \d{2},|\(\d{2}\)|\b(in|at) (his|her|their) \d0s\b`)
+	heightRe      = regexp.MustCompile(`(?i)\b\d+(\.\d+)?[\s-]?(ft|feet|foot|cm|centimet(er|re)s?|met(er|re)s?|m|in|inches|inch)\b|\b\d\s?['’]\s?\d{1,2}\b`)
 	// distanceRe matches a length in space: "from 59 yards out", "a
 	// 2.5km tunnel".
 	distanceRe = regexp.MustCompile(`(?i)\b\d[\d,.]*[\s-]?(yards?|yds?|met(er|re)s?|m|km|kilomet(er|re)s?|miles?|mi|feet|foot|ft|inches|inch|cm)\b`)
@@ -435,6 +439,20 @@ func attributeOf(q string) *attribute {
 		return &attribute{name: "who took over", verb: "says", holds: func(s string) bool {
 			return successorNear(s, qs)
 		}}
+	case relativeAskRe.MatchString(q):
+		// "What's Peter Kalmus's wife's name?", "what was the name of
+		// Craig Morgan's son?": a name beside the relation ("his wife,
+		// Fanny", "son Rocky"), not a sentence about the person alone.
+		m := relativeAskRe.FindStringSubmatch(q)
+		rel := strings.ToLower(m[1] + m[2] + m[3])
+		words := map[string]bool{stem(rel): true}
+		for _, w := range relatives[stem(rel)] {
+			words[w] = true
+		}
+		qs := termSet(q)
+		return &attribute{name: "the " + rel + "'s name", verb: "gives", personal: true, holds: func(s string) bool {
+			return nameNear(s, words, qs) || leadingNameNear(s, words, qs)
+		}}
 	case spouseAskRe.MatchString(q):
 		// "Who is Billie Jean King married to?": a sentence about a
 		// marriage, in an article about the person.
@@ -681,7 +699,7 @@ func (attr *attribute) toldBy(terms []Term, cands []*extractCandidate) func(*ext
 		// A sentence that opens by referring back ("His 7-foot-4 frame")
 		// names the person of the sentence before it.
 		named := func(t Term) bool {
-			return t.in(c.terms) || partOfName(t, c.terms) || c.lead != "" && (t.in(c.prev) || partOfName(t, c.prev))
+			return t.in(c.terms) || surnameIn(t, c.terms) || c.lead != "" && (t.in(c.prev) || surnameIn(t, c.prev))
 		}
 		if attr.subject {
 			// A word of the name written as a name ("the GPT store"
@@ -794,6 +812,35 @@ func namesAnother(s string, t Term) bool {
 	}
 	return false
 }
+
+// leadingNameNear reports whether s opens with a name set apart by a
+// comma, with a word of role within three words after it: "Fanny, his
+// wife of 18 years".
+func leadingNameNear(s string, role, q map[string]bool) bool {
+	ws := strings.Fields(s)
+	if len(ws) < 2 || !strings.HasSuffix(ws[0], ",") || !unaskedName(strings.Trim(ws[0], `"'“”‘’()[],.;:!?`), q) {
+		return false
+	}
+	for _, w := range ws[1:min(len(ws), 4)] {
+		if role[stem(strings.ToLower(withoutPossessive(strings.Trim(w, `"'“”‘’()[],.;:!?`))))] {
+			return true
+		}
+	}
+	return false
+}
+
+// relationWords are the words for a relative a question may ask the name
+// of; relatives maps each (stemmed) to the words a sentence naming that
+// relative may use.
+const relationWords = `wife|husband|spouse|partner|girlfriend|boyfriend|fianc[eé]e?|son|sons|daughter|daughters|child|children|kid|kids|baby|twins|brother|sister|mother|father|mom|mum|dad|niece|nephew|grandson|granddaughter`
+
+var relatives = equivalents([]string{
+	"wife husband spouse partner married marry marries girlfriend boyfriend fiance fiancee fiancé fiancée",
+	"son sons daughter daughters child children kid kids baby babies twins",
+	"brother brothers sister sisters sibling siblings",
+	"mother father mom mum dad parent parents",
+	"niece nephew grandson granddaughter grandchild grandchildren",
+})
 
 // personPronouns stand for a person a sentence speaks of.
 var personPronouns = map[string]bool{"he": true, "she": true, "his": true, "her": true, "him": true}

@@ -66,6 +66,20 @@ func TestFigureTheArticlesNeverGiveDeclines(t *testing.T) {
 		{name: "a description of someone the sentence names", hits: []news.Hit{hit("a-hawks", "Sporting News", 0,
 			"Seth Jones played 25 minutes for Chicago on Tuesday. Coach Luke Richardson did not hold the 18-year-old back.", day)},
 			question: "How old is Seth Jones?", decline: "gives the age"},
+		{name: "a son's name", hits: []news.Hit{hit("a-gellar", "The Independent", 0,
+			"Sarah Michelle Gellar said her son's Roblox account was hacked. "+
+				"Gellar - who shares son Rocky, 11, and daughter Charlotte Grace, 14, with husband Freddie Prinze Jr - posted the bill.", day)},
+			question: "what's the name of sarah michelle gellar's son?", want: "Rocky"},
+		{name: "a wife's name, before the relation", hits: []news.Hit{hit("a-longfellow", "Fox News", 0,
+			"Henry Wadsworth Longfellow wrote the poem on Christmas Day, 1863. Fanny, his wife of 18 years, had died in a fire at their home.", day)},
+			question: "what was longfellow's wife's name?", want: "Fanny, his wife"},
+		{name: "a wife never named", hits: []news.Hit{hit("a-kalmus", "NPR", 0,
+			"NASA climate scientist Peter Kalmus gave up flying years ago. His wife supports his protests, Kalmus said.", day)},
+			question: "whats peter kalmus's wife's name?", decline: "gives the wife's name"},
+		{name: "the son of someone sharing a first name", hits: []news.Hit{hit("a-morgan", "Fox News", 0,
+			"Country star Craig Morgan re-recorded Redneck Yacht Club this year. "+
+				"James Bond star Daniel Craig shares a daughter with wife Rachel Weisz and is step-dad to her son Henry.", day)},
+			question: "what was the name of craig morgan's son?", decline: "gives the son's name"},
 		{name: "ages of others beside his name", hits: []news.Hit{hit("a-gellar", "The Independent", 0,
 			"Sarah Michelle Gellar said her son's Roblox account was hacked. "+
 				"Gellar - who shares son Rocky, 11, and daughter Charlotte Grace, 14, with husband Freddie Prinze Jr - posted the bill on Instagram.", day)},
