@@ -708,7 +708,8 @@ func (attr *attribute) toldBy(terms []Term, cands []*extractCandidate) func(*ext
 			own, lead := capitalStems(c.text), capitalStems(c.lead)
 			named = func(t Term) bool {
 				return t.in(c.terms) || slices.ContainsFunc(t.Words, func(w string) bool { return own[w] }) ||
-					c.lead != "" && (t.in(c.prev) || slices.ContainsFunc(t.Words, func(w string) bool { return lead[w] }))
+					c.lead != "" && (t.in(c.prev) || slices.ContainsFunc(t.Words, func(w string) bool { return lead[w] })) ||
+					kindRefRe.MatchString(c.text) && t.in(c.prev)
 			}
 		}
 		if attr.speaker != nil {
@@ -772,6 +773,11 @@ func nearestName(s string, fig *regexp.Regexp, person Term) bool {
 	}
 	return false
 }
+
+// kindRefRe matches a thing named again by its kind: "Eighteen nations
+// will contest the tournament in Perth" after a sentence naming the United
+// Cup.
+var kindRefRe = regexp.MustCompile(`\b[Tt]he (tournament|competition|event|contest|championship|series|festival|show|film|movie|album|game|match|fight|bout|race|season|league|summit|conference|ceremony|election|trial|launch|sale|program|programme|scheme|project|deal)\b`)
 
 // describedAgeRe matches an age written as the description of someone:
 // "the 56-year-old".
