@@ -280,7 +280,7 @@ func attributeOf(q string) *attribute {
 	case weightAskRe.MatchString(q):
 		return &attribute{name: "the weight", holds: weightRe.MatchString, measure: true}
 	case distanceAskRe.MatchString(q):
-		return &attribute{name: "the distance", holds: distanceRe.MatchString, measure: true}
+		return &attribute{name: "the distance", holds: hasDistance, measure: true}
 	case standForRe.MatchString(q):
 		// "What does ASOS stand for?": the words its letters begin.
 		m := standForRe.FindStringSubmatch(q)
@@ -419,7 +419,7 @@ func attributeOf(q string) *attribute {
 		contract := contractAskRe.MatchString(q)
 		return &attribute{name: "that length", holds: func(s string) bool {
 			s = ageRe.ReplaceAllString(s, "")
-			return (durationRe.MatchString(s) || distanceRe.MatchString(s)) && (!contract || contractRe.MatchString(s))
+			return (durationRe.MatchString(s) || hasDistance(s)) && (!contract || contractRe.MatchString(s))
 		}, measure: true}
 	case originAskRe.MatchString(q):
 		// "Where's Jim Jordan originally from?", "where was Matthew
@@ -778,6 +778,16 @@ func nearestName(s string, fig *regexp.Regexp, person Term) bool {
 // will contest the tournament in Perth" after a sentence naming the United
 // Cup.
 var kindRefRe = regexp.MustCompile(`\b[Tt]he (tournament|competition|event|contest|championship|series|festival|show|film|movie|album|game|match|fight|bout|race|season|league|summit|conference|ceremony|election|trial|launch|sale|program|programme|scheme|project|deal)\b`)
+
+// sumSpanRe matches a sum of money with its scale: "£42.5m", "$US41
+// million".
+var sumSpanRe = regexp.MustCompile(`(?i)(?:[$£€¥₹₪₩₽₺₦]|\b(?:US|A|AU|C|CA|NZ|HK|S|SG)\$|\$(?:US|A|AU|C|CA|NZ|HK|S|SG))\s?\d[\d,.]*\s?(?:bn|m|k|cr|million|billion|trillion)?\b`)
+
+// hasDistance reports whether s gives a length in space: "from 59 yards
+// out", not the "£42.5m" Chelsea paid.
+func hasDistance(s string) bool {
+	return distanceRe.MatchString(sumSpanRe.ReplaceAllString(s, ""))
+}
 
 // describedAgeRe matches an age written as the description of someone:
 // "the 56-year-old".
