@@ -244,9 +244,10 @@ func attributeOf(q string) *attribute {
 	case typeAskRe.MatchString(q):
 		// "Which record label put out his album?", "what theatre is it
 		// on at?": the sentence that answers says what kind of place
-		// or body it names.
+		// or body it names, of the thing asked about (Craig Morgan's EP,
+		// not another artist's album).
 		kind := strings.ToLower(typeAskRe.FindStringSubmatch(q)[1])
-		return &attribute{name: "the " + kind, verb: "names", holds: typeWords[kind].MatchString}
+		return &attribute{name: "the " + kind, verb: "names", holds: typeWords[kind].MatchString, subject: true}
 	case jerseyAskRe.MatchString(q):
 		// "What number will Ohtani wear?": a shirt number, not a score.
 		return &attribute{name: "the number", verb: "says", holds: jerseyRe.MatchString, subject: true}
