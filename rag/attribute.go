@@ -417,7 +417,13 @@ func attributeOf(q string) *attribute {
 		// "How long was the field goal he missed?" asks a distance. An
 		// age ("the 36-year-old") is no length of time, and the length of
 		// a contract is told with the contract ("a two-year deal").
+		// A film's running time is told in minutes or hours ("118
+		// minutes", "an almost three-hour film"), not as the months it
+		// took to write.
 		contract := contractAskRe.MatchString(q)
+		if runtimeAskRe.MatchString(q) {
+			return &attribute{name: "the running time", holds: runtimeRe.MatchString, measure: true}
+		}
 		return &attribute{name: "that length", holds: func(s string) bool {
 			s = ageRe.ReplaceAllString(s, "")
 			return (durationRe.MatchString(s) || hasDistance(s)) && (!contract || contractRe.MatchString(s))
@@ -779,6 +785,13 @@ func nearestName(s string, fig *regexp.Regexp, person Term) bool {
 // will contest the tournament in Perth" after a sentence naming the United
 // Cup.
 var kindRefRe = regexp.MustCompile(`\b[Tt]he (tournament|competition|event|contest|championship|series|festival|show|film|movie|album|game|match|fight|bout|race|season|league|summit|conference|ceremony|election|trial|launch|sale|program|programme|scheme|project|deal)\b`)
+
+// runtimeAskRe matches a question asking how long a film or a show
+// runs; runtimeRe a length in minutes or hours.
+var (
+	runtimeAskRe = regexp.MustCompile(`(?i)\b(runtime|run time|running time)\b|\bhow long is (the |that )?(movie|film|doc|documentary|episode|special)\b`)
+	runtimeRe    = regexp.MustCompile(`(?i)\b(\d+|one|two|three|four|an?|half an?)[- ]?(minutes?|mins?|hours?|hrs?)\b|\b\d+h\s?\d+m(in)?\b`)
+)
 
 // sumSpanRe matches a sum of money with its scale: "£42.5m", "$US41
 // million".
