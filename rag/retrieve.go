@@ -370,7 +370,7 @@ func (r *HybridRetriever) Retrieve(ctx context.Context, ns string, q Query) (Ret
 	})
 	top := spread(hits, f.Outlets, limit)
 	out := deepen(top, hits, q.Deep)
-	out = rescue(out, hits, append(slices.Clone(held), terms...))
+	out = rescue(out, hits, append(slices.Clone(held), terms...), library)
 	r.o.Logger.Debug("retrieve", "ns", ns, "outlets", f.Outlets, "periods", len(in.Periods), "claims", mentioned, "candidates", len(hits), "returned", len(out))
 	if len(claimStems) > 0 && library == 0 && !slices.ContainsFunc(out, func(h news.Hit) bool {
 		set := passageTerms(h)
@@ -430,8 +430,11 @@ func passageTerms(h news.Hit) map[string]bool {
 
 // rescue appends to out, for each name or number of the question that no
 // passage of out holds, the best candidate passage that holds it, so that
-// the answerer sees it; the top passages keep their order.
-func rescue(out []news.Hit, candidates []fusedHit, terms []Term) []news.Hit {
+// the answerer sees it; the top passages keep their order. A word the
+// library rarely uses is a name typed in lower case ("how much did
+// sleepagotchi raise?") and is rescued too; library is how many passages
+// the library holds.
+func rescue(out []news.Hit, candidates []fusedHit, terms []Term, library int) []news.Hit {
 	sets := map[string]map[string]bool{}
 	set := func(h news.Hit) map[string]bool {
 		m, ok := sets[h.Chunk.ID]
@@ -447,7 +450,7 @@ func rescue(out []news.Hit, candidates []fusedHit, terms []Term) []news.Hit {
 	}
 	added := 0
 	for _, t := range terms {
-		if t.Kind == TermWord || t.Passages == 0 || len(t.Words) == 0 {
+		if t.Kind == TermWord && !rareWord(t, library) || t.Passages == 0 || len(t.Words) == 0 {
 			continue
 		}
 		if slices.ContainsFunc(out, func(h news.Hit) bool { return t.in(set(h)) }) {
@@ -469,6 +472,19 @@ func rescue(out []news.Hit, candidates []fusedHit, terms []Term) []news.Hit {
 	}
 	return out
 }
+
+// rareWord reports whether the library, of library passages, mentions
+// the word t in so few that it names one thing.
+func rareWord(t Term, library int) bool {
+	return t.Passages > 0 && library > 0 && t.Passages <= max(rareWordPassages, library/rareWordShare)
+}
+
+// A word is rare when at most rareWordPassages passages of the library,
+// or one in rareWordShare, mention it.
+const (
+	rareWordPassages = 3
+	rareWordShare    = 500
+)
 
 // claimBoost raises the passages that mention a name the question
 // attributes a statement to ("according to NASA").

@@ -239,3 +239,23 @@ func TestRetrievePreferRanksFirstWithoutExcluding(t *testing.T) {
 		t.Errorf("articles = %v, want the preferred one first and the other kept", ids)
 	}
 }
+
+func TestRescueRareWordTypedInLowerCase(t *testing.T) {
+	day := time.Date(2023, 12, 1, 0, 0, 0, 0, time.UTC)
+	top := hit("a-dao", "TechCrunch", 0, "Alliance DAO presented its latest cohort of crypto startups.", day)
+	named := hit("a-dao", "TechCrunch", 3, "Company name: Sleepagotchi. In January, it raised $3.5 million.", day)
+	common := hit("a-other", "TechCrunch", 0, "Startups raise less money in a crypto winter.", day)
+	candidates := []fusedHit{{hit: top, score: 3}, {hit: common, score: 2}, {hit: named, score: 1}}
+	terms := []Term{
+		{Text: "sleepagotchi", Kind: TermWord, Passages: 1, Words: []string{stem("sleepagotchi")}},
+		{Text: "raise", Kind: TermWord, Passages: 400, Words: []string{stem("raise")}},
+	}
+	got := rescue([]news.Hit{top}, candidates, terms, 6000)
+	var ids []string
+	for _, h := range got {
+		ids = append(ids, h.Chunk.ID)
+	}
+	if want := []string{top.Chunk.ID, named.Chunk.ID}; !slices.Equal(ids, want) {
+		t.Errorf("rescue() = %v, want %v: the rare word's passage, not the common word's", ids, want)
+	}
+}
