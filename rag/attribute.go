@@ -345,7 +345,7 @@ func attributeOf(q string) *attribute {
 		// or a count of its people ("home to 14 million people").
 		return &attribute{name: "the population", holds: func(s string) bool { return numberNear(s, head) || countNear(s, populationHeads, nil, true) }, anchored: true}
 	case heightAskRe.MatchString(q) || head == stem("height"):
-		return &attribute{name: "the height", holds: heightRe.MatchString, personal: true, measure: true}
+		return &attribute{name: "the height", holds: func(s string) bool { return heightRe.MatchString(sumSpanRe.ReplaceAllString(s, "")) }, personal: true, measure: true}
 	case priceTargetRe.MatchString(q):
 		// "What's BusinessLine's price target on NTPC?": a sum beside
 		// the target.
@@ -794,7 +794,7 @@ var (
 )
 
 // sumSpanRe matches a sum of money with its scale: "£42.5m", "$US41
-// million".
+// million", which is no length nor height in metres.
 var sumSpanRe = regexp.MustCompile(`(?i)(?:[$£€¥₹₪₩₽₺₦]|\b(?:US|A|AU|C|CA|NZ|HK|S|SG)\$|\$(?:US|A|AU|C|CA|NZ|HK|S|SG))\s?\d[\d,.]*\s?(?:bn|m|k|cr|million|billion|trillion)?\b`)
 
 // hasDistance reports whether s gives a length in space: "from 59 yards
