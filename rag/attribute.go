@@ -706,7 +706,8 @@ func (attr *attribute) toldBy(terms []Term, cands []*extractCandidate) func(*ext
 		// A sentence that opens by referring back ("His 7-foot-4 frame")
 		// names the person of the sentence before it.
 		named := func(t Term) bool {
-			return t.in(c.terms) || surnameIn(t, c.terms) || c.lead != "" && (t.in(c.prev) || surnameIn(t, c.prev))
+			return t.in(c.terms) || surnameIn(t, c.terms) || firstNameAlone(t, c.text) ||
+				c.lead != "" && (t.in(c.prev) || surnameIn(t, c.prev) || firstNameAlone(t, c.lead))
 		}
 		if attr.subject {
 			// A word of the name written as a name ("the GPT store"
@@ -830,6 +831,34 @@ func describedAge(s string) bool {
 // ("Schmidt’s expertise" for Joe Schmidt).
 func surnameIn(t Term, set map[string]bool) bool {
 	return t.Kind == TermName && len(t.Words) > 1 && set[t.Words[len(t.Words)-1]]
+}
+
+// firstNameAlone reports whether s calls the person t by the first name
+// alone ("Britney, then 16, …"), not as part of another's name ("James
+// Bond star Daniel Craig" names no Craig Morgan).
+func firstNameAlone(t Term, s string) bool {
+	if t.Kind != TermName || len(t.Words) < 2 {
+		return false
+	}
+	ws := strings.Fields(s)
+	capital := func(i int) bool {
+		if i < 0 || i >= len(ws) {
+			return false
+		}
+		r, _ := utf8.DecodeRuneInString(strings.TrimLeft(ws[i], `"'“‘(`))
+		return unicode.IsUpper(r)
+	}
+	for i, w := range ws {
+		w = strings.Trim(w, `"'“”‘’()[],.;:!?`)
+		if !capital(i) || stem(strings.ToLower(withoutPossessive(w))) != t.Words[0] {
+			continue
+		}
+		joined := strings.ContainsAny(ws[i][len(ws[i])-1:], ",.;:!?") // "Britney," ends its name
+		if !(i > 0 && capital(i-1) && !strings.ContainsAny(ws[i-1][len(ws[i-1])-1:], ",.;:!?")) && (joined || !capital(i+1)) {
+			return true
+		}
+	}
+	return false
 }
 
 // namesAnother reports whether s names a person other than t ("Chicago

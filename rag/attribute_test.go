@@ -63,6 +63,9 @@ func TestFigureTheArticlesNeverGiveDeclines(t *testing.T) {
 			"Rugby Australia wants coach Joe Schmidt for the Wallabies job. Schmidt's expertise proved telling at the World Cup. "+
 				"Importantly, the 58-year-old, The Roar understands, is interested in the role.", day)},
 			question: "How old is Joe Schmidt?", want: "58-year-old"},
+		{name: "her age, told by her first name", hits: []news.Hit{hit("a-britney", "The Independent", 0,
+			"Britney Spears has published a memoir. Fans note that Britney, 41, wrote it herself.", day)},
+			question: "How old is Britney Spears?", want: "Britney, 41"},
 		{name: "a description of someone the sentence names", hits: []news.Hit{hit("a-hawks", "Sporting News", 0,
 			"Seth Jones played 25 minutes for Chicago on Tuesday. Coach Luke Richardson did not hold the 18-year-old back.", day)},
 			question: "How old is Seth Jones?", decline: "gives the age"},
