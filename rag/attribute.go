@@ -703,8 +703,11 @@ func (attr *attribute) toldBy(terms []Term, cands []*extractCandidate) func(*ext
 		if !attr.holds(c.text) {
 			return false
 		}
-		// A sentence that opens by referring back ("His 7-foot-4 frame")
-		// names the person of the sentence before it.
+		// A sentence names the person by the whole name, the surname or
+		// the first name standing alone ("Britney, 41," but not "Daniel
+		// Craig" for Craig Morgan); one that opens by referring back
+		// ("His 7-foot-4 frame") names the person of the sentence before
+		// it.
 		named := func(t Term) bool {
 			return t.in(c.terms) || surnameIn(t, c.terms) || firstNameAlone(t, c.text) ||
 				c.lead != "" && (t.in(c.prev) || surnameIn(t, c.prev) || firstNameAlone(t, c.lead))
@@ -848,13 +851,19 @@ func firstNameAlone(t Term, s string) bool {
 		r, _ := utf8.DecodeRuneInString(strings.TrimLeft(ws[i], `"'“‘(`))
 		return unicode.IsUpper(r)
 	}
+	// ends reports whether word i ends a clause ("Britney," ends the
+	// name it stands in).
+	ends := func(i int) bool { return strings.ContainsAny(ws[i][len(ws[i])-1:], ",.;:!?") }
 	for i, w := range ws {
 		w = strings.Trim(w, `"'“”‘’()[],.;:!?`)
 		if !capital(i) || stem(strings.ToLower(withoutPossessive(w))) != t.Words[0] {
 			continue
 		}
-		joined := strings.ContainsAny(ws[i][len(ws[i])-1:], ",.;:!?") // "Britney," ends its name
-		if !(i > 0 && capital(i-1) && !strings.ContainsAny(ws[i-1][len(ws[i-1])-1:], ",.;:!?")) && (joined || !capital(i+1)) {
+		// A capitalised word joined before it ("Daniel Craig") or after
+		// it ("Craig Smith") makes it part of another name.
+		joinedBefore := i > 0 && capital(i-1) && !ends(i-1)
+		joinedAfter := !ends(i) && capital(i+1)
+		if !joinedBefore && !joinedAfter {
 			return true
 		}
 	}
