@@ -475,9 +475,6 @@ func rescoreByMeaning(ctx context.Context, emb news.Embedder, question string, c
 	return nil
 }
 
-// promote moves to the front of cands, sorted by score, the first
-// candidate after the best that answers better and scores at least
-// extractOutcomeFloor of the best.
 // leadWith moves the best candidate that holds the figure asked to the
 // front, when attr wants it to lead (see attribute.lead) and the best
 // one does not hold it.
@@ -492,6 +489,9 @@ func leadWith(cands []*extractCandidate, attr *attribute) {
 	}
 }
 
+// promote moves to the front of cands, sorted by score, the first
+// candidate after the best that answers better and scores at least
+// extractOutcomeFloor of the best.
 func promote(cands []*extractCandidate, better func(*extractCandidate) bool) {
 	b := cands[0]
 	for i, c := range cands[1:] {
