@@ -121,6 +121,7 @@ func TestAcronymsSkipSmallWordsInsideNames(t *testing.T) {
 		"the Department of Justice filed":           "dj",
 		"shares of Bank of Queensland fell":         "boq",
 		"the Bank of the West said":                 "botw",
+		"Sam Bankman-Fried lived in a penthouse":    "sbf",
 	} {
 		if got := acronyms(text); !slices.Contains(got, want) {
 			t.Errorf("acronyms(%q) = %v, want it to hold %q", text, got, want)
@@ -128,5 +129,22 @@ func TestAcronymsSkipSmallWordsInsideNames(t *testing.T) {
 	}
 	if got := acronyms("the price of oil"); len(got) != 0 {
 		t.Errorf("acronyms(%q) = %v, want none", "the price of oil", got)
+	}
+}
+
+func TestLowerCaseAcronymOfConsonants(t *testing.T) {
+	for _, tt := range []struct {
+		term Term
+		want bool
+	}{
+		{Term{Text: "sbf", Passages: 6}, true},   // no English word: the initials of a name
+		{Term{Text: "SBF", Passages: 6}, true},   // written as an acronym
+		{Term{Text: "gta", Passages: 0}, true},   // never used as a word
+		{Term{Text: "gas", Passages: 40}, false}, // a word the library uses
+		{Term{Text: "rhythm", Passages: 2}, false},
+	} {
+		if got := tt.term.acronymLike(); got != tt.want {
+			t.Errorf("%q.acronymLike() = %v, want %v", tt.term.Text, got, tt.want)
+		}
 	}
 }

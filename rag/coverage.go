@@ -70,13 +70,18 @@ type Term struct {
 // acronymLike reports whether a term of one word may be an acronym that
 // passages spell out: written in capitals ("GTA"), or short, all letters
 // and never used by the library as a word ("gta" typed in lower case for
-// "Grand Theft Auto").
+// "Grand Theft Auto"), or of consonants alone ("sbf").
 func (t Term) acronymLike() bool {
 	if acronymWord(t.Text) {
 		return true
 	}
 	n := utf8.RuneCountInString(t.Text)
-	return t.Passages == 0 && n >= 2 && n <= 5 && !strings.ContainsFunc(t.Text, func(r rune) bool { return !unicode.IsLetter(r) })
+	if n < 2 || n > 5 || strings.ContainsFunc(t.Text, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		return false
+	}
+	// A word of consonants alone is no English word: "sbf" stands for
+	// Sam Bankman-Fried even where the library also writes "SBF".
+	return t.Passages == 0 || n <= 4 && !strings.ContainsAny(strings.ToLower(t.Text), "aeiouy")
 }
 
 // acronymWord reports whether w is written as an acronym: in capitals

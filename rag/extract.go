@@ -673,6 +673,14 @@ func acronyms(text string) []string {
 		joiners = joiners[:0]
 		initials = append(initials, first)
 		spelt = append(spelt, first)
+		// Each capitalised part of a hyphenated name leaves an initial:
+		// Sam Bankman-Fried is the SBF.
+		for _, part := range strings.Split(w, "-")[1:] {
+			if r, _ := utf8.DecodeRuneInString(part); unicode.IsUpper(r) {
+				initials = append(initials, r)
+				spelt = append(spelt, r)
+			}
+		}
 		if last, _ := utf8.DecodeLastRuneInString(w); !unicode.IsLetter(last) {
 			flush()
 		}
