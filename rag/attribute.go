@@ -281,7 +281,7 @@ func attributeOf(q string) *attribute {
 	case weightAskRe.MatchString(q):
 		return &attribute{name: "the weight", holds: weightRe.MatchString, measure: true}
 	case distanceAskRe.MatchString(q):
-		return &attribute{name: "the distance", holds: hasDistance, measure: true}
+		return &attribute{name: "the distance", holds: measured(distanceRe), measure: true}
 	case standForRe.MatchString(q):
 		// "What does ASOS stand for?": the words its letters begin.
 		m := standForRe.FindStringSubmatch(q)
@@ -345,7 +345,7 @@ func attributeOf(q string) *attribute {
 		// or a count of its people ("home to 14 million people").
 		return &attribute{name: "the population", holds: func(s string) bool { return numberNear(s, head) || countNear(s, populationHeads, nil, true) }, anchored: true}
 	case heightAskRe.MatchString(q) || head == stem("height"):
-		return &attribute{name: "the height", holds: func(s string) bool { return heightRe.MatchString(sumSpanRe.ReplaceAllString(s, "")) }, personal: true, measure: true}
+		return &attribute{name: "the height", holds: measured(heightRe), personal: true, measure: true}
 	case priceTargetRe.MatchString(q):
 		// "What's BusinessLine's price target on NTPC?": a sum beside
 		// the target.
@@ -424,9 +424,10 @@ func attributeOf(q string) *attribute {
 		if runtimeAskRe.MatchString(q) {
 			return &attribute{name: "the running time", holds: runtimeRe.MatchString, measure: true}
 		}
+		distance := measured(distanceRe)
 		return &attribute{name: "that length", holds: func(s string) bool {
 			s = ageRe.ReplaceAllString(s, "")
-			return (durationRe.MatchString(s) || hasDistance(s)) && (!contract || contractRe.MatchString(s))
+			return (durationRe.MatchString(s) || distance(s)) && (!contract || contractRe.MatchString(s))
 		}, measure: true}
 	case originAskRe.MatchString(q):
 		// "Where's Jim Jordan originally from?", "where was Matthew
@@ -798,13 +799,14 @@ var (
 )
 
 // sumSpanRe matches a sum of money with its scale: "£42.5m", "$US41
-// million", which is no length nor height in metres.
+// million".
 var sumSpanRe = regexp.MustCompile(`(?i)(?:[$£€¥₹₪₩₽₺₦]|\b(?:US|A|AU|C|CA|NZ|HK|S|SG)\$|\$(?:US|A|AU|C|CA|NZ|HK|S|SG))\s?\d[\d,.]*\s?(?:bn|m|k|cr|million|billion|trillion)?\b`)
 
-// hasDistance reports whether s gives a length in space: "from 59 yards
-// out", not the "£42.5m" Chelsea paid.
-func hasDistance(s string) bool {
-	return distanceRe.MatchString(sumSpanRe.ReplaceAllString(s, ""))
+// measured returns whether a sentence gives the measure re matches once
+// its sums of money are set aside: "from 59 yards out", but not the
+// "£42.5m" Chelsea paid, which is no 42.5 metres.
+func measured(re *regexp.Regexp) func(string) bool {
+	return func(s string) bool { return re.MatchString(sumSpanRe.ReplaceAllString(s, "")) }
 }
 
 // describedAgeRe matches an age written as the description of someone:

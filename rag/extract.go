@@ -675,8 +675,13 @@ func acronyms(text string) []string {
 		spelt = append(spelt, first)
 		// Each capitalised part of a hyphenated name leaves an initial:
 		// Sam Bankman-Fried is the SBF.
-		for _, part := range strings.Split(w, "-")[1:] {
-			if r, _ := utf8.DecodeRuneInString(part); unicode.IsUpper(r) {
+		for rest := w; ; {
+			i := strings.IndexByte(rest, '-')
+			if i < 0 {
+				break
+			}
+			rest = rest[i+1:]
+			if r, _ := utf8.DecodeRuneInString(rest); unicode.IsUpper(r) {
 				initials = append(initials, r)
 				spelt = append(spelt, r)
 			}
