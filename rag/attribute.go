@@ -1380,6 +1380,9 @@ func countNear(s string, heads, asked map[string]bool, rates bool) bool {
 			of > 1 && strings.EqualFold(ws[of-1], "percent") && isCount(ws[of-2])) {
 			return true
 		}
+		if numberOf(ws, h) && slices.ContainsFunc(nums, func(n int) bool { return n > h && n-h <= numberOfMaxWords && !clauseBetween(ws[h:n]) }) {
+			return true // "His number of followers has soared from 24,000"
+		}
 		for _, n := range nums {
 			compound := strings.ContainsAny(ws[n], "-–")
 			switch d := n - h; {
@@ -1404,6 +1407,31 @@ func countNear(s string, heads, asked map[string]bool, rates bool) bool {
 		}
 	}
 	return false
+}
+
+// numberOfMaxWords bounds the words from the counted word to its count
+// when a sentence says "the number of" it (see [numberOf]).
+const numberOfMaxWords = 8
+
+// numberOf reports whether the counted word at h follows "number of",
+// "count of" or "total of": the sentence tells how many of it there are,
+// with the count after a verb ("the number of followers has soared from
+// 24,000").
+func numberOf(ws []string, h int) bool {
+	if h < 2 || !strings.EqualFold(ws[h-1], "of") {
+		return false
+	}
+	switch strings.ToLower(ws[h-2]) {
+	case "number", "count", "total", "tally", "headcount":
+		return true
+	}
+	return false
+}
+
+// clauseBetween reports whether the words ws, from the counted word to its
+// count, close a clause first: the count then belongs to another.
+func clauseBetween(ws []string) bool {
+	return slices.ContainsFunc(ws[:len(ws)-1], func(w string) bool { return strings.ContainsAny(w[len(w)-1:], ".;:!?") })
 }
 
 // isRate reports whether the words after a counted word make its count a

@@ -1155,6 +1155,25 @@ func TestCountNearReadsARange(t *testing.T) {
 	}
 }
 
+func TestCountNearAfterNumberOf(t *testing.T) {
+	followers := map[string]bool{stem("followers"): true}
+	for _, tt := range []struct {
+		s    string
+		want bool
+	}{
+		{"His number of followers has soared from 24,000 before the war to 140,000 after the Sky News interview.", true},
+		{"The total of followers on his account now stands near 9,000.", true},
+		// A clause closes before the number: it counts something else.
+		{"The number of followers has soared. In 2022 he posted 400 clips.", false},
+		// Without "number of", a count five words on is another's.
+		{"His followers have soared since he posted 400 clips.", false},
+	} {
+		if got := countNear(tt.s, followers, nil, false); got != tt.want {
+			t.Errorf("countNear(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}
+
 func TestHolidayTheArticleNeverNames(t *testing.T) {
 	day := time.Date(2023, 12, 20, 0, 0, 0, 0, time.UTC)
 	kd := hit("a-kd", "Sportskeeda", 0, "Kevin Durant has scored 27,393 points in the regular season, ranking 11th in NBA history.", day)
