@@ -394,10 +394,24 @@ func numberNear(s, head string) bool {
 			if d := n - h; d >= -3 && d <= 4 && (d != 0 || strings.ContainsAny(ws[n], "-–")) || d > 4 && subjectOf(ws, h, n) {
 				return true
 			}
+			// "net debt including leases now at £648.5m": a few words
+			// more, when the word before the number links it to the
+			// asked word and no clause closes between them.
+			if d := n - h; d > 4 && d <= linkedMaxWords && numberLinks[strings.ToLower(ws[n-1])] && !clauseBetween(ws[h:n+1]) {
+				return true
+			}
 		}
 	}
 	return false
 }
+
+// linkedMaxWords bounds the words from the asked word to a number that a
+// link word ([numberLinks]) joins to it.
+const linkedMaxWords = 7
+
+// numberLinks are the words that give a number as the value of what comes
+// before them: "now at £648.5m", "rose to $5bn", "stood at 12".
+var numberLinks = map[string]bool{"at": true, "to": true, "was": true, "is": true, "of": true, "totalled": true, "totaled": true, "reached": true, "hit": true}
 
 // subjectMaxWords bounds the phrase that opens with the asked word and
 // ends with the verb before the number (see [subjectOf]).

@@ -321,6 +321,9 @@ func TestNumberNearAsTheSubjectsComplement(t *testing.T) {
 		{"The number of fans who came to the stadium on Sunday was 20,000.", "number", true},
 		{"The cost rose sharply after the storm, and the repair bill was $3,000.", "cost", false},
 		{"The cost of the new stadium in the city centre is what worries them; the bill was $3 billion.", "cost", false},
+		{"But the company is also tackling a debt issue, with net debt including leases now at £648.5m, up from £533m.", "debt", true},
+		{"Debt rose sharply after the storm. The repair bill was $3,000.", "debt", false},
+		{"The debt was refinanced after the bank gave it another $3,000 in loans.", "debt", false},
 	} {
 		if got := numberNear(tt.s, tt.head); got != tt.want {
 			t.Errorf("numberNear(%q, %q) = %v, want %v", tt.s, tt.head, got, tt.want)
