@@ -365,7 +365,7 @@ func attributeOf(q string) *attribute {
 		// word, as when the question opens with it.
 		word := stem(strings.ToLower(reportedSumRe.FindStringSubmatch(q)[1]))
 		return &attribute{name: sumName, holds: func(s string) bool { return moneyRe.MatchString(s) && numberNear(s, word) }}
-	case howMuchMoneyRe.MatchString(q) || payAskRe.MatchString(q) || howBigMoneyRe.MatchString(q) ||
+	case howMuchMoneyRe.MatchString(q) || payAsked(q) || howBigMoneyRe.MatchString(q) ||
 		howMuchAuxRe.MatchString(q) && !notMoneyRe.MatchString(q):
 		// "How much is Binance paying Richard Teng?": what a person is
 		// paid or worth stands beside their name. "How much are U2

@@ -146,7 +146,8 @@ var (
 	// farPlaceAskRe matches "how far south did the lights reach?": a
 	// place, not a distance.
 	farPlaceAskRe = regexp.MustCompile(`(?i)\bhow far (north|south|east|west|inland|afield)\b`)
-	// payAskRe matches "what did United pay for Onana?": a price.
+	// payAskRe matches "what did United pay for Onana?": a price (see
+	// [payAsked]).
 	payAskRe    = regexp.MustCompile(`(?i)^\W*what (did|does|do|will|would|has|have|had|is|are|was|were) .*\b(pay|paid|paying|spend|spent|spending|charge|charged|charging|cost|raise|raised|raising|earn|earned|fetch|fetched|bid|offer|offered|sell for|sold for|fined?|go for|goes for|went for|selling for|retail for|retails for|retailing for)\b`)
 	dateAskRe   = regexp.MustCompile(`(?i)\b(when|what (year|date|day|month|time)|which (year|date|day|month)|how soon)\b`)
 	nameAskRe   = regexp.MustCompile(`(?i)\b(who|whom|whose|which|where)\b|\bwhat (team|company|country|city|app|group|network|product|brand)\b|\bwhat(?:'s|’s|s| is| was| are| were) (?:the |their |its |his |her )?names?\b|^\W*what\s+[a-z]+\s+(did|does|do|was|is|were|are|will|has|have)\b|^\W*what\b.*\b(called|named)\W*$`)
@@ -163,12 +164,23 @@ var (
 	reasonRe    = regexp.MustCompile(`(?i)\b(because|due to|as a result|owing to|in order to|so that|after|amid|since|citing|over|for breaching|for)\b`)
 )
 
+// paidAdjRe matches "paid" describing a thing rather than asking a price:
+// "the top paid iPhone app", "highest-paid", "paid subscribers".
+var paidAdjRe = regexp.MustCompile(`(?i)\b(top|highest|best|most|lowest|least|well|better|poorly|under|over|low|high)[- ]paid\b|\bpaid (apps?|games?|subscribers?|subscriptions?|users?|members?|versions?|tiers?|plans?|content|ads|advertising|media|leave)\b`)
+
+// payAsked reports whether a question asks a price, a payment or a sum
+// raised ("what did United pay for Onana?"), not "what was the top paid
+// iPhone app?".
+func payAsked(q string) bool {
+	return payAskRe.MatchString(q) && payAskRe.MatchString(paidAdjRe.ReplaceAllString(q, " "))
+}
+
 // askedKind reads which kind of fact a question asks for.
 func askedKind(q string) factKind {
 	switch {
 	case farPlaceAskRe.MatchString(q):
 		return kindName // a place
-	case numberAskRe.MatchString(q) || payAskRe.MatchString(q) || amountWords[askedHead(q)]:
+	case numberAskRe.MatchString(q) || payAsked(q) || amountWords[askedHead(q)]:
 		return kindNumber
 	case dateAskRe.MatchString(q):
 		return kindDate
@@ -683,7 +695,7 @@ func answerKind(question string, want factKind, q map[string]bool) func(s string
 	case gameAskRe.MatchString(question):
 		// "Did the Jags hold on against the Saints?": the score tells.
 		return func(s string) (bool, bool) { ok := hasScore(s); return ok, ok }
-	case payAskRe.MatchString(question):
+	case payAsked(question):
 		// "What did United pay for Onana?": a sum of money.
 		return func(s string) (bool, bool) { return moneyRe.MatchString(s), false }
 	case head != "" && shareWords[head]:

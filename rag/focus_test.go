@@ -330,3 +330,22 @@ func TestNumberNearAsTheSubjectsComplement(t *testing.T) {
 		}
 	}
 }
+
+func TestPaidDescribingAThing(t *testing.T) {
+	for _, tt := range []struct {
+		q    string
+		want bool
+	}{
+		{"What was the top paid iPhone app in the US for 2023?", false},
+		{"What were the top paid games on the App Store this year?", false},
+		{"What did United pay for Onana?", true},
+		{"what was the fee paid for the top player?", true},
+	} {
+		if got := payAsked(tt.q); got != tt.want {
+			t.Errorf("payAsked(%q) = %v, want %v", tt.q, got, tt.want)
+		}
+		if got := askedAttribute(tt.q) != nil; got != tt.want {
+			t.Errorf("askedAttribute(%q) != nil is %v, want %v", tt.q, got, tt.want)
+		}
+	}
+}
