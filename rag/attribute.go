@@ -480,19 +480,26 @@ func attributeOf(q string) *attribute {
 			if isUpperWord(m[1]) {
 				name = "who the " + m[1] + " is"
 			}
+			if strings.HasPrefix(asked, "voice") {
+				name = "who voices it" // not "who the voice is"
+			}
 		} else {
 			asked = strings.ToLower(roleVerbAskRe.FindStringSubmatch(q)[1])
 			name = "who " + asked + " it"
 		}
 		told, qs := roleTold[asked], termSet(q)
-		if v, ok := roleVerbs[asked]; ok {
+		v, ok := roleVerbs[asked]
+		if ok {
 			told = roleVerbTold[v]
 		}
+		// A cast is listed with each part's player in brackets: "Richter
+		// Belmont (Edward Bluemel)".
+		cast := v == "voiced" || v == "played" || strings.HasPrefix(asked, "voice")
 		return &attribute{name: name, verb: "says", lead: true, holds: func(s string) bool {
 			// The role, and someone the question does not name: "the
 			// editor-in-chief did not return requests for comment"
 			// names nobody; a "free agent" is no agent.
-			return told.MatchString(freeAgentRe.ReplaceAllString(s, "")) && namesSomeone(s, qs)
+			return (told.MatchString(freeAgentRe.ReplaceAllString(s, "")) || cast && castRe.MatchString(s)) && namesSomeone(s, qs)
 		}}
 	}
 	return nil
@@ -520,6 +527,8 @@ var (
 		{"cfo|chief financial officer", "cfo|chief financial officer|finance chief|finance director"},
 		{"cto|chief technology officer", "cto|chief technology officer|technology chief"},
 		{"commissioner", "commissioner|commissioners"},
+		{"coordinator|offensive coordinator|defensive coordinator", "coordinator|coordinators"},
+		{"voice|voice actor|voice actress", roleTells["voiced"]},
 	})
 	// roleTells maps the verbs of roleVerbAskRe to the words a sentence
 	// that names who acts uses.
@@ -534,6 +543,8 @@ var (
 		"owns":       "owner|owners|owns|owned|ownership|bought|acquired|purchased|stake",
 		"produced":   "producer|producers|produced|produces|production|co-produced",
 		"led":        "led|leads|lead|leading|co-led|co-leads",
+		"voiced":     "voice|voices|voiced|voicing|voice actor|voice actress|voice cast",
+		"played":     "plays|played|playing|portrays|portrayed|portraying|stars|starred|starring|star|cast|role|actor|actress|voice|voices|voiced",
 	}
 	roleVerbTold = func() map[string]*regexp.Regexp {
 		m := map[string]*regexp.Regexp{}
@@ -545,7 +556,8 @@ var (
 	// roleVerbs maps each verb of roleVerbAskRe to its key in roleTells.
 	roleVerbs = map[string]string{"founded": "founded", "co-founded": "founded", "started": "founded", "created": "created",
 		"coaches": "coaches", "manages": "coaches", "trains": "trains", "owns": "owns", "runs": "runs", "represents": "represents",
-		"developed": "developed", "produced": "produced", "led": "led"}
+		"developed": "developed", "produced": "produced", "led": "led", "voices": "voiced", "voiced": "voiced",
+		"plays": "played", "played": "played", "portrays": "played", "portrayed": "played"}
 	// purchaseAskRe matches a question asking what was paid for
 	// something; purchaseRe a sentence that tells a purchase.
 	purchaseAskRe = regexp.MustCompile(`(?i)\b(pay|paid|spend|spent|shell(ed)? out|fork(ed)? out)\s+(\S+\s+){0,3}(for|to buy|to acquire|to get|to sign)\b|\bhow much did \S+( \S+)? (buy|acquire) \S+`)
@@ -568,8 +580,12 @@ var (
 	collegeRe     = regexp.MustCompile(`\b([Cc]ollege|[Uu]niversity|[Ss]chool|State|Tech|[Aa]lum|[Aa]lumnus|[Gg]raduate[ds]?|[Tt]ransferred|[Ww]alk-on|[Rr]ecruit(ed)?|[Dd]rafted out of|[Oo]ut of)\b`)
 	freeAgentRe   = regexp.MustCompile(`(?i)\bfree[ -]agen(t|ts|cy)\b`)
 	roleAskRe     = regexp.MustCompile(`(?i)^\W*(?:so |and |ok |okay )?(?:who|who's|whos|who is|who was|who are|who will be|whose)\b.*?\b(` + roleAsked + `)\b`)
-	roleVerbAskRe = regexp.MustCompile(`(?i)^\W*(?:so |and |ok |okay )?who (founded|co-founded|started|created|coaches|manages|trains|owns|runs|represents|developed|produced|led)\b`)
+	roleVerbAskRe = regexp.MustCompile(`(?i)^\W*(?:so |and |ok |okay )?who (founded|co-founded|started|created|coaches|manages|trains|owns|runs|represents|developed|produced|led|voices|voiced|plays|played|portrays|portrayed)\b`)
 )
+
+// castRe matches a cast listed with each part's player in brackets
+// ("Richter Belmont (Edward Bluemel)"), or introduced as one.
+var castRe = regexp.MustCompile(`\p{Lu}[\p{L}'’.-]*\s+\(\p{Lu}[\p{L}'’.-]*(?:\s+\p{Lu}[\p{L}'’.-]*)+\)|\b[Cc]ast:|\b[Ss]tarring\b`)
 
 // sidesRe matches the two sides of a match a question names: "Benavidez
 // vs Andrade", "Pereira v. Prochazka".
