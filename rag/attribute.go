@@ -1196,7 +1196,7 @@ var (
 	superlativeAskRe = regexp.MustCompile(`(?i)^\W*(?:what|which|who)(?:\s+\w+)?(?:'s|’s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+)?(tallest|highest|biggest|largest|longest|oldest|deepest|fastest|richest|smallest)\b(?:\s+([\p{L}-]+))?`)
 	// whenEventRe matches a question about when something was built,
 	// founded, or someone born or died.
-	whenEventRe = regexp.MustCompile(`(?i)(?:^\W*|[,;?]\s*|\band\s+)(when|what year|which year|what date)\b(.*)\b(built|founded|born|established|opened|invented|created|discovered|die|died|fall|fell|come down|came down|landing|land|landed|launch|launched|launches|release|released|come out|came out|comes out|coming out|rule|rules|ruling|verdict|hand down|hands down|run out|runs out|expire|expires|start|started|starts)\b|^\W*(when|what year|which year|what date|what day)\b(.*)\b(start|starts|begin|begins|kick off|kicks off|finish|finished|finishes|complete|completed|end|ends|ended|wrap|wraps)(?: up)?(\W*$|\s*[?!.]\s)`)
+	whenEventRe = regexp.MustCompile(`(?i)(?:^\W*|[,;?]\s*|\band\s+)(when|what year|which year|what date)\b(.*)\b(built|founded|born|established|opened|invented|created|discovered|die|died|fall|fell|come down|came down|landing|land|landed|launch|launched|launches|release|released|come out|came out|comes out|coming out|rule|rules|ruling|verdict|hand down|hands down|run out|runs out|expire|expires|start|started|starts|take over|takes over|took over|take charge|took charge|appointed|named|hired)\b|^\W*(when|what year|which year|what date|what day)\b(.*)\b(start|starts|begin|begins|kick off|kicks off|finish|finished|finishes|complete|completed|end|ends|ended|wrap|wraps)(?: up)?(\W*$|\s*[?!.]\s)`)
 )
 
 var (
@@ -1258,6 +1258,9 @@ var eventForms = formsOf([][]string{
 	{"finish", "finished", "complete", "completed", "completion", "end", "ends", "ended", "wrap", "wraps", "wrapped", "concluded", "built", "closes", "until"},
 	{"rule", "rules", "ruled", "ruling", "verdict", "hand down", "hands down", "handed down", "decision", "decide", "decides", "decided"},
 	{"run out", "runs out", "expire", "expires", "expiring", "expiry", "until", "end", "ends"},
+	{"take over", "takes over", "took over", "taken over", "taking over", "take charge", "took charge", "become", "became",
+		"appointed", "appointment", "named", "hired", "joined", "promoted", "elected", "succeeded", "replaced",
+		"took the helm", "took the reins", "stepped in", "since"},
 })
 
 // formsOf maps each word of groups to a pattern matching any word of its
