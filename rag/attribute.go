@@ -322,9 +322,13 @@ func attributeOf(q string) *attribute {
 		listed := event == eventForms["released"]
 		// "What year did the first iPhone come out?" asks a year: "today
 		// released" gives none.
-		year := strings.HasSuffix(strings.ToLower(m[1]+m[4]), "year")
+		asked := strings.ToLower(m[1] + m[4])
+		year := strings.HasSuffix(asked, "year")
+		// "What date did Spider-Man 2 come out?" asks a day: "his debut
+		// in 2020" gives a year alone.
+		day := strings.HasSuffix(asked, "date") || strings.HasSuffix(asked, "day")
 		return &attribute{name: "when that was", verb: "says", subject: true, holds: func(s string) bool {
-			return event.MatchString(s) && (yearRe.MatchString(s) || !year && dateTextRe.MatchString(s)) || listed && listedDateRe.MatchString(s)
+			return event.MatchString(s) && (yearRe.MatchString(s) && !day || !year && dateTextRe.MatchString(s)) || listed && listedDateRe.MatchString(s)
 		}}
 	case stakeAskRe.MatchString(q):
 		// "How much of FTX did Gary Wang own?": a share of it, told of
