@@ -425,13 +425,17 @@ func attributeOf(q string) *attribute {
 		// minutes", "an almost three-hour film"), not as the months it
 		// took to write.
 		contract := contractAskRe.MatchString(q)
+		// "How long does the Kindle Scribe battery last?": a battery's
+		// life in time, not the three months of a subscription nor the
+		// inches of its screen.
+		battery := batteryRe.MatchString(q)
 		if runtimeAskRe.MatchString(q) {
 			return &attribute{name: "the running time", holds: runtimeRe.MatchString, measure: true}
 		}
 		distance := measured(distanceRe)
 		return &attribute{name: "that length", holds: func(s string) bool {
 			s = ageRe.ReplaceAllString(s, "")
-			return (durationRe.MatchString(s) || distance(s)) && (!contract || contractRe.MatchString(s))
+			return (durationRe.MatchString(s) || !battery && distance(s)) && (!contract || contractRe.MatchString(s)) && (!battery || batteryRe.MatchString(s))
 		}, measure: true}
 	case originAskRe.MatchString(q):
 		// "Where's Jim Jordan originally from?", "where was Matthew
@@ -1160,6 +1164,7 @@ var ratingScoreRe = regexp.MustCompile(`(?i)\b(credit|test|sat|act|approval|meta
 // a sentence that gives its length uses.
 var (
 	contractAskRe = regexp.MustCompile(`(?i)\b(contract|deal|extension)\b`)
+	batteryRe     = regexp.MustCompile(`(?i)\b(battery|batteries|charge|charges|charging)\b`)
 	contractRe    = regexp.MustCompile(`(?i)\b(contract|contracts|deal|deals|extension|signed|signs|signing|until|through)\b`)
 )
 
