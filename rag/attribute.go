@@ -66,7 +66,7 @@ var (
 	// howMuchMoneyRe matches "how much does the doll cost?", "how much is
 	// Ten Hag paid?", "how much prize money did she get for winning?",
 	// "what's Hayes going to earn?".
-	howMuchMoneyRe = regexp.MustCompile(`(?i)^\W*(what's|whats|what is|what are|what will|what would)\b.*\b(earn|earns|earning|be paid|get paid|getting paid|take home|worth)\b|\bhow much (\w+ ){0,2}(does|did|do|is|was|are|were|will|would|has|have|had)\b.*\b(cost|costs|costing|pay|pays|paid|paying|earn|earns|earned|earning|make|makes|made|making|charge|charges|charged|spend|spends|spent|worth|raise|raises|raised|sell for|sold for|fetch|fetched|gross|grossed|take home|bring in|brought in|asking|seeking|demanding|claiming)\b|\bhow much (\w+ )?money\b`)
+	howMuchMoneyRe = regexp.MustCompile(`(?i)^\W*(what's|whats|what is|what are|what will|what would)\b.*\b(earn|earns|earning|be paid|get paid|getting paid|take home|worth)\b|\bhow much (\w+ ){0,2}(does|did|do|is|was|are|were|will|would|has|have|had)\b.*\b(cost|costs|costing|pay|pays|paid|paying|earn|earns|earned|earning|make|makes|made|making|charge|charges|charged|spend|spends|spent|worth|raise|raises|raised|sell for|sold for|fetch|fetched|gross|grossed|take home|bring in|brought in|asking|seeking|demanding|claiming)\b|\bhow much (\w+ )?money\b|\b(salary|pay|money|wage|cash)[- ]wise\b`)
 	// howMuchAuxRe matches "how much are tickets for U2's shows?", "how
 	// much did the NFL fine Greenlaw?": how much a thing is, a sum unless
 	// the question asks how much something changed or weighs
