@@ -476,7 +476,10 @@ func attributeOf(q string) *attribute {
 	case collegeAskRe.MatchString(q):
 		// "Where did Fred Warner play college football?": a college, not
 		// the team he plays for now.
-		return &attribute{name: "where they went to college", verb: "says", holds: collegeRe.MatchString}
+		// "this year's College Football Playoff race" names no college.
+		return &attribute{name: "where they went to college", verb: "says", holds: func(s string) bool {
+			return collegeRe.MatchString(collegeGameRe.ReplaceAllString(s, "")) || playedCollegeAtRe.MatchString(s)
+		}}
 	case roleAskRe.MatchString(q) || roleVerbAskRe.MatchString(q):
 		// "Who's the CEO of MTN?", "who founded the White Company?": a
 		// sentence that names the role, not one that only mentions the
@@ -585,7 +588,7 @@ var (
 	// collegeAskRe matches a question about where someone played or
 	// studied at college; collegeRe a sentence that says it.
 	collegeAskRe  = regexp.MustCompile(`(?i)^\W*(where|what college|which college|what school|which school)\b.*\b(play|played|go|went|attend|attended|study|studied)\b.*\b(college|university|uni)\b|^\W*(where|what|which)\b.*\bplay(ed)? college (ball|football|basketball|hoops)\b`)
-	collegeRe     = regexp.MustCompile(`\b([Cc]ollege|[Uu]niversity|[Ss]chool|State|Tech|[Aa]lum|[Aa]lumnus|[Gg]raduate[ds]?|[Tt]ransferred|[Ww]alk-on|[Rr]ecruit(ed)?|[Dd]rafted out of|[Oo]ut of)\b`)
+	collegeRe     = regexp.MustCompile(`\b([Cc]ollege|[Uu]niversity|[Ss]chool|State|Tech|[Aa]lma mater|[Aa]lum|[Aa]lumnus|[Gg]raduate[ds]?|[Tt]ransferred|[Ww]alk-on|[Rr]ecruit(ed)?|[Dd]rafted out of|[Oo]ut of)\b`)
 	freeAgentRe   = regexp.MustCompile(`(?i)\bfree[ -]agen(t|ts|cy)\b`)
 	roleAskRe     = regexp.MustCompile(`(?i)^\W*(?:so |and |ok |okay )?(?:who|who's|whos|who is|who was|who are|who will be|whose)\b.*?\b(` + roleAsked + `)\b`)
 	roleVerbAskRe = regexp.MustCompile(`(?i)^\W*(?:so |and |ok |okay )?who (founded|co-founded|started|created|coaches|manages|trains|owns|runs|represents|developed|produced|led|voices|voiced|plays|played|portrays|portrayed)\b`)
@@ -612,6 +615,14 @@ func matchSides(q string) []string {
 	}
 	return []string{a[0], b[0]}
 }
+
+var (
+	// collegeGameRe matches the college game as a whole, which names no
+	// college; playedCollegeAtRe a college career told with the game
+	// ("played college football at Michigan").
+	collegeGameRe     = regexp.MustCompile(`(?i)\bcollege (football|basketball|baseball|softball|hockey|sports?|athletics|ball|hoops|games?|playoffs?|world series|season|coach(es)?|ranks|level)\b`)
+	playedCollegeAtRe = regexp.MustCompile(`(?i)\bplay(s|ed|ing)? college (football|basketball|baseball|softball|hockey|ball|hoops) (at|for)\b`)
+)
 
 // phraseIn reports whether s writes the words of t together, in order:
 // "United's tally of 12 FA Cup triumphs" does not write "United Cup".
