@@ -1097,6 +1097,9 @@ func TestYesOrNoNeedsASentenceSayingWhatIsAsked(t *testing.T) {
 		{hits: []news.Hit{hit("a-binance", "TechCrunch", 0, "Changpeng Zhao is stepping down as CEO of Binance. "+
 			"Richard Teng, Binance's former global head of regional markets, will be the exchange's new CEO.", day)},
 			q: "did techcrunch say who's replacing cz as binance ceo?", want: "Richard Teng"},
+		// The words of a set phrase ask nothing.
+		{hits: []news.Hit{hit("a-mich", "ESPN", 0, "Corum scored on a one-yard touchdown for a 7-0 lead, and Michigan never trailed in the game against Ohio State.", day)},
+			q: "did michigan trail at any point in the ohio state game?", want: "never trailed"},
 		// "Is there anywhere…" asks where.
 		{hits: []news.Hit{hit("a-aurora", "Idaho Statesman", 0, "In Idaho, Priest Lake in the far north offers dark skies for seeing the northern lights.", day)},
 			q: "Is there anywhere in Idaho that's good for seeing the northern lights?", want: "Priest Lake"},

@@ -577,7 +577,13 @@ func unsaid(in extractInput, sentences []string) string {
 		addAcronyms(set, s)
 		said = append(said, set)
 	}
+	// "did Michigan trail at any point?": the words of a set phrase ask
+	// nothing.
+	asked := termSet(setPhraseRe.ReplaceAllString(in.question, " "))
 	for _, t := range in.ev.terms {
+		if !t.in(asked) {
+			continue
+		}
 		// A word only in a remark beside the question ("my 12yo is
 		// begging to see it") is not asked.
 		if t.Kind != TermWord || t.Aside || len(t.Words) == 1 && (weakWords[t.Words[0]] || whetherMarkers[t.Words[0]]) || lyRe.MatchString(t.Text) {
@@ -589,6 +595,10 @@ func unsaid(in extractInput, sentences []string) string {
 	}
 	return ""
 }
+
+// setPhraseRe matches phrases whose words say nothing of what a yes-or-no
+// question asks: "at any point", "at some stage", "in any way".
+var setPhraseRe = regexp.MustCompile(`(?i)\b(at|for) (any|some|one) (point|time|stage|moment)\b|\bin any (way|case|shape or form)\b|\bat (all|this point|that point|the moment|any rate)\b|\bby any chance\b|\bso far\b|\bas of (now|yet)\b|\bright now\b`)
 
 // asksWhAfter reports whether a yes-or-no question goes on, after a
 // question mark, a comma or a dash, to ask with a question word.
