@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -803,7 +804,8 @@ func missingYear(in extractInput, article string) string {
 	for _, m := range holidayRe.FindAllString(asked, -1) {
 		years = append(years, holidayName(m))
 	}
-	if len(years) == 0 {
+	editions := editionsAsked(asked)
+	if len(years) == 0 && len(editions) == 0 {
 		return ""
 	}
 	var text strings.Builder
@@ -826,8 +828,119 @@ func missingYear(in extractInput, article string) string {
 			return y
 		}
 	}
+	words := termSet(lower)
+	for _, e := range editions {
+		if !slices.ContainsFunc(numberForms(e.number), func(f string) bool { return words[f] }) {
+			return e.text
+		}
+	}
 	return ""
 }
+
+// edition is a number that names which one of a thing a question asks
+// about: "Super Bowl 50", "week 15", "UFC 300".
+type edition struct {
+	text   string // "super bowl 50"
+	number string // "50"
+}
+
+// editionAfterRe matches a number of one to three digits after a word.
+var editionAfterRe = regexp.MustCompile(`(?i)\b([\pL][\pL'’.-]*)\s+(\d{1,3})\b`)
+
+// editionsAsked returns the numbers q writes after a word as the name of
+// one of a series ("who won super bowl 50?", "his salary for week 15 vs
+// the Commanders"), not as a count of the word after it ("the last 5
+// games") or of the phrase before it ("top 10", "over 40").
+func editionsAsked(q string) []edition {
+	var out []edition
+	for _, m := range editionAfterRe.FindAllStringSubmatchIndex(q, -1) {
+		word := strings.ToLower(q[m[2]:m[3]])
+		if answerStopwords[word] || numberWords.MatchString(word) || !strings.ContainsFunc(word, unicode.IsLetter) {
+			continue
+		}
+		rest := strings.Fields(q[m[1]:])
+		if len(rest) > 0 {
+			next := strings.ToLower(strings.Trim(rest[0], `,.;:!?'"`))
+			if counted(next) {
+				continue // "5 games", "40 people", "5 million"
+			}
+			next = rest[0]
+			if r, _ := utf8.DecodeRuneInString(next); unicode.IsDigit(r) || strings.ContainsAny(next[:1], "%$£€-–/:.,") && len(next) > 1 {
+				continue // "4-1", "3:30"
+			}
+		}
+		if m[1] < len(q) && strings.ContainsAny(q[m[1]:m[1]+1], "%-–/:.,") && m[1]+1 < len(q) && unicode.IsDigit(rune(q[m[1]+1])) {
+			continue // "3.5", "4-1", "1,000"
+		}
+		// The name before the number: "Super Bowl 50", "super bowl 50",
+		// "week 15".
+		from := m[2]
+		before := strings.Fields(q[:m[2]])
+		capital := unicode.IsUpper([]rune(word)[0]) || unicode.IsUpper([]rune(q[m[2]:m[3]])[0])
+		more := 1 // "super bowl 50"; a capitalised name may run longer
+		if capital {
+			more = 3
+		}
+		for k := len(before) - 1; k >= 0 && k >= len(before)-more; k-- {
+			w := strings.Trim(before[k], `"'“”‘’()`)
+			r, _ := utf8.DecodeRuneInString(w)
+			if w != before[k] || w == "" || answerStopwords[strings.ToLower(w)] || strings.ContainsAny(w, ",.;:!?") ||
+				capital != unicode.IsUpper(r) || questionWords[strings.ToLower(w)] {
+				break
+			}
+			from = strings.LastIndex(q[:from], w)
+		}
+		out = append(out, edition{text: q[from:m[5]], number: q[m[4]:m[5]]})
+	}
+	return out
+}
+
+// numberForms returns the ways of writing a number of one to three digits
+// (stems, as termSet reads them): "6", "vi" ("Grand Theft Auto VI"),
+// "six" ("Game Six").
+func numberForms(n string) []string {
+	forms := []string{n}
+	v, err := strconv.Atoi(n)
+	if err != nil || v < 1 || v >= 40 {
+		return forms
+	}
+	var roman strings.Builder
+	for _, r := range []struct {
+		v int
+		s string
+	}{{10, "x"}, {9, "ix"}, {5, "v"}, {4, "iv"}, {1, "i"}} {
+		for ; v >= r.v; v -= r.v {
+			roman.WriteString(r.s)
+		}
+	}
+	forms = append(forms, stem(roman.String()))
+	if w := smallNumberWords[n]; w != "" {
+		forms = append(forms, stem(w))
+	}
+	return forms
+}
+
+var smallNumberWords = map[string]string{"1": "one", "2": "two", "3": "three", "4": "four", "5": "five", "6": "six", "7": "seven",
+	"8": "eight", "9": "nine", "10": "ten", "11": "eleven", "12": "twelve"}
+
+// counted reports whether the word after a number is what it counts: a
+// plural ("5 games"), a word counted as one ("40 people"), a scale ("5
+// million") or a unit.
+func counted(w string) bool {
+	if w == "" || !strings.ContainsFunc(w, unicode.IsLetter) {
+		return false
+	}
+	if answerStopwords[w] {
+		return false
+	}
+	return strings.HasSuffix(w, "s") || countedAsOne[w] || numberWords.MatchString(w) || scaleRe.MatchString(w)
+}
+
+// countedAsOne are the words counted without a plural ending.
+var countedAsOne = map[string]bool{"people": true, "men": true, "women": true, "children": true, "staff": true, "police": true,
+	"feet": true, "foot": true, "km": true, "mph": true, "kg": true, "lb": true, "cm": true, "mm": true, "percent": true,
+	"per": true, "cent": true, "million": true, "billion": true, "year": true, "month": true, "day": true, "week": true,
+	"hour": true, "minute": true, "second": true, "point": true, "goal": true, "game": true, "time": true, "th": true, "st": true, "nd": true, "rd": true}
 
 // relativeDates returns the years and months that the words of text
 // (lower case) dating from its publication name ("last year" in an

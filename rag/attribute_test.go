@@ -1023,6 +1023,53 @@ func TestYearTheArticleNeverNames(t *testing.T) {
 	}
 }
 
+func TestEditionTheArticleNeverNames(t *testing.T) {
+	day := time.Date(2023, 11, 20, 0, 0, 0, 0, time.UTC)
+	odds := hit("a-sb", "CBS Sports", 0, "The 49ers won the Super Bowl in the eyes of many bettors, who make them favourites again.", day)
+	in := extractInput{question: "who won super bowl 50?", hits: []news.Hit{odds}}
+	if got := missingYear(in, "a-sb"); got != "super bowl 50" {
+		t.Errorf("missingYear() = %q, want super bowl 50", got)
+	}
+	fifty := hit("a-sb50", "CBS Sports", 0, "The Broncos won Super Bowl 50 against the Panthers.", day)
+	if got := missingYear(extractInput{question: in.question, hits: []news.Hit{fifty}}, "a-sb50"); got != "" {
+		t.Errorf("missingYear() = %q for an article naming Super Bowl 50, want none", got)
+	}
+	var got news.Answer
+	// A numeral the article writes in Roman numerals.
+	gta := hit("a-gta", "Polygon", 0, "The Grand Theft Auto VI trailer drew 90 million views on YouTube in its first day.", day)
+	got = answer(t, []news.Hit{gta}, "how many views did the grand theft auto 6 trailer get in its first day?")
+	if got.Refused || !strings.Contains(got.Text, "90 million") {
+		t.Errorf("Answer() = %+v, want the views of the GTA VI trailer", got)
+	}
+}
+
+func TestEditionsAsked(t *testing.T) {
+	for _, tt := range []struct {
+		q    string
+		want []string
+	}{
+		{"who won super bowl 50?", []string{"super bowl 50"}},
+		{"what was stafford's salary for week 15 vs the commanders?", []string{"week 15"}},
+		{"What did UFC 300 pay?", []string{"UFC 300"}},
+		// A count of the word after the number, or after a stop word.
+		{"how many goals in the last 5 games?", nil},
+		{"did he score over 40?", nil},
+		{"how many of the top 10 apps were games?", nil},
+		{"what happened to the 40 people on board?", nil},
+		// A score, a decimal, a hyphenated word.
+		{"did they win 4-1 in game 3.5?", nil},
+		{"how many covid-19 cases were there?", nil},
+	} {
+		var got []string
+		for _, e := range editionsAsked(tt.q) {
+			got = append(got, e.text)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("editionsAsked(%q) = %q, want %q", tt.q, got, tt.want)
+		}
+	}
+}
+
 func TestMonthTheArticleNeverNames(t *testing.T) {
 	day := time.Date(2023, 12, 4, 0, 0, 0, 0, time.UTC)
 	nfl := hit("a-nfl", "The Guardian", 0, "The Green Bay Packers beat the defending Super Bowl champions, the Kansas City Chiefs, 27-19 on Sunday night.", day)
