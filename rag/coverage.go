@@ -671,7 +671,17 @@ func respell(ctx context.Context, tc TermCounter, ns string, terms []Term) error
 	}
 	var alts []alt
 	for i, t := range terms {
-		if t.Passages > respellMaxPassages || t.Kind != TermWord || len(t.Words) != 1 {
+		if t.Passages > respellMaxPassages || len(t.Words) != 1 {
+			continue
+		}
+		if t.Kind == TermNumber {
+			// "500k" for "500,000".
+			if long := longNumber(t.Text); long != "" && len(phrases) < maxRespellings {
+				phrases, alts = append(phrases, long), append(alts, alt{term: i})
+			}
+			continue
+		}
+		if t.Kind != TermWord {
 			continue
 		}
 		demonyms, splits := respellings(t.Text)
@@ -718,6 +728,24 @@ const (
 	respellFactor      = 4
 	maxRespellings     = 48
 )
+
+// shortNumberRe matches a whole number written with a short scale and no
+// currency: "500k", "2m". (A decimal one, "1.5m", is read as two words.)
+var shortNumberRe = regexp.MustCompile(`(?i)^(\d{1,3})(k|m|mn)$`)
+
+// longNumber returns a number written with a short scale as articles
+// write it ("500k" → "500,000", "2m" → "2 million"), or "".
+func longNumber(text string) string {
+	m := shortNumberRe.FindStringSubmatch(text)
+	switch {
+	case m == nil:
+		return ""
+	case strings.EqualFold(m[2], "k"):
+		return m[1] + ",000"
+	default:
+		return m[1] + " million"
+	}
+}
 
 // respellings returns what a word may stand for when the library hardly
 // writes it: for a demonym ending in "-an" or "-ian" its country

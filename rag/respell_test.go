@@ -19,6 +19,11 @@ func TestRespellings(t *testing.T) {
 		{word: "short"},
 		{word: "covid19"},
 	}
+	for _, tt := range []struct{ short, long string }{{"500k", "500,000"}, {"2m", "2 million"}, {"10K", "10,000"}, {"500", ""}, {"5g", ""}} {
+		if got := longNumber(tt.short); got != tt.long {
+			t.Errorf("longNumber(%q) = %q, want %q", tt.short, got, tt.long)
+		}
+	}
 	for _, tt := range tests {
 		demonyms, splits := respellings(tt.word)
 		if !slices.Equal(demonyms, tt.demonyms) || !slices.Equal(splits, tt.splits) {
@@ -36,10 +41,13 @@ func TestWordTheLibraryWritesAnotherWay(t *testing.T) {
 		hit("holiday", "The Independent", 0, "Canada has its own Thanksgiving Day, on the second Monday in October, and Liberia celebrates Thanksgiving on the first Thursday of November.", oct(5)),
 		hit("bank", "The Age", 0, "The Reserve Bank kept the cash rate at 4.35 per cent on Tuesday.", oct(6)),
 		hit("chips", "TechWire", 0, "Lumen unveiled a low-power AI chip for laptops, promising a full day of battery life.", oct(8)),
+		hit("starnews", "TechCrunch", 0, "At one point StarNews attracted 500,000 subscribers by offering them the chance to attend a Fally Ipupa concert.", oct(9)),
 	}}}
 	tests := []struct{ question, want string }{
 		{"sabres powerplay has been brutal this year, what percent is it clicking at?", "16.4%"},
 		{"my liberian coworker says they have thanksgiving too, when is it there?", "first Thursday of November"},
+		// A number written with a short scale.
+		{"starnews picked up like 500k subscribers from one concert promo, whose concert was it?", "Fally Ipupa"},
 	}
 	for _, tt := range tests {
 		o := testOptions()
