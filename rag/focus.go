@@ -373,7 +373,7 @@ var (
 	beVerbs = map[string]bool{"is": true, "was": true, "were": true, "are": true}
 	// timeLead words open a time after the asked word: "revenue last
 	// quarter".
-	timeLead = map[string]bool{"last": true, "next": true, "past": true, "previous": true}
+	timeLead = map[string]bool{"last": true, "next": true, "past": true, "previous": true, "right": true}
 	headPrep = map[string]bool{"in": true, "of": true, "for": true, "at": true, "on": true, "from": true, "against": true,
 		"by": true, "with": true, "to": true, "when": true, "after": true, "before": true, "since": true, "that": true,
 		"as": true, "per": true, "during": true, "over": true, "under": true, "about": true, "like": true,
