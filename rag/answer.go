@@ -510,6 +510,13 @@ func (s *Service) extractive(ctx context.Context, log *slog.Logger, in extractIn
 	// Kohli make at the 2019 World Cup?" against a report of the 2023
 	// one, "did the Chiefs win the Super Bowl in February?" against a
 	// December roundup).
+	// A question asking something of someone by its own word ("what was
+	// Merrill Kelly's ERA?"), answered from an article whose passages
+	// never write that word: it tells of them, not of what is asked.
+	if h := unseenHead(in, ex.article); h != "" {
+		log.Debug("declined: the answering article never names what is asked", "head", h)
+		return decline(yearText(in.ev, h))
+	}
 	if y := missingYear(in, ex.article); y != "" {
 		log.Debug("declined: the answering article never names the year or month", "when", y)
 		return decline(yearText(in.ev, y))
@@ -1019,4 +1026,51 @@ func yearText(ev evidence, year string) string {
 		return "I couldn't find anything about " + year + " in the articles I have."
 	}
 	return "The articles I have about " + ev.terms[best].Text + " say nothing about " + year + "."
+}
+
+var (
+	// possessedAskRe matches a question asking what something of someone
+	// is: "what's royce lewis's batting average", "what was Man United's
+	// xG".
+	possessedAskRe = regexp.MustCompile(`(?i)^\W*what(?:'s|’s|s| is| was| are| were)?\s+(?:is\s+|was\s+|are\s+|were\s+)?(?:the\s+)?[\pL\pN.&-]+(?:\s+[\pL\pN.&-]+){0,3}?['’]s?\s+([\pL][\pL\pN-]*)`)
+	// calledAskRe matches a question asking what something is called,
+	// which the article names without the word.
+	calledAskRe = regexp.MustCompile(`(?i)\b(called|named|titled)\W*$`)
+	// kindHeads are the words a question asks a kind of thing by ("what's
+	// Canelo's record", "what's her new album"): an article gives one
+	// without writing the word.
+	kindHeads = stems("year date day time month score scoreline record result percentage percent share rate name title nickname city country town place team club company brand song album film movie book show ep game job role position number amount total figure sum")
+)
+
+// unseenHead returns the term that names what a question asks of someone
+// ("ERA" in "what was Merrill Kelly's ERA?") when the answering article's
+// passages never write it, or "".
+func unseenHead(in extractInput, article string) string {
+	m := possessedAskRe.FindStringSubmatch(in.question)
+	if in.spanning || m == nil || calledAskRe.MatchString(in.question) {
+		return ""
+	}
+	head := askedHead(in.question)
+	if head == "" && acronymWord(m[1]) {
+		head = stem(strings.ToLower(m[1])) // "Merrill Kelly's ERA"
+	}
+	if head == "" || kindHeads[head] {
+		return ""
+	}
+	var text strings.Builder
+	for _, h := range in.hits {
+		if h.Article.ID == article {
+			text.WriteString(h.Article.Title + " " + h.Chunk.Text + " ")
+		}
+	}
+	said := termSet(text.String())
+	if said[head] {
+		return ""
+	}
+	for _, t := range in.ev.terms {
+		if slices.Contains(t.Words, head) && !t.in(said) {
+			return t.Text
+		}
+	}
+	return ""
 }

@@ -1043,6 +1043,27 @@ func TestEditionTheArticleNeverNames(t *testing.T) {
 	}
 }
 
+func TestWhatIsAskedOfSomeoneTheArticleNeverWrites(t *testing.T) {
+	day := time.Date(2023, 10, 29, 0, 0, 0, 0, time.UTC)
+	kelly := hit("a-ws", "The Guardian", 0, "Arizona’s big hero was starting pitcher Merrill Kelly, who put up a dazzling performance after a strong regular season: 7.0 IP, 3 H, 1 ER, 7 Ks.", day)
+	cole := hit("a-cole", "ESPN", 0, "Gerrit Cole won the Cy Young award with a 2.63 ERA for the Yankees.", day)
+	got := answer(t, []news.Hit{kelly, cole}, "what was merrill kelly's ERA over the regular season?")
+	if !got.Refused || !strings.Contains(got.Text, "ERA") {
+		t.Errorf("Answer() = %+v, want a decline naming ERA", got)
+	}
+	season := hit("a-dbacks", "ESPN", 0, "Merrill Kelly finished the regular season with a 3.29 ERA for Arizona.", day)
+	got = answer(t, []news.Hit{kelly, cole, season}, "what was merrill kelly's ERA over the regular season?")
+	if got.Refused || !strings.Contains(got.Text, "3.29 ERA") {
+		t.Errorf("Answer() = %+v, want his ERA", got)
+	}
+	// A kind of thing is named without the word: "what's Canelo's record".
+	canelo := hit("a-canelo", "ESPN", 0, "Canelo Alvarez moved his pro record to 60-2-2 with his win over Jermell Charlo.", day)
+	got = answer(t, []news.Hit{canelo}, "what's canelo's pro record now after beating charlo?")
+	if got.Refused || !strings.Contains(got.Text, "60-2-2") {
+		t.Errorf("Answer() = %+v, want the record", got)
+	}
+}
+
 func TestEditionsAsked(t *testing.T) {
 	for _, tt := range []struct {
 		q    string
