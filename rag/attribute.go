@@ -382,7 +382,12 @@ func attributeOf(q string) *attribute {
 		} else if purchaseAskRe.MatchString(q) {
 			// "How much did Tencent pay for Riot Games?": the price of a
 			// purchase, not Riot's revenue.
-			holds = func(s string) bool { return isSum(s) && purchaseRe.MatchString(s) }
+			// The thing bought is named beside the price: "Amazon paid
+			// $1 billion for Ring" gives no price of Whole Foods.
+			bought := purchasedThing(q)
+			holds = func(s string) bool {
+				return isSum(s) && purchaseRe.MatchString(s) && (len(bought) == 0 || hasAny(termSet(s), bought))
+			}
 		}
 		return &attribute{name: sumName, holds: holds, personal: personalPayRe.MatchString(q)}
 	case howManyRe.MatchString(q) && head != "" && !genericAmounts[head] && !tallyHead(head):
@@ -1561,4 +1566,29 @@ func namedInPassages(terms []Term, cands []*extractCandidate) []Term {
 		}
 	}
 	return out
+}
+
+// purchasedRe matches what a question asks the price of: "pay for Whole
+// Foods back when…", "pay to buy Nice?".
+var purchasedRe = regexp.MustCompile(`(?i)\b(?:pay|paid|spend|spent|shell(?:ed)? out|fork(?:ed)? out)\s+(?:\S+\s+){0,3}?(?:for|to buy|to acquire|to get|to sign)\s+(?:the\s+)?(.+?)(?:\s+(?:back|when|in|after|before|last|this|from|at|with|and|or)\b|[?,.!]|$)`)
+
+// purchasedThing returns the stems of the words naming what a question
+// asks the price of, or nil.
+func purchasedThing(q string) []string {
+	m := purchasedRe.FindStringSubmatch(q)
+	if m == nil {
+		return nil
+	}
+	var out []string
+	for _, w := range extractTerms(m[1]) {
+		if !answerStopwords[w] {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// hasAny reports whether set holds any of words.
+func hasAny(set map[string]bool, words []string) bool {
+	return slices.ContainsFunc(words, func(w string) bool { return set[w] })
 }
