@@ -389,6 +389,12 @@ func attributeOf(q string) *attribute {
 				return isSum(s) && purchaseRe.MatchString(s) && (len(bought) == 0 || hasAny(termSet(s), bought))
 			}
 		}
+		// "How much are the Ray-Ban Meta glasses in Australian dollars?":
+		// a sum in the currency asked.
+		if in := currencyAsked(q); in != nil {
+			sum := holds
+			holds = func(s string) bool { return sum(s) && in.MatchString(s) }
+		}
 		return &attribute{name: sumName, holds: holds, personal: personalPayRe.MatchString(q)}
 	case howManyRe.MatchString(q) && head != "" && !genericAmounts[head] && !tallyHead(head):
 		// "How many employees does Meltwater have?": a count beside the
@@ -1591,4 +1597,26 @@ func purchasedThing(q string) []string {
 // hasAny reports whether set holds any of words.
 func hasAny(set map[string]bool, words []string) bool {
 	return slices.ContainsFunc(words, func(w string) bool { return set[w] })
+}
+
+// currencies pairs the ways a question asks a sum in a currency ("in
+// Australian dollars", "in India") with the ways a sentence writes one.
+var currencies = []struct{ asked, told *regexp.Regexp }{
+	{regexp.MustCompile(`(?i)\b(australian dollars?|aud|in australia)\b`), regexp.MustCompile(`(?i)\b(A|AU)\$|\$(A|AU)\b|\bAUD\b|australian dollars?`)},
+	{regexp.MustCompile(`(?i)\b(canadian dollars?|cad|in canada)\b`), regexp.MustCompile(`(?i)\b(C|CA)\$|\$(C|CA)\b|\bCAD\b|canadian dollars?`)},
+	{regexp.MustCompile(`(?i)\b(rupees?|inr|in india)\b`), regexp.MustCompile(`(?i)₹|\bRs\.?\s?\d|\bINR\b|rupees?|\bcrores?\b|\blakhs?\b`)},
+	{regexp.MustCompile(`(?i)\b(pounds|sterling|gbp|in the uk|in britain|in england)\b`), regexp.MustCompile(`(?i)£|\bGBP\b|\bpounds\b|sterling`)},
+	{regexp.MustCompile(`(?i)\b(euros?|eur)\b`), regexp.MustCompile(`(?i)€|\bEUR\b|euros?`)},
+	{regexp.MustCompile(`(?i)\b(yen|jpy|in japan)\b`), regexp.MustCompile(`(?i)¥|\bJPY\b|\byen\b`)},
+}
+
+// currencyAsked returns how a sentence writes the currency a question asks
+// a sum in, or nil.
+func currencyAsked(q string) *regexp.Regexp {
+	for _, c := range currencies {
+		if c.asked.MatchString(q) {
+			return c.told
+		}
+	}
+	return nil
 }
