@@ -567,6 +567,10 @@ var (
 		"led":        "led|leads|lead|leading|co-led|co-leads",
 		"voiced":     "voice|voices|voiced|voicing|voice actor|voice actress|voice cast",
 		"played":     "plays|played|playing|portrays|portrayed|portraying|stars|starred|starring|star|cast|role|actor|actress|voice|voices|voiced",
+		"composed":   "composer|composers|composed|composing|score|scored|music by|soundtrack",
+		"directed":   "director|directors|directed|directing|directorial|filmmaker|helmed|helmer",
+		"designed":   "designer|designers|designed|designing",
+		"invented":   "inventor|inventors|invented|invention|inventing",
 	}
 	roleVerbTold = func() map[string]*regexp.Regexp {
 		m := map[string]*regexp.Regexp{}
@@ -579,7 +583,8 @@ var (
 	roleVerbs = map[string]string{"founded": "founded", "co-founded": "founded", "started": "founded", "created": "created",
 		"coaches": "coaches", "manages": "coaches", "trains": "trains", "owns": "owns", "runs": "runs", "represents": "represents",
 		"developed": "developed", "produced": "produced", "led": "led", "voices": "voiced", "voiced": "voiced",
-		"plays": "played", "played": "played", "portrays": "played", "portrayed": "played"}
+		"plays": "played", "played": "played", "portrays": "played", "portrayed": "played",
+		"composed": "composed", "directed": "directed", "designed": "designed", "invented": "invented"}
 	// purchaseAskRe matches a question asking what was paid for
 	// something; purchaseRe a sentence that tells a purchase.
 	purchaseAskRe = regexp.MustCompile(`(?i)\b(pay|paid|spend|spent|shell(ed)? out|fork(ed)? out)\s+(\S+\s+){0,3}(for|to buy|to acquire|to get|to sign)\b|\bhow much did \S+( \S+)? (buy|acquire) \S+`)
@@ -602,7 +607,7 @@ var (
 	collegeRe     = regexp.MustCompile(`\b([Cc]ollege|[Uu]niversity|[Ss]chool|State|Tech|[Aa]lma mater|[Aa]lum|[Aa]lumnus|[Gg]raduate[ds]?|[Tt]ransferred|[Ww]alk-on|[Rr]ecruit(ed)?|[Dd]rafted out of|[Oo]ut of)\b`)
 	freeAgentRe   = regexp.MustCompile(`(?i)\bfree[ -]agen(t|ts|cy)\b`)
 	roleAskRe     = regexp.MustCompile(`(?i)^\W*(?:so |and |ok |okay )?(?:who|who's|whos|who is|who was|who are|who will be|whose)\b.*?\b(` + roleAsked + `)\b`)
-	roleVerbAskRe = regexp.MustCompile(`(?i)^\W*(?:so |and |ok |okay )?who (founded|co-founded|started|created|coaches|manages|trains|owns|runs|represents|developed|produced|led|voices|voiced|plays|played|portrays|portrayed)\b`)
+	roleVerbAskRe = regexp.MustCompile(`(?i)^\W*(?:so |and |ok |okay )?who (founded|co-founded|started|created|coaches|manages|trains|owns|runs|represents|developed|produced|led|voices|voiced|plays|played|portrays|portrayed|composed|directed|designed|invented)\b`)
 )
 
 // castRe matches a cast listed with each part's player in brackets
