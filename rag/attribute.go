@@ -444,6 +444,11 @@ func attributeOf(q string) *attribute {
 			return &attribute{name: "the running time", holds: runtimeRe.MatchString, measure: true}
 		}
 		distance := measured(distanceRe)
+		if lengthAskRe.MatchString(q) {
+			// "How long is the track at Lernerville?": a length, not
+			// the nine laps of a race there.
+			return &attribute{name: "that length", holds: distance, measure: true}
+		}
 		return &attribute{name: "that length", holds: func(s string) bool {
 			s = ageRe.ReplaceAllString(s, "")
 			return (durationRe.MatchString(s) || !battery && distance(s)) && (!contract || contractRe.MatchString(s)) && (!battery || batteryRe.MatchString(s))
@@ -1191,6 +1196,7 @@ var ratingScoreRe = regexp.MustCompile(`(?i)\b(credit|test|sat|act|approval|meta
 // a sentence that gives its length uses.
 var (
 	contractAskRe = regexp.MustCompile(`(?i)\b(contract|deal|extension)\b`)
+	lengthAskRe   = regexp.MustCompile(`(?i)\bhow long (?:is|was|are|were) (?:the|that|this|its|their|his|her)\s+(?:\S+\s+)?(track|circuit|course|bridge|tunnel|river|road|runway|pier|trail|route|wall|coastline|border|pipeline|pitch|pool|ship|yacht|boat|train|truck|limo|limousine|jump|putt|kick|field goal|throw|drive|home run|homer)\b`)
 	batteryRe     = regexp.MustCompile(`(?i)\b(battery|batteries|charge|charges|charging)\b`)
 	contractRe    = regexp.MustCompile(`(?i)\b(contract|contracts|deal|deals|extension|signed|signs|signing|until|through)\b`)
 )
