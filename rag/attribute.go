@@ -489,6 +489,10 @@ func attributeOf(q string) *attribute {
 		// "Who is Billie Jean King married to?": a sentence about a
 		// marriage, in an article about the person.
 		return &attribute{name: "who they are married to", verb: "says", holds: spouseRe.MatchString}
+	case realNameAskRe.MatchString(q):
+		// "What's EsfandTV's real name?": a name given as the person's
+		// own, not a sentence about the streamer.
+		return &attribute{name: "their real name", verb: "gives", holds: realNameRe.MatchString}
 	case collegeAskRe.MatchString(q):
 		// "Where did Fred Warner play college football?": a college, not
 		// the team he plays for now.
@@ -1196,6 +1200,8 @@ var ratingScoreRe = regexp.MustCompile(`(?i)\b(credit|test|sat|act|approval|meta
 // a sentence that gives its length uses.
 var (
 	contractAskRe = regexp.MustCompile(`(?i)\b(contract|deal|extension)\b`)
+	realNameAskRe = regexp.MustCompile(`(?i)\b(real|birth|legal|full|actual) name\b`)
+	realNameRe    = regexp.MustCompile(`(?i)\b(real|birth|legal|full|given) name\b|\bborn\b|\bn[ée]e\b|\bwhose name is\b|\ba\.?k\.?a\.?\b|\balso known as\b|\bbetter known as\b|\bknown (professionally|online) as\b`)
 	lengthAskRe   = regexp.MustCompile(`(?i)\bhow long (?:is|was|are|were) (?:the|that|this|its|their|his|her)\s+(?:\S+\s+)?(track|circuit|course|bridge|tunnel|river|road|runway|pier|trail|route|wall|coastline|border|pipeline|pitch|pool|ship|yacht|boat|train|truck|limo|limousine|jump|putt|kick|field goal|throw|drive|home run|homer)\b`)
 	batteryRe     = regexp.MustCompile(`(?i)\b(battery|batteries|charge|charges|charging)\b`)
 	contractRe    = regexp.MustCompile(`(?i)\b(contract|contracts|deal|deals|extension|signed|signs|signing|until|through)\b`)
