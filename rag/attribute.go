@@ -493,6 +493,10 @@ func attributeOf(q string) *attribute {
 		// "What's EsfandTV's real name?": a name given as the person's
 		// own, not a sentence about the streamer.
 		return &attribute{name: "their real name", verb: "gives", holds: realNameRe.MatchString}
+	case seatAskRe.MatchString(q):
+		// "Where is Deft based?": a seat told as such, not a sentence
+		// about the startup's funding.
+		return &attribute{name: "where it is based", verb: "says", holds: seatRe.MatchString}
 	case collegeAskRe.MatchString(q):
 		// "Where did Fred Warner play college football?": a college, not
 		// the team he plays for now.
@@ -1202,6 +1206,8 @@ var (
 	contractAskRe = regexp.MustCompile(`(?i)\b(contract|deal|extension)\b`)
 	realNameAskRe = regexp.MustCompile(`(?i)\b(real|birth|legal|full|actual) name\b`)
 	realNameRe    = regexp.MustCompile(`(?i)\b(real|birth|legal|full|given) name\b|\bborn\b|\bn[ée]e\b|\bwhose name is\b|\ba\.?k\.?a\.?\b|\balso known as\b|\bbetter known as\b|\bknown (professionally|online) as\b`)
+	seatAskRe     = regexp.MustCompile(`(?i)^\W*(?:where|what city|which city)\b.*\b(headquartered|based|hq|headquarters)\b`)
+	seatRe        = regexp.MustCompile(`(?i)\b(headquarter\w*|hq|head office|based (in|out of)|home base)\b|\w-based\b`)
 	lengthAskRe   = regexp.MustCompile(`(?i)\bhow long (?:is|was|are|were) (?:the|that|this|its|their|his|her)\s+(?:\S+\s+)?(track|circuit|course|bridge|tunnel|river|road|runway|pier|trail|route|wall|coastline|border|pipeline|pitch|pool|ship|yacht|boat|train|truck|limo|limousine|jump|putt|kick|field goal|throw|drive|home run|homer)\b`)
 	batteryRe     = regexp.MustCompile(`(?i)\b(battery|batteries|charge|charges|charging)\b`)
 	contractRe    = regexp.MustCompile(`(?i)\b(contract|contracts|deal|deals|extension|signed|signs|signing|until|through)\b`)
