@@ -330,6 +330,13 @@ func attributeOf(q string) *attribute {
 		return &attribute{name: "when that was", verb: "says", subject: true, holds: func(s string) bool {
 			return event.MatchString(s) && (yearRe.MatchString(s) && !day || !year && dateTextRe.MatchString(s)) || listed && listedDateRe.MatchString(s)
 		}}
+	case whenOccasionRe.MatchString(q):
+		// "When's Bill Kenwright's funeral?", "when did Alyssa Healy make
+		// her debut?": a date told with the occasion, not the day he died.
+		told := occasionForms[strings.ToLower(whenOccasionRe.FindStringSubmatch(q)[2])]
+		return &attribute{name: "when that is", verb: "says", holds: func(s string) bool {
+			return told.MatchString(s) && (dateTextRe.MatchString(s) || yearRe.MatchString(s))
+		}}
 	case stakeAskRe.MatchString(q):
 		// "How much of FTX did Gary Wang own?": a share of it, told of
 		// the owner, not a sum the company raised.
@@ -1643,3 +1650,28 @@ func currencyAsked(q string) *regexp.Regexp {
 	}
 	return nil
 }
+
+var (
+	// whenOccasionRe matches a question asking when an occasion is or
+	// was: "when's bill kenwright's funeral happening?".
+	whenOccasionRe = regexp.MustCompile(`(?i)^\W*(when|when's|when’s|whens|what day|what date)\b.*\b(funeral|wedding|memorial|trial|hearing|sentencing|inauguration|coronation|premiere|debut|birthday|referendum|auction|ceremony|parade)\b`)
+	// occasionForms maps each occasion to the words a sentence dating it
+	// uses.
+	occasionForms = formsOf([][]string{
+		{"funeral", "funerals", "buried", "laid to rest", "memorial service"},
+		{"wedding", "weddings", "married", "marry", "wed"},
+		{"memorial", "memorials", "memorial service", "tribute"},
+		{"trial", "trials", "retrial"},
+		{"hearing", "hearings"},
+		{"sentencing", "sentenced", "sentence"},
+		{"inauguration", "inaugurated", "sworn in"},
+		{"coronation", "crowned"},
+		{"premiere", "premieres", "premiered", "premiering"},
+		{"debut", "debuts", "debuted", "first appearance", "first cap", "first game", "first match", "first test"},
+		{"birthday", "birthdays", "born", "turns", "turned"},
+		{"referendum", "referendums", "vote"},
+		{"auction", "auctions", "auctioned", "sale"},
+		{"ceremony", "ceremonies"},
+		{"parade", "parades"},
+	})
+)
