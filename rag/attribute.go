@@ -496,6 +496,14 @@ func attributeOf(q string) *attribute {
 		// "Who is Billie Jean King married to?": a sentence about a
 		// marriage, in an article about the person.
 		return &attribute{name: "who they are married to", verb: "says", holds: spouseRe.MatchString}
+	case firstAskRe.MatchString(q):
+		// "Who was the first woman to win a Nobel Prize?": a sentence
+		// that names someone as the first, not one about this year's
+		// winners.
+		qs := termSet(q)
+		return &attribute{name: "who was the first", verb: "says", holds: func(s string) bool {
+			return firstRe.MatchString(s) && namesSomeone(s, qs)
+		}}
 	case realNameAskRe.MatchString(q):
 		// "What's EsfandTV's real name?": a name given as the person's
 		// own, not a sentence about the streamer.
@@ -1211,6 +1219,8 @@ var ratingScoreRe = regexp.MustCompile(`(?i)\b(credit|test|sat|act|approval|meta
 // a sentence that gives its length uses.
 var (
 	contractAskRe = regexp.MustCompile(`(?i)\b(contract|deal|extension)\b`)
+	firstAskRe    = regexp.MustCompile(`(?i)^\W*who(?:'s|’s| is| was| were| became)\s+the\s+(first|last|only|youngest|oldest)\b`)
+	firstRe       = regexp.MustCompile(`(?i)\b(first|last|only|youngest|oldest|pioneer\w*)\b`)
 	realNameAskRe = regexp.MustCompile(`(?i)\b(real|birth|legal|full|actual) name\b`)
 	realNameRe    = regexp.MustCompile(`(?i)\b(real|birth|legal|full|given) name\b|\bborn\b|\bn[ée]e\b|\bwhose name is\b|\ba\.?k\.?a\.?\b|\balso known as\b|\bbetter known as\b|\bknown (professionally|online) as\b`)
 	seatAskRe     = regexp.MustCompile(`(?i)^\W*(?:where|what city|which city)\b.*\b(headquartered|based|hq|headquarters)\b`)
