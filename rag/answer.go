@@ -504,12 +504,6 @@ func (s *Service) extractive(ctx context.Context, log *slog.Logger, in extractIn
 		log.Debug("declined by meaning", "meaning", ex.meaning, "sentence", in.ev.sentence)
 		return decline(declineText(in.ev, in.ev.missing()))
 	}
-	// A year or a month the question names is the edition, the season or
-	// the occasion it asks about: an article that never mentions it, nor
-	// was published in it, answers about another ("How many runs did
-	// Kohli make at the 2019 World Cup?" against a report of the 2023
-	// one, "did the Chiefs win the Super Bowl in February?" against a
-	// December roundup).
 	// A question asking something of someone by its own word ("what was
 	// Merrill Kelly's ERA?"), answered from an article whose passages
 	// never write that word: it tells of them, not of what is asked.
@@ -517,8 +511,15 @@ func (s *Service) extractive(ctx context.Context, log *slog.Logger, in extractIn
 		log.Debug("declined: the answering article never names what is asked", "head", h)
 		return decline(yearText(in.ev, h))
 	}
+	// A year or a month the question names is the edition, the season or
+	// the occasion it asks about: an article that never mentions it, nor
+	// was published in it, answers about another ("How many runs did
+	// Kohli make at the 2019 World Cup?" against a report of the 2023
+	// one, "did the Chiefs win the Super Bowl in February?" against a
+	// December roundup). So is a number naming one of a series ("super
+	// bowl 50").
 	if y := missingYear(in, ex.article); y != "" {
-		log.Debug("declined: the answering article never names the year or month", "when", y)
+		log.Debug("declined: the answering article never names the year, month or number", "when", y)
 		return decline(yearText(in.ev, y))
 	}
 	// A question about how something turned out, answered only by
@@ -865,25 +866,21 @@ func editionsAsked(q string) []edition {
 		if answerStopwords[word] || numberWords.MatchString(word) || !strings.ContainsFunc(word, unicode.IsLetter) {
 			continue
 		}
-		rest := strings.Fields(q[m[1]:])
-		if len(rest) > 0 {
-			next := strings.ToLower(strings.Trim(rest[0], `,.;:!?'"`))
-			if counted(next) {
+		if rest := strings.Fields(q[m[1]:]); len(rest) > 0 {
+			next := rest[0]
+			if counted(strings.ToLower(strings.Trim(next, `,.;:!?'"`))) {
 				continue // "5 games", "40 people", "5 million"
 			}
-			next = rest[0]
-			if r, _ := utf8.DecodeRuneInString(next); unicode.IsDigit(r) || strings.ContainsAny(next[:1], "%$£€-–/:.,") && len(next) > 1 {
-				continue // "4-1", "3:30"
+			if r, _ := utf8.DecodeRuneInString(next); unicode.IsDigit(r) || strings.ContainsRune("%$£€-–/:.,", r) && len(next) > 1 {
+				continue // "4-1", "3:30", "3.5", "1,000"
 			}
-		}
-		if m[1] < len(q) && strings.ContainsAny(q[m[1]:m[1]+1], "%-–/:.,") && m[1]+1 < len(q) && unicode.IsDigit(rune(q[m[1]+1])) {
-			continue // "3.5", "4-1", "1,000"
 		}
 		// The name before the number: "Super Bowl 50", "super bowl 50",
 		// "week 15".
 		from := m[2]
 		before := strings.Fields(q[:m[2]])
-		capital := unicode.IsUpper([]rune(word)[0]) || unicode.IsUpper([]rune(q[m[2]:m[3]])[0])
+		first, _ := utf8.DecodeRuneInString(q[m[2]:m[3]])
+		capital := unicode.IsUpper(first)
 		more := 1 // "super bowl 50"; a capitalised name may run longer
 		if capital {
 			more = 3

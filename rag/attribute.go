@@ -615,7 +615,7 @@ var (
 		"composed": "composed", "directed": "directed", "designed": "designed", "invented": "invented"}
 	// purchaseAskRe matches a question asking what was paid for
 	// something; purchaseRe a sentence that tells a purchase.
-	purchaseAskRe = regexp.MustCompile(`(?i)\b(pay|paid|spend|spent|shell(ed)? out|fork(ed)? out)\s+(\S+\s+){0,3}(for|to buy|to acquire|to get|to sign)\b|\bhow much did \S+( \S+)? (buy|acquire) \S+`)
+	purchaseAskRe = regexp.MustCompile(`(?i)\b` + paidFor + `\b|\bhow much did \S+( \S+)? (buy|acquire) \S+`)
 	purchaseRe    = regexp.MustCompile(`(?i)\b(paid|pay|pays|paying|bought|buy|buys|buying|acquir\w*|purchas\w*|deals?|sold|sell|sells|sale|takeover|snapped up|offer\w*|bid|fee|transfer|signing|signed|auction|valu\w*)\b|\bfor\s+((about|around|roughly|nearly|almost|some|just|more than|over|up to|between)\s+)?([$£€¥₹]|(US|A|AU|C|NZ)\$)\s?\d`)
 	// creditAskRe matches a question asking the credit score something
 	// needs; creditRe a sentence that tells it.
@@ -1219,15 +1219,28 @@ var ratingScoreRe = regexp.MustCompile(`(?i)\b(credit|test|sat|act|approval|meta
 // a sentence that gives its length uses.
 var (
 	contractAskRe = regexp.MustCompile(`(?i)\b(contract|deal|extension)\b`)
-	firstAskRe    = regexp.MustCompile(`(?i)^\W*who(?:'s|’s| is| was| were| became)\s+the\s+(first|last|only|youngest|oldest)\b`)
-	firstRe       = regexp.MustCompile(`(?i)\b(first|last|only|youngest|oldest|pioneer\w*)\b`)
+	contractRe    = regexp.MustCompile(`(?i)\b(contract|contracts|deal|deals|extension|signed|signs|signing|until|through)\b`)
+)
+
+var (
+	// lengthAskRe matches a question asking how long a thing is, which
+	// is a length and no duration: "how long is the track at
+	// Lernerville?".
+	lengthAskRe = regexp.MustCompile(`(?i)\bhow long (?:is|was|are|were) (?:the|that|this|its|their|his|her)\s+(?:\S+\s+)?(track|circuit|course|bridge|tunnel|river|road|runway|pier|trail|route|wall|coastline|border|pipeline|pitch|pool|ship|yacht|boat|train|truck|limo|limousine|jump|putt|kick|field goal|throw|drive|home run|homer)\b`)
+	// batteryRe matches the words of a battery's life, asked or told.
+	batteryRe = regexp.MustCompile(`(?i)\b(battery|batteries|charge|charges|charging)\b`)
+	// firstAskRe matches a question asking who was the first, last or
+	// only one to do something; firstRe a sentence that says so.
+	firstAskRe = regexp.MustCompile(`(?i)^\W*who(?:'s|’s| is| was| were| became)\s+the\s+(first|last|only|youngest|oldest)\b`)
+	firstRe    = regexp.MustCompile(`(?i)\b(first|last|only|youngest|oldest|pioneer\w*)\b`)
+	// realNameAskRe matches a question asking someone's real name;
+	// realNameRe a sentence that gives one as theirs.
 	realNameAskRe = regexp.MustCompile(`(?i)\b(real|birth|legal|full|actual) name\b`)
 	realNameRe    = regexp.MustCompile(`(?i)\b(real|birth|legal|full|given) name\b|\bborn\b|\bn[ée]e\b|\bwhose name is\b|\ba\.?k\.?a\.?\b|\balso known as\b|\bbetter known as\b|\bknown (professionally|online) as\b`)
-	seatAskRe     = regexp.MustCompile(`(?i)^\W*(?:where|what city|which city)\b.*\b(headquartered|based|hq|headquarters)\b`)
-	seatRe        = regexp.MustCompile(`(?i)\b(headquarter\w*|hq|head office|based (in|out of)|home base)\b|\w-based\b`)
-	lengthAskRe   = regexp.MustCompile(`(?i)\bhow long (?:is|was|are|were) (?:the|that|this|its|their|his|her)\s+(?:\S+\s+)?(track|circuit|course|bridge|tunnel|river|road|runway|pier|trail|route|wall|coastline|border|pipeline|pitch|pool|ship|yacht|boat|train|truck|limo|limousine|jump|putt|kick|field goal|throw|drive|home run|homer)\b`)
-	batteryRe     = regexp.MustCompile(`(?i)\b(battery|batteries|charge|charges|charging)\b`)
-	contractRe    = regexp.MustCompile(`(?i)\b(contract|contracts|deal|deals|extension|signed|signs|signing|until|through)\b`)
+	// seatAskRe matches a question asking where a company is based;
+	// seatRe a sentence that tells its seat.
+	seatAskRe = regexp.MustCompile(`(?i)^\W*(?:where|what city|which city)\b.*\b(headquartered|based|hq|headquarters)\b`)
+	seatRe    = regexp.MustCompile(`(?i)\b(headquarter\w*|hq|head office|based (in|out of)|home base)\b|\w-based\b`)
 )
 
 // clockAskRe matches a question asking the time of day something happens;
@@ -1614,9 +1627,13 @@ func namedInPassages(terms []Term, cands []*extractCandidate) []Term {
 	return out
 }
 
+// paidFor is the words of a question asking what was paid for something:
+// "pay for", "paid Man City to get", "spent to buy".
+const paidFor = `(?:pay|paid|spend|spent|shell(?:ed)? out|fork(?:ed)? out)\s+(?:\S+\s+){0,3}?(?:for|to buy|to acquire|to get|to sign)`
+
 // purchasedRe matches what a question asks the price of: "pay for Whole
 // Foods back when…", "pay to buy Nice?".
-var purchasedRe = regexp.MustCompile(`(?i)\b(?:pay|paid|spend|spent|shell(?:ed)? out|fork(?:ed)? out)\s+(?:\S+\s+){0,3}?(?:for|to buy|to acquire|to get|to sign)\s+(?:the\s+)?(.+?)(?:\s+(?:back|when|in|after|before|last|this|from|at|with|and|or)\b|[?,.!]|$)`)
+var purchasedRe = regexp.MustCompile(`(?i)\b` + paidFor + `\s+(?:the\s+)?(.+?)(?:\s+(?:back|when|in|after|before|last|this|from|at|with|and|or)\b|[?,.!]|$)`)
 
 // purchasedThing returns the stems of the words naming what a question
 // asks the price of, or nil.
