@@ -144,8 +144,10 @@ var (
 	// fortuneRe matches a sentence that gives someone's fortune.
 	fortuneRe = regexp.MustCompile(`(?i)\b(net worth|fortune|wealth|wealthiest|richest|rich list)\b`)
 	// originAskRe matches a question about where someone comes from or
-	// lies; originRe a sentence that says it.
-	originAskRe = regexp.MustCompile(`(?i)^\W*(where|what country|which country|what city|which city|what town|which town|what state|which state)\b.*\b(from|born|raised|grow up|grew up|buried|laid to rest)\b|\bhome ?town\b|\bbirthplace\b`)
+	// lies; originRe a sentence that says it. "From" closes the question
+	// ("where is he from originally?"): "where do the proceeds from the
+	// song go?" asks where money goes.
+	originAskRe = regexp.MustCompile(`(?i)^\W*(where|what country|which country|what city|which city|what town|which town|what state|which state)\b.*\b(from(\s+originally)?\s*([?.!]|$)|(born|raised|grow up|grew up|buried|laid to rest)\b)|\bhome ?town\b|\bbirthplace\b`)
 	originRe    = regexp.MustCompile(`\b([Bb]orn|[Nn]ative|[Hh]ome ?town|[Gg]rew up|[Rr]aised|[Hh]ails from|[Bb]uried|[Ll]aid to rest|[Ii]nterred|[Cc]emetery|[Bb]irthplace)\b`)
 	buriedRe    = regexp.MustCompile(`(?i)\b(buried|laid to rest)\b`)
 	// spouseAskRe matches a question about whom someone is married to:
