@@ -363,7 +363,7 @@ func attributeOf(q string) *attribute {
 		// "What's BusinessLine's price target on NTPC?": a sum beside
 		// the target.
 		return &attribute{name: sumName, holds: func(s string) bool { return isSum(s) && targetRe.MatchString(s) }}
-	case head != "" && (moneyWords[head] || payWords[head]):
+	case head != "" && (moneyWords[head] || payWords[head]) && !ratioAskRe.MatchString(q):
 		// "What's Cubic Telecom's annual revenue?": a sum of money beside
 		// the word, not the price SoftBank paid for the company. A salary
 		// or a fortune is a person's: the sentence that gives it names
@@ -639,6 +639,10 @@ var (
 	roleAskRe     = regexp.MustCompile(`(?i)^\W*(?:so |and |ok |okay )?(?:who|who's|whos|who is|who was|who are|who will be|whose)\b.*?\b(` + roleAsked + `)\b`)
 	roleVerbAskRe = regexp.MustCompile(`(?i)^\W*(?:so |and |ok |okay )?who (founded|co-founded|started|created|coaches|manages|trains|owns|runs|represents|developed|produced|led|voices|voiced|plays|played|portrays|portrayed|composed|directed|designed|invented)\b`)
 )
+
+// ratioAskRe matches a ratio asked of two figures ("what debt-to-GDP
+// ratio is the Philippines aiming for?"): a share, not a sum of debt.
+var ratioAskRe = regexp.MustCompile(`(?i)\b[\p{L}\d]+[- ]to[- ][\p{L}\d]+ ratios?\b`)
 
 // castRe matches a cast listed with each part's player in brackets
 // ("Richter Belmont (Edward Bluemel)"), or introduced as one.
