@@ -1031,7 +1031,8 @@ var (
 	// xG".
 	possessedAskRe = regexp.MustCompile(`(?i)^\W*what(?:'s|’s|s| is| was| are| were)?\s+(?:is\s+|was\s+|are\s+|were\s+)?(?:the\s+)?[\pL\pN.&-]+(?:\s+[\pL\pN.&-]+){0,3}?['’]s?\s+([\pL][\pL\pN-]*)`)
 	// calledAskRe matches a question asking what something is called,
-	// which the article names without the word.
+	// which the article names without the word; it asks a name, not a
+	// sum ("what's the bill they put forward called?").
 	calledAskRe = regexp.MustCompile(`(?i)\b(called|named|titled)\W*$`)
 	// kindHeads are the words a question asks a kind of thing by ("what's
 	// Canelo's record", "what's her new album"): an article gives one

@@ -363,7 +363,7 @@ func attributeOf(q string) *attribute {
 		// "What's BusinessLine's price target on NTPC?": a sum beside
 		// the target.
 		return &attribute{name: sumName, holds: func(s string) bool { return isSum(s) && targetRe.MatchString(s) }}
-	case head != "" && (moneyWords[head] || payWords[head]) && !ratioAskRe.MatchString(q):
+	case head != "" && (moneyWords[head] || payWords[head]) && !ratioAskRe.MatchString(q) && !calledAskRe.MatchString(q):
 		// "What's Cubic Telecom's annual revenue?": a sum of money beside
 		// the word, not the price SoftBank paid for the company. A salary
 		// or a fortune is a person's: the sentence that gives it names
