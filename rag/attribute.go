@@ -1403,6 +1403,7 @@ var countAliases = equivalents([]string{
 	"workers employees staff",
 	"cars vehicles",
 	"microphones mics",
+	"megapixels mp",
 })
 
 // mistyped reports whether the word w is one of the words heads

@@ -769,6 +769,10 @@ func TestUnitWrittenWithItsNumber(t *testing.T) {
 	if a == nil || !a.holds("With 360km of high-altitude slopes, Zermatt is an oasis for advanced skiers.") {
 		t.Error(`the count attribute does not hold for "360km of slopes"`)
 	}
+	// "How many megapixels is the camera?": "12MP".
+	if a := askedAttribute("how many megapixels is the camera on the new ray-ban meta glasses?"); a == nil || !a.holds("The camera has been upgraded from 5MP to 12MP.") {
+		t.Error(`the count of megapixels does not hold for "12MP"`)
+	}
 	if !numberNear("The balloon is 6ft wide.", stem("ft")) {
 		t.Error(`numberNear("6ft", "ft") = false, want true`)
 	}
