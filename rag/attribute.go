@@ -1404,6 +1404,8 @@ var countAliases = equivalents([]string{
 	"cars vehicles",
 	"microphones mics",
 	"megapixels mp",
+	// "how many people can share a farm?": "up to three other players".
+	"people players",
 })
 
 // mistyped reports whether the word w is one of the words heads

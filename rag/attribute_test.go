@@ -763,6 +763,13 @@ func TestNumberJoinedToTheAskedWord(t *testing.T) {
 	}
 }
 
+func TestPeopleCountedAsPlayers(t *testing.T) {
+	// "How many people can share one farm?": players are people.
+	if a := askedAttribute("how many people can share one farm in multiplayer?"); a == nil || !a.holds("The multiplayer is also excellent, as you can share a farm with up to three other players.") {
+		t.Error(`the count of people does not hold for "three other players"`)
+	}
+}
+
 func TestUnitWrittenWithItsNumber(t *testing.T) {
 	// "How many km of slopes does Zermatt have?"
 	a := askedAttribute("How many km of slopes does Zermatt have?")
