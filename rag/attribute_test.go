@@ -1242,6 +1242,10 @@ func TestYesOrNoNeedsASentenceSayingWhatIsAsked(t *testing.T) {
 		// The words of a set phrase ask nothing.
 		{hits: []news.Hit{hit("a-mich", "ESPN", 0, "Corum scored on a one-yard touchdown for a 7-0 lead, and Michigan never trailed in the game against Ohio State.", day)},
 			q: "did michigan trail at any point in the ohio state game?", want: "never trailed"},
+		{hits: []news.Hit{hit("a-kindle", "Engadget", 0, "Sometimes there isn't a deal on any of the Kindles, but we've listed the most recent sale price. "+
+			"Amazon also offers 20 percent off all of its Kindles when you trade in select devices, so there are other ways to save when none of them are on sale.", day),
+			hit("a-deals", "Engadget", 0, "Deals of every kind are on the Echo and Fire TV lines this week.", day)},
+			q: "does amazon do any kind of trade-in deal on kindles if none of them are on sale?", want: "20 percent off"},
 		// "Is there anywhere…" asks where.
 		{hits: []news.Hit{hit("a-aurora", "Idaho Statesman", 0, "In Idaho, Priest Lake in the far north offers dark skies for seeing the northern lights.", day)},
 			q: "Is there anywhere in Idaho that's good for seeing the northern lights?", want: "Priest Lake"},

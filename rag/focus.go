@@ -597,8 +597,9 @@ func unsaid(in extractInput, sentences []string) string {
 }
 
 // setPhraseRe matches phrases whose words say nothing of what a yes-or-no
-// question asks: "at any point", "at some stage", "in any way".
-var setPhraseRe = regexp.MustCompile(`(?i)\b(at|for) (any|some|one) (point|time|stage|moment)\b|\bin any (way|case|shape or form)\b|\bat (all|this point|that point|the moment|any rate)\b|\bby any chance\b|\bso far\b|\bas of (now|yet)\b|\bright now\b`)
+// question asks: "at any point", "at some stage", "in any way", "any
+// kind of".
+var setPhraseRe = regexp.MustCompile(`(?i)\b(at|for) (any|some|one) (point|time|stage|moment)\b|\b(any|some) (kind|kinds|sort|sorts|type|types) of\b|\bin any (way|case|shape or form)\b|\bat (all|this point|that point|the moment|any rate)\b|\bby any chance\b|\bso far\b|\bas of (now|yet)\b|\bright now\b`)
 
 // asksWhAfter reports whether a yes-or-no question goes on, after a
 // question mark, a comma or a dash, to ask with a question word.
