@@ -158,8 +158,11 @@ var (
 
 	// relativeAskRe matches a question asking the name of someone's
 	// relative: "wife's name", "the name of his son", "X's son was
-	// hurt, what was his name?".
-	relativeAskRe = regexp.MustCompile(`(?i)\b(` + relationWords + `)(?:['’]s)?\s+(?:name|called)\b|\bname of (?:\S+\s+){0,4}?(` + relationWords + `)\b|\b(` + relationWords + `)\b.*\bwhat(?:'s|’s|s| is| was)? (?:his|her|their) name\b`)
+	// hurt, what was his name?". A relation far before the asked name
+	// is not whose name it is: "the article about bringing your
+	// boyfriend home quoted a therapist in California - what's her
+	// name?".
+	relativeAskRe = regexp.MustCompile(`(?i)\b(` + relationWords + `)(?:['’]s)?\s+(?:name|called)\b|\bname of (?:\S+\s+){0,4}?(` + relationWords + `)\b|\b(` + relationWords + `)\b.{0,60}?\bwhat(?:'s|’s|s| is| was)? (?:his|her|their) name\b`)
 	ageRe         = regexp.MustCompile(`(?i)\b\d{1,3}[- ]years?[- ]old\b|\baged? \d{1,3}\b|\bage (of )?\d{1,3}\b|, \d{2},|\(\d{2}\)|\b(in|at) (his|her|their) \d0s\b`)
 	heightRe      = regexp.MustCompile(`(?i)\b\d+(\.\d+)?[\s-]?(ft|feet|foot|cm|centimet(er|re)s?|met(er|re)s?|m|in|inches|inch)\b|\b\d\s?['’]\s?\d{1,2}\b`)
 	// distanceRe matches a length in space: "from 59 yards out", "a
