@@ -1239,8 +1239,9 @@ var (
 	// batteryRe matches the words of a battery's life, asked or told.
 	batteryRe = regexp.MustCompile(`(?i)\b(battery|batteries|charge|charges|charging)\b`)
 	// firstAskRe matches a question asking who was the first, last or
-	// only one to do something; firstRe a sentence that says so.
-	firstAskRe = regexp.MustCompile(`(?i)^\W*who(?:'s|’s| is| was| were| became)\s+the\s+(first|last|only|youngest|oldest)\b`)
+	// only one to do something ("who was the UK's first female prime
+	// minister?"); firstRe a sentence that says so.
+	firstAskRe = regexp.MustCompile(`(?i)^\W*who(?:'s|’s| is| was| were| became)\s+(?:the\s+(?:[\pL.]+['’]s\s+)?|[\pL.]+['’]s\s+)(first|last|only|youngest|oldest)\b`)
 	firstRe    = regexp.MustCompile(`(?i)\b(first|last|only|youngest|oldest|pioneer\w*)\b`)
 	// realNameAskRe matches a question asking someone's real name;
 	// realNameRe a sentence that gives one as theirs.
