@@ -360,6 +360,10 @@ func attributeOf(q string) *attribute {
 		// "What's the population of Japan?": a number beside the word,
 		// or a count of its people ("home to 14 million people").
 		return &attribute{name: "the population", holds: func(s string) bool { return numberNear(s, head) || countNear(s, populationHeads, nil, true) }, anchored: true}
+	case head == stem("attendance") || head == stem("turnout"):
+		// "What was the attendance for the Bears game?": a number beside
+		// the word, or a count of the crowd ("a crowd of 62,500").
+		return &attribute{name: "the attendance", holds: func(s string) bool { return numberNear(s, head) || countNear(s, crowdHeads, nil, false) }, anchored: true}
 	case heightAskRe.MatchString(q) || head == stem("height"):
 		return &attribute{name: "the height", holds: measured(heightRe), personal: true, measure: true}
 	case priceTargetRe.MatchString(q):
@@ -1390,6 +1394,10 @@ func capitalStems(s string) map[string]bool {
 // populationHeads are the words a count of a place's people stands
 // beside (stems).
 var populationHeads = stems("population people residents inhabitants citizens")
+
+// crowdHeads are the words a count of a game's or a show's attendance
+// stands beside (stems).
+var crowdHeads = stems("attendance turnout crowd fans spectators attendees")
 
 // countAliases are the words an article may count instead of the one a
 // question counts (stems): people come as fans or a crowd, picks as
