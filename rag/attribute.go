@@ -360,6 +360,12 @@ func attributeOf(q string) *attribute {
 		// "What's the population of Japan?": a number beside the word,
 		// or a count of its people ("home to 14 million people").
 		return &attribute{name: "the population", holds: func(s string) bool { return numberNear(s, head) || countNear(s, populationHeads, nil, true) }, anchored: true}
+	case head == stem("apr") || head == stem("apy"):
+		// "What's the balance transfer APR on the Delta card?": a rate
+		// in percent, not the card's rewards.
+		return &attribute{name: "the rate", holds: func(s string) bool {
+			return (strings.Contains(s, "%") || percentRe.MatchString(s)) && aprRe.MatchString(s)
+		}}
 	case head == stem("attendance") || head == stem("turnout"):
 		// "What was the attendance for the Bears game?": a number beside
 		// the word, or a count of the crowd ("a crowd of 62,500").
@@ -1394,6 +1400,9 @@ func capitalStems(s string) map[string]bool {
 // populationHeads are the words a count of a place's people stands
 // beside (stems).
 var populationHeads = stems("population people residents inhabitants citizens")
+
+// aprRe matches the words of a card's or an account's rate.
+var aprRe = regexp.MustCompile(`(?i)\b(aprs?|apys?|annual percentage|interest|rates?)\b`)
 
 // crowdHeads are the words a count of a game's or a show's attendance
 // stands beside (stems).
