@@ -1517,6 +1517,9 @@ func countNear(s string, heads, asked map[string]bool, rates bool) bool {
 			return true // "His number of followers has soared from 24,000"
 		}
 		for _, n := range nums {
+			if oneOf(ws, n) {
+				continue // "one of the most talented players" counts none
+			}
 			compound := strings.ContainsAny(ws[n], "-–")
 			switch d := n - h; {
 			case compound:
@@ -1540,6 +1543,12 @@ func countNear(s string, heads, asked map[string]bool, rates bool) bool {
 		}
 	}
 	return false
+}
+
+// oneOf reports whether the number at n is "one of": one member of a
+// group, not how many it holds.
+func oneOf(ws []string, n int) bool {
+	return n+1 < len(ws) && strings.EqualFold(strings.Trim(ws[n], `"'“”‘’()[],.;:!?`), "one") && strings.EqualFold(ws[n+1], "of")
 }
 
 // numberOfMaxWords bounds the words from the counted word to its count

@@ -788,6 +788,16 @@ func TestPeopleCountedAsPlayers(t *testing.T) {
 	}
 }
 
+func TestOneOfIsNoCount(t *testing.T) {
+	a := askedAttribute("how many people are on the waiting list for inter miami season tickets")
+	if a == nil || a.holds("Messi's arrival has brought a craze for fans to see one of the sport's most talented and legendary players of all time.") {
+		t.Error(`the count of people holds for "one of the sport's most talented players"`)
+	}
+	if a == nil || !a.holds("The club has 5,000 people on its waiting list.") {
+		t.Error(`the count of people does not hold for "5,000 people"`)
+	}
+}
+
 func TestUnitWrittenWithItsNumber(t *testing.T) {
 	// "How many km of slopes does Zermatt have?"
 	a := askedAttribute("How many km of slopes does Zermatt have?")
