@@ -171,6 +171,22 @@ var (
 	durationRe = regexp.MustCompile(`(?i)\b(\d[\d,.]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|several|a few|a couple of|many|hundreds of|thousands of|dozens of)[- ](more |(hundred|thousand|million|billion) )?(seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|centuries|century|innings|rounds?|laps?|sessions?)\b|\b(since|until|till) (19|20)\d\d\b|\bovernight\b|\ball (day|night|week|year)\b`)
 )
 
+// notMoneyAsked reports whether a "how much is…" question asks how much
+// something changed or weighs rather than a sum, reading from "how much"
+// on: "did Kane end up signing? how much is the deal" asks a sum, and the
+// "up" of "sign up" or "end up" is no rise.
+func notMoneyAsked(q string) bool {
+	i := howMuchAuxRe.FindStringIndex(q)
+	if i == nil {
+		return false
+	}
+	return notMoneyRe.MatchString(phrasalUpRe.ReplaceAllString(q[i[0]:], " "))
+}
+
+// phrasalUpRe matches a verb whose "up" is part of it: "sign up", "end
+// up", "set up".
+var phrasalUpRe = regexp.MustCompile(`(?i)\b(sign|signs|signed|signing|end|ends|ended|set|sets|pick|picks|picked|show|shows|showed|turn|turns|turned|make|makes|made|take|takes|took|line|lined|hook|hooked|open|opened) up\b`)
+
 // bareSumRe matches a price written without its currency: "a single
 // ticket will cost 3.30".
 var bareSumRe = regexp.MustCompile(`(?i)\b(cost|costs|costing|priced at|paid|pay|pays|charges?|charged|fares? of|fees? of|sold for|bought for|worth)\s+((about|around|roughly|just|only|up to|nearly|almost|over|under|more than|less than)\s+)?\d[\d,.]*`)
@@ -392,7 +408,7 @@ func attributeOf(q string) *attribute {
 		word := stem(strings.ToLower(reportedSumRe.FindStringSubmatch(q)[1]))
 		return &attribute{name: sumName, holds: func(s string) bool { return moneyRe.MatchString(s) && numberNear(s, word) }}
 	case howMuchMoneyRe.MatchString(q) || payAsked(q) || howBigMoneyRe.MatchString(q) ||
-		howMuchAuxRe.MatchString(q) && !notMoneyRe.MatchString(q):
+		howMuchAuxRe.MatchString(q) && !notMoneyAsked(q):
 		// "How much is Binance paying Richard Teng?": what a person is
 		// paid or worth stands beside their name. "How much are U2
 		// tickets?": the price of a ticket is told with the word, not

@@ -240,6 +240,9 @@ func TestFigureTheArticlesNeverGiveDeclines(t *testing.T) {
 		{name: "an APR given", hits: []news.Hit{hit("a-delta", "Business Insider", 0,
 			"The Delta SkyMiles Gold Business American Express Card has a balance transfer APR of 20.99% to 29.99% variable.", day)},
 			question: "what's the balance transfer apr on the delta skymiles gold business amex?", want: "20.99%"},
+		{name: "a sum asked after ending up, none given", hits: []news.Hit{hit("a-kane", "Sporting News", 0,
+			"Free agent winger Patrick Kane is closing in on signing with a team, and the Red Wings acquired his old partner Alex DeBrincat.", day)},
+			question: "did patrick kane end up signing with the red wings or somewhere else? how much is the deal", decline: "gives that sum"},
 		{name: "college asked, only his team now", hits: []news.Hit{hit("a-49ers", "Sporting News", 0,
 			"Fred Warner made the play of the night in the 49ers football game: a sack, a forced fumble and an interception.", day)},
 			question: "where did fred warner play college football?", decline: "says where they went to college"},
@@ -988,6 +991,19 @@ func TestAskedWordStopsBeforeTimeAndAs(t *testing.T) {
 	} {
 		if got := askedHead(q); got != stem(want) {
 			t.Errorf("askedHead(%q) = %q, want %q", q, got, stem(want))
+		}
+	}
+}
+
+func TestSignUpIsNoRise(t *testing.T) {
+	for q, sum := range map[string]bool{
+		"how much is fanatics sportsbook's sign up bonus in kentucky?":     true,
+		"did kane end up signing with the red wings? how much is the deal": true,
+		"how much did the stock go up on friday?":                          false,
+	} {
+		a := askedAttribute(q)
+		if got := a != nil && a.name == sumName; got != sum {
+			t.Errorf("askedAttribute(%q) asks a sum = %v, want %v", q, got, sum)
 		}
 	}
 }
