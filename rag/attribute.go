@@ -209,8 +209,22 @@ var forSumRe = regexp.MustCompile(`(?i)\bfor\s+((about|around|roughly|nearly|alm
 func isSum(s string) bool {
 	// Both expressions need a digit; most sentences have none, and are
 	// spared them.
-	return strings.ContainsAny(s, "0123456789") && (moneyRe.MatchString(s) || bareSumRe.MatchString(s))
+	return strings.ContainsAny(s, "0123456789") && (moneyRe.MatchString(s) || bareSum(s))
 }
+
+// bareSum reports a price written without its currency ("will cost
+// 3.30"), which a share is not: "the tenant pays 30% of their income".
+func bareSum(s string) bool {
+	for _, m := range bareSumRe.FindAllStringIndex(s, -1) {
+		if !shareAfterRe.MatchString(s[m[1]:]) {
+			return true
+		}
+	}
+	return false
+}
+
+// shareAfterRe matches what makes the number before it a share.
+var shareAfterRe = regexp.MustCompile(`(?i)^\s?(%|per ?cent\b|pc\b|percentage\b)`)
 
 // askedAttribute returns the figure a question asks of its subject when it
 // has a form a sentence must show, or nil. "What's Donahoe paid a year?"
