@@ -991,6 +991,8 @@ func TestAskedWordStopsBeforeTimeAndAs(t *testing.T) {
 	for q, want := range map[string]string{
 		"What's Rani Zim's net worth these days?":                   "worth",
 		"Whats Jos Buttler's salary as England white-ball captain?": "salary",
+		// A question mark ends what is asked.
+		"whats jens pulver's pro mma record? the guy hosting the ufc watch-alongs on twitch": "record",
 	} {
 		if got := askedHead(q); got != stem(want) {
 			t.Errorf("askedHead(%q) = %q, want %q", q, got, stem(want))

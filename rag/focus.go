@@ -279,7 +279,10 @@ func hasKind(s string, k factKind, q map[string]bool) bool {
 // sentence that gives a number next to that word answers the question
 // better than one that gives some other number.
 func askedHead(q string) string {
-	ws := strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’' })
+	// A question mark ends what is asked: "whats jens pulver's pro mma
+	// record? the guy hosting the watch-alongs" asks a record.
+	q = strings.ReplaceAll(q, "?", " ? ")
+	ws := strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’' && r != '?' })
 	for i := 0; i+1 < len(ws); i++ {
 		w := strings.ToLower(ws[i])
 		switch {
@@ -289,7 +292,7 @@ func askedHead(q string) string {
 			head := ""
 			for _, x := range ws[i+2:] {
 				lx := strings.ToLower(x)
-				if headStop[lx] || headPrep[lx] || answerStopwords[lx] || head != "" && timeLead[lx] {
+				if lx == "?" || headStop[lx] || headPrep[lx] || answerStopwords[lx] || head != "" && timeLead[lx] {
 					break
 				}
 				head = lx
@@ -315,7 +318,7 @@ func askedHead(q string) string {
 				case lx == "of" && (head == "kind" || head == "type" || head == "sort"):
 					head = "" // "what kind of salary" asks for a salary
 					continue
-				case headStop[lx] || headPrep[lx] || head != "" && timeLead[lx]:
+				case lx == "?" || headStop[lx] || headPrep[lx] || head != "" && timeLead[lx]:
 				default:
 					if r, _ := utf8.DecodeRuneInString(x); unicode.IsUpper(r) {
 						if head != "" {
