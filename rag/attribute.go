@@ -180,8 +180,15 @@ func notMoneyAsked(q string) bool {
 	if i == nil {
 		return false
 	}
-	return notMoneyRe.MatchString(phrasalUpRe.ReplaceAllString(q[i[0]:], " "))
+	from := i[0]
+	if byHowMuchRe.MatchString(q[:from]) {
+		from = 0 // "By how much does the diet lower your risk?"
+	}
+	return notMoneyRe.MatchString(phrasalUpRe.ReplaceAllString(q[from:], " "))
 }
+
+// byHowMuchRe matches the "by" of "by how much", which asks a change.
+var byHowMuchRe = regexp.MustCompile(`(?i)\bby\s*$`)
 
 // phrasalUpRe matches a verb whose "up" is part of it: "sign up", "end
 // up", "set up".

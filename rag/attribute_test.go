@@ -1005,6 +1005,7 @@ func TestSignUpIsNoRise(t *testing.T) {
 		"how much is fanatics sportsbook's sign up bonus in kentucky?":     true,
 		"did kane end up signing with the red wings? how much is the deal": true,
 		"how much did the stock go up on friday?":                          false,
+		"By how much does a Mediterranean lifestyle lower your risk?":      false,
 	} {
 		a := askedAttribute(q)
 		if got := a != nil && a.name == sumName; got != sum {
