@@ -1262,6 +1262,20 @@ func TestWhatComesNextNeedsASentenceLookingAhead(t *testing.T) {
 	}
 }
 
+func TestReportedResultFromAPreview(t *testing.T) {
+	day := time.Date(2023, 12, 4, 0, 0, 0, 0, time.UTC)
+	preview := hit("a-week", "Yahoo Finance", 0, "Online signature company DocuSign is scheduled to release its Q3 results on Thursday. "+
+		"After surpassing expectations in Q2, DocuSign guided Q3 revenue to between $687M and $691M.", day)
+	q := "what did docusign actually report for q3 revenue when it came out?"
+	if got := answer(t, []news.Hit{preview}, q); !got.Refused || got.Text != AheadText {
+		t.Errorf("Answer(%q) = %+v, want %q", q, got, AheadText)
+	}
+	report := hit("a-docu", "Reuters", 0, "DocuSign reported Q3 revenue of $700.4M on Thursday, above its own range.", day)
+	if got := answer(t, []news.Hit{report}, q); got.Refused || !strings.Contains(got.Text, "$700.4M") {
+		t.Errorf("Answer(%q) = %+v, want the reported revenue", q, got)
+	}
+}
+
 func TestYesOrNoNeedsASentenceSayingWhatIsAsked(t *testing.T) {
 	day := time.Date(2023, 10, 20, 0, 0, 0, 0, time.UTC)
 	grill := hit("a-menendez", "CNBC", 0, "Sen. Bob Menendez, charged with bribery, grilled Wall Street bank executives at a hearing on Wednesday.", day)

@@ -522,7 +522,7 @@ var (
 	settledRe = regexp.MustCompile(`(?i)\b(end(ed)? up|in the end|eventually|finally|ultimately|won|wins?|beat|lose|lost|get|got|pass(ed)?|approved?|ruled?|decided?|block(ed)?|sign(ed)?|happen(ed)?|turn(ed)? out|sentenced?|convicted|acquitted|elected|verdict|outcome|result)\b`)
 	// aheadRe matches a sentence that looks ahead: a plan, a forecast, a
 	// preview.
-	aheadRe = regexp.MustCompile(`(?i)\b(will|would|could|may|might|shall|'ll|set to|expected to|due to|likely to|hopes? to|plans? to|aims? to|ahead of|upcoming|preview|projects?|projected|predicts?|predicted|forecasts?|should|poised to|on track to|going to|expects?|anticipated|potential|next (week|month|year|season)|tomorrow|later this|tonight['’]s|this weekend['’]s)\b`)
+	aheadRe = regexp.MustCompile(`(?i)\b(will|would|could|may|might|shall|'ll|set to|expected to|due to|likely to|hopes? to|plans? to|aims? to|ahead of|upcoming|preview|projects?|projected|predicts?|predicted|forecasts?|should|poised to|on track to|going to|expects?|anticipated|potential|next (week|month|year|season)|tomorrow|later this|tonight['’]s|this weekend['’]s|scheduled to|slated to|estimates?|consensus|guided|guidance)\b`)
 )
 
 // whetherText declines a yes-or-no question whose answer the articles do
@@ -652,7 +652,11 @@ var nextPlaceRe = regexp.MustCompile(`(?i)\bnext[- ](best|biggest|largest|highes
 
 // askedOutcome reports a question about how something turned out. "did
 // TechCrunch say who is replacing CZ?" asks who, not whether.
-func askedOutcome(q string) bool { return outcomeAskRe.MatchString(q) && !toldWhRe.MatchString(q) }
+func askedOutcome(q string) bool {
+	// "What did Broadcom report for revenue?" asks a result, which a
+	// preview's estimates do not give.
+	return (outcomeAskRe.MatchString(q) || reportedSumRe.MatchString(q)) && !toldWhRe.MatchString(q)
+}
 
 // allAhead reports whether every sentence quoted looks ahead (ahead holds
 // one flag a sentence).
