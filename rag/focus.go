@@ -282,7 +282,9 @@ func askedHead(q string) string {
 	// A question mark ends what is asked: "whats jens pulver's pro mma
 	// record? the guy hosting the watch-alongs" asks a record.
 	q = strings.ReplaceAll(q, "?", " ? ")
-	ws := strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’' && r != '?' })
+	ws := strings.FieldsFunc(q, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’' && r != '?'
+	})
 	for i := 0; i+1 < len(ws); i++ {
 		w := strings.ToLower(ws[i])
 		switch {
