@@ -393,6 +393,10 @@ func attributeOf(q string) *attribute {
 		// tally ("3-1", "Chiefs 31, Raiders 17", "171 for 8"), not a
 		// preview of the match.
 		return &attribute{name: "the score", verb: "gives", holds: func(s string) bool { return hasScore(s) || namedScoreRe.MatchString(s) }}
+	case head == stem("record") && recordAskRe.MatchString(q):
+		// "What's Jens Pulver's pro MMA record?": a tally of wins and
+		// losses, not a sentence about his career.
+		return &attribute{name: "the record", holds: tallyRe.MatchString, personal: true}
 	case head == stem("population"):
 		// "What's the population of Japan?": a number beside the word,
 		// or a count of its people ("home to 14 million people").
@@ -693,6 +697,11 @@ var (
 // ratioAskRe matches a ratio asked of two figures ("what debt-to-GDP
 // ratio is the Philippines aiming for?"): a share, not a sum of debt.
 var ratioAskRe = regexp.MustCompile(`(?i)\b[\p{L}\d]+[- ]to[- ][\p{L}\d]+ ratios?\b`)
+
+// recordAskRe matches a question asking someone's record of wins and
+// losses: "what's Pulver's pro MMA record?", not a record set ("Aaron Judge's
+// free agent record").
+var recordAskRe = regexp.MustCompile(`(?i)\b(win-loss|career|pro|professional|fight|fighting|mma|boxing|overall) record\b`)
 
 // castRe matches a cast listed with each part's player in brackets
 // ("Richter Belmont (Edward Bluemel)"), or introduced as one.
