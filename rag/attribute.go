@@ -1458,7 +1458,7 @@ var crowdHeads = stems("attendance turnout crowd fans spectators attendees")
 // question counts (stems): people come as fans or a crowd, picks as
 // interceptions.
 var countAliases = equivalents([]string{
-	"people person fans spectators crowd attendees visitors viewers residents participants individuals signers signatories respondents",
+	"people person fans spectators crowd attendees visitors viewers residents participants individuals signers signatories respondents passengers",
 	"picks interceptions",
 	"monitors displays screens",
 	"subs subscribers subscriptions",

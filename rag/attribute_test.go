@@ -798,6 +798,10 @@ func TestPeopleCountedAsPlayers(t *testing.T) {
 	if a := askedAttribute("how many people can share one farm in multiplayer?"); a == nil || !a.holds("The multiplayer is also excellent, as you can share a farm with up to three other players.") {
 		t.Error(`the count of people does not hold for "three other players"`)
 	}
+	// "How many people died in it?": passengers are people.
+	if a := askedAttribute("how many people died in it?"); a == nil || !a.holds("Partnair Flight 394 crashed off the coast of Denmark in September 1989, killing all 55 passengers and crew.") {
+		t.Error(`the count of people who died does not hold for "killing all 55 passengers and crew"`)
+	}
 }
 
 func TestOneOfIsNoCount(t *testing.T) {
