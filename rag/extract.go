@@ -142,9 +142,9 @@ type extracted struct {
 	// and does not look ahead, or gives the asked amount beside the asked
 	// word ("the 10-point deduction").
 	told bool
-	// sumless is set when the question asks a sum of money and no quoted
-	// sentence gives one.
-	sumless bool
+	// unquoted names the sum of money or the count the question asks
+	// when no quoted sentence gives it, though another sentence does.
+	unquoted string
 }
 
 // extract picks the sentences of the hits that best answer the question.
@@ -296,7 +296,11 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 	// word while none quoted does: the answer would give no sum ("How
 	// much are tickets for U2's shows at the Sphere?" answered by what the
 	// Sphere cost).
-	out.sumless = attr != nil && attr.name == sumName && !slices.ContainsFunc(picked, func(c *extractCandidate) bool { return c.kind })
+	// So may a count: "How many episodes are in Still Up?" answered by
+	// another show's "first four episodes".
+	if attr != nil && (attr.name == sumName || attr.counted) && !slices.ContainsFunc(picked, func(c *extractCandidate) bool { return c.kind }) {
+		out.unquoted = attr.name
+	}
 	out.best = cands[0].text
 	out.article = in.hits[cands[0].hit].Article.ID
 	out.bestAhead = cands[0].ahead()
