@@ -395,7 +395,18 @@ func attributeOf(q string) *attribute {
 		// "What was the score when Inter Miami played Vissel Kobe?": a
 		// tally ("3-1", "Chiefs 31, Raiders 17", "171 for 8"), not a
 		// preview of the match.
-		return &attribute{name: "the score", verb: "gives", holds: func(s string) bool { return hasScore(s) || namedScoreRe.MatchString(s) }}
+		// A match named by its sides ("alabama vs michigan") is told with
+		// one of them: "UCLA topped Colorado 28-16 at the Rose Bowl" is
+		// another game's score.
+		sides := matchSides(q)
+		return &attribute{name: "the score", verb: "gives", holds: func(s string) bool {
+			if sides != nil {
+				if set := termSet(s); !set[sides[0]] && !set[sides[1]] {
+					return false
+				}
+			}
+			return hasScore(s) || namedScoreRe.MatchString(s)
+		}}
 	case head == stem("record") && recordAskRe.MatchString(q):
 		// "What's Jens Pulver's pro MMA record?": a tally of wins and
 		// losses, not a sentence about his career.
