@@ -335,7 +335,11 @@ func attributeOf(q string) *attribute {
 			return slices.Contains(acronyms(s), short)
 		}}
 	case languageAskRe.MatchString(q):
-		return &attribute{name: "the language", verb: "names", holds: languageRe.MatchString}
+		// "What language do they speak in Brazil?": a language named, not
+		// a manager's "language barrier".
+		return &attribute{name: "the language", verb: "names", holds: func(s string) bool {
+			return languageRe.MatchString(s) && languageNameRe.MatchString(s)
+		}}
 	case currencyAskRe.MatchString(q):
 		return &attribute{name: "the currency", verb: "names", holds: currencyRe.MatchString}
 	case capitalAskRe.MatchString(q):
@@ -1348,8 +1352,10 @@ var (
 	standForRe    = regexp.MustCompile(`(?i)\bwhat (?:does|do|did) (?:the )?(\S+) (?:actually |really )?stand for\b|\bwhat (?:is|'s|’s) (\S+) short for\b`)
 	languageAskRe = regexp.MustCompile(`(?i)\bwhat (language|languages)\b|\blanguages? (is|are) spoken\b|\bofficial language\b`)
 	languageRe    = regexp.MustCompile(`(?i)\b(languages?|speak|speaks|spoken|speaking|tongue)\b`)
-	currencyAskRe = regexp.MustCompile(`(?i)\bwhat currency\b|\bcurrency (of|does|do|is|in)\b`)
-	currencyRe    = regexp.MustCompile(`(?i)\bcurrency\b|\b(dollar|euro|pound|sterling|yen|yuan|renminbi|rupee|peso|franc|krona|krone|kronor|shekel|rouble|ruble|lira|rand|real|dirham|riyal|naira|tenge|baht|dong|ringgit|rupiah|hryvnia|zloty|forint)s?\b`)
+	// languageNameRe matches the name of a language.
+	languageNameRe = regexp.MustCompile(`\b(English|Spanish|Portuguese|French|German|Italian|Dutch|Mandarin|Cantonese|Chinese|Japanese|Korean|Arabic|Hindi|Urdu|Bengali|Russian|Ukrainian|Polish|Turkish|Persian|Farsi|Hebrew|Yiddish|Greek|Latin|Swahili|Tagalog|Filipino|Indonesian|Malay|Thai|Vietnamese|Swedish|Norwegian|Danish|Finnish|Icelandic|Irish|Gaelic|Welsh|Catalan|Basque|Czech|Slovak|Hungarian|Romanian|Bulgarian|Serbian|Croatian|Tamil|Telugu|Punjabi|Marathi|Gujarati|Maori|Yoruba|Igbo|Hausa|Zulu|Xhosa|Afrikaans|Amharic|Quechua|Guarani|Esperanto|Klingon|Elvish)\b|\b[Ss]ign [Ll]anguage\b|\bASL\b|\b\p{Lu}\p{Ll}+(?:ese|ish)\b`)
+	currencyAskRe  = regexp.MustCompile(`(?i)\bwhat currency\b|\bcurrency (of|does|do|is|in)\b`)
+	currencyRe     = regexp.MustCompile(`(?i)\bcurrency\b|\b(dollar|euro|pound|sterling|yen|yuan|renminbi|rupee|peso|franc|krona|krone|kronor|shekel|rouble|ruble|lira|rand|real|dirham|riyal|naira|tenge|baht|dong|ringgit|rupiah|hryvnia|zloty|forint)s?\b`)
 )
 
 var (
