@@ -492,9 +492,9 @@ func (s *Service) extractive(ctx context.Context, log *slog.Logger, in extractIn
 		}
 		return decline(mentionedBut(in.ev.terms, "gives that figure."))
 	}
-	if ex.unquoted != "" {
-		log.Debug("declined: no quoted sentence gives the sum or the count asked for", "question", in.question)
-		return decline(mentionedBut(in.ev.terms, "gives "+ex.unquoted+"."))
+	if ex.sumless {
+		log.Debug("declined: no quoted sentence gives the sum asked for", "question", in.question)
+		return decline(mentionedBut(in.ev.terms, "gives "+sumName+"."))
 	}
 	log.Debug("extractive evidence", "question", in.question, "meaning", ex.meaning, "sentence", in.ev.sentence)
 	// No sentence is near the question in meaning, and none holds most of

@@ -54,9 +54,6 @@ type attribute struct {
 	// "says the 42-year-old father of three"): told of the person the
 	// article's title or the sentence before names.
 	described func(string) bool
-	// counted is set for a count of the thing the question names ("how
-	// many episodes…"): a quoted sentence must give it.
-	counted bool
 	// lead is set when a sentence that holds the figure answers before
 	// any that does not: the one naming the role ("new president and
 	// CTO Mo Elshenawy"), not the one sharing most words.
@@ -508,7 +505,7 @@ func attributeOf(q string) *attribute {
 		if last := words[len(words)-1]; len(words) > 1 && len(last) > 4 && strings.HasSuffix(last, "ed") {
 			named = words[:len(words)-1]
 		}
-		return &attribute{name: "the number of " + strings.Join(named, " "), holds: func(s string) bool { return countNear(s, heads, asked, rates) }, anchored: true, counted: true}
+		return &attribute{name: "the number of " + strings.Join(named, " "), holds: func(s string) bool { return countNear(s, heads, asked, rates) }, anchored: true}
 	case howLongRe.MatchString(q):
 		// "How long was the field goal he missed?" asks a distance. An
 		// age ("the 36-year-old") is no length of time, and the length of

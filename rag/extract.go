@@ -142,9 +142,9 @@ type extracted struct {
 	// and does not look ahead, or gives the asked amount beside the asked
 	// word ("the 10-point deduction").
 	told bool
-	// unquoted names the sum of money or the count the question asks
-	// when no quoted sentence gives it, though another sentence does.
-	unquoted string
+	// sumless is set when the question asks a sum of money and no quoted
+	// sentence gives one.
+	sumless bool
 }
 
 // extract picks the sentences of the hits that best answer the question.
@@ -296,11 +296,7 @@ func extract(ctx context.Context, emb news.Embedder, in extractInput) (out extra
 	// word while none quoted does: the answer would give no sum ("How
 	// much are tickets for U2's shows at the Sphere?" answered by what the
 	// Sphere cost).
-	// So may a count: "How many episodes are in Still Up?" answered by
-	// another show's "first four episodes".
-	if attr != nil && (attr.name == sumName || attr.counted) && !slices.ContainsFunc(picked, func(c *extractCandidate) bool { return c.kind }) {
-		out.unquoted = attr.name
-	}
+	out.sumless = attr != nil && attr.name == sumName && !slices.ContainsFunc(picked, func(c *extractCandidate) bool { return c.kind })
 	out.best = cands[0].text
 	out.article = in.hits[cands[0].hit].Article.ID
 	out.bestAhead = cands[0].ahead()
