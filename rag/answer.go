@@ -816,20 +816,11 @@ func missingYear(in extractInput, article string) string {
 	if len(years) == 0 && len(editions) == 0 {
 		return ""
 	}
-	var text strings.Builder
-	var published time.Time
-	for i, h := range in.hits {
-		if h.Article.ID != article {
-			continue
-		}
-		if text.Len() == 0 {
-			text.WriteString(h.Article.Title + " " + dateWords(h.Article))
-			published = h.Article.PublishedAt
-		}
-		text.WriteString(" " + in.hits[i].Chunk.Text)
+	var lower string
+	if a, passages, ok := articlePassages(in.hits, article); ok {
+		lower = strings.ToLower(a.Title + " " + dateWords(a) + " " + passages)
+		lower += relativeDates(lower, a.PublishedAt)
 	}
-	lower := strings.ToLower(text.String())
-	lower += relativeDates(lower, published)
 	for _, y := range years {
 		ly := strings.ToLower(y)
 		if !strings.Contains(lower, ly) && !(len(ly) > 4 && strings.Contains(lower, ly[:3]+".")) {
@@ -843,6 +834,21 @@ func missingYear(in extractInput, article string) string {
 		}
 	}
 	return ""
+}
+
+// articlePassages returns the article of the hits with the id article and
+// its retrieved passages, joined by spaces in the order retrieved, and
+// whether any hit is of it.
+func articlePassages(hits []news.Hit, article string) (news.Article, string, bool) {
+	var a news.Article
+	var passages []string
+	for _, h := range hits {
+		if h.Article.ID == article {
+			a = h.Article
+			passages = append(passages, h.Chunk.Text)
+		}
+	}
+	return a, strings.Join(passages, " "), len(passages) > 0
 }
 
 // edition is a number that names which one of a thing a question asks
@@ -1055,13 +1061,8 @@ func unseenHead(in extractInput, article string) string {
 	if head == "" || kindHeads[head] {
 		return ""
 	}
-	var text strings.Builder
-	for _, h := range in.hits {
-		if h.Article.ID == article {
-			text.WriteString(h.Article.Title + " " + h.Chunk.Text + " ")
-		}
-	}
-	said := termSet(text.String())
+	a, passages, _ := articlePassages(in.hits, article)
+	said := termSet(a.Title + " " + passages)
 	if said[head] {
 		return ""
 	}
